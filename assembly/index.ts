@@ -1,0 +1,82 @@
+// The ABI of keyprint's WebAssembly core: exported functions over (pointer, length) pairs in linear
+// memory, byte-size constants and status codes. No logic lives here; see one file per primitive.
+//
+// Memory: static data (tables, scratch, contexts) is placed by the compiler below __heap_base.
+// Everything from ioBase() to the end of memory is the I/O area the host writes inputs to and reads
+// outputs from; the host grows memory when an input does not fit. Nothing here allocates.
+
+import { SHA256_CTX, sha256, sha256Init, sha256Update, sha256Final } from "./sha256";
+import { SHA512_CTX, sha512, sha512Init, sha512Update, sha512Final, sha512Iterate } from "./sha512";
+import { hmacInit, hmacUpdate, hmacFinal, hmacWipeScratch } from "./hmac";
+import { hkdf, hkdfExtract, hkdfExpand } from "./hkdf";
+import { wipe } from "./ct";
+
+// Status codes returned by functions that can fail (keep in step with src/core/_wasm.ts).
+export const STATUS_OK: i32 = 0;
+export const STATUS_BAD_LENGTH: i32 = 1;
+
+/** First byte of the I/O area (16-byte aligned). */
+export function ioBase(): usize {
+  return (__heap_base + 15) & ~15;
+}
+
+// Contexts for one-shot calls and for the host's streaming hashers (which copy theirs in and out).
+const CTX: usize = memory.data(416, 16);
+export const SHA256_CTX_SIZE: u32 = <u32>SHA256_CTX;
+export const SHA512_CTX_SIZE: u32 = <u32>SHA512_CTX;
+
+// --- SHA-2 (public data; no wiping) ---------------------------------------------------------
+export function sha256Digest(p: usize, len: usize, out: usize): void { sha256(p, len, out, CTX); }
+export function sha512Digest(p: usize, len: usize, out: usize): void { sha512(p, len, out, CTX); }
+export { sha256Init, sha256Update, sha256Final, sha512Init, sha512Update, sha512Final };
+
+export function sha512IterateDigest(initial: usize, initialLen: usize, suffix: usize, suffixLen: usize,
+                                    iterations: u32, out: usize): void {
+  sha512Iterate(CTX, initial, initialLen, suffix, suffixLen, iterations, out);
+}
+
+// --- HMAC (secret key: every scratch byte is wiped before returning) -----------------------------
+export function hmacSha256(key: usize, keyLen: usize, p: usize, len: usize, out: usize): void {
+  hmacInit<u32>(CTX, key, keyLen);
+  hmacUpdate<u32>(CTX, p, len);
+  hmacFinal<u32>(CTX, out);
+  wipe(CTX, 416);
+  hmacWipeScratch<u32>();
+}
+export function hmacSha512(key: usize, keyLen: usize, p: usize, len: usize, out: usize): void {
+  hmacInit<u64>(CTX, key, keyLen);
+  hmacUpdate<u64>(CTX, p, len);
+  hmacFinal<u64>(CTX, out);
+  wipe(CTX, 416);
+  hmacWipeScratch<u64>();
+}
+
+// --- HKDF (RFC 5869); lengths are checked here as well as in the host --------------------------
+export function hkdfSha256(ikm: usize, ikmLen: usize, salt: usize, saltLen: usize, info: usize, infoLen: usize,
+                           out: usize, len: usize): i32 {
+  if (len > 255 * 32) return STATUS_BAD_LENGTH;
+  hkdf<u32>(ikm, ikmLen, salt, saltLen, info, infoLen, out, len);
+  return STATUS_OK;
+}
+export function hkdfSha512(ikm: usize, ikmLen: usize, salt: usize, saltLen: usize, info: usize, infoLen: usize,
+                           out: usize, len: usize): i32 {
+  if (len > 255 * 64) return STATUS_BAD_LENGTH;
+  hkdf<u64>(ikm, ikmLen, salt, saltLen, info, infoLen, out, len);
+  return STATUS_OK;
+}
+export function hkdfExtractSha256(salt: usize, saltLen: usize, ikm: usize, ikmLen: usize, prk: usize): void {
+  hkdfExtract<u32>(salt, saltLen, ikm, ikmLen, prk);
+}
+export function hkdfExtractSha512(salt: usize, saltLen: usize, ikm: usize, ikmLen: usize, prk: usize): void {
+  hkdfExtract<u64>(salt, saltLen, ikm, ikmLen, prk);
+}
+export function hkdfExpandSha256(prk: usize, prkLen: usize, info: usize, infoLen: usize, out: usize, len: usize): i32 {
+  if (len > 255 * 32) return STATUS_BAD_LENGTH;
+  hkdfExpand<u32>(prk, prkLen, info, infoLen, out, len);
+  return STATUS_OK;
+}
+export function hkdfExpandSha512(prk: usize, prkLen: usize, info: usize, infoLen: usize, out: usize, len: usize): i32 {
+  if (len > 255 * 64) return STATUS_BAD_LENGTH;
+  hkdfExpand<u64>(prk, prkLen, info, infoLen, out, len);
+  return STATUS_OK;
+}

@@ -1,0 +1,11 @@
+// keyprint/core — the WebAssembly crypto core's public API. Await `ready()` once; every function
+// below is synchronous afterwards. Uint8Array in, Uint8Array out.
+
+export { ready } from './_wasm.js';
+export type { WasmSource } from './_wasm.js';
+export { sha256, sha512, sha512Iterate, Sha2Hash } from './sha2.js';
+export { hmacSha256, hmacSha512 } from './hmac.js';
+export {
+  hkdfSha256, hkdfSha512, hkdfExtractSha256, hkdfExtractSha512, hkdfExpandSha256, hkdfExpandSha512,
+} from './hkdf.js';
+export { KeyprintError, InputError, WasmError, CryptoError } from '../errors.js';
