@@ -1,0 +1,27 @@
+// Small helpers shared by the tests.
+import { readFileSync } from 'node:fs';
+
+export const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
+export const unhex = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'hex'));
+export const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
+
+/** Reads a file under test/vectors/. */
+export function vectorText(path: string): string {
+  return readFileSync(new URL(`./vectors/${path}`, import.meta.url), 'utf8');
+}
+export function vectorJson<T = any>(path: string): T {
+  return JSON.parse(vectorText(path)) as T;
+}
+
+/** A Wycheproof test file (testvectors_v1 schema): groups of tests with result valid/acceptable/invalid. */
+export interface WycheproofFile<G = Record<string, unknown>, T = Record<string, unknown>> {
+  algorithm: string;
+  numberOfTests: number;
+  testGroups: Array<G & { tests: Array<T & { tcId: number; comment: string; result: 'valid' | 'acceptable' | 'invalid'; flags: string[] }> }>;
+}
+export function wycheproof<G = any, T = any>(name: string): WycheproofFile<G, T> {
+  return vectorJson(`wycheproof/${name}.json`);
+}
+
+/** Fixed seed for fast-check properties, so a failure reproduces (override with FC_SEED). */
+export const fcSeed = Number(process.env.FC_SEED ?? 0x6b657970);
