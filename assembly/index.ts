@@ -80,3 +80,7 @@ export function hkdfExpandSha512(prk: usize, prkLen: usize, info: usize, infoLen
   hkdfExpand<u64>(prk, prkLen, info, infoLen, out, len);
   return STATUS_OK;
 }
+
+// --- X25519 / Ed25519 (RFC 7748, RFC 8032) — owned by the Curve25519 work -----------------------
+
+// --- P-256 ECDH / ECDSA (SEC 1, FIPS 186-5, RFC 6979) — owned by the P-256 work -------------------

@@ -9,3 +9,7 @@ export {
   hkdfSha256, hkdfSha512, hkdfExtractSha256, hkdfExtractSha512, hkdfExpandSha256, hkdfExpandSha512,
 } from './hkdf.js';
 export { KeyprintError, InputError, WasmError, CryptoError } from '../errors.js';
+
+// X25519 / Ed25519
+
+// P-256
