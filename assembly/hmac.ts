@@ -4,8 +4,8 @@
 // size of each hash). Context layout: inner hash context | outer hash context.
 
 import { wipe } from "./ct";
-import { SHA256_CTX, sha256Init, sha256Update, sha256Final, wipeSha256Scratch } from "./sha256";
-import { SHA512_CTX, sha512Init, sha512Update, sha512Final, wipeSha512Scratch } from "./sha512";
+import { SHA256_CTX, sha256Init, sha256Update, sha256Final } from "./sha256";
+import { SHA512_CTX, sha512Init, sha512Update, sha512Final } from "./sha512";
 
 // Key block K0 XOR pad, and the inner digest: secret scratch, wiped by hmacWipeScratch.
 const PAD: usize = memory.data(128, 16);
@@ -65,9 +65,9 @@ export function hmacFinal<W>(ctx: usize, out: usize): void {
   hFinal<W>(outer, out);
 }
 
-/** Zero every piece of scratch an HMAC computation may have left secret bytes in. */
+/** Zero every piece of scratch an HMAC computation may have left secret bytes in (the hashes
+ * themselves keep their schedule in locals, so only these buffers and the contexts hold secrets). */
 export function hmacWipeScratch<W>(): void {
   wipe(PAD, 128);
   wipe(INNER, 64);
-  if (sizeof<W>() == 8) wipeSha512Scratch(); else wipeSha256Scratch();
 }

@@ -9,7 +9,7 @@ import { SHA256_CTX, sha256, sha256Init, sha256Update, sha256Final } from "./sha
 import { SHA512_CTX, sha512, sha512Init, sha512Update, sha512Final, sha512Iterate } from "./sha512";
 import { hmacInit, hmacUpdate, hmacFinal, hmacWipeScratch } from "./hmac";
 import { hkdf, hkdfExtract, hkdfExpand } from "./hkdf";
-import { wipe } from "./ct";
+import { wipe, ctEqual } from "./ct";
 
 // Status codes returned by functions that can fail (keep in step with src/core/_wasm.ts).
 export const STATUS_OK: i32 = 0;
@@ -49,6 +49,22 @@ export function hmacSha512(key: usize, keyLen: usize, p: usize, len: usize, out:
   hmacFinal<u64>(CTX, out);
   wipe(CTX, 416);
   hmacWipeScratch<u64>();
+}
+
+const MAC: usize = memory.data(64, 16);
+
+/** 1 if the leftmost `tagLen` bytes of HMAC-SHA-256(key, data) equal `tag` (RFC 2104 §5), else 0. */
+export function hmacSha256Verify(key: usize, keyLen: usize, p: usize, len: usize, tag: usize, tagLen: usize): u32 {
+  hmacSha256(key, keyLen, p, len, MAC);
+  const ok = ctEqual(MAC, tag, tagLen);
+  wipe(MAC, 64);
+  return ok;
+}
+export function hmacSha512Verify(key: usize, keyLen: usize, p: usize, len: usize, tag: usize, tagLen: usize): u32 {
+  hmacSha512(key, keyLen, p, len, MAC);
+  const ok = ctEqual(MAC, tag, tagLen);
+  wipe(MAC, 64);
+  return ok;
 }
 
 // --- HKDF (RFC 5869); lengths are checked here as well as in the host --------------------------

@@ -4,7 +4,7 @@
 export { ready } from './_wasm.js';
 export type { WasmSource } from './_wasm.js';
 export { sha256, sha512, sha512Iterate, Sha2Hash } from './sha2.js';
-export { hmacSha256, hmacSha512 } from './hmac.js';
+export { hmacSha256, hmacSha512, hmacSha256Verify, hmacSha512Verify } from './hmac.js';
 export {
   hkdfSha256, hkdfSha512, hkdfExtractSha256, hkdfExtractSha512, hkdfExpandSha256, hkdfExpandSha512,
 } from './hkdf.js';
