@@ -1,0 +1,40 @@
+#!/usr/bin/env node
+// keyprint command line: parses arguments and dispatches; each command lives in its own file.
+
+import { readFileSync } from 'node:fs';
+import { selftest } from './selftest.js';
+import { EXIT, UsageError, print, report } from './output.js';
+
+const HELP = `keyprint — hardware-backed identity verification
+
+Usage: keyprint <command>
+
+Commands:
+  selftest    run the WebAssembly core's known-answer tests on this machine
+  version     print the version
+  help        show this help`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command = 'help', ...rest] = argv;
+  if (rest.length) throw new UsageError(`"${command}" takes no arguments, got "${rest.join(' ')}"`);
+  switch (command) {
+    case 'help': case '--help': case '-h':
+      print(HELP);
+      return EXIT.ok;
+    case 'version': case '--version': case '-v': {
+      const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+      print(pkg.version);
+      return EXIT.ok;
+    }
+    case 'selftest':
+      await selftest();
+      return EXIT.ok;
+    default:
+      throw new UsageError(`unknown command "${command}"`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => { process.exitCode = code; },
+  (error: unknown) => { process.exitCode = report(error); },
+);
