@@ -1,0 +1,1 @@
+// keyprint/session — the session protocol: committed key agreement, SAS, end-to-end encrypted chat.
