@@ -98,5 +98,13 @@ export function hkdfExpandSha512(prk: usize, prkLen: usize, info: usize, infoLen
 }
 
 // --- X25519 / Ed25519 (RFC 7748, RFC 8032) — owned by the Curve25519 work -----------------------
+// x25519Scalarmult returns X25519_LOW_ORDER when the shared secret is all zero (low-order peer key).
+export { x25519 as x25519Scalarmult, x25519Base as x25519ScalarmultBase } from "./x25519";
+export { ed25519PublicKey as ed25519PublicKeyFromSeed, ed25519Sign as ed25519SignDetached } from "./ed25519";
+export { ed25519Verify as ed25519VerifyDetached } from "./ed25519";
+export const X25519_LOW_ORDER: i32 = 1;
 
 // --- P-256 ECDH / ECDSA (SEC 1, FIPS 186-5, RFC 6979) — owned by the P-256 work -------------------
+export { P256_OK, P256_INVALID_SECRET, P256_INVALID_POINT } from "./p256/point";
+export { p256PublicKey, p256Ecdh, p256NormalizePoint } from "./p256/ecdh";
+export { p256Sign, p256Verify } from "./p256/ecdsa";

@@ -11,5 +11,12 @@ export {
 export { KeyprintError, InputError, WasmError, CryptoError } from '../errors.js';
 
 // X25519 / Ed25519
+export { x25519, x25519PublicKey, x25519Keypair, type KeyPair } from './x25519.js';
+export { ed25519PublicKey, ed25519Sign, ed25519Verify, ed25519Keypair } from './ed25519.js';
 
 // P-256
+export {
+  p256PublicKey, p256Keypair, p256Ecdh, p256Sign, p256Verify, p256SignatureFromDer, p256SignatureToDer,
+  p256PublicKeyFromSpki, p256PublicKeyToSpki, p256PublicKeyFromCose, p256PublicKeyToCose,
+} from './p256.js';
+export type { P256Keypair } from './p256.js';

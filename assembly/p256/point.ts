@@ -1,0 +1,425 @@
+// P-256 group arithmetic (SEC 2 §2.4.2: y² = x³ − 3x + b over F_p) in homogeneous projective
+// coordinates (X : Y : Z), x = X/Z, y = Y/Z, with the complete formulas of Renes–Costello–Batina 2016
+// ("Complete addition formulas for prime order elliptic curves", eprint 2015/1060, Algorithms 4–6,
+// a = −3). Complete means no exceptional inputs (P = Q, P = −Q, infinity), so the constant-time
+// scalar multiplications below need no special cases. Points are 3 field elements (X | Y | Z), affine
+// points 2 (x | y), every coordinate in Montgomery form (field.ts). The identity is (0 : 1 : 0).
+//
+// Runs of doublings go through Jacobian coordinates (pointTimes2k), where doubling is cheaper.
+// Scalars are 32 big-endian bytes. Secret scalars go through the *Ct functions only: fixed windows,
+// tables read by scanning every entry with masks, no branch on a digit. pointMulDoubleVartime is for
+// verification, where both scalars are public.
+
+import {
+  FE, FP_ONE, fpMul, fpSqr, fpAdd, fpSub, fpSub2, fpMulSmall, fpCopy, fpCmov, fpIsZero, fpEqual, fpFromBytes, fpToBytes,
+  fpInv, fpSqrt, fpIsOdd,
+} from "./field";
+import { BASE_TABLE, BASE_ROW, G_ODD } from "./base-table";
+
+export const POINT: usize = 3 * FE;
+export const AFFINE: usize = 2 * FE;
+
+// b in Montgomery form (b·2^261 mod p, 29-bit limbs).
+const B_MONT: usize = memory.data<u32>([
+  0x1897bbfb, 0x1cdf6229, 0x018486c4, 0x01732821, 0x1dad59e0, 0x0abf7212, 0x1a06d110, 0x17721d20, 0x008600c3, 0,
+]);
+
+// Formula temporaries (9 field elements) and scalar-multiplication state. Secret-bearing: wiped by
+// pointWipeScratch.
+const T: usize = memory.data(9 * 40, 16);
+const WTABLE: usize = memory.data(17 * 120, 16);   // 0·P … 16·P for the variable-base windows
+const DIGITS: usize = memory.data(52 * 4, 16);     // signed base-32 digits of the scalar
+const NAF_G: usize = memory.data(257, 16);         // verification's wNAF digits (public)
+const NAF_P: usize = memory.data(257, 16);
+const SEL: usize = memory.data(120, 16);           // the entry a lookup selected
+const ACC: usize = memory.data(120, 16);
+const SAVE: usize = memory.data(120, 16);
+const AFF: usize = memory.data(80, 16);
+const ZERO: usize = memory.data(40, 16);
+const J: usize = memory.data(3 * 40, 16);          // Jacobian X, Y, Z for pointTimes2k
+const MASKS: usize = memory.data(17 * 8, 16);      // ctLookup's per-entry masks (secret: which entry)
+
+/** r = the identity (0 : 1 : 0). */
+export function pointSetIdentity(r: usize): void {
+  memory.fill(r, 0, FE);
+  fpCopy(r + FE, FP_ONE);
+  memory.fill(r + 2 * FE, 0, FE);
+}
+
+/** r = (x : y : 1) from an affine point. */
+export function pointFromAffine(r: usize, a: usize): void {
+  memory.copy(r, a, 2 * FE);
+  fpCopy(r + 2 * FE, FP_ONE);
+}
+
+/** 1 if p is the identity (Z = 0), else 0. */
+export function pointIsIdentity(p: usize): u32 {
+  return fpIsZero(p + 2 * FE);
+}
+
+// Shared tail of Algorithms 4 and 5 (steps 19–43 / 12–36), from the products
+// xx = X1X2, yy = Y1Y2, zz = Z1Z2, and the cross sums xy = X1Y2 + X2Y1, yz = Y1Z2 + Y2Z1,
+// xz = X1Z2 + X2Z1, held in T0..T5.
+function addTail(r: usize): void {
+  const xx = T, yy = T + FE, zz = T + 2 * FE, xy = T + 3 * FE, yz = T + 4 * FE, xz = T + 5 * FE;
+  const u = T + 6 * FE, v = T + 7 * FE, w = T + 8 * FE;
+  fpMul(u, B_MONT, zz);          // b·zz
+  fpSub(u, xz, u);               // xz − b·zz
+  fpMulSmall(u, u, 3);
+  fpSub(v, yy, u);               // yy − 3(xz − b·zz)
+  fpAdd(yy, yy, u);              // yy + 3(xz − b·zz)           (yy is dead after this)
+  fpMulSmall(zz, zz, 3); // zz3 = 3·zz
+  fpMul(xz, B_MONT, xz);         // b·xz
+  fpSub(xz, xz, zz);
+  fpSub(xz, xz, xx);             // b·xz − 3zz − xx
+  fpMulSmall(xz, xz, 3); // bxz3 = 3(b·xz − 3zz − xx)
+  fpMulSmall(xx, xx, 3);
+  fpSub(xx, xx, zz);             // 3xx − 3zz
+  // X3 = yy_p·xy − yz·bxz3; Y3 = yy_p·yy_m + xx3_m_zz3·bxz3; Z3 = yy_m·yz + xy·xx3_m_zz3
+  fpMul(u, yy, xy);
+  fpMul(w, yz, xz);
+  fpSub(r, u, w);
+  fpMul(u, yy, v);
+  fpMul(w, xx, xz);
+  fpAdd(r + FE, u, w);
+  fpMul(u, v, yz);
+  fpMul(w, xy, xx);
+  fpAdd(r + 2 * FE, u, w);
+}
+
+/** r = p + q (Algorithm 4). r may alias p or q. */
+export function pointAdd(r: usize, p: usize, q: usize): void {
+  const xx = T, yy = T + FE, zz = T + 2 * FE, xy = T + 3 * FE, yz = T + 4 * FE, xz = T + 5 * FE;
+  const u = T + 6 * FE, v = T + 7 * FE;
+  fpMul(xx, p, q);
+  fpMul(yy, p + FE, q + FE);
+  fpMul(zz, p + 2 * FE, q + 2 * FE);
+  fpAdd(u, p, p + FE); fpAdd(v, q, q + FE); fpMul(xy, u, v);
+  fpSub(xy, xy, xx); fpSub(xy, xy, yy);
+  fpAdd(u, p + FE, p + 2 * FE); fpAdd(v, q + FE, q + 2 * FE); fpMul(yz, u, v);
+  fpSub(yz, yz, yy); fpSub(yz, yz, zz);
+  fpAdd(u, p, p + 2 * FE); fpAdd(v, q, q + 2 * FE); fpMul(xz, u, v);
+  fpSub(xz, xz, xx); fpSub(xz, xz, zz);
+  addTail(r);
+}
+
+/** r = p + a for an affine a ≠ identity (Algorithm 5). r may alias p. */
+export function pointAddAffine(r: usize, p: usize, a: usize): void {
+  const xx = T, yy = T + FE, zz = T + 2 * FE, xy = T + 3 * FE, yz = T + 4 * FE, xz = T + 5 * FE;
+  const u = T + 6 * FE, v = T + 7 * FE;
+  fpMul(xx, p, a);
+  fpMul(yy, p + FE, a + FE);
+  fpCopy(zz, p + 2 * FE);
+  fpAdd(u, p, p + FE); fpAdd(v, a, a + FE); fpMul(xy, u, v);
+  fpSub(xy, xy, xx); fpSub(xy, xy, yy);
+  fpMul(yz, a + FE, p + 2 * FE); fpAdd(yz, yz, p + FE);
+  fpMul(xz, a, p + 2 * FE); fpAdd(xz, xz, p);
+  addTail(r);
+}
+
+/** r = 2p (Algorithm 6). r may alias p. */
+export function pointDouble(r: usize, p: usize): void {
+  const xx = T, yy = T + FE, zz = T + 2 * FE, xy2 = T + 3 * FE, xz2 = T + 4 * FE, yz2 = T + 5 * FE;
+  const u = T + 6 * FE, v = T + 7 * FE, w = T + 8 * FE;
+  fpSqr(xx, p);
+  fpSqr(yy, p + FE);
+  fpSqr(zz, p + 2 * FE);
+  fpMul(xy2, p, p + FE); fpAdd(xy2, xy2, xy2);
+  fpMul(xz2, p, p + 2 * FE); fpAdd(xz2, xz2, xz2);
+  fpMul(yz2, p + FE, p + 2 * FE); fpAdd(yz2, yz2, yz2);
+  fpMul(u, B_MONT, zz); fpSub(u, u, xz2);          // b·zz − 2xz
+  fpMulSmall(u, u, 3);                              // ·3
+  fpSub(v, yy, u);                                  // yy_m = yy − 3(…)
+  fpAdd(u, yy, u);                                  // yy_p = yy + 3(…)
+  fpMul(w, u, v);                                   // y_frag = yy_p·yy_m
+  fpMul(u, v, xy2);                                 // x_frag = yy_m·2xy
+  fpMulSmall(zz, zz, 3);                            // zz3
+  fpMul(xz2, B_MONT, xz2); fpSub(xz2, xz2, zz); fpSub(xz2, xz2, xx); // b·2xz − 3zz − xx
+  fpMulSmall(xz2, xz2, 3);                          // bxz6
+  fpMulSmall(xx, xx, 3); fpSub(xx, xx, zz);         // 3xx − 3zz
+  fpMul(xx, xx, xz2); fpAdd(r + FE, w, xx);         // Y3 = y_frag + (3xx − 3zz)·bxz6
+  fpMul(xz2, xz2, yz2); fpSub(r, u, xz2);           // X3 = x_frag − bxz6·2yz
+  fpMul(yz2, yz2, yy); fpMulSmall(r + 2 * FE, yz2, 4); // Z3 = 4·2yz·yy
+}
+
+// One doubling in Jacobian coordinates (x = X/Z², y = Y/Z³), dbl-2001-b for a = −3 (Bernstein–Lange
+// EFD) with Z3 = 2YZ: 4M + 4S against 8M + 3S + 2·m_b for Algorithm 6. Valid for every input on P-256, which has no
+// point of order 2; Z = 0 (the identity) stays Z = 0.
+function jacobianDouble(): void {
+  const X = J, Y = J + FE, Z = J + 2 * FE;
+  const delta = T, gamma = T + FE, beta = T + 2 * FE, alpha = T + 3 * FE, t = T + 4 * FE;
+  fpSqr(delta, Z);
+  fpSqr(gamma, Y);
+  fpMul(beta, X, gamma);
+  fpSub(t, X, delta); fpAdd(alpha, X, delta); fpMul(alpha, t, alpha);
+  fpMulSmall(alpha, alpha, 3);                 // α = 3(X − δ)(X + δ)
+  fpMul(Z, Y, Z); fpAdd(Z, Z, Z);              // Z3 = 2YZ (= (Y + Z)² − γ − δ, cheaper here)
+  fpMulSmall(beta, beta, 4);                   // 4β
+  fpSqr(X, alpha); fpSub2(X, X, beta);         // X3 = α² − 8β
+  fpSub(t, beta, X); fpMul(t, alpha, t);
+  fpSqr(gamma, gamma); fpMulSmall(gamma, gamma, 8);
+  fpSub(Y, t, gamma);                          // Y3 = α(4β − X3) − 8γ²
+}
+
+/**
+ * p = 2^k·p (k public). The doublings dominate every scalar multiplication, so they run in Jacobian
+ * coordinates: (X : Y : Z) ↦ (XZ, YZ², Z), k jacobianDouble, then back by (X_J·Z, Y_J, Z³). The
+ * identity would come back as (0 : Y : 0) with an arbitrary Y; a constant-time select restores (0 : 1 : 0).
+ */
+export function pointTimes2k(p: usize, k: i32): void {
+  const X = J, Y = J + FE, Z = J + 2 * FE, t = T + 5 * FE;
+  fpSqr(t, p + 2 * FE);
+  fpMul(Y, p + FE, t);
+  fpMul(X, p, p + 2 * FE);
+  fpCopy(Z, p + 2 * FE);
+  for (let i = 0; i < k; i++) jacobianDouble();
+  fpSqr(t, Z);
+  fpMul(p + 2 * FE, t, Z);
+  fpMul(p, X, Z);
+  fpCopy(p + FE, Y);
+  fpCmov(p + FE, FP_ONE, 0 - <u64>fpIsZero(p + 2 * FE));
+}
+
+/** r = a when mask is all ones, unchanged when zero. */
+function pointCmov(r: usize, a: usize, mask: u64): void {
+  fpCmov(r, a, mask); fpCmov(r + FE, a + FE, mask); fpCmov(r + 2 * FE, a + 2 * FE, mask);
+}
+
+/** out = table[idx] (entries of `size` bytes, `count` of them), reading every entry; 0 if idx ≥ count. */
+function ctLookup(out: usize, table: usize, count: u32, size: usize, idx: u32): void {
+  for (let i: u32 = 0; i < count; i++) {
+    const x = i ^ idx;
+    store<u64>(MASKS + (<usize>i << 3), 0 - <u64>(((x | (0 - x)) >>> 31) ^ 1)); // all ones iff i = idx
+  }
+  // Word by word, so the accumulator stays in a register across the entries.
+  for (let k: usize = 0; k < size; k += 8) {
+    let acc: u64 = 0;
+    let e = table + k;
+    for (let i: u32 = 0; i < count; i++) {
+      acc |= load<u64>(e) & load<u64>(MASKS + (<usize>i << 3));
+      e += size;
+    }
+    store<u64>(out + k, acc);
+  }
+}
+
+/** Fills WTABLE with 0·P … 16·P. */
+function windowTable(p: usize): void {
+  pointSetIdentity(WTABLE);
+  memory.copy(WTABLE + POINT, p, POINT);
+  for (let i: usize = 2; i <= 16; i += 2) {
+    pointDouble(WTABLE + i * POINT, WTABLE + (i >> 1) * POINT);
+    if (i < 16) pointAdd(WTABLE + (i + 1) * POINT, WTABLE + i * POINT, p);
+  }
+}
+
+/**
+ * Recodes the 32-byte big-endian scalar k into 52 signed base-32 digits d_i ∈ [−16, 16] with
+ * k = Σ d_i·32^i, into DIGITS (i32, least significant first), without branches on k: a 5-bit window
+ * w plus the incoming carry becomes w − 32 with carry 1 when above 16.
+ */
+function recode5(k: usize): void {
+  let carry: u32 = 0;
+  for (let i: u32 = 0; i < 52; i++) {
+    const bit = 5 * i, j = bit >> 3; // byte j from the least significant end (public positions)
+    let x = <u32>load<u8>(k + 31 - <usize>j);
+    if (j < 31) x |= <u32>load<u8>(k + 30 - <usize>j) << 8;
+    const w = ((x >>> (bit & 7)) & 31) + carry;
+    carry = (16 - w) >>> 31;
+    store<i32>(DIGITS + 4 * <usize>i, <i32>w - <i32>(carry << 5));
+  }
+}
+
+/** SEL = d·P from WTABLE for a digit d ∈ [−16, 16], by scanning every entry and negating with a mask. */
+function ctSelectSigned(d: i32): void {
+  const neg = <u32>d >>> 31;
+  const abs = (<u32>d ^ (0 - neg)) + neg;
+  ctLookup(SEL, WTABLE, 17, POINT, abs);
+  fpSub(T, ZERO, SEL + FE);
+  fpCmov(SEL + FE, T, 0 - <u64>neg);
+}
+
+/**
+ * r = k·p for a secret scalar k (32 big-endian bytes, any value below 2^256) and a point p: signed
+ * 5-bit windows from the top, ×32 (pointTimes2k) and one complete addition per window; table
+ * entries read by ctLookup and negated by mask, so neither branches nor addresses depend on k.
+ */
+export function pointMulCt(r: usize, p: usize, k: usize): void {
+  windowTable(p);
+  recode5(k);
+  ctSelectSigned(load<i32>(DIGITS + 4 * 51));
+  memory.copy(ACC, SEL, POINT);
+  for (let i: i32 = 50; i >= 0; i--) {
+    pointTimes2k(ACC, 5);
+    ctSelectSigned(load<i32>(DIGITS + 4 * <usize>i));
+    pointAdd(ACC, ACC, SEL);
+  }
+  memory.copy(r, ACC, POINT);
+}
+
+/**
+ * r = k·G for a secret k: comb over BASE_TABLE with the signed base-32 digits of k, one mixed
+ * addition per digit and no doublings. The entry for |d| is read by ctLookup and negated by mask; for
+ * d = 0 nothing matches, the sum is computed anyway and discarded by a select.
+ */
+export function baseMulCt(r: usize, k: usize): void {
+  recode5(k);
+  pointSetIdentity(ACC);
+  for (let i: u32 = 0; i < 52; i++) {
+    const d = load<i32>(DIGITS + 4 * <usize>i);
+    const neg = <u32>d >>> 31;
+    const abs = (<u32>d ^ (0 - neg)) + neg;
+    ctLookup(AFF, BASE_TABLE + <usize>i * BASE_ROW, 16, AFFINE, abs - 1);
+    fpSub(T, ZERO, AFF + FE);
+    fpCmov(AFF + FE, T, 0 - <u64>neg);
+    memory.copy(SAVE, ACC, POINT);
+    pointAddAffine(ACC, ACC, AFF);
+    pointCmov(ACC, SAVE, 0 - <u64>(((abs | (0 - abs)) >>> 31) ^ 1)); // all ones iff d = 0
+  }
+  memory.copy(r, ACC, POINT);
+}
+
+/**
+ * Width-w NAF of the public 32-byte big-endian scalar k into 257 i8 digits at `out` (least significant
+ * first): every nonzero digit is odd, |d| < 2^(w−1), and any w consecutive digits hold at most one
+ * nonzero. Variable time: verification only.
+ */
+function wnaf(out: usize, k: usize, w: u32): void {
+  memory.fill(out, 0, 257);
+  let carry: u32 = 0;
+  let i: u32 = 0;
+  while (i < 257) {
+    const bit = i < 256 ? (<u32>load<u8>(k + 31 - <usize>(i >> 3)) >>> (i & 7)) & 1 : 0;
+    if (bit == carry) { i++; continue; }
+    let v: u32 = 0;
+    for (let b: u32 = 0; b < w; b++) {
+      const j = i + b;
+      if (j < 256) v |= ((<u32>load<u8>(k + 31 - <usize>(j >> 3)) >>> (j & 7)) & 1) << b;
+    }
+    v += carry; // odd
+    let d = <i32>v;
+    carry = 0;
+    if (v >= (1 << (w - 1))) { d -= <i32>(1 << w); carry = 1; }
+    store<i8>(out + <usize>i, <i8>d);
+    i += w;
+  }
+}
+
+/**
+ * r = a·G + b·p for public scalars a, b (FIPS 186-5 §6.4.2 step 6): Straus–Shamir interleaving of a
+ * width-7 wNAF over the precomputed G_ODD and a width-5 wNAF over 1·p, 3·p, …, 15·p, with the
+ * doublings between nonzero digits batched through pointTimes2k. Variable time: public data only.
+ */
+export function pointMulDoubleVartime(r: usize, a: usize, p: usize, b: usize): void {
+  wnaf(NAF_G, a, 7);
+  wnaf(NAF_P, b, 5);
+  // WTABLE[j] = (2j+1)·p for j < 8.
+  memory.copy(WTABLE, p, POINT);
+  pointDouble(SAVE, p);
+  for (let j: usize = 1; j < 8; j++) pointAdd(WTABLE + j * POINT, WTABLE + (j - 1) * POINT, SAVE);
+  pointSetIdentity(r);
+  let pending: i32 = 0, started = false;
+  for (let i: i32 = 256; i >= 0; i--) {
+    if (started) pending++;
+    const dg = <i32>load<i8>(NAF_G + <usize>i), dp = <i32>load<i8>(NAF_P + <usize>i);
+    if ((dg | dp) == 0) continue;
+    if (pending) { pointTimes2k(r, pending); pending = 0; }
+    started = true;
+    if (dp > 0) pointAdd(r, r, WTABLE + <usize>(dp >> 1) * POINT);
+    else if (dp < 0) {
+      memory.copy(SEL, WTABLE + <usize>((-dp) >> 1) * POINT, POINT);
+      fpSub(SEL + FE, ZERO, SEL + FE);
+      pointAdd(r, r, SEL);
+    }
+    if (dg > 0) pointAddAffine(r, r, G_ODD + <usize>(dg >> 1) * AFFINE);
+    else if (dg < 0) {
+      memory.copy(AFF, G_ODD + <usize>((-dg) >> 1) * AFFINE, AFFINE);
+      fpSub(AFF + FE, ZERO, AFF + FE);
+      pointAddAffine(r, r, AFF);
+    }
+  }
+  if (pending) pointTimes2k(r, pending);
+}
+
+/** Affine (x, y) of p into `a`; returns 0 (and garbage in a) if p is the identity. */
+export function pointToAffine(a: usize, p: usize): u32 {
+  const zi = T + 8 * FE;
+  fpInv(zi, p + 2 * FE);
+  fpMul(a, p, zi);
+  fpMul(a + FE, p + FE, zi);
+  return pointIsIdentity(p) ^ 1;
+}
+
+/** 1 if the affine point (x, y) satisfies y² = x³ − 3x + b (SEC 1 §3.2.2.1 step 2). */
+export function affineOnCurve(a: usize): u32 {
+  const l = T, rr = T + FE;
+  fpSqr(l, a + FE);
+  curveRhs(rr, a);
+  return fpEqual(l, rr);
+}
+
+/** r = x³ − 3x + b for the x at a. */
+function curveRhs(r: usize, x: usize): void {
+  const t = T + 2 * FE;
+  fpSqr(t, x);
+  fpMul(t, t, x);
+  fpSub(t, t, x); fpSub(t, t, x); fpSub(t, t, x);
+  fpAdd(r, t, B_MONT);
+}
+
+// Decoding results.
+// Status codes shared by ecdh.ts and ecdsa.ts (re-exported by index.ts; see src/core/p256.ts).
+export const P256_OK: i32 = 0;
+export const P256_INVALID_SECRET: i32 = 2;
+export const P256_INVALID_POINT: i32 = 3;
+
+/**
+ * SEC 1 §2.3.4 Octet-String-to-Elliptic-Curve-Point into an affine point `a`, for a 33-byte
+ * compressed (02/03 ‖ x) or 65-byte uncompressed (04 ‖ x ‖ y) string; everything else, the identity
+ * (00) included, is rejected. Checks x, y < p and that the point is on the curve (§3.2.2.1 public key
+ * validation; n·Q = O holds for every curve point since the cofactor is 1). Public data only.
+ */
+export function pointDecode(a: usize, s: usize, len: usize): i32 {
+  const prefix = load<u8>(s);
+  if (len == 65 && prefix == 4) {
+    if (!fpFromBytes(a, s + 1)) return P256_INVALID_POINT;
+    if (!fpFromBytes(a + FE, s + 33)) return P256_INVALID_POINT;
+    if (!affineOnCurve(a)) return P256_INVALID_POINT;
+    return P256_OK;
+  }
+  if (len == 33 && (prefix == 2 || prefix == 3)) {
+    if (!fpFromBytes(a, s + 1)) return P256_INVALID_POINT;
+    const rhs = T + FE;
+    curveRhs(rhs, a);
+    // §2.3.4 step 2.4.2: no square root means no point with this x.
+    if (!fpSqrt(a + FE, rhs)) return P256_INVALID_POINT;
+    if (fpIsOdd(a + FE) != <u32>(prefix & 1)) fpSub(a + FE, ZERO, a + FE);
+    return P256_OK;
+  }
+  return P256_INVALID_POINT;
+}
+
+/** SEC 1 §2.3.3 Elliptic-Curve-Point-to-Octet-String of an affine point: 65 or 33 bytes at out. */
+export function affineEncode(out: usize, a: usize, compressed: bool): void {
+  if (compressed) {
+    store<u8>(out, <u8>(2 | fpIsOdd(a + FE)));
+    fpToBytes(out + 1, a);
+  } else {
+    store<u8>(out, 4);
+    fpToBytes(out + 1, a);
+    fpToBytes(out + 33, a + FE);
+  }
+}
+
+/** Zeroes every buffer the point functions may have left secret-dependent data in. */
+export function pointWipeScratch(): void {
+  memory.fill(T, 0, 9 * FE);
+  memory.fill(WTABLE, 0, 17 * POINT);
+  memory.fill(DIGITS, 0, 52 * 4);
+  memory.fill(SEL, 0, POINT);
+  memory.fill(ACC, 0, POINT);
+  memory.fill(SAVE, 0, POINT);
+  memory.fill(AFF, 0, AFFINE);
+  memory.fill(J, 0, 3 * FE);
+  memory.fill(MASKS, 0, 17 * 8);
+}

@@ -1,0 +1,81 @@
+// Ed25519 signatures (RFC 8032 §5.1). The secret key is the 32-byte seed; the core expands it,
+// signs and wipes every secret (seed hash, nonce, scalar-multiplication state) before returning.
+// Verification is cofactorless, rejects S ≥ L and non-canonical encodings, and returns false for
+// every signature that does not verify; only wrongly typed or sized arguments throw.
+
+import { bytes } from './_check.js';
+import { core, frame, put, alloc, take, wipeFrame } from './_wasm.js';
+import { randomBytes } from './_random.js';
+import { keyPair, type KeyPair } from './x25519.js';
+
+interface Ed25519Exports {
+  ed25519PublicKeyFromSeed(out: number, seed: number): void;
+  ed25519SignDetached(sig: number, m: number, mLen: number, seed: number): void;
+  ed25519VerifyDetached(pk: number, m: number, mLen: number, sig: number): number;
+}
+const wasm = () => core() as unknown as Ed25519Exports;
+
+/**
+ * The Ed25519 public key of a 32-byte seed (RFC 8032 §5.1.5).
+ * @param seed 32-byte secret key (the seed)
+ * @returns 32-byte public key
+ * @throws InputError `invalid-type` / `invalid-length`
+ * @example const publicKey = ed25519PublicKey(seed)
+ */
+export function ed25519PublicKey(seed: Uint8Array): Uint8Array {
+  bytes('seed', seed, 32);
+  frame(64);
+  const s = put(seed), out = alloc(32);
+  wasm().ed25519PublicKeyFromSeed(out, s);
+  const publicKey = take(out, 32);
+  wipeFrame();
+  return publicKey;
+}
+
+/**
+ * Signs `message` with the key derived from `seed` (RFC 8032 §5.1.6; deterministic).
+ * @param seed 32-byte secret key (the seed)
+ * @param message any length
+ * @returns 64-byte signature R ‖ S
+ * @throws InputError `invalid-type` / `invalid-length`
+ * @example const signature = ed25519Sign(seed, new TextEncoder().encode('hello'))
+ */
+export function ed25519Sign(seed: Uint8Array, message: Uint8Array): Uint8Array {
+  bytes('seed', seed, 32);
+  bytes('message', message);
+  frame(32 + message.length + 64);
+  const s = put(seed), m = put(message), sig = alloc(64);
+  wasm().ed25519SignDetached(sig, m, message.length, s);
+  const signature = take(sig, 64);
+  wipeFrame();
+  return signature;
+}
+
+/**
+ * Verifies an Ed25519 signature (RFC 8032 §5.1.7, cofactorless: [S]B = R + [k]A).
+ * @param publicKey 32-byte public key (an invalid point encoding makes every signature invalid)
+ * @param message any length
+ * @param signature 64-byte R ‖ S
+ * @returns true if the signature is valid; false otherwise, including S ≥ L, a non-canonical R or A
+ * @throws InputError `invalid-type` / `invalid-length` for a non-Uint8Array or wrong length
+ * @example if (!ed25519Verify(publicKey, message, signature)) throw new Error('bad signature')
+ */
+export function ed25519Verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
+  bytes('publicKey', publicKey, 32);
+  bytes('message', message);
+  bytes('signature', signature, 64);
+  frame(32 + message.length + 64);
+  const pk = put(publicKey), m = put(message), sig = put(signature);
+  const ok = wasm().ed25519VerifyDetached(pk, m, message.length, sig) === 1;
+  return ok;
+}
+
+/**
+ * A fresh Ed25519 key pair from the platform CSPRNG.
+ * @returns `{ secretKey, publicKey }`: the 32-byte seed and the 32-byte public key
+ * @example const { secretKey, publicKey } = ed25519Keypair()
+ */
+export function ed25519Keypair(): KeyPair {
+  const seed = randomBytes(32);
+  return keyPair(seed, ed25519PublicKey(seed));
+}
