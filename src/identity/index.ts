@@ -2,5 +2,40 @@
 // proofs, attestation verification, key wrapping and key stores.
 
 // --- attestation and X.509 (attestation work) ---
+export { verifyAttestation, AttestationError } from './attestation.js';
+export type { VerifyAttestationOptions, AttestationResult, CollectedClientData, AttestationTrust, AttestationErrorCode } from './attestation.js';
+export { parseAuthenticatorData, parseCoseKey } from './authenticator-data.js';
+export type { AuthenticatorData, AuthenticatorFlags, AttestedCredentialData, CoseKey } from './authenticator-data.js';
+export { parseCertificate, validatePath, CertificateError } from './x509.js';
+export type { X509Certificate, DistinguishedName, CertificateExtension, TrustAnchor, PathResult, CertificateErrorCode } from './x509.js';
+export { addTrustAnchor, removeTrustAnchor, defaultTrustAnchors, bundledIntermediates, toTrustAnchors } from './trust-anchors.js';
+export type { TrustAnchorInput } from './trust-anchors.js';
+export { lookupAaguid, lookupYubicoDevice } from './aaguids.js';
+export type { AuthenticatorModel } from './aaguids.js';
 
 // --- did:key, bundles, binding, wrapping, stores, identity certificate (identity work) ---
+export { IdentityKeyPair, IdentityError } from './identity.js';
+export { didKeyFromPublicKey, publicKeyFromDidKey, isDidKey } from './did-key.js';
+export {
+  signBundle, encodeBundle, decodeBundle, verifyBundleSignature, bundleSigningInput, bundleHash,
+  BUNDLE_VERSION, MAX_BUNDLE_BYTES, MAX_DISPLAY_NAME_BYTES,
+} from './bundle.js';
+export type { BundleFields, IdentityBundle, HardwareBinding } from './bundle.js';
+export { bindingChallenge, verifyBinding } from './binding.js';
+export type { BindingResult, BindingFailure, VerifyBindingOptions } from './binding.js';
+export {
+  wrapSecret, unwrapSecret, wrapSecretWithPassphrase, unwrapSecretWithPassphrase, unwrapIdentity, envelopeInfo,
+  WRAP_VERSION, MIN_PASSPHRASE_ITERATIONS, MAX_PASSPHRASE_ITERATIONS, MAX_SECRET_BYTES,
+} from './wrap.js';
+export type { EnvelopeInfo } from './wrap.js';
+export { checkKeyName, checkWrapped } from './key-store.js';
+export type { KeyStore } from './key-store.js';
+// The IndexedDB store touches `indexedDB` only when used, so importing it in Node is harmless.
+// NodeKeyStore (key-store-node.ts) is deliberately NOT re-exported here: this entry point must
+// stay browser-safe; Node code imports './key-store-node.js' directly.
+export { BrowserKeyStore } from './key-store-browser.js';
+export {
+  identityCertificate, readIdentityCertificate, certificateToPem, certificateFingerprint,
+  OID_ED25519, OID_KEYPRINT, OID_KEYPRINT_BUNDLE_BINDING,
+} from './identity-certificate.js';
+export type { IdentityCertificateInfo } from './identity-certificate.js';

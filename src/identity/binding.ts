@@ -1,0 +1,206 @@
+// Hardware binding proof: a FIDO2 credential vouches for an identity key by signing a challenge
+// derived from it. The challenge is SHA-256 over a domain-separated, length-prefixed encoding
+// (docs/PROTOCOL.md, "Identity bundle and hardware binding"); the assertion is checked as in
+// WebAuthn Level 3 §7.2 "Verifying an Authentication Assertion" (steps: type, challenge, origin,
+// rpIdHash, UP, UV, signature over authData ‖ SHA-256(clientDataJSON)), or, for a CTAP-level
+// binding, CTAP 2.1 §6.2.2 (signature over authData ‖ clientDataHash, clientDataHash = challenge).
+
+import { base64urlnopad } from '@scure/base';
+import { p256PublicKeyFromCose, p256SignatureFromDer, p256Verify, sha256 } from '../core/index.js';
+import { InputError, describe } from '../errors.js';
+import type { IdentityBundle } from './bundle.js';
+import { decodeCbor, parseAuthenticatorData } from './authenticator-data.js';
+
+const DOMAIN = 'keyprint-bind-v1';
+
+// authenticatorData flags (WebAuthn §6.1).
+const FLAG_UP = 0x01;
+const FLAG_UV = 0x04;
+
+/**
+ * The challenge a FIDO2 credential signs to bind an identity key:
+ * `SHA-256( u16be(16) ‖ "keyprint-bind-v1" ‖ u16be(32) ‖ identityPublicKey ‖ u64be(createdAt) )`.
+ * @param params.identityPublicKey the 32-byte Ed25519 identity public key
+ * @param params.createdAt the bundle's creation time, ms since the epoch (0 … 2^53 − 1)
+ * @returns the 32-byte challenge (WebAuthn `challenge`, or CTAP `clientDataHash`)
+ * @throws InputError for a wrong type, length or range
+ * @example const challenge = bindingChallenge({ identityPublicKey: id.publicKey, createdAt })
+ */
+export function bindingChallenge(params: { identityPublicKey: Uint8Array; createdAt: number }): Uint8Array {
+  if (typeof params !== 'object' || params === null) throw new InputError('invalid-type', `"params" expected an object, got ${describe(params)}`);
+  const { identityPublicKey, createdAt } = params;
+  if (!(identityPublicKey instanceof Uint8Array)) {
+    throw new InputError('invalid-type', `"identityPublicKey" expected Uint8Array, got ${describe(identityPublicKey)}`);
+  }
+  if (identityPublicKey.length !== 32) throw new InputError('invalid-length', `"identityPublicKey" expected 32 bytes, got ${identityPublicKey.length}`);
+  if (typeof createdAt !== 'number' || !Number.isSafeInteger(createdAt) || createdAt < 0) {
+    throw new InputError('invalid-value', `"createdAt" expected an integer from 0 to 9007199254740991, got ${typeof createdAt === 'number' ? createdAt : describe(createdAt)}`);
+  }
+  const label = new TextEncoder().encode(DOMAIN);
+  const buf = new Uint8Array(2 + label.length + 2 + 32 + 8);
+  const view = new DataView(buf.buffer);
+  let o = 0;
+  view.setUint16(o, label.length); o += 2;
+  buf.set(label, o); o += label.length;
+  view.setUint16(o, 32); o += 2;
+  buf.set(identityPublicKey, o); o += 32;
+  view.setBigUint64(o, BigInt(createdAt));
+  return sha256(buf);
+}
+
+/** Why a binding did not verify. None of these depends on a secret, so naming it leaks nothing. */
+export type BindingFailure =
+  | 'no-binding' // passphrase-only bundle
+  | 'client-data' // clientDataJSON is not a JSON object with string fields
+  | 'type' // clientData.type is not "webauthn.get"
+  | 'challenge' // the signed challenge is not bindingChallenge(bundle)
+  | 'origin' // clientData.origin is not an origin of the RP ID
+  | 'rp-id' // rpIdHash ≠ SHA-256(rpId), or rpId ≠ options.rpId
+  | 'user-presence' // UP flag clear
+  | 'user-verification' // UV flag clear and options.requireUserVerification
+  | 'credential-key' // credentialPublicKey is not an ES256 P-256 COSE_Key
+  | 'attestation-mismatch' // attestationObject is malformed or attests another credential or RP
+  | 'signature'; // the ES256 signature does not verify
+
+/** The outcome of verifyBinding. */
+export type BindingResult = { valid: true; userVerified: boolean } | { valid: false; reason: BindingFailure };
+
+/** Options for verifyBinding. */
+export interface VerifyBindingOptions {
+  /** Require the UV flag (PIN or biometric was checked). Default false: UP only. */
+  requireUserVerification?: boolean;
+  /** Require this RP ID (otherwise any RP ID whose hash matches authData is accepted). */
+  rpId?: string;
+  /** Accept exactly these origins (webauthn kind); default: `https://<rpId>` or an https subdomain, or http://localhost. */
+  origins?: readonly string[];
+}
+
+function originMatches(origin: string, rpId: string, allowed?: readonly string[]): boolean {
+  if (allowed) return allowed.includes(origin);
+  let url: URL;
+  try {
+    url = new URL(origin);
+  } catch {
+    return false;
+  }
+  if (url.origin !== origin) return false; // no path, no trailing slash, default port elided
+  const host = url.hostname;
+  // WebAuthn §5.1.2: the RP ID must be a registrable domain suffix of (or equal to) the origin's
+  // effective domain; localhost is a secure context over http.
+  if (url.protocol === 'http:') return host === 'localhost' && rpId === 'localhost';
+  if (url.protocol !== 'https:') return false;
+  return host === rpId || host.endsWith('.' + rpId);
+}
+
+/**
+ * Verifies a bundle's hardware binding: the FIDO2 credential in the bundle signed
+ * `bindingChallenge(bundle)` for the bundle's RP ID with user presence. Check the bundle's own
+ * signature first (decodeBundle does); and attestation (which authenticator made the credential)
+ * is verified separately from `binding.attestationObject`.
+ * @param bundle a decoded bundle
+ * @param options see VerifyBindingOptions
+ * @returns `{ valid: true, userVerified }`, or `{ valid: false, reason }`
+ * @throws InputError if `bundle` is not an object
+ * @example
+ * const r = verifyBinding(decodeBundle(bytes), { requireUserVerification: true })
+ * if (!r.valid) throw new Error(`binding: ${r.reason}`)
+ */
+export function verifyBinding(bundle: IdentityBundle, options: VerifyBindingOptions = {}): BindingResult {
+  if (typeof bundle !== 'object' || bundle === null) throw new InputError('invalid-type', `"bundle" expected an object, got ${describe(bundle)}`);
+  const b = bundle.binding;
+  if (!b) return { valid: false, reason: 'no-binding' };
+  const fail = (reason: BindingFailure): BindingResult => ({ valid: false, reason });
+  const challenge = bindingChallenge(bundle);
+
+  if (options.rpId !== undefined && options.rpId !== b.rpId) return fail('rp-id');
+
+  let clientDataHash: Uint8Array;
+  if (b.kind === 'webauthn') {
+    if (!b.clientDataJSON) return fail('client-data');
+    let cd: { type?: unknown; challenge?: unknown; origin?: unknown; crossOrigin?: unknown };
+    try {
+      // WebAuthn §7.2 step 10: JSON-parse the UTF-8 decoding of clientDataJSON (fatal on bad UTF-8).
+      cd = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(b.clientDataJSON));
+    } catch {
+      return fail('client-data');
+    }
+    if (typeof cd !== 'object' || cd === null || Array.isArray(cd)) return fail('client-data');
+    // §7.2 step 11: "Verify that the value of C.type is the string webauthn.get."
+    if (cd.type !== 'webauthn.get') return fail('type');
+    // §7.2 step 12: C.challenge equals the base64url encoding of the expected challenge.
+    if (typeof cd.challenge !== 'string' || cd.challenge !== base64urlnopad.encode(challenge)) return fail('challenge');
+    // §7.2 step 13: C.origin is an origin the RP expects.
+    if (typeof cd.origin !== 'string' || !originMatches(cd.origin, b.rpId, options.origins)) return fail('origin');
+    // §7.2 step 14: crossOrigin true means an iframe not same-origin with its ancestors ran the
+    // ceremony; keyprint binds identities only in top-level ceremonies.
+    if (cd.crossOrigin !== undefined && cd.crossOrigin !== false) return fail('origin');
+    clientDataHash = sha256(b.clientDataJSON);
+  } else {
+    // CTAP 2.1 §6.2: the platform passes clientDataHash; keyprint's CTAP binding uses the challenge itself.
+    if (!b.clientDataHash || !equal(b.clientDataHash, challenge)) return fail('challenge');
+    clientDataHash = b.clientDataHash;
+  }
+
+  const authData = b.authenticatorData;
+  if (authData.length < 37) return fail('rp-id');
+  // §7.2 step 15: rpIdHash is the SHA-256 of the RP ID expected by the Relying Party.
+  if (!equal(authData.subarray(0, 32), sha256(new TextEncoder().encode(b.rpId)))) return fail('rp-id');
+  const flags = authData[32];
+  // §7.2 step 16: "Verify that the UP bit of the flags in authData is set."
+  if ((flags & FLAG_UP) === 0) return fail('user-presence');
+  // §7.2 step 17: if user verification is required, "verify that the UV bit … is set."
+  if (options.requireUserVerification && (flags & FLAG_UV) === 0) return fail('user-verification');
+
+  // If the registration attestationObject is kept, it must attest this very credential for this
+  // RP; otherwise an attestation of one authenticator could be paired with another's assertion.
+  // (Whether the attestation itself is trustworthy is verifyAttestation's job.)
+  if (b.attestationObject && !attestsCredential(b.attestationObject, b.credentialId, b.credentialPublicKey, b.rpId)) {
+    return fail('attestation-mismatch');
+  }
+
+  let publicKey: Uint8Array;
+  try {
+    publicKey = p256PublicKeyFromCose(b.credentialPublicKey);
+  } catch {
+    return fail('credential-key');
+  }
+  let rs: Uint8Array;
+  try {
+    // WebAuthn §6.5.5: ES256 signatures are ASN.1 DER Ecdsa-Sig-Value; only strict DER is accepted
+    // so a signature has a single encoding in the bundle.
+    rs = p256SignatureFromDer(b.signature);
+  } catch {
+    return fail('signature');
+  }
+  // §7.2 step 20: the signature is over authData ‖ hash (hash = SHA-256(clientDataJSON)).
+  const signed = new Uint8Array(authData.length + 32);
+  signed.set(authData);
+  signed.set(clientDataHash, authData.length);
+  if (!p256Verify(publicKey, sha256(signed), rs)) return fail('signature');
+  return { valid: true, userVerified: (flags & FLAG_UV) !== 0 };
+}
+
+/** Whether an attestationObject (WebAuthn §6.5) carries attested credential data for exactly this credential and RP. */
+function attestsCredential(attestationObject: Uint8Array, credentialId: Uint8Array, cose: Uint8Array, rpId: string): boolean {
+  try {
+    const ao = decodeCbor(attestationObject, 'attestationObject');
+    if (!(ao instanceof Map)) return false;
+    const authData = ao.get('authData');
+    if (!(authData instanceof Uint8Array)) return false;
+    const parsed = parseAuthenticatorData(authData);
+    const acd = parsed.attestedCredentialData;
+    return acd !== undefined
+      && equal(parsed.rpIdHash, sha256(new TextEncoder().encode(rpId)))
+      && equal(acd.credentialId, credentialId)
+      && equal(acd.credentialPublicKey, cose);
+  } catch {
+    return false;
+  }
+}
+
+function equal(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  let d = 0;
+  for (let i = 0; i < a.length; i++) d |= a[i] ^ b[i];
+  return d === 0;
+}

@@ -1,0 +1,387 @@
+// Identity bundle: keyprint's signed, versioned description of an identity (docs/PROTOCOL.md,
+// "Identity bundle and hardware binding"). Deterministically encoded CBOR (RFC 8949 §4.2.1 core
+// deterministic encoding: preferred (shortest) integer and length forms, definite lengths, map keys
+// in bytewise order) with small unsigned-integer map keys, via cborg. The decoder is strict: it
+// parses with cborg's strict options and then re-encodes and compares, so exactly one byte string
+// is accepted for each bundle. The self-signature is Ed25519 (RFC 8032) over a length-prefixed
+// domain label followed by the canonical encoding of every other field.
+
+import { decodeFirst, encode, rfc8949EncodeOptions } from 'cborg';
+import { ed25519PublicKey, ed25519Sign, ed25519Verify, sha256 } from '../core/index.js';
+import { InputError, describe } from '../errors.js';
+import { IdentityError, IdentityKeyPair } from './identity.js';
+
+/** The only bundle version this code reads and writes. */
+export const BUNDLE_VERSION = 1;
+/** Largest encoded bundle accepted (an attestation chain fits several times over). */
+export const MAX_BUNDLE_BYTES = 65536;
+/** Largest display name, in UTF-8 bytes (after NFC normalisation). */
+export const MAX_DISPLAY_NAME_BYTES = 128;
+const DOMAIN = 'keyprint-bundle-v1';
+
+/**
+ * Proof that the identity key was certified by a FIDO2 authenticator: a WebAuthn (or CTAP)
+ * assertion over `bindingChallenge(...)`, plus what is needed to check it (see binding.ts).
+ */
+export interface HardwareBinding {
+  /** `webauthn`: the client built clientDataJSON; `ctap`: the client passed `clientDataHash` directly. */
+  kind: 'webauthn' | 'ctap';
+  /** The WebAuthn RP ID (CTAP `rp.id`) the credential is scoped to. */
+  rpId: string;
+  /** Credential ID, 1–1023 bytes. */
+  credentialId: Uint8Array;
+  /** The credential's COSE_Key (ES256 / P-256). */
+  credentialPublicKey: Uint8Array;
+  /** The registration attestationObject, when kept (verified by attestation.ts, not here). */
+  attestationObject?: Uint8Array;
+  /** authenticatorData of the binding assertion. */
+  authenticatorData: Uint8Array;
+  /** clientDataJSON of the binding assertion (kind `webauthn` only). */
+  clientDataJSON?: Uint8Array;
+  /** The 32-byte clientDataHash the authenticator signed (kind `ctap` only). */
+  clientDataHash?: Uint8Array;
+  /** The assertion signature (ES256, DER as WebAuthn returns it). */
+  signature: Uint8Array;
+}
+
+/** Everything a bundle says, before it is signed. */
+export interface BundleFields {
+  /** Human-readable name, NFC, 1–128 UTF-8 bytes, no control or bidi-override characters. */
+  displayName: string;
+  /** The identity's 32-byte Ed25519 public key. */
+  identityPublicKey: Uint8Array;
+  /** Creation time, milliseconds since the Unix epoch. */
+  createdAt: number;
+  /** Optional expiry, milliseconds since the Unix epoch, after `createdAt`. */
+  expiresAt?: number;
+  /** The hardware binding; `null` says explicitly that this is a passphrase-only identity. */
+  binding: HardwareBinding | null;
+}
+
+/** A signed identity bundle. */
+export interface IdentityBundle extends BundleFields {
+  version: 1;
+  /** Ed25519 signature by `identityPublicKey` over `bundleSigningInput(...)`. */
+  signature: Uint8Array;
+}
+
+// Map keys (docs/PROTOCOL.md). Top level:
+const K = { version: 0, displayName: 1, identityPublicKey: 2, createdAt: 3, expiresAt: 4, binding: 5, signature: 6 } as const;
+// Binding map:
+const B = {
+  kind: 0, rpId: 1, credentialId: 2, credentialPublicKey: 3, attestationObject: 4, authenticatorData: 5,
+  clientDataJSON: 6, clientDataHash: 7, signature: 8,
+} as const;
+const KIND_CODES = { webauthn: 1, ctap: 2 } as const;
+
+type Fail = (field: string, message: string) => never;
+const decodeFail: Fail = (field, message) => {
+  throw new IdentityError('bundle-field', `bundle ${field} ${message}`);
+};
+const inputFail: Fail = (field, message) => {
+  throw new InputError('invalid-value', `"${field}" ${message}`);
+};
+
+// ---- field checks: one validator for both directions -----------------------------------------
+
+// Bidi embeddings/overrides/isolates (Unicode UAX #9) let a name display differently from its
+// bytes; C0/C1 controls and line separators break single-line display.
+const FORBIDDEN = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/u;
+
+// With the u flag a lone surrogate is one code point of category Cs (String#isWellFormed is ES2024).
+const LONE_SURROGATE = /\p{Cs}/u;
+
+function checkBytes(fail: Fail, field: string, v: unknown, min: number, max: number): Uint8Array {
+  if (!(v instanceof Uint8Array)) return fail(field, `expected a byte string, got ${describe(v)}`);
+  if (v.length < min || v.length > max) {
+    return fail(field, min === max ? `expected ${min} bytes, got ${v.length}` : `expected ${min} to ${max} bytes, got ${v.length}`);
+  }
+  return v;
+}
+
+function checkTime(fail: Fail, field: string, v: unknown): number {
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) {
+    return fail(field, `expected an integer from 0 to 2^53 − 1 (ms since the epoch), got ${typeof v === 'number' ? v : describe(v)}`);
+  }
+  return v;
+}
+
+function checkDisplayName(fail: Fail, v: unknown): string {
+  if (typeof v !== 'string') return fail('displayName', `expected a text string, got ${describe(v)}`);
+  if (LONE_SURROGATE.test(v)) return fail('displayName', 'expected well-formed Unicode, got a lone surrogate');
+  if (v.normalize('NFC') !== v) return fail('displayName', 'expected NFC-normalised text, got another normalisation form');
+  const n = new TextEncoder().encode(v).length;
+  if (n < 1 || n > MAX_DISPLAY_NAME_BYTES) return fail('displayName', `expected 1 to ${MAX_DISPLAY_NAME_BYTES} UTF-8 bytes, got ${n}`);
+  const bad = FORBIDDEN.exec(v);
+  if (bad) return fail('displayName', `expected no control or bidi characters, got U+${bad[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`);
+  return v;
+}
+
+function checkRpId(fail: Fail, v: unknown): string {
+  if (typeof v !== 'string') return fail('binding.rpId', `expected a text string, got ${describe(v)}`);
+  // WebAuthn §5.1.2 / §13.4.9: an RP ID is a valid domain string; keyprint stores it as ASCII
+  // (punycode for IDNs), 1–253 characters, so rpIdHash is unambiguous.
+  if (!/^[\x21-\x7e]{1,253}$/.test(v)) return fail('binding.rpId', `expected 1 to 253 printable ASCII characters, got ${JSON.stringify(v.slice(0, 40))}`);
+  return v;
+}
+
+function asMap(fail: Fail, field: string, v: unknown): Map<unknown, unknown> {
+  if (!(v instanceof Map)) return fail(field, `expected a map, got ${describe(v)}`);
+  return v;
+}
+
+function checkKeys(fail: Fail, field: string, map: Map<unknown, unknown>, known: readonly number[]): void {
+  for (const k of map.keys()) {
+    if (typeof k !== 'number' || !known.includes(k)) fail(field, `has an unknown key ${typeof k === 'number' ? k : describe(k)}`);
+  }
+}
+
+function bindingFromMap(fail: Fail, v: unknown): HardwareBinding | null {
+  if (v === null) return null;
+  const m = asMap(fail, 'binding', v);
+  checkKeys(fail, 'binding', m, Object.values(B));
+  const kindCode = m.get(B.kind);
+  const kind = kindCode === 1 ? 'webauthn' : kindCode === 2 ? 'ctap' : fail('binding.kind', `expected 1 (webauthn) or 2 (ctap), got ${String(kindCode)}`);
+  const binding: HardwareBinding = {
+    kind,
+    rpId: checkRpId(fail, m.get(B.rpId)),
+    // WebAuthn §6.1 / CTAP 2.1 §6.1: credential IDs are at most 1023 bytes.
+    credentialId: checkBytes(fail, 'binding.credentialId', m.get(B.credentialId), 1, 1023).slice(),
+    credentialPublicKey: checkBytes(fail, 'binding.credentialPublicKey', m.get(B.credentialPublicKey), 1, 1024).slice(),
+    // authData is rpIdHash(32) ‖ flags(1) ‖ signCount(4) ‖ extensions (WebAuthn §6.1).
+    authenticatorData: checkBytes(fail, 'binding.authenticatorData', m.get(B.authenticatorData), 37, 4096).slice(),
+    // ES256 DER signatures are 8–72 bytes.
+    signature: checkBytes(fail, 'binding.signature', m.get(B.signature), 8, 72).slice(),
+  };
+  if (m.has(B.attestationObject)) {
+    binding.attestationObject = checkBytes(fail, 'binding.attestationObject', m.get(B.attestationObject), 1, 32768).slice();
+  }
+  if (kind === 'webauthn') {
+    if (m.has(B.clientDataHash)) fail('binding.clientDataHash', 'expected absent for kind webauthn, got a value');
+    binding.clientDataJSON = checkBytes(fail, 'binding.clientDataJSON', m.get(B.clientDataJSON), 2, 4096).slice();
+  } else {
+    if (m.has(B.clientDataJSON)) fail('binding.clientDataJSON', 'expected absent for kind ctap, got a value');
+    binding.clientDataHash = checkBytes(fail, 'binding.clientDataHash', m.get(B.clientDataHash), 32, 32).slice();
+  }
+  return binding;
+}
+
+function bindingToMap(b: HardwareBinding | null): Map<number, unknown> | null {
+  if (b === null) return null;
+  if (typeof b !== 'object') return inputFail('binding', `expected an object or null, got ${describe(b)}`);
+  const m = new Map<number, unknown>();
+  const code = KIND_CODES[b.kind as keyof typeof KIND_CODES];
+  if (code === undefined) return inputFail('binding.kind', `expected "webauthn" or "ctap", got ${JSON.stringify(b.kind)}`);
+  m.set(B.kind, code);
+  m.set(B.rpId, b.rpId);
+  m.set(B.credentialId, b.credentialId);
+  m.set(B.credentialPublicKey, b.credentialPublicKey);
+  if (b.attestationObject !== undefined) m.set(B.attestationObject, b.attestationObject);
+  m.set(B.authenticatorData, b.authenticatorData);
+  if (b.clientDataJSON !== undefined) m.set(B.clientDataJSON, b.clientDataJSON);
+  if (b.clientDataHash !== undefined) m.set(B.clientDataHash, b.clientDataHash);
+  m.set(B.signature, b.signature);
+  return m;
+}
+
+/** The CBOR map of a bundle's unsigned fields, validated with `fail`. */
+function fieldsToMap(fields: BundleFields, fail: Fail): Map<number, unknown> {
+  if (typeof fields !== 'object' || fields === null) return inputFail('fields', `expected an object, got ${describe(fields)}`);
+  const m = new Map<number, unknown>();
+  m.set(K.version, BUNDLE_VERSION);
+  m.set(K.displayName, fields.displayName);
+  m.set(K.identityPublicKey, fields.identityPublicKey);
+  m.set(K.createdAt, fields.createdAt);
+  if (fields.expiresAt !== undefined) m.set(K.expiresAt, fields.expiresAt);
+  if (fields.binding === undefined) return fail('binding', 'expected a binding or null (passphrase-only), got undefined');
+  m.set(K.binding, bindingToMap(fields.binding));
+  fieldsFromMap(m, fail); // one validator for both directions
+  return m;
+}
+
+/** Validates a decoded top-level map (without looking at the signature) and returns the fields. */
+function fieldsFromMap(m: Map<unknown, unknown>, fail: Fail): BundleFields {
+  const fields: BundleFields = {
+    displayName: checkDisplayName(fail, m.get(K.displayName)),
+    identityPublicKey: checkBytes(fail, 'identityPublicKey', m.get(K.identityPublicKey), 32, 32).slice(),
+    createdAt: checkTime(fail, 'createdAt', m.get(K.createdAt)),
+    binding: bindingFromMap(fail, m.get(K.binding)),
+  };
+  if (!m.has(K.binding)) fail('binding', 'expected a binding or null (passphrase-only), got nothing');
+  if (m.has(K.expiresAt)) {
+    fields.expiresAt = checkTime(fail, 'expiresAt', m.get(K.expiresAt));
+    if (fields.expiresAt <= fields.createdAt) fail('expiresAt', `expected a time after createdAt (${fields.createdAt}), got ${fields.expiresAt}`);
+  }
+  return fields;
+}
+
+function signingInputOf(unsigned: Map<number, unknown>): Uint8Array {
+  const body = encode(unsigned, rfc8949EncodeOptions);
+  const label = new TextEncoder().encode(DOMAIN);
+  const out = new Uint8Array(2 + label.length + body.length);
+  out[0] = label.length >> 8;
+  out[1] = label.length & 0xff;
+  out.set(label, 2);
+  out.set(body, 2 + label.length);
+  return out;
+}
+
+// ---- public API --------------------------------------------------------------------------------
+
+/**
+ * The exact bytes the self-signature covers: `u16be(18) ‖ "keyprint-bundle-v1" ‖ CBOR(fields
+ * without key 6)`.
+ * @param fields the unsigned fields (validated)
+ * @returns the signing input
+ * @throws InputError for an invalid field
+ * @example ed25519Verify(bundle.identityPublicKey, bundleSigningInput(bundle), bundle.signature)
+ */
+export function bundleSigningInput(fields: BundleFields): Uint8Array {
+  return signingInputOf(fieldsToMap(fields, inputFail));
+}
+
+/**
+ * Signs bundle fields with the identity key. Normalises `displayName` to NFC first.
+ * @param fields the unsigned fields; `identityPublicKey` must be the key of `secretKey`
+ * @param secretKey the 32-byte Ed25519 seed, or an IdentityKeyPair
+ * @returns the signed bundle (version 1)
+ * @throws InputError for an invalid field or a key that does not match `identityPublicKey`
+ * @example const bundle = signBundle({ displayName: 'Ada', identityPublicKey: id.publicKey, createdAt: Date.now(), binding: null }, id)
+ */
+export function signBundle(fields: BundleFields, secretKey: Uint8Array | IdentityKeyPair): IdentityBundle {
+  if (typeof fields !== 'object' || fields === null) return inputFail('fields', `expected an object, got ${describe(fields)}`);
+  const normalized: BundleFields = {
+    ...fields,
+    displayName: typeof fields.displayName === 'string' && !LONE_SURROGATE.test(fields.displayName)
+      ? fields.displayName.normalize('NFC') : fields.displayName,
+  };
+  const input = bundleSigningInput(normalized);
+  let publicKey: Uint8Array;
+  let signature: Uint8Array;
+  if (secretKey instanceof IdentityKeyPair) {
+    publicKey = secretKey.publicKey;
+    signature = secretKey.sign(input);
+  } else {
+    publicKey = ed25519PublicKey(secretKey);
+    signature = ed25519Sign(secretKey, input);
+  }
+  if (!equalBytes(publicKey, normalized.identityPublicKey)) {
+    throw new InputError('invalid-value', '"secretKey" expected the key of "identityPublicKey", got another key');
+  }
+  return { ...fieldsFromMap(fieldsToMap(normalized, inputFail), inputFail), version: BUNDLE_VERSION, signature };
+}
+
+/**
+ * Whether the bundle's self-signature verifies under its own `identityPublicKey`. This proves the
+ * bundle is unmodified and made by the key's holder — not that the key is hardware-bound (see
+ * verifyBinding) nor who the person is (compare the SAS or safety number).
+ * @param bundle a signed bundle
+ * @returns true if the signature is valid
+ * @throws InputError if a field is malformed
+ * @example if (!verifyBundleSignature(bundle)) throw new Error('forged bundle')
+ */
+export function verifyBundleSignature(bundle: IdentityBundle): boolean {
+  const input = bundleSigningInput(bundle);
+  if (!(bundle.signature instanceof Uint8Array) || bundle.signature.length !== 64) return false;
+  return ed25519Verify(bundle.identityPublicKey, input, bundle.signature);
+}
+
+/**
+ * The canonical encoding of a signed bundle.
+ * @param bundle a signed bundle (its fields are validated; the signature is not checked)
+ * @returns the CBOR bytes
+ * @throws InputError for an invalid field or version
+ * @example const bytes = encodeBundle(signBundle(fields, identity))
+ */
+export function encodeBundle(bundle: IdentityBundle): Uint8Array {
+  if (typeof bundle !== 'object' || bundle === null) return inputFail('bundle', `expected an object, got ${describe(bundle)}`);
+  if (bundle.version !== BUNDLE_VERSION) return inputFail('version', `expected ${BUNDLE_VERSION}, got ${String(bundle.version)}`);
+  const m = fieldsToMap(bundle, inputFail);
+  m.set(K.signature, checkBytes(inputFail, 'signature', bundle.signature, 64, 64));
+  return encode(m, rfc8949EncodeOptions);
+}
+
+/**
+ * Decodes and checks a bundle. Strict: any byte string other than the canonical encoding of a
+ * valid version-1 bundle is rejected, and by default the self-signature must verify.
+ * @param bytes the encoded bundle
+ * @param options `verifySignature: false` to inspect a bundle whose signature is not (yet) trusted
+ * @returns the bundle
+ * @throws InputError `invalid-type`; IdentityError `bundle-too-large`, `bundle-malformed` (not
+ *   CBOR, or CBOR keyprint does not use: tags, undefined, big integers…), `bundle-duplicate-key`,
+ *   `bundle-trailing-bytes`, `bundle-non-canonical` (longer-than-needed integers or lengths,
+ *   indefinite lengths, unsorted keys, floats), `bundle-version`,
+ *   `bundle-field` (missing, unknown, mistyped or out-of-range field), `bundle-bad-signature`
+ * @example const bundle = decodeBundle(bytes) // signature checked
+ */
+export function decodeBundle(bytes: Uint8Array, options: { verifySignature?: boolean } = {}): IdentityBundle {
+  if (!(bytes instanceof Uint8Array)) throw new InputError('invalid-type', `"bytes" expected Uint8Array, got ${describe(bytes)}`);
+  if (bytes.length > MAX_BUNDLE_BYTES) {
+    throw new IdentityError('bundle-too-large', `bundle expected at most ${MAX_BUNDLE_BYTES} bytes, got ${bytes.length}`);
+  }
+  let value: unknown;
+  let rest: Uint8Array;
+  try {
+    [value, rest] = decodeFirst(bytes, {
+      strict: true, // RFC 8949 §4.2.1: preferred serialisation of integers and lengths
+      rejectDuplicateMapKeys: true, // RFC 8949 §5.6: duplicate keys make a map invalid
+      allowIndefinite: false, // §4.2.1: indefinite-length items are not deterministic
+      allowUndefined: false,
+      allowBigInt: false,
+      allowNaN: false,
+      allowInfinity: false,
+      useMaps: true, // integer keys stay integers
+      tags: [],
+    });
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    if (/repeat map key/.test(message)) throw new IdentityError('bundle-duplicate-key', `bundle expected unique map keys: ${message}`, { cause: e });
+    if (/more bytes than necessary|indefinite length/.test(message)) {
+      throw new IdentityError('bundle-non-canonical', `bundle expected the deterministic encoding (RFC 8949 §4.2.1): ${message}`, { cause: e });
+    }
+    throw new IdentityError('bundle-malformed', `bundle expected deterministic CBOR: ${message}`, { cause: e });
+  }
+  if (rest.length !== 0) throw new IdentityError('bundle-trailing-bytes', `bundle expected to end after ${bytes.length - rest.length} bytes, got ${rest.length} more`);
+  const m = asMap(decodeFail, 'top level', value);
+  const version = m.get(K.version);
+  if (version !== BUNDLE_VERSION) throw new IdentityError('bundle-version', `bundle expected version ${BUNDLE_VERSION}, got ${typeof version === 'number' ? version : describe(version)}`);
+  // Re-encoding catches what cborg's strict mode does not: key order, floats standing for
+  // integers, non-shortest floats, invalid UTF-8 (decoded to U+FFFD).
+  let again: Uint8Array;
+  try {
+    again = encode(m, rfc8949EncodeOptions);
+  } catch (e) {
+    // cborg cannot order maps or arrays used as map keys; keyprint never uses them.
+    throw new IdentityError('bundle-malformed', `bundle expected integer map keys, got a structure keyprint does not use: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+  }
+  if (!equalBytes(again, bytes)) throw new IdentityError('bundle-non-canonical', 'bundle expected the deterministic encoding (RFC 8949 §4.2.1), got another encoding of the same data');
+  checkKeys(decodeFail, 'top level', m, Object.values(K));
+  const fields = fieldsFromMap(m, decodeFail);
+  const signature = checkBytes(decodeFail, 'signature', m.get(K.signature), 64, 64).slice();
+  const bundle: IdentityBundle = { ...fields, version: BUNDLE_VERSION, signature };
+  if (options.verifySignature !== false) {
+    const unsigned = new Map(m);
+    unsigned.delete(K.signature);
+    if (!ed25519Verify(fields.identityPublicKey, signingInputOf(unsigned as Map<number, unknown>), signature)) {
+      throw new IdentityError('bundle-bad-signature', 'bundle self-signature does not verify under its identity key');
+    }
+  }
+  return bundle;
+}
+
+/**
+ * SHA-256 of the canonical encoding — the bundle's stable identifier (used in the identity certificate).
+ * @param bundle a signed bundle
+ * @returns 32 bytes
+ * @example const id = bundleHash(bundle)
+ */
+export function bundleHash(bundle: IdentityBundle): Uint8Array {
+  return sha256(encodeBundle(bundle));
+}
+
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  let d = 0;
+  for (let i = 0; i < a.length; i++) d |= a[i] ^ b[i];
+  return d === 0;
+}

@@ -1,0 +1,546 @@
+// Enrolling an identity on a FIDO2 security key from Node, over CTAP 2.1 (Node only — not exported
+// from keyprint/identity, which stays browser-safe). One enrollment is:
+//   1. authenticatorMakeCredential (CTAP 2.1 §6.1): RP `keyprint.local`, ES256, resident key,
+//      hmac-secret (§12.5), packed attestation; clientDataHash = SHA-256(registration clientDataJSON)
+//      where the clientDataJSON is rebuilt from the bundle alone (see registrationClientData);
+//   2. authenticatorGetAssertion (§6.2) with clientDataHash = bindingChallenge (docs/PROTOCOL.md,
+//      "Binding challenge and verification", kind 2 = CTAP) and hmac-secret with
+//      salt1 = prfSalt("keyprint-wrap-v1") — the salt a browser sends for WebAuthn PRF input
+//      "keyprint-wrap-v1" (WebAuthn L3 §10.1.4), so the browser and Node derive the same wrap key;
+//   3. the identity seed is wrapped under that output (wrap.ts), the attestation (WebAuthn §7.1) and
+//      the binding (binding.ts) are verified, and the bundle is signed.
+// The home directory layout (writeEnrollment / readEnrollment) lives here too:
+//   HOME/identity.bundle    the signed bundle (canonical CBOR)
+//   HOME/credential.json    which credential unlocks it, and what the authenticator is (no secrets)
+//   HOME/keys/identity.kpw  the wrapped seed (NodeKeyStore)
+// Directories 0700, files 0600, every file written atomically (temp file → fsync → rename).
+
+import { open, readFile, rename, stat, unlink, mkdir, chmod } from 'node:fs/promises';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { base64urlnopad } from '@scure/base';
+import { sha256 } from '../core/index.js';
+import { KeyprintError, InputError, describe } from '../errors.js';
+import {
+  CtapError, CtapStatus, HardwareError, KEYPRINT_AAGUID, PinUvAuthTokenPermission, encodeCbor, parseAuthData, pinProtocol, prfSalt,
+  type AuthenticatorInfo, type CallOptions, type Ctap2Client, type PinToken,
+} from '../hardware/index.js';
+import { verifyAttestation, AttestationError, type AttestationTrust } from './attestation.js';
+import { lookupAaguid } from './aaguids.js';
+import { bindingChallenge, verifyBinding } from './binding.js';
+import { decodeBundle, encodeBundle, signBundle, type HardwareBinding, type IdentityBundle } from './bundle.js';
+import { IdentityError, IdentityKeyPair } from './identity.js';
+import { NodeKeyStore } from './key-store-node.js';
+import type { TrustAnchorInput } from './trust-anchors.js';
+import { unwrapIdentity, wrapSecret } from './wrap.js';
+
+/** The WebAuthn RP ID (CTAP `rp.id`) keyprint's credentials are scoped to. */
+export const KEYPRINT_RP_ID = 'keyprint.local';
+/** The origin in the registration clientDataJSON (`https://` + the RP ID). */
+export const KEYPRINT_ORIGIN = `https://${KEYPRINT_RP_ID}`;
+/** The WebAuthn PRF input whose hmac-secret output wraps the identity seed. */
+export const KEYPRINT_PRF_INPUT = 'keyprint-wrap-v1';
+/** Key name of the wrapped seed in the home's key store. */
+export const IDENTITY_KEY_NAME = 'identity';
+/** File names inside the home directory. */
+export const HOME_FILES = { bundle: 'identity.bundle', credential: 'credential.json', envelope: `keys/${IDENTITY_KEY_NAME}.kpw` } as const;
+
+const COSE_ES256 = -7;
+const DEVICE_TIMEOUT_MS = 60_000; // a touch counts against it (CallOptions.timeoutMs)
+
+/**
+ * Enrollment errors. Codes: `no-hmac-secret`, `pin-required`, `pin-invalid`, `pin-blocked`,
+ * `pin-not-set`, `wrong-key` (this authenticator or credential does not unlock the identity),
+ * `identity-mismatch`, `attestation-invalid`, `binding-invalid`, `cancelled`, `no-identity`,
+ * `home-corrupt`, `device` (any other authenticator failure, with the CTAP/HID error as `cause`).
+ */
+export class EnrollError extends KeyprintError {}
+
+/** What `credential.json` holds: the credential that unlocks the identity, and its authenticator. Nothing secret. */
+export interface CredentialRecord {
+  version: 1;
+  rpId: string;
+  credentialId: Uint8Array;
+  /** Whether a PIN (UV) was used: hmac-secret then returns CredRandomWithUV, so unlocking needs the PIN too. */
+  userVerified: boolean;
+  /** The PRF input the wrap key comes from (`prfSalt(utf8(prfInput))` is the hmac-secret salt). */
+  prfInput: string;
+  /** The exact registration clientDataJSON the attestation signs (also rebuildable, see registrationClientData). */
+  registrationClientDataJSON: Uint8Array;
+  authenticator: AuthenticatorSummary;
+  /** When the enrollment happened (ms since the epoch); the bundle's createdAt. */
+  enrolledAt: number;
+}
+
+/** The authenticator, as attestation and getInfo describe it. */
+export interface AuthenticatorSummary {
+  /** A model name: attested (hardware-attested), else the AAGUID's claim, else `unknown authenticator`. */
+  model: string;
+  /** True if the model name comes from an attestation chain to a known vendor anchor. */
+  modelAttested: boolean;
+  aaguid: string;
+  vendor?: string;
+  /** The attestation trust level (attestation.ts). */
+  trust: AttestationTrust;
+  fmt: string;
+  versions?: string[];
+}
+
+/** The result of enroll(). Wipe `identity` with `destroy()` when done. */
+export interface Enrollment {
+  identity: IdentityKeyPair;
+  bundle: IdentityBundle;
+  bundleBytes: Uint8Array;
+  envelope: Uint8Array;
+  credential: CredentialRecord;
+}
+
+/** Options shared by enroll() and unlockIdentity(). */
+export interface DeviceCallOptions {
+  /** The PIN, when the authenticator has one (makes the enrollment user-verified). */
+  pin?: string;
+  /** Called for each CTAPHID KEEPALIVE: 2 = UPNEEDED ("touch your key"). */
+  onKeepalive?: CallOptions['onKeepalive'];
+  signal?: AbortSignal;
+  /** Deadline per authenticator request, including waiting for a touch (default 60 s). */
+  timeoutMs?: number;
+}
+
+const utf8 = (s: string) => new TextEncoder().encode(s);
+const uuid = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('').replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5');
+
+/**
+ * The registration clientDataJSON keyprint's CTAP enrollment signs: WebAuthn §5.8.1 fields in the
+ * browser's order, the challenge being the binding challenge, so a verifier can rebuild it from the
+ * bundle and check the attestation signature without any other file.
+ * @param challenge the 32-byte bindingChallenge
+ * @returns UTF-8 JSON `{"type":"webauthn.create","challenge":…,"origin":"https://keyprint.local","crossOrigin":false}`
+ * @example verifyAttestation({ attestationObject, clientDataJSON: registrationClientData(bindingChallenge(bundle)), rpId })
+ */
+export function registrationClientData(challenge: Uint8Array): Uint8Array {
+  return utf8(JSON.stringify({ type: 'webauthn.create', challenge: base64urlnopad.encode(challenge), origin: KEYPRINT_ORIGIN, crossOrigin: false }));
+}
+
+/** Maps CTAP / HID failures to EnrollError (the hardware error stays as `cause`). */
+function mapDeviceError(e: unknown): never {
+  if (e instanceof CtapError) {
+    switch (e.status) {
+      case CtapStatus.CTAP2_ERR_PUAT_REQUIRED:
+        throw new EnrollError('pin-required', 'this security key has a PIN: pass --pin PIN', { cause: e });
+      case CtapStatus.CTAP2_ERR_PIN_INVALID:
+        throw new EnrollError('pin-invalid', 'wrong PIN', { cause: e });
+      case CtapStatus.CTAP2_ERR_PIN_BLOCKED:
+        throw new EnrollError('pin-blocked', 'the PIN is blocked (too many wrong PINs); the key must be reset', { cause: e });
+      case CtapStatus.CTAP2_ERR_PIN_AUTH_BLOCKED:
+        throw new EnrollError('pin-blocked', 'too many wrong PINs in a row: unplug the key and plug it in again', { cause: e });
+      case CtapStatus.CTAP2_ERR_PIN_NOT_SET:
+        throw new EnrollError('pin-not-set', 'this security key has no PIN: set one first, or enroll without --pin', { cause: e });
+      case CtapStatus.CTAP2_ERR_NO_CREDENTIALS:
+        throw new EnrollError('wrong-key', 'this security key does not hold the credential of this identity', { cause: e });
+      case CtapStatus.CTAP2_ERR_KEEPALIVE_CANCEL:
+        throw new EnrollError('cancelled', 'cancelled before the security key was touched', { cause: e });
+      case CtapStatus.CTAP2_ERR_OPERATION_DENIED:
+        throw new EnrollError('cancelled', 'the request was denied on the security key', { cause: e });
+      case CtapStatus.CTAP2_ERR_USER_ACTION_TIMEOUT:
+      case CtapStatus.CTAP2_ERR_ACTION_TIMEOUT:
+        throw new EnrollError('cancelled', 'the security key was not touched in time', { cause: e });
+      default:
+        throw new EnrollError('device', `the security key refused the request: ${e.message}`, { cause: e });
+    }
+  }
+  if (e instanceof HardwareError && e.code === 'timeout') {
+    throw new EnrollError('device', 'the security key did not answer in time (not touched, or unplugged)', { cause: e });
+  }
+  if (e instanceof HardwareError && e.code === 'aborted') throw new EnrollError('cancelled', 'cancelled', { cause: e });
+  throw e;
+}
+
+async function device<T>(f: () => Promise<T>): Promise<T> {
+  try {
+    return await f();
+  } catch (e) {
+    return mapDeviceError(e);
+  }
+}
+
+function callOptions(o: DeviceCallOptions): CallOptions {
+  return { onKeepalive: o.onKeepalive, signal: o.signal, timeoutMs: o.timeoutMs ?? DEVICE_TIMEOUT_MS };
+}
+
+/** A pinUvAuthToken for one permission (mc or ga), with protocol 2 when offered (§6.5.5.7). */
+async function pinTokenFor(ctap: Ctap2Client, info: AuthenticatorInfo, pin: string, permission: number, o: DeviceCallOptions): Promise<PinToken> {
+  if (info.options.clientPin !== true) {
+    throw new EnrollError('pin-not-set', 'this security key has no PIN: set one first, or leave out --pin');
+  }
+  const version = info.pinUvAuthProtocols.includes(2) ? 2 : 1;
+  return device(() => ctap.getPinToken(pin, pinProtocol(version), { permissions: permission, rpId: KEYPRINT_RP_ID, info }, { signal: o.signal, timeoutMs: 10_000 }));
+}
+
+function checkName(name: unknown): string {
+  if (typeof name !== 'string') throw new InputError('invalid-type', `"displayName" expected string, got ${describe(name)}`);
+  return name.normalize('NFC');
+}
+
+/**
+ * Enrolls an identity on an authenticator: makes a resident ES256 credential with hmac-secret,
+ * binds the identity key to it (a CTAP assertion over bindingChallenge), wraps the seed under the
+ * hmac-secret output for keyprint's PRF input, verifies attestation and binding, and signs the bundle.
+ * Two touches: one for the credential, one for the assertion.
+ * @param options.ctap an open CTAP2 client
+ * @param options.displayName the bundle's name (checked as bundle.ts does)
+ * @param options.identity the identity to bind (default: a fresh one from crypto.getRandomValues)
+ * @param options.pin the authenticator's PIN (then the credential and the wrap key need UV)
+ * @param options.trustAnchors attestation trust anchors instead of the defaults
+ * @param options.onKeepalive / signal / timeoutMs see DeviceCallOptions
+ * @returns the identity, bundle, envelope and credential record (nothing is written; see writeEnrollment)
+ * @throws EnrollError (`no-hmac-secret`, `pin-*`, `attestation-invalid`, `binding-invalid`, `cancelled`,
+ *   `device`); InputError for a bad name; HardwareError for transport failures
+ * @example const e = await enroll({ ctap, displayName: 'Ada', onKeepalive: (s) => s === 2 && prompt() })
+ */
+export async function enroll(options: DeviceCallOptions & {
+  ctap: Ctap2Client;
+  displayName: string;
+  identity?: IdentityKeyPair;
+  trustAnchors?: readonly TrustAnchorInput[];
+}): Promise<Enrollment> {
+  const { ctap, pin } = options;
+  const displayName = checkName(options.displayName);
+  const call = callOptions(options);
+  const info = await device(() => ctap.getInfo({ signal: options.signal, timeoutMs: 10_000 }));
+  if (!info.extensions.includes('hmac-secret')) {
+    throw new EnrollError('no-hmac-secret', 'this security key does not support hmac-secret (needed to wrap the identity key)');
+  }
+  if (info.options.rk === false) throw new EnrollError('device', 'this security key cannot store resident credentials');
+  // §6.1.2 step 6: with a PIN set, a discoverable credential needs UV even under makeCredUvNotRqd.
+  if (pin === undefined && info.options.clientPin === true) {
+    throw new EnrollError('pin-required', 'this security key has a PIN: pass --pin PIN');
+  }
+
+  const identity = options.identity ?? IdentityKeyPair.generate();
+  const createdAt = Date.now();
+  const challenge = bindingChallenge({ identityPublicKey: identity.publicKey, createdAt });
+  const clientDataJSON = registrationClientData(challenge);
+
+  // 1. The credential (§6.1). user.id: random, so enrolling again never replaces (deletes) the
+  //    credential an existing envelope depends on (§6.1.2 step 17 replaces same rpId + user.id).
+  const mcToken = pin === undefined ? undefined : await pinTokenFor(ctap, info, pin, PinUvAuthTokenPermission.mc, options);
+  const clientDataHash = sha256(clientDataJSON);
+  const made = await device(() => ctap.makeCredential({
+    clientDataHash,
+    rp: { id: KEYPRINT_RP_ID, name: 'keyprint' },
+    user: { id: globalThis.crypto.getRandomValues(new Uint8Array(16)), name: displayName, displayName },
+    pubKeyCredParams: [{ type: 'public-key', alg: COSE_ES256 }],
+    extensions: new Map([['hmac-secret', true]]),
+    options: { rk: true },
+    pinUvAuthParam: mcToken?.authenticate(clientDataHash),
+    pinUvAuthProtocol: mcToken?.protocol.version,
+  }, call)).finally(() => mcToken?.wipe());
+  const attestationObject = encodeCbor(new Map<string, unknown>([['fmt', made.fmt], ['attStmt', made.attStmt], ['authData', made.authData]]) as never);
+
+  // 2. Attestation (WebAuthn §7.1): which authenticator made the credential.
+  const x5c = made.attStmt.get('x5c');
+  const leaf = Array.isArray(x5c) && x5c[0] instanceof Uint8Array ? x5c[0] : undefined;
+  const attestation = await verifyRegistration(attestationObject, clientDataJSON, challenge, pin !== undefined, leaf, options.trustAnchors);
+  const { credentialId, credentialPublicKey } = attestation;
+  // §12.5: the makeCredential output `hmac-secret: true` says the credential has CredRandom values.
+  if (parseAuthData(made.authData).extensions?.get('hmac-secret') !== true) throw new EnrollError('no-hmac-secret', 'the security key did not enable hmac-secret for the new credential');
+
+  // 3. The binding assertion with hmac-secret (§6.2, §12.5). A fresh token: an mc-permission token
+  //    is not good for getAssertion, and authenticators may clear permissions after use (§6.5.5.7).
+  const gaToken = pin === undefined ? undefined : await pinTokenFor(ctap, info, pin, PinUvAuthTokenPermission.ga, options);
+  const { assertion, first } = await device(() => ctap.hmacSecret({
+    rpId: KEYPRINT_RP_ID, clientDataHash: challenge, allowList: [{ type: 'public-key', id: credentialId }],
+    salt1: prfSalt(utf8(KEYPRINT_PRF_INPUT)), pinToken: gaToken,
+  }, call)).finally(() => gaToken?.wipe());
+
+  const seed = identity.exportSecretKey();
+  let envelope: Uint8Array;
+  try {
+    envelope = await wrapSecret(seed, { prfOutput: first, credentialId });
+  } finally {
+    seed.fill(0);
+    first.fill(0);
+  }
+
+  const binding: HardwareBinding = {
+    kind: 'ctap', rpId: KEYPRINT_RP_ID, credentialId, credentialPublicKey, attestationObject,
+    authenticatorData: assertion.authData, clientDataHash: challenge, signature: assertion.signature,
+  };
+  const bundle = signBundle({ displayName, identityPublicKey: identity.publicKey, createdAt, binding }, identity);
+  // 4. The binding (docs/PROTOCOL.md steps 1–5), as any verifier of the bundle will check it.
+  const checked = verifyBinding(bundle, { rpId: KEYPRINT_RP_ID, requireUserVerification: pin !== undefined });
+  if (!checked.valid) throw new EnrollError('binding-invalid', `the security key's binding assertion does not verify (${checked.reason})`);
+
+  const credential: CredentialRecord = {
+    version: 1, rpId: KEYPRINT_RP_ID, credentialId, userVerified: pin !== undefined, prfInput: KEYPRINT_PRF_INPUT,
+    registrationClientDataJSON: clientDataJSON, enrolledAt: createdAt,
+    authenticator: describeAuthenticator(attestation, info),
+  };
+  return { identity, bundle, bundleBytes: encodeBundle(bundle), envelope, credential };
+}
+
+interface Registration {
+  credentialId: Uint8Array;
+  credentialPublicKey: Uint8Array;
+  trust: AttestationTrust;
+  vendor?: string;
+  model?: string;
+  aaguid: string;
+  fmt: string;
+}
+
+/**
+ * verifyAttestation with keyprint's RP ID, origin and challenge. A packed statement whose x5c stops
+ * below an issuer we have no anchor for (`chain-untrusted`: the keyprint emulator, whose CA is not
+ * in x5c, or an unknown vendor that omits its root) is re-checked with its own leaf as the only
+ * anchor: if that verifies (signature, certificate requirements, validity), the statement is
+ * genuine but its vendor unknown — `attested-unknown-vendor`, the same level a chain ending in an
+ * unknown self-signed root gets.
+ */
+async function verifyRegistration(
+  attestationObject: Uint8Array, clientDataJSON: Uint8Array, challenge: Uint8Array, uv: boolean, leaf: Uint8Array | undefined,
+  trustAnchors?: readonly TrustAnchorInput[],
+): Promise<Registration> {
+  const base = {
+    attestationObject, clientDataJSON, rpId: KEYPRINT_RP_ID, origin: KEYPRINT_ORIGIN, challenge,
+    requireUserVerification: uv, algorithms: [COSE_ES256],
+  };
+  const attestationFailed = (e: unknown): never => {
+    if (e instanceof AttestationError) throw new EnrollError('attestation-invalid', `the security key's attestation does not verify: ${e.message} [${e.code}]`, { cause: e });
+    throw e;
+  };
+  let result;
+  let trust: AttestationTrust;
+  try {
+    result = await verifyAttestation({ ...base, trustAnchors });
+    trust = result.trust;
+  } catch (e) {
+    if (!(e instanceof AttestationError && e.code === 'chain-untrusted')) return attestationFailed(e);
+    if (!leaf) return attestationFailed(e);
+    result = await verifyAttestation({ ...base, trustAnchors: [leaf] }).catch(attestationFailed);
+    trust = 'attested-unknown-vendor';
+  }
+  return {
+    credentialId: result.credentialId, credentialPublicKey: result.credentialPublicKey, trust,
+    vendor: trust === 'hardware-attested' ? result.vendor : undefined, model: trust === 'hardware-attested' ? result.model : undefined,
+    aaguid: result.aaguid, fmt: result.fmt,
+  };
+}
+
+function describeAuthenticator(r: Registration, info: AuthenticatorInfo): AuthenticatorSummary {
+  let model: string;
+  let modelAttested = false;
+  if (r.model) {
+    model = r.model;
+    modelAttested = true;
+  } else if (r.aaguid === uuid(KEYPRINT_AAGUID)) {
+    model = 'keyprint software authenticator (emulator)';
+  } else {
+    const claimed = lookupAaguid(r.aaguid);
+    model = claimed ? `${claimed.model} (claimed by AAGUID, not attested)` : 'unknown authenticator';
+  }
+  return {
+    model, modelAttested, aaguid: r.aaguid, ...(r.vendor ? { vendor: r.vendor } : {}), trust: r.trust, fmt: r.fmt,
+    versions: info.versions,
+  };
+}
+
+// ---- unlocking ---------------------------------------------------------------------------------
+
+/** An enrolled identity as read from a home directory. */
+export interface EnrolledIdentity {
+  home: string;
+  bundle: IdentityBundle;
+  bundleBytes: Uint8Array;
+  envelope: Uint8Array;
+  credential: CredentialRecord;
+}
+
+/**
+ * Touches the security key for the hmac-secret output of the identity's credential, unwraps the
+ * seed and checks that its public key is the bundle's.
+ * @param options.ctap an open CTAP2 client
+ * @param options.enrolled from readEnrollment
+ * @param options.pin required when the identity was enrolled with a PIN (and only then used)
+ * @returns the identity key pair (call `destroy()` when done)
+ * @throws EnrollError `wrong-key` ("this security key does not unlock the identity in HOME"),
+ *   `pin-required`, `pin-invalid`, `identity-mismatch`, `cancelled`, `device`
+ * @example const identity = await unlockIdentity({ ctap, enrolled: await readEnrollment(home) })
+ */
+export async function unlockIdentity(options: DeviceCallOptions & { ctap: Ctap2Client; enrolled: EnrolledIdentity }): Promise<IdentityKeyPair> {
+  const { ctap, enrolled } = options;
+  const { credential, home } = enrolled;
+  const wrongKey = (cause?: unknown) => new EnrollError('wrong-key', `this security key does not unlock the identity in ${home}`, { cause });
+  if (credential.userVerified && options.pin === undefined) {
+    throw new EnrollError('pin-required', 'this identity was enrolled with a PIN: pass --pin PIN');
+  }
+  const info = await device(() => ctap.getInfo({ signal: options.signal, timeoutMs: 10_000 }));
+  if (!info.extensions.includes('hmac-secret')) throw wrongKey();
+  // The PIN only when the enrollment used one: with UV the key returns CredRandomWithUV, without it
+  // CredRandomWithoutUV (§12.5), and only the one used at enrollment opens the envelope.
+  const token = credential.userVerified ? await pinTokenFor(ctap, info, options.pin!, PinUvAuthTokenPermission.ga, options) : undefined;
+  let first: Uint8Array;
+  try {
+    ({ first } = await ctap.hmacSecret({
+      rpId: credential.rpId, clientDataHash: globalThis.crypto.getRandomValues(new Uint8Array(32)),
+      allowList: [{ type: 'public-key', id: credential.credentialId }], salt1: prfSalt(utf8(credential.prfInput)), pinToken: token,
+    }, callOptions(options)));
+  } catch (e) {
+    if (e instanceof CtapError && e.status === CtapStatus.CTAP2_ERR_NO_CREDENTIALS) throw wrongKey(e);
+    return mapDeviceError(e);
+  } finally {
+    token?.wipe();
+  }
+  let identity: IdentityKeyPair;
+  try {
+    identity = await unwrapIdentity(enrolled.envelope, { prfOutput: first, credentialId: credential.credentialId });
+  } catch (e) {
+    if (e instanceof IdentityError && e.code === 'unwrap-failed') throw wrongKey(e);
+    throw e;
+  } finally {
+    first.fill(0);
+  }
+  if (!equalBytes(identity.publicKey, enrolled.bundle.identityPublicKey)) {
+    identity.destroy();
+    throw new EnrollError('identity-mismatch', `the unwrapped key is not the identity in ${home}/${HOME_FILES.bundle}`);
+  }
+  return identity;
+}
+
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  let d = 0;
+  for (let i = 0; i < a.length; i++) d |= a[i] ^ b[i];
+  return d === 0;
+}
+
+// ---- the home directory ------------------------------------------------------------------------
+
+const b64 = (b: Uint8Array) => base64urlnopad.encode(b);
+
+function credentialToJson(c: CredentialRecord): string {
+  return JSON.stringify({
+    version: c.version, rpId: c.rpId, credentialId: b64(c.credentialId), userVerified: c.userVerified, prfInput: c.prfInput,
+    registrationClientDataJSON: b64(c.registrationClientDataJSON), authenticator: c.authenticator, enrolledAt: c.enrolledAt,
+  }, null, 2) + '\n';
+}
+
+function credentialFromJson(text: string, path: string): CredentialRecord {
+  const bad = (why: string) => new EnrollError('home-corrupt', `${path} ${why}`);
+  let o: Record<string, unknown>;
+  try {
+    o = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    throw bad('is not JSON');
+  }
+  if (typeof o !== 'object' || o === null || o.version !== 1) throw bad('expected version 1');
+  const bytes = (k: string) => {
+    const v = o[k];
+    try {
+      if (typeof v === 'string') return base64urlnopad.decode(v);
+    } catch { /* falls through */ }
+    throw bad(`field "${k}" expected base64url bytes`);
+  };
+  const a = o.authenticator as Record<string, unknown> | undefined;
+  if (typeof o.rpId !== 'string' || typeof o.userVerified !== 'boolean' || typeof o.prfInput !== 'string'
+    || typeof o.enrolledAt !== 'number' || typeof a !== 'object' || a === null || typeof a.model !== 'string' || typeof a.trust !== 'string') {
+    throw bad('is missing fields');
+  }
+  return {
+    version: 1, rpId: o.rpId, credentialId: bytes('credentialId'), userVerified: o.userVerified, prfInput: o.prfInput,
+    registrationClientDataJSON: bytes('registrationClientDataJSON'), enrolledAt: o.enrolledAt,
+    authenticator: a as unknown as AuthenticatorSummary,
+  };
+}
+
+async function ensureHome(home: string): Promise<void> {
+  await mkdir(home, { recursive: true, mode: 0o700 });
+  if (process.platform !== 'win32') await chmod(home, 0o700);
+}
+
+/** Writes `data` to `path` atomically with mode 0600 (temp file in the same directory → fsync → rename). */
+async function writeAtomic(path: string, data: Uint8Array | string): Promise<void> {
+  const tmp = `${path}.${randomBytes(8).toString('hex')}.tmp`;
+  let renamed = false;
+  try {
+    const fh = await open(tmp, 'wx', 0o600);
+    try {
+      await fh.writeFile(data);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await rename(tmp, path);
+    renamed = true;
+  } finally {
+    if (!renamed) await unlink(tmp).catch(() => {});
+  }
+}
+
+/**
+ * Writes an enrollment into `home` (0700): the envelope (key store), then `credential.json`, then
+ * `identity.bundle` — the bundle last, since its presence means "enrolled". Each file 0600, atomic.
+ * @param home the home directory (created if missing)
+ * @param e the enrollment
+ * @returns the paths written
+ * @throws IdentityError `key-store-*`; EnrollError `home-io`
+ * @example await writeEnrollment(resolveHome(), await enroll({ ctap, displayName: 'Ada' }))
+ */
+export async function writeEnrollment(home: string, e: Pick<Enrollment, 'bundleBytes' | 'envelope' | 'credential'>): Promise<{ bundle: string; credential: string; envelope: string }> {
+  const paths = { bundle: join(home, HOME_FILES.bundle), credential: join(home, HOME_FILES.credential), envelope: join(home, HOME_FILES.envelope) };
+  try {
+    await ensureHome(home);
+    await new NodeKeyStore({ home }).put(IDENTITY_KEY_NAME, e.envelope);
+    await writeAtomic(paths.credential, credentialToJson(e.credential));
+    await writeAtomic(paths.bundle, e.bundleBytes);
+  } catch (err) {
+    if (err instanceof KeyprintError) throw err;
+    throw new EnrollError('home-io', `could not write the identity to ${home}: ${(err as Error).message}`, { cause: err });
+  }
+  return paths;
+}
+
+async function readIfPresent(path: string): Promise<Uint8Array | undefined> {
+  try {
+    const st = await stat(path);
+    if (process.platform !== 'win32' && (st.mode & 0o077) !== 0) {
+      throw new EnrollError('home-corrupt', `${path} expected mode 0600, got 0${(st.mode & 0o777).toString(8)}`);
+    }
+    return new Uint8Array(await readFile(path));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    if (e instanceof KeyprintError) throw e;
+    throw new EnrollError('home-io', `could not read ${path}: ${(e as Error).message}`, { cause: e });
+  }
+}
+
+/**
+ * Reads the identity enrolled in `home` (no device needed); the bundle's signature is checked.
+ * @param home the home directory
+ * @returns the enrolled identity, or undefined when `home` has no `identity.bundle`
+ * @throws EnrollError `home-corrupt` (a missing or damaged file, or files that do not belong
+ *   together); IdentityError `bundle-*`, `key-store-*`
+ * @example const enrolled = await readEnrollment(home); if (!enrolled) console.log('run keyprint enroll')
+ */
+export async function readEnrollment(home: string): Promise<EnrolledIdentity | undefined> {
+  const bundlePath = join(home, HOME_FILES.bundle);
+  const bundleBytes = await readIfPresent(bundlePath);
+  if (!bundleBytes) return undefined;
+  let bundle: IdentityBundle;
+  try {
+    bundle = decodeBundle(bundleBytes);
+  } catch (e) {
+    if (e instanceof KeyprintError) throw new EnrollError('home-corrupt', `${bundlePath} is not a valid bundle: ${e.message}`, { cause: e });
+    throw e;
+  }
+  const credentialPath = join(home, HOME_FILES.credential);
+  const credentialBytes = await readIfPresent(credentialPath);
+  if (!credentialBytes) throw new EnrollError('home-corrupt', `${credentialPath} is missing`);
+  const credential = credentialFromJson(new TextDecoder().decode(credentialBytes), credentialPath);
+  const envelope = await new NodeKeyStore({ home }).get(IDENTITY_KEY_NAME);
+  if (!envelope) throw new EnrollError('home-corrupt', `${join(home, HOME_FILES.envelope)} is missing`);
+  if (!bundle.binding || !equalBytes(bundle.binding.credentialId, credential.credentialId)) {
+    throw new EnrollError('home-corrupt', `${credentialPath} names another credential than ${bundlePath}`);
+  }
+  return { home, bundle, bundleBytes, envelope, credential };
+}

@@ -1,0 +1,319 @@
+// Identity bundle: deterministic CBOR (RFC 8949 §4.2.1) encoding, the Ed25519 self-signature, a
+// hand-built known-answer vector (docs/PROTOCOL.md), strict decoding (one typed error per defect),
+// property round trips, fuzzing with random and mutated bytes, and garbage-input tables.
+import { describe, expect, it } from 'vitest';
+import { createPublicKey, verify as nodeVerify } from 'node:crypto';
+import fc from 'fast-check';
+import { encode, rfc8949EncodeOptions } from 'cborg';
+import { ed25519Sign, ed25519PublicKey, InputError, KeyprintError } from '../../src/core/index.js';
+import {
+  signBundle, encodeBundle, decodeBundle, verifyBundleSignature, bundleSigningInput, bundleHash,
+  type BundleFields, type IdentityBundle,
+} from '../../src/identity/bundle.js';
+import { IdentityError, IdentityKeyPair } from '../../src/identity/identity.js';
+import { hex, unhex, utf8, fcSeed } from '../_util.js';
+import { makeBinding, makeCredential } from './_fixtures.js';
+
+const RUNS = 1000;
+const SEED = unhex('9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60'); // RFC 8032 §7.1 TEST 1
+const PK = ed25519PublicKey(SEED);
+const CREATED = 1767225600000; // 2026-01-01T00:00:00Z
+const base: BundleFields = { displayName: 'Ada', identityPublicKey: PK, createdAt: CREATED, binding: null };
+
+const code = (f: () => unknown): string => {
+  try {
+    f();
+  } catch (e) {
+    if (!(e instanceof KeyprintError)) throw e;
+    return e.code;
+  }
+  return 'accepted';
+};
+
+/** Signs an arbitrary top-level map the way signBundle does (to build well-signed invalid bundles). */
+function signRaw(m: Map<unknown, unknown>, seed = SEED): Uint8Array {
+  const unsigned = new Map(m);
+  unsigned.delete(6);
+  const body = encode(unsigned, rfc8949EncodeOptions);
+  const input = new Uint8Array([0, 18, ...utf8('keyprint-bundle-v1'), ...body]);
+  const out = new Map(m);
+  out.set(6, ed25519Sign(seed, input));
+  return encode(out, rfc8949EncodeOptions);
+}
+const rawBase = (): Map<unknown, unknown> => new Map<unknown, unknown>([[0, 1], [1, 'Ada'], [2, PK], [3, CREATED], [5, null]]);
+
+describe('known-answer vector (docs/PROTOCOL.md "Identity bundle and hardware binding")', () => {
+  // The unsigned map, written out by hand from the field table:
+  const unsignedHex =
+    'a5' + // map(5)
+    '00' + '01' + // 0: version 1
+    '01' + '63' + '416461' + // 1: "Ada"
+    '02' + '5820' + hex(PK) + // 2: bytes(32) identity key
+    '03' + '1b' + '0000019b76daa800' + // 3: createdAt 1767225600000 (uint64 form: > 2^32)
+    '05' + 'f6'; // 5: null = passphrase-only
+  const signingInput = '0012' + hex(utf8('keyprint-bundle-v1')) + unsignedHex;
+
+  it('the signing input is u16be(18) ‖ label ‖ the hand-built CBOR', () => {
+    expect(hex(bundleSigningInput(base))).toBe(signingInput);
+  });
+
+  it('the bundle is the six-entry map with the signature under key 6, and node:crypto verifies it', () => {
+    const bundle = signBundle(base, SEED);
+    const bytes = encodeBundle(bundle);
+    const expected = 'a6' + unsignedHex.slice(2) + '06' + '5840' + hex(bundle.signature);
+    expect(hex(bytes)).toBe(expected);
+    expect(bytes.length).toBe(122);
+    const spki = createPublicKey({ key: Buffer.concat([unhex('302a300506032b6570032100'), PK]), format: 'der', type: 'spki' });
+    expect(nodeVerify(null, unhex(signingInput), spki, bundle.signature)).toBe(true);
+    // Recorded (Ed25519 is deterministic); docs/PROTOCOL.md shows the same bytes.
+    expect(hex(bundle.signature)).toBe('00129794fc6f5e4903d0b0a398447642347183139a4abcb83f562299d939ce807fc49cd3c5f55ef72604a28f0e318fefea4dfe8682673c7001ce6526fbc1b30b');
+    expect(hex(bundleHash(bundle))).toBe('00261be59f4562330c85d420c45ddaadac2087c695642f1bc260474c68ae791a');
+  });
+});
+
+describe('round trips', () => {
+  it('passphrase-only bundle', () => {
+    const b = signBundle({ ...base, expiresAt: CREATED + 1 }, IdentityKeyPair.fromSecretKey(SEED));
+    expect(verifyBundleSignature(b)).toBe(true);
+    expect(decodeBundle(encodeBundle(b))).toEqual(b);
+  });
+
+  it('hardware-bound bundles (webauthn and ctap, with an attestationObject)', () => {
+    for (const kind of ['webauthn', 'ctap'] as const) {
+      const binding = { ...makeBinding(PK, CREATED, { kind }), attestationObject: unhex('a363666d74646e6f6e65') };
+      const b = signBundle({ ...base, binding }, SEED);
+      const d = decodeBundle(encodeBundle(b));
+      expect(d).toEqual(b);
+      expect(hex(encodeBundle(d))).toBe(hex(encodeBundle(b)));
+    }
+  });
+
+  it('property: random valid fields round-trip and re-encode to the same bytes', () => {
+    const cred = makeCredential();
+    const binding = makeBinding(PK, CREATED, { credential: cred });
+    const name = fc.string({ unit: 'grapheme', minLength: 1, maxLength: 20 })
+      .map((s) => s.normalize('NFC'))
+      .filter((s) => new TextEncoder().encode(s).length <= 128 && !/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/u.test(s));
+    fc.assert(fc.property(name, fc.nat({ max: 2 ** 48 }), fc.option(fc.integer({ min: 1, max: 2 ** 40 })), fc.boolean(), (displayName, createdAt, ttl, bound) => {
+      const fields: BundleFields = { displayName, identityPublicKey: PK, createdAt, binding: bound ? binding : null };
+      if (ttl !== null) fields.expiresAt = createdAt + ttl;
+      const b = signBundle(fields, SEED);
+      const bytes = encodeBundle(b);
+      expect(decodeBundle(bytes)).toEqual(b);
+      expect(hex(encodeBundle(decodeBundle(bytes)))).toBe(hex(bytes));
+    }), { seed: fcSeed, numRuns: RUNS });
+  });
+
+  it('signBundle normalises the display name to NFC', () => {
+    const b = signBundle({ ...base, displayName: 'Zoe\u0308' }, SEED);
+    expect(b.displayName).toBe('Zo\u00eb');
+    expect(decodeBundle(encodeBundle(b)).displayName).toBe('Zo\u00eb');
+  });
+});
+
+describe('strict decoding: one typed error per defect', () => {
+  const good = encodeBundle(signBundle(base, SEED));
+
+  const cases: Array<[string, () => Uint8Array, string]> = [
+    ['version 2', () => signRaw(new Map([...rawBase(), [0, 2]])), 'bundle-version'],
+    ['version 0', () => signRaw(new Map([...rawBase(), [0, 0]])), 'bundle-version'],
+    ['version missing', () => { const m = rawBase(); m.delete(0); return signRaw(m); }, 'bundle-version'],
+    ['version as text', () => signRaw(new Map([...rawBase(), [0, '1']])), 'bundle-version'],
+    ['trailing zero byte', () => new Uint8Array([...good, 0]), 'bundle-trailing-bytes'],
+    ['two bundles back to back', () => new Uint8Array([...good, ...good]), 'bundle-trailing-bytes'],
+    ['non-minimal integer (version as 18 01)', () => new Uint8Array([good[0], good[1], 0x18, 0x01, ...good.slice(3)]), 'bundle-non-canonical'],
+    ['non-minimal length (name as 78 03)', () => { const i = good.indexOf(0x63); return new Uint8Array([...good.slice(0, i), 0x78, 0x03, ...good.slice(i + 1)]); }, 'bundle-non-canonical'],
+    ['indefinite-length map', () => new Uint8Array([0xbf, ...good.slice(1), 0xff]), 'bundle-non-canonical'],
+    ['keys out of order', () => {
+      const m = rawBase();
+      const unsorted = new Map<unknown, unknown>([[1, m.get(1)], [0, 1], [2, PK], [3, CREATED], [5, null], [6, new Uint8Array(64)]]);
+      return encode(unsorted, { mapSorter: () => 0 });
+    }, 'bundle-non-canonical'],
+    ['createdAt as a float', () => { const i = hex(good).indexOf('1b0000019b76daa800') / 2; return new Uint8Array([...good.slice(0, i), 0xfb, ...new Uint8Array(new Float64Array([CREATED]).buffer).reverse(), ...good.slice(i + 9)]); }, 'bundle-non-canonical'],
+    ['duplicate key', () => new Uint8Array([0xa7, 0x00, 0x01, ...good.slice(1)]), 'bundle-duplicate-key'],
+    ['not CBOR at all', () => utf8('{"version":1}'), 'bundle-malformed'],
+    ['empty', () => new Uint8Array(0), 'bundle-malformed'],
+    ['truncated', () => good.slice(0, good.length - 1), 'bundle-malformed'],
+    ['tagged map', () => new Uint8Array([0xd8, 0x18, ...good]), 'bundle-malformed'],
+    ['undefined value', () => new Uint8Array([0xa1, 0x00, 0xf7]), 'bundle-malformed'],
+    // The fuzzer found cborg's re-encoder throwing a plain Error on maps used as map keys inside the
+    // binding map; that path now maps to bundle-malformed. Elsewhere the key check reports bundle-field.
+    ['map used as a map key in the binding (found by the fuzzer)', () => new Uint8Array([0xa2, 0x00, 0x01, 0x05, 0xa2, 0x00, 0x01, 0xa1, 0x00, 0x00, 0x00]), 'bundle-malformed'],
+    ['map used as a top-level map key', () => new Uint8Array([0xa2, 0x00, 0x01, 0xa0, 0x00]), 'bundle-field'],
+    ['top level is an array', () => encode([1, 'Ada']), 'bundle-field'],
+    ['unknown key 7', () => signRaw(new Map([...rawBase(), [7, 0]])), 'bundle-field'],
+    ['text key', () => signRaw(new Map([...rawBase(), ['x', 0]])), 'bundle-field'],
+    ['displayName missing', () => { const m = rawBase(); m.delete(1); return signRaw(m); }, 'bundle-field'],
+    ['displayName empty', () => signRaw(new Map([...rawBase(), [1, '']])), 'bundle-field'],
+    ['displayName bytes', () => signRaw(new Map([...rawBase(), [1, utf8('Ada')]])), 'bundle-field'],
+    ['displayName NFD', () => signRaw(new Map([...rawBase(), [1, 'Zoe\u0308']])), 'bundle-field'],
+    ['displayName 129 bytes', () => signRaw(new Map([...rawBase(), [1, 'a'.repeat(129)]])), 'bundle-field'],
+    ['displayName with newline', () => signRaw(new Map([...rawBase(), [1, 'Ada\nBob']])), 'bundle-field'],
+    ['displayName with RLO override', () => signRaw(new Map([...rawBase(), [1, 'Ada\u202egnp.exe']])), 'bundle-field'],
+    ['identity key 31 bytes', () => signRaw(new Map([...rawBase(), [2, PK.slice(1)]])), 'bundle-field'],
+    ['identity key as text', () => signRaw(new Map([...rawBase(), [2, hex(PK)]])), 'bundle-field'],
+    ['createdAt negative', () => signRaw(new Map([...rawBase(), [3, -1]])), 'bundle-field'],
+    ['createdAt text', () => signRaw(new Map([...rawBase(), [3, '2026-01-01']])), 'bundle-field'],
+    ['createdAt beyond 2^53', () => new Uint8Array([...good.slice(0, hex(good).indexOf('1b0000019b76daa800') / 2), 0x1b, 0x00, 0x40, 0, 0, 0, 0, 0, 0, ...good.slice(hex(good).indexOf('1b0000019b76daa800') / 2 + 9)]), 'bundle-malformed'],
+    ['expiresAt equal to createdAt', () => signRaw(new Map([...rawBase(), [4, CREATED]])), 'bundle-field'],
+    ['expiresAt before createdAt', () => signRaw(new Map([...rawBase(), [4, CREATED - 1]])), 'bundle-field'],
+    ['binding missing', () => { const m = rawBase(); m.delete(5); return signRaw(m); }, 'bundle-field'],
+    ['binding false', () => signRaw(new Map([...rawBase(), [5, false]])), 'bundle-field'],
+    ['binding empty map', () => signRaw(new Map([...rawBase(), [5, new Map()]])), 'bundle-field'],
+    ['binding kind 3', () => signRaw(new Map([...rawBase(), [5, bindingMap({ 0: 3 })]])), 'bundle-field'],
+    ['binding unknown key', () => signRaw(new Map([...rawBase(), [5, bindingMap({ 9: 1 })]])), 'bundle-field'],
+    ['webauthn binding with clientDataHash', () => signRaw(new Map([...rawBase(), [5, bindingMap({ 7: new Uint8Array(32) })]])), 'bundle-field'],
+    ['webauthn binding without clientDataJSON', () => signRaw(new Map([...rawBase(), [5, bindingMap({ 6: undefined })]])), 'bundle-field'],
+    ['ctap binding with clientDataJSON', () => signRaw(new Map([...rawBase(), [5, bindingMap({ 0: 2, 7: new Uint8Array(32) })]])), 'bundle-field'],
+    ['empty credential id', () => signRaw(new Map([...rawBase(), [5, bindingMap({ 2: new Uint8Array(0) })]])), 'bundle-field'],
+    ['credential id 1024 bytes', () => signRaw(new Map([...rawBase(), [5, bindingMap({ 2: new Uint8Array(1024) })]])), 'bundle-field'],
+    ['authenticatorData 36 bytes', () => signRaw(new Map([...rawBase(), [5, bindingMap({ 5: new Uint8Array(36) })]])), 'bundle-field'],
+    ['rpId with a space', () => signRaw(new Map([...rawBase(), [5, bindingMap({ 1: 'a b' })]])), 'bundle-field'],
+    ['signature missing', () => { const m = new Map([...rawBase(), [6, new Uint8Array(64)]]); m.delete(6); return encode(m, rfc8949EncodeOptions); }, 'bundle-field'],
+    ['signature 63 bytes', () => encode(new Map([...rawBase(), [6, new Uint8Array(63)]]), rfc8949EncodeOptions), 'bundle-field'],
+    ['signature zeroed', () => encode(new Map([...rawBase(), [6, new Uint8Array(64)]]), rfc8949EncodeOptions), 'bundle-bad-signature'],
+    ['signed by another key', () => signRaw(rawBase(), new Uint8Array(32).fill(7)), 'bundle-bad-signature'],
+    ['field changed after signing', () => { const g = new Uint8Array(good); g[good.indexOf(0x41)] = 0x42; return g; }, 'bundle-bad-signature'],
+    ['too large', () => new Uint8Array(65537), 'bundle-too-large'],
+  ];
+
+  function bindingMap(patch: Record<number, unknown>): Map<number, unknown> {
+    const b = makeBinding(PK, CREATED);
+    const m = new Map<number, unknown>([[0, 1], [1, b.rpId], [2, b.credentialId], [3, b.credentialPublicKey], [5, b.authenticatorData], [6, b.clientDataJSON], [8, b.signature]]);
+    for (const [k, v] of Object.entries(patch)) {
+      if (v === undefined) m.delete(Number(k));
+      else m.set(Number(k), v);
+    }
+    return m;
+  }
+
+  it.each(cases)('%s → %s', (_name, make, expected) => {
+    const bytes = make();
+    expect(code(() => decodeBundle(bytes))).toBe(expected);
+    expect(() => decodeBundle(bytes)).toThrow(IdentityError);
+  });
+
+  it('the error messages say what was expected and what was found', () => {
+    expect(() => decodeBundle(signRaw(new Map([...rawBase(), [0, 2]])))).toThrow('bundle expected version 1, got 2');
+    expect(() => decodeBundle(new Uint8Array([...good, 0]))).toThrow(/expected to end after \d+ bytes, got 1 more/);
+    expect(() => decodeBundle(signRaw(new Map([...rawBase(), [2, PK.slice(1)]])))).toThrow('bundle identityPublicKey expected 32 bytes, got 31');
+  });
+
+  it('verifySignature: false skips only the signature check', () => {
+    const zeroed = encode(new Map([...rawBase(), [6, new Uint8Array(64)]]), rfc8949EncodeOptions);
+    const b = decodeBundle(zeroed, { verifySignature: false });
+    expect(verifyBundleSignature(b)).toBe(false);
+  });
+
+  it('verifyBundleSignature is false for any changed field', () => {
+    const b = signBundle({ ...base, binding: makeBinding(PK, CREATED) }, SEED);
+    expect(verifyBundleSignature(b)).toBe(true);
+    expect(verifyBundleSignature({ ...b, displayName: 'Eve' })).toBe(false);
+    expect(verifyBundleSignature({ ...b, createdAt: CREATED + 1 })).toBe(false);
+    expect(verifyBundleSignature({ ...b, expiresAt: CREATED + 1 })).toBe(false);
+    expect(verifyBundleSignature({ ...b, binding: null })).toBe(false);
+    expect(verifyBundleSignature({ ...b, binding: { ...b.binding!, rpId: 'evil.example' } })).toBe(false);
+    const other = IdentityKeyPair.generate();
+    expect(verifyBundleSignature({ ...b, identityPublicKey: other.publicKey })).toBe(false);
+  });
+});
+
+describe('fuzzing the decoder', () => {
+  const signed = encodeBundle(signBundle({ ...base, expiresAt: CREATED + 1000, binding: makeBinding(PK, CREATED) }, SEED));
+
+  const onlyTypedErrors = (bytes: Uint8Array): 'accepted' | string => {
+    try {
+      decodeBundle(bytes);
+      return 'accepted';
+    } catch (e) {
+      if (!(e instanceof IdentityError)) throw new Error(`untyped error ${String(e)} for ${hex(bytes)}`);
+      return e.code;
+    }
+  };
+
+  it('random bytes: only typed errors', () => {
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => {
+      expect(onlyTypedErrors(bytes)).not.toBe('accepted');
+    }), { seed: fcSeed, numRuns: 5 * RUNS });
+  });
+
+  it('random CBOR maps with small integer keys: only typed errors', () => {
+    const value = fc.oneof(fc.integer(), fc.string(), fc.uint8Array({ maxLength: 40 }), fc.constant(null), fc.boolean(), fc.double());
+    fc.assert(fc.property(fc.array(fc.tuple(fc.nat({ max: 9 }), value), { maxLength: 9 }), (entries) => {
+      const m = new Map<unknown, unknown>(entries);
+      let bytes: Uint8Array;
+      try {
+        bytes = encode(m, rfc8949EncodeOptions);
+      } catch {
+        return;
+      }
+      expect(onlyTypedErrors(bytes)).not.toBe('accepted');
+    }), { seed: fcSeed, numRuns: RUNS });
+  });
+
+  it('mutated signed bundles (bit flips, byte changes, inserts, deletes, truncation): never accepted', () => {
+    const mutation = fc.oneof(
+      fc.record({ op: fc.constant('flip' as const), at: fc.nat({ max: signed.length - 1 }), bit: fc.nat({ max: 7 }) }),
+      fc.record({ op: fc.constant('set' as const), at: fc.nat({ max: signed.length - 1 }), value: fc.nat({ max: 255 }) }),
+      fc.record({ op: fc.constant('insert' as const), at: fc.nat({ max: signed.length }), value: fc.nat({ max: 255 }) }),
+      fc.record({ op: fc.constant('delete' as const), at: fc.nat({ max: signed.length - 1 }) }),
+      fc.record({ op: fc.constant('truncate' as const), at: fc.nat({ max: signed.length - 1 }) }),
+    );
+    fc.assert(fc.property(fc.array(mutation, { minLength: 1, maxLength: 3 }), (ops) => {
+      let b = Array.from(signed);
+      for (const m of ops) {
+        const at = Math.min(m.at, b.length - (m.op === 'insert' ? 0 : 1));
+        if (at < 0) continue;
+        if (m.op === 'flip') b[at] ^= 1 << m.bit;
+        else if (m.op === 'set') b[at] = m.value;
+        else if (m.op === 'insert') b.splice(at, 0, m.value);
+        else if (m.op === 'delete') b.splice(at, 1);
+        else b = b.slice(0, at);
+      }
+      const bytes = new Uint8Array(b);
+      if (hex(bytes) === hex(signed)) return;
+      expect(onlyTypedErrors(bytes)).not.toBe('accepted');
+    }), { seed: fcSeed, numRuns: 3 * RUNS });
+  });
+});
+
+describe('garbage input', () => {
+  const junk: unknown[] = [undefined, null, 0, 'bundle', [], {}, new Uint16Array(4), new ArrayBuffer(8)];
+  it.each(junk.map((j) => [Object.prototype.toString.call(j), j]))('decodeBundle(%s) → InputError', (_n, j) => {
+    expect(() => decodeBundle(j as Uint8Array)).toThrow(InputError);
+  });
+  it.each(junk.map((j) => [Object.prototype.toString.call(j), j]))('encodeBundle / signBundle / bundleSigningInput(%s) → InputError', (_n, j) => {
+    expect(() => encodeBundle(j as IdentityBundle)).toThrow(InputError);
+    expect(() => signBundle(j as BundleFields, SEED)).toThrow(InputError);
+    expect(() => bundleSigningInput(j as BundleFields)).toThrow(InputError);
+  });
+
+  const fieldJunk: Array<[string, Partial<BundleFields> & Record<string, unknown>]> = [
+    ['displayName undefined', { displayName: undefined }],
+    ['displayName number', { displayName: 5 as unknown as string }],
+    ['displayName lone surrogate', { displayName: 'a\ud800' }],
+    ['displayName too long', { displayName: 'é'.repeat(65) }],
+    ['identityPublicKey array', { identityPublicKey: [...PK] as unknown as Uint8Array }],
+    ['createdAt string', { createdAt: '1' as unknown as number }],
+    ['createdAt fraction', { createdAt: 1.5 }],
+    ['createdAt NaN', { createdAt: NaN }],
+    ['createdAt beyond 2^53', { createdAt: 2 ** 53 }],
+    ['expiresAt before createdAt', { expiresAt: 1 }],
+    ['binding undefined', { binding: undefined }],
+    ['binding kind', { binding: { ...makeBinding(PK, CREATED), kind: 'u2f' as 'ctap' } }],
+  ];
+  it.each(fieldJunk)('signBundle with %s → InputError', (_n, patch) => {
+    expect(() => signBundle({ ...base, ...patch } as BundleFields, SEED)).toThrow(InputError);
+  });
+
+  it('signBundle with the wrong secret key → InputError; with a bad seed → InputError', () => {
+    expect(() => signBundle(base, new Uint8Array(32))).toThrow(/expected the key of "identityPublicKey"/);
+    expect(() => signBundle(base, new Uint8Array(31))).toThrow(InputError);
+  });
+
+  it('encodeBundle rejects another version or a short signature', () => {
+    const b = signBundle(base, SEED);
+    expect(() => encodeBundle({ ...b, version: 2 as 1 })).toThrow(InputError);
+    expect(() => encodeBundle({ ...b, signature: new Uint8Array(63) })).toThrow(InputError);
+  });
+});
