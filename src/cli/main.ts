@@ -7,16 +7,20 @@ import { EXIT, UsageError, print, report } from './output.js';
 
 const HELP = `keyprint — hardware-backed identity verification
 
-Usage: keyprint <command>
+Usage: keyprint <command> [flags]
 
 Commands:
   selftest    run the WebAssembly core's known-answer tests on this machine
+  devices     list FIDO2 security keys with a getInfo summary (--udp HOST:PORT for an emulator)
+  emulator    run the software FIDO2 authenticator on UDP (--udp, --state DIR, --pin, --ask)
   version     print the version
   help        show this help`;
 
 async function main(argv: string[]): Promise<number> {
   const [command = 'help', ...rest] = argv;
-  if (rest.length) throw new UsageError(`"${command}" takes no arguments, got "${rest.join(' ')}"`);
+  // Commands that take flags parse them in their own file; the others take none.
+  const takesFlags = new Set(['devices', 'emulator']);
+  if (rest.length && !takesFlags.has(command)) throw new UsageError(`"${command}" takes no arguments, got "${rest.join(' ')}"`);
   switch (command) {
     case 'help': case '--help': case '-h':
       print(HELP);
@@ -29,6 +33,10 @@ async function main(argv: string[]): Promise<number> {
     case 'selftest':
       await selftest();
       return EXIT.ok;
+    case 'devices': // loaded on demand: the hardware stack (node-hid, x509) stays out of other commands
+      return (await import('./devices.js')).devices(rest);
+    case 'emulator':
+      return (await import('./emulator.js')).emulator(rest);
     default:
       throw new UsageError(`unknown command "${command}"`);
   }

@@ -1,0 +1,124 @@
+// Persistent state of the software authenticator: PIN hash and retry counter (CTAP 2.1 §6.5.2
+// "authenticator configuration": pinRetries starts at 8), credentials (resident or not) with their
+// hmac-secret CredRandom values (§12.5) and credProtect level (§12.1), the signature counter, and the
+// attestation material. Kept in memory, or in a directory: JSON files written atomically (temp file +
+// rename), mode 0600, directory 0700. Secret fields are hidden from toString/inspect/JSON of the store.
+
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { base64url } from '@scure/base';
+import { HardwareError } from '../errors.js';
+import type { AttestationMaterial } from './attestation.js';
+
+/** One credential the authenticator created. */
+export interface StoredCredential {
+  id: Uint8Array;
+  rpId: string;
+  userId: Uint8Array;
+  userName?: string;
+  userDisplayName?: string;
+  secretKey: Uint8Array;
+  credRandomWithUV: Uint8Array;
+  credRandomWithoutUV: Uint8Array;
+  credProtect: number;
+  discoverable: boolean;
+  hmacSecret: boolean;
+  createdAt: number;
+}
+
+/** Everything the authenticator keeps across runs. */
+export interface AuthenticatorStateData {
+  pinHash?: Uint8Array;
+  pinRetries: number;
+  signCount: number;
+  credentials: StoredCredential[];
+  attestation?: AttestationMaterial;
+}
+
+/** Where state lives. */
+export interface AuthenticatorStore {
+  load(): AuthenticatorStateData | undefined;
+  save(state: AuthenticatorStateData): void;
+}
+
+const BYTE_FIELDS = new Set(['id', 'userId', 'secretKey', 'credRandomWithUV', 'credRandomWithoutUV', 'pinHash', 'caCertificate', 'caSecretKey', 'certificate']);
+
+function toJson(state: AuthenticatorStateData): string {
+  return JSON.stringify({ version: 1, ...state }, (_key, value) => (value instanceof Uint8Array ? base64url.encode(value) : value), 2);
+}
+
+function fromJson(text: string): AuthenticatorStateData {
+  const data = JSON.parse(text, (key, value) => (BYTE_FIELDS.has(key) && typeof value === 'string' ? base64url.decode(value) : value)) as AuthenticatorStateData & { version?: number };
+  if (data.version !== 1 || !Array.isArray(data.credentials) || typeof data.pinRetries !== 'number') {
+    throw new HardwareError('state', 'authenticator state file has an unknown format');
+  }
+  delete (data as { version?: number }).version;
+  return data;
+}
+
+/** Keeps state in memory only (tests; `keyprint emulator` without `--state`). */
+export class MemoryStore implements AuthenticatorStore {
+  private json: string | undefined;
+  load(): AuthenticatorStateData | undefined {
+    return this.json === undefined ? undefined : fromJson(this.json);
+  }
+  save(state: AuthenticatorStateData): void {
+    this.json = toJson(state);
+  }
+  toString(): string {
+    return 'MemoryStore';
+  }
+  toJSON(): string {
+    return 'MemoryStore';
+  }
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return 'MemoryStore';
+  }
+}
+
+/**
+ * Keeps state in `dir/state.json` (mode 0600, atomic replace).
+ * @example const store = new DirectoryStore('/var/lib/keyprint-emulator')
+ */
+export class DirectoryStore implements AuthenticatorStore {
+  readonly file: string;
+  constructor(readonly dir: string) {
+    this.file = join(dir, 'state.json');
+  }
+
+  /** @throws HardwareError `state` if the file exists but cannot be read or parsed */
+  load(): AuthenticatorStateData | undefined {
+    if (!existsSync(this.file)) return undefined;
+    try {
+      return fromJson(readFileSync(this.file, 'utf8'));
+    } catch (e) {
+      if (e instanceof HardwareError) throw e;
+      throw new HardwareError('state', `cannot read authenticator state ${this.file}: ${(e as Error).message}`, { cause: e });
+    }
+  }
+
+  /** @throws HardwareError `state` if the directory or file cannot be written */
+  save(state: AuthenticatorStateData): void {
+    const tmp = `${this.file}.${process.pid}.${Date.now()}.tmp`;
+    try {
+      mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+      // Created exclusively with mode 0600 (the umask can only narrow it), flushed, then renamed over
+      // the old file: a crash leaves either the old state or the new one, never half a file.
+      const fd = openSync(tmp, 'wx', 0o600);
+      try {
+        writeSync(fd, toJson(state));
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+      renameSync(tmp, this.file);
+    } catch (e) {
+      try { rmSync(tmp, { force: true }); } catch { /* nothing to clean */ }
+      throw new HardwareError('state', `cannot write authenticator state ${this.file}: ${(e as Error).message}`, { cause: e });
+    }
+  }
+
+  toString(): string {
+    return `DirectoryStore(${this.dir})`;
+  }
+}

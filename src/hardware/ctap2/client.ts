@@ -1,0 +1,248 @@
+// CTAP2 platform client — CTAP 2.1 §6: sends authenticatorGetInfo (§6.4), MakeCredential (§6.1),
+// GetAssertion (§6.2), GetNextAssertion (§6.3) and ClientPIN (§6.5.5) over any channel that carries
+// CTAPHID_CBOR messages, maps status bytes to CtapError, and implements the platform side of the PIN
+// flows (§6.5.5.5 setPIN, §6.5.5.7 getPinToken / getPinUvAuthTokenUsingPinWithPermissions) and of
+// hmac-secret (§12.5).
+
+import { CtapError, CtapStatus, HardwareError } from '../errors.js';
+import type { CallOptions } from '../ctaphid/channel.js';
+import { decodeCborMap, encodeCbor, type CborMap } from './cbor.js';
+import {
+  ClientPinSubCommand, CtapCommand, encodeClientPin, encodeGetAssertion, encodeMakeCredential, parseClientPin,
+  parseGetAssertion, parseGetInfo, parseMakeCredential,
+  type AuthenticatorInfo, type ClientPinRequest, type ClientPinResponse, type CredentialDescriptor,
+  type GetAssertionRequest, type GetAssertionResponse, type MakeCredentialRequest, type MakeCredentialResponse,
+} from './commands.js';
+import { decryptHmacSecretOutput, hmacSecretInput, HMAC_SECRET } from './extensions.js';
+import { encapsulate, pinBlocks, pinProtocol, type PinUvAuthProtocol } from './pin-protocol.js';
+import { parseAuthData } from './auth-data.js';
+
+/** Anything that carries CTAPHID_CBOR payloads: a CtapHidChannel, or a test double. */
+export interface CborChannel {
+  cbor(payload: Uint8Array, options?: CallOptions): Promise<Uint8Array>;
+}
+
+/**
+ * A pinUvAuthToken together with the protocol it belongs to. The token is a secret: it is hidden
+ * from toString, JSON and Node's inspect; call `wipe()` when done.
+ */
+export class PinToken {
+  constructor(readonly protocol: PinUvAuthProtocol, readonly token: Uint8Array) {}
+  /** pinUvAuthParam = authenticate(token, message) — e.g. over clientDataHash (§6.1.2, §6.2.2). */
+  authenticate(message: Uint8Array): Uint8Array {
+    return this.protocol.authenticate(this.token, message);
+  }
+  /** Overwrites the token bytes. */
+  wipe(): void {
+    this.token.fill(0);
+  }
+  toString(): string {
+    return `PinToken(protocol ${this.protocol.version})`;
+  }
+  toJSON(): string {
+    return this.toString();
+  }
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
+  }
+}
+
+/**
+ * CTAP2 client for one authenticator.
+ * @example
+ *   const ctap = new Ctap2Client(await CtapHidChannel.open(transport))
+ *   const info = await ctap.getInfo()
+ */
+export class Ctap2Client {
+  constructor(readonly channel: CborChannel) {}
+
+  /**
+   * Sends one CTAP2 command.
+   * @returns the response map (empty for a status-only answer)
+   * @throws CtapError for a non-zero status; HardwareError `protocol` for a non-canonical response
+   */
+  async send(command: CtapCommand, params?: CborMap, options?: CallOptions): Promise<CborMap> {
+    const body = params ? encodeCbor(params) : new Uint8Array(0);
+    const payload = new Uint8Array(1 + body.length);
+    payload[0] = command;
+    payload.set(body, 1);
+    const response = await this.channel.cbor(payload, options);
+    if (response.length === 0) throw new HardwareError('protocol', 'empty CTAPHID_CBOR response (no status byte)');
+    if (response[0] !== CtapStatus.CTAP2_OK) throw new CtapError(response[0]);
+    if (response.length === 1) return new Map();
+    try {
+      return decodeCborMap(response.subarray(1));
+    } catch (e) {
+      throw new HardwareError('protocol', `authenticator sent an invalid CTAP2 response: ${(e as Error).message}`, { cause: e });
+    }
+  }
+
+  /** Wraps a parser so malformed responses become HardwareError `protocol`. */
+  private parse<T>(what: string, f: () => T): T {
+    try {
+      return f();
+    } catch (e) {
+      if (e instanceof CtapError) throw new HardwareError('protocol', `malformed ${what} response: ${e.message}`, { cause: e });
+      throw e;
+    }
+  }
+
+  /**
+   * authenticatorGetInfo (§6.4).
+   * @example const { versions, extensions, aaguid } = await ctap.getInfo()
+   */
+  async getInfo(options?: CallOptions): Promise<AuthenticatorInfo> {
+    const m = await this.send(CtapCommand.authenticatorGetInfo, undefined, options);
+    return this.parse('getInfo', () => parseGetInfo(m));
+  }
+
+  /**
+   * authenticatorMakeCredential (§6.1). Touch may be required: pass `onKeepalive` to tell the user.
+   * @throws CtapError e.g. `CTAP2_ERR_CREDENTIAL_EXCLUDED`, `CTAP2_ERR_PIN_AUTH_INVALID`, `CTAP2_ERR_KEEPALIVE_CANCEL`
+   */
+  async makeCredential(request: MakeCredentialRequest, options?: CallOptions): Promise<MakeCredentialResponse> {
+    const m = await this.send(CtapCommand.authenticatorMakeCredential, encodeMakeCredential(request), options);
+    return this.parse('makeCredential', () => parseMakeCredential(m));
+  }
+
+  /**
+   * authenticatorGetAssertion (§6.2).
+   * @throws CtapError e.g. `CTAP2_ERR_NO_CREDENTIALS`
+   */
+  async getAssertion(request: GetAssertionRequest, options?: CallOptions): Promise<GetAssertionResponse> {
+    const m = await this.send(CtapCommand.authenticatorGetAssertion, encodeGetAssertion(request), options);
+    return this.parse('getAssertion', () => parseGetAssertion(m));
+  }
+
+  /** authenticatorGetNextAssertion (§6.3), after a getAssertion with numberOfCredentials > 1. */
+  async getNextAssertion(options?: CallOptions): Promise<GetAssertionResponse> {
+    const m = await this.send(CtapCommand.authenticatorGetNextAssertion, undefined, options);
+    return this.parse('getNextAssertion', () => parseGetAssertion(m));
+  }
+
+  /** authenticatorClientPIN (§6.5.5) with raw parameters. */
+  async clientPin(request: ClientPinRequest, options?: CallOptions): Promise<ClientPinResponse> {
+    const m = await this.send(CtapCommand.authenticatorClientPIN, encodeClientPin(request), options);
+    return this.parse('clientPIN', () => parseClientPin(m));
+  }
+
+  /** getPINRetries (§6.5.5.2): the remaining PIN attempts and whether a power cycle is needed. */
+  async getPinRetries(options?: CallOptions): Promise<{ retries: number; powerCycleState?: boolean }> {
+    const r = await this.clientPin({ subCommand: ClientPinSubCommand.getPINRetries }, options);
+    if (r.pinRetries === undefined) throw new HardwareError('protocol', 'getPINRetries response without pinRetries');
+    return { retries: r.pinRetries, powerCycleState: r.powerCycleState };
+  }
+
+  /**
+   * getKeyAgreement (§6.5.5.4) + encapsulate: a fresh shared secret with the authenticator.
+   * @returns the platform key-agreement COSE key to send and the shared secret
+   */
+  async sharedSecret(protocol: PinUvAuthProtocol, options?: CallOptions): Promise<{ keyAgreement: CborMap; sharedSecret: Uint8Array }> {
+    const r = await this.clientPin({ pinUvAuthProtocol: protocol.version, subCommand: ClientPinSubCommand.getKeyAgreement }, options);
+    if (!r.keyAgreement) throw new HardwareError('protocol', 'getKeyAgreement response without keyAgreement');
+    try {
+      return encapsulate(protocol, r.keyAgreement);
+    } catch (e) {
+      throw new HardwareError('protocol', `authenticator keyAgreement rejected: ${(e as Error).message}`, { cause: e });
+    }
+  }
+
+  /**
+   * setPIN (§6.5.5.5): newPinEnc = encrypt(shared, paddedPin), pinUvAuthParam = authenticate(shared, newPinEnc).
+   * @throws InputError for a PIN shorter than 4 characters or longer than 63 bytes; CtapError
+   *   `CTAP2_ERR_NOT_ALLOWED` if a PIN is already set, `CTAP2_ERR_PIN_POLICY_VIOLATION`
+   */
+  async setPin(pin: string, protocol: PinUvAuthProtocol, options?: CallOptions): Promise<void> {
+    const { paddedPin } = pinBlocks(pin);
+    const { keyAgreement, sharedSecret } = await this.sharedSecret(protocol, options);
+    const newPinEnc = protocol.encrypt(sharedSecret, paddedPin);
+    const pinUvAuthParam = protocol.authenticate(sharedSecret, newPinEnc);
+    paddedPin.fill(0);
+    sharedSecret.fill(0);
+    await this.clientPin({
+      pinUvAuthProtocol: protocol.version, subCommand: ClientPinSubCommand.setPIN, keyAgreement, newPinEnc, pinUvAuthParam,
+    }, options);
+  }
+
+  /**
+   * A pinUvAuthToken from the PIN (§6.5.5.7): getPinUvAuthTokenUsingPinWithPermissions when the
+   * authenticator supports it (getInfo option `pinUvAuthToken`) and `permissions` are given, else the
+   * legacy getPinToken.
+   * @param permissions PinUvAuthTokenPermission bits (e.g. mc | ga)
+   * @param rpId the RP the token is bound to (needed for mc/ga permissions)
+   * @throws CtapError `CTAP2_ERR_PIN_INVALID` (wrong PIN), `CTAP2_ERR_PIN_BLOCKED`, `CTAP2_ERR_PIN_AUTH_BLOCKED`
+   *   (power cycle needed), `CTAP2_ERR_PIN_NOT_SET`
+   */
+  async getPinToken(
+    pin: string,
+    protocol: PinUvAuthProtocol,
+    permissions?: { permissions: number; rpId?: string; info?: AuthenticatorInfo },
+    options?: CallOptions,
+  ): Promise<PinToken> {
+    const { pinHash } = pinBlocks(pin);
+    const { keyAgreement, sharedSecret } = await this.sharedSecret(protocol, options);
+    try {
+      const pinHashEnc = protocol.encrypt(sharedSecret, pinHash);
+      pinHash.fill(0);
+      const withPermissions = permissions !== undefined && (permissions.info?.options.pinUvAuthToken ?? true);
+      const r = await this.clientPin({
+        pinUvAuthProtocol: protocol.version,
+        subCommand: withPermissions ? ClientPinSubCommand.getPinUvAuthTokenUsingPinWithPermissions : ClientPinSubCommand.getPinToken,
+        keyAgreement, pinHashEnc,
+        permissions: withPermissions ? permissions.permissions : undefined,
+        rpId: withPermissions ? permissions.rpId : undefined,
+      }, options);
+      if (!r.pinUvAuthToken) throw new HardwareError('protocol', 'PIN token response without pinUvAuthToken');
+      let token: Uint8Array;
+      try {
+        token = protocol.decrypt(sharedSecret, r.pinUvAuthToken);
+      } catch (e) {
+        throw new HardwareError('protocol', 'pinUvAuthToken does not decrypt', { cause: e });
+      }
+      if (!(token.length === 32 || (protocol.version === 1 && token.length === 16))) {
+        throw new HardwareError('protocol', `pinUvAuthToken expected ${protocol.version === 1 ? '16 or 32' : '32'} bytes, got ${token.length}`);
+      }
+      return new PinToken(protocol, token);
+    } finally {
+      sharedSecret.fill(0);
+      pinHash.fill(0);
+    }
+  }
+
+  /**
+   * getAssertion with hmac-secret (§12.5): one or two 32-byte salts in, decrypted outputs out.
+   * Give `pinToken` to perform UV (then CredRandomWithUV is used — what WebAuthn PRF reads).
+   * @returns the assertion and `first` / `second` outputs
+   * @throws CtapError; HardwareError `protocol` if the authenticator returned no hmac-secret output
+   * @example const { first } = await ctap.hmacSecret({ rpId, clientDataHash, allowList, salt1: prfSalt(input) })
+   */
+  async hmacSecret(
+    request: { rpId: string; clientDataHash: Uint8Array; allowList?: CredentialDescriptor[]; salt1: Uint8Array; salt2?: Uint8Array; pinToken?: PinToken; protocol?: PinUvAuthProtocol; up?: boolean },
+    options?: CallOptions,
+  ): Promise<{ assertion: GetAssertionResponse; first: Uint8Array; second?: Uint8Array }> {
+    const protocol = request.pinToken?.protocol ?? request.protocol ?? pinProtocol(2);
+    const { keyAgreement, sharedSecret } = await this.sharedSecret(protocol, options);
+    try {
+      return await this.hmacSecretAssertion(request, protocol, keyAgreement, sharedSecret, options);
+    } finally {
+      sharedSecret.fill(0);
+    }
+  }
+
+  private async hmacSecretAssertion(
+    request: Parameters<Ctap2Client['hmacSecret']>[0], protocol: PinUvAuthProtocol, keyAgreement: CborMap, sharedSecret: Uint8Array,
+    options?: CallOptions,
+  ): Promise<{ assertion: GetAssertionResponse; first: Uint8Array; second?: Uint8Array }> {
+    const extensions: CborMap = new Map([[HMAC_SECRET, hmacSecretInput(protocol, keyAgreement, sharedSecret, request.salt1, request.salt2)]]);
+    const assertion = await this.getAssertion({
+      rpId: request.rpId, clientDataHash: request.clientDataHash, allowList: request.allowList, extensions,
+      options: request.up === undefined ? undefined : { up: request.up },
+      pinUvAuthParam: request.pinToken?.authenticate(request.clientDataHash),
+      pinUvAuthProtocol: request.pinToken?.protocol.version,
+    }, options);
+    const output = this.parse('getAssertion', () => parseAuthData(assertion.authData)).extensions?.get(HMAC_SECRET);
+    if (!(output instanceof Uint8Array)) throw new HardwareError('protocol', 'authenticator returned no hmac-secret output');
+    const { first, second } = this.parse('hmac-secret', () => decryptHmacSecretOutput(protocol, sharedSecret, output));
+    return { assertion, first, second };
+  }
+}

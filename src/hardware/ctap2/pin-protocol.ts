@@ -1,0 +1,198 @@
+// PIN/UV auth protocols — CTAP 2.1 §6.5.4 (shared interface), §6.5.6 "PIN/UV Auth Protocol One" and
+// §6.5.7 "PIN/UV Auth Protocol Two". Both sides use these: the platform (ctap2/client.ts) and the
+// software authenticator. Key agreement is ECDH on P-256 via the WebAssembly core; the authenticator's
+// and platform's public keys travel as COSE_Key {1: 2, 3: -25, -1: 1, -2: x, -3: y} (§6.5.6).
+
+import { timingSafeEqual } from 'node:crypto';
+import { hkdfSha256, hmacSha256, p256Ecdh, p256Keypair, p256PublicKey, sha256 } from '../../core/index.js';
+import { InputError } from '../../errors.js';
+import { bytes } from '../_check.js';
+import { CtapError, CtapStatus } from '../errors.js';
+import { aesCbcDecrypt, aesCbcEncrypt } from './_aes-cbc.js';
+import type { CborMap } from './cbor.js';
+
+/** The operations of a PIN/UV auth protocol (§6.5.4). */
+export interface PinUvAuthProtocol {
+  /** 1 or 2, the value sent as `pinUvAuthProtocol`. */
+  readonly version: 1 | 2;
+  /** Shared secret from the ECDH x-coordinate Z (§6.5.6: SHA-256(Z); §6.5.7: HMAC key ‖ AES key). */
+  kdf(z: Uint8Array): Uint8Array;
+  /** Encrypts whole 16-byte blocks under the shared secret. */
+  encrypt(sharedSecret: Uint8Array, plaintext: Uint8Array): Uint8Array;
+  /**
+   * Decrypts; §6.5.7: "If the demPlaintext is less than 16 bytes in length, return an error".
+   * @throws InputError `invalid-length` for a ciphertext of the wrong size
+   */
+  decrypt(sharedSecret: Uint8Array, ciphertext: Uint8Array): Uint8Array;
+  /** The MAC of `message` under a shared secret or a pinUvAuthToken. */
+  authenticate(key: Uint8Array, message: Uint8Array): Uint8Array;
+  /** Constant-time check of `signature` = authenticate(key, message). */
+  verify(key: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean;
+}
+
+const ZERO_IV = new Uint8Array(16);
+const ZERO_SALT = new Uint8Array(32);
+const utf8 = (s: string) => new TextEncoder().encode(s);
+const HMAC_INFO = utf8('CTAP2 HMAC key');
+const AES_INFO = utf8('CTAP2 AES key');
+
+function equal(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** PIN/UV auth protocol one (§6.5.6): SHA-256 KDF, AES-256-CBC with a zero IV, 16-byte HMAC. */
+export const pinProtocolV1: PinUvAuthProtocol = Object.freeze({
+  version: 1 as const,
+  kdf: (z: Uint8Array) => sha256(z),
+  encrypt: (key: Uint8Array, plaintext: Uint8Array) => aesCbcEncrypt(key, ZERO_IV, plaintext),
+  decrypt(key: Uint8Array, ciphertext: Uint8Array) {
+    return aesCbcDecrypt(key, ZERO_IV, ciphertext);
+  },
+  // §6.5.6: authenticate(key, message) → LEFT(HMAC-SHA-256(key, message), 16)
+  authenticate: (key: Uint8Array, message: Uint8Array) => hmacSha256(key, message).slice(0, 16),
+  verify(key: Uint8Array, message: Uint8Array, signature: Uint8Array) {
+    return equal(hmacSha256(key, message).subarray(0, 16), signature);
+  },
+});
+
+/** The HMAC key of a protocol-2 key: the first 32 bytes of a 64-byte shared secret, or a whole token. */
+const hmacKeyV2 = (key: Uint8Array) => (bytes('key', key).length === 64 ? key.subarray(0, 32) : key);
+
+/** PIN/UV auth protocol two (§6.5.7): HKDF-SHA-256 KDF, AES-256-CBC with a random IV, 32-byte HMAC. */
+export const pinProtocolV2: PinUvAuthProtocol = Object.freeze({
+  version: 2 as const,
+  // §6.5.7: HKDF-SHA-256(salt = 32 zero bytes, IKM = Z, L = 32, info = "CTAP2 HMAC key") ‖ (… "CTAP2 AES key")
+  kdf(z: Uint8Array) {
+    const out = new Uint8Array(64);
+    out.set(hkdfSha256(z, ZERO_SALT, HMAC_INFO, 32), 0);
+    out.set(hkdfSha256(z, ZERO_SALT, AES_INFO, 32), 32);
+    return out;
+  },
+  encrypt(key: Uint8Array, plaintext: Uint8Array) {
+    checkShared2(key);
+    const iv = crypto.getRandomValues(new Uint8Array(16));
+    const ct = aesCbcEncrypt(key.subarray(32, 64), iv, plaintext);
+    const out = new Uint8Array(16 + ct.length);
+    out.set(iv, 0);
+    out.set(ct, 16);
+    return out;
+  },
+  decrypt(key: Uint8Array, ciphertext: Uint8Array) {
+    checkShared2(key);
+    bytes('ciphertext', ciphertext);
+    if (ciphertext.length < 16) {
+      throw new InputError('invalid-length', `"ciphertext" expected at least 16 bytes, got ${ciphertext.length}`);
+    }
+    return aesCbcDecrypt(key.subarray(32, 64), ciphertext.subarray(0, 16), ciphertext.subarray(16));
+  },
+  authenticate: (key: Uint8Array, message: Uint8Array) => hmacSha256(hmacKeyV2(key), message),
+  verify(key: Uint8Array, message: Uint8Array, signature: Uint8Array) {
+    return equal(hmacSha256(hmacKeyV2(key), message), signature);
+  },
+});
+
+function checkShared2(key: Uint8Array): void {
+  bytes('sharedSecret', key, 64);
+}
+
+/**
+ * The protocol object for a `pinUvAuthProtocol` number.
+ * @throws CtapError `CTAP1_ERR_INVALID_PARAMETER` for anything but 1 or 2
+ */
+export function pinProtocol(version: unknown): PinUvAuthProtocol {
+  if (version === 1) return pinProtocolV1;
+  if (version === 2) return pinProtocolV2;
+  throw new CtapError(CtapStatus.CTAP1_ERR_INVALID_PARAMETER, `unsupported pinUvAuthProtocol ${String(version)}`);
+}
+
+/**
+ * The COSE_Key form of a P-256 key-agreement public key (§6.5.6 getPublicKey: alg −25
+ * "ECDH-ES+HKDF-256", "although this is NOT the algorithm actually used").
+ * @param publicKey 65-byte uncompressed SEC 1 point
+ */
+export function coseKeyAgreement(publicKey: Uint8Array): CborMap {
+  bytes('publicKey', publicKey);
+  if (publicKey.length !== 65 || publicKey[0] !== 4) {
+    throw new InputError('invalid-length', `"publicKey" expected a 65-byte uncompressed point, got ${publicKey.length} bytes`);
+  }
+  return new Map<number, number | Uint8Array>([
+    [1, 2], [3, -25], [-1, 1], [-2, publicKey.slice(1, 33)], [-3, publicKey.slice(33, 65)],
+  ]);
+}
+
+/**
+ * The SEC 1 point inside a key-agreement COSE_Key (kty EC2, crv P-256). The point itself is validated
+ * by the ECDH that consumes it.
+ * @throws CtapError `CTAP1_ERR_INVALID_PARAMETER` for another shape
+ */
+export function pointFromCoseKeyAgreement(cose: unknown): Uint8Array {
+  const bad = (why: string) => new CtapError(CtapStatus.CTAP1_ERR_INVALID_PARAMETER, `keyAgreement: ${why}`);
+  if (!(cose instanceof Map)) throw bad('expected a COSE_Key map');
+  if (cose.get(1) !== 2) throw bad('kty must be 2 (EC2)');
+  if (cose.get(-1) !== 1) throw bad('crv must be 1 (P-256)');
+  const x = cose.get(-2), y = cose.get(-3);
+  if (!(x instanceof Uint8Array) || x.length !== 32 || !(y instanceof Uint8Array) || y.length !== 32) {
+    throw bad('x and y must be 32-byte byte strings');
+  }
+  const point = new Uint8Array(65);
+  point[0] = 4;
+  point.set(x, 1);
+  point.set(y, 33);
+  return point;
+}
+
+/**
+ * Platform side of §6.5.6/§6.5.7 encapsulate(peerCoseKey): a fresh P-256 key pair (or `secretKey`, for
+ * known-answer tests), ECDH with the authenticator's key, and the protocol's KDF.
+ * @param protocol PIN/UV auth protocol
+ * @param peerCoseKey the authenticator's keyAgreement (clientPIN getKeyAgreement)
+ * @param secretKey optional fixed platform secret key
+ * @returns the platform's keyAgreement COSE_Key to send and the shared secret
+ * @throws CtapError `CTAP1_ERR_INVALID_PARAMETER` for a malformed COSE key; CryptoError for an invalid point
+ * @example const { keyAgreement, sharedSecret } = encapsulate(pinProtocolV2, response.get(1))
+ */
+export function encapsulate(
+  protocol: PinUvAuthProtocol,
+  peerCoseKey: unknown,
+  secretKey?: Uint8Array,
+): { keyAgreement: CborMap; sharedSecret: Uint8Array } {
+  const peer = pointFromCoseKeyAgreement(peerCoseKey);
+  const pair = secretKey ? { secretKey, publicKey: p256PublicKey(secretKey) } : p256Keypair();
+  const z = p256Ecdh(pair.secretKey, peer);
+  const sharedSecret = protocol.kdf(z);
+  z.fill(0);
+  if (!secretKey) pair.secretKey.fill(0);
+  return { keyAgreement: coseKeyAgreement(pair.publicKey), sharedSecret };
+}
+
+/**
+ * Authenticator side decapsulate: the shared secret for a platform keyAgreement COSE_Key.
+ * @throws CtapError `CTAP1_ERR_INVALID_PARAMETER` for a malformed key or an invalid point
+ */
+export function decapsulate(protocol: PinUvAuthProtocol, secretKey: Uint8Array, peerCoseKey: unknown): Uint8Array {
+  const peer = pointFromCoseKeyAgreement(peerCoseKey);
+  let z: Uint8Array;
+  try {
+    z = p256Ecdh(secretKey, peer);
+  } catch (e) {
+    throw new CtapError(CtapStatus.CTAP1_ERR_INVALID_PARAMETER, 'keyAgreement is not a valid P-256 point', { cause: e });
+  }
+  const shared = protocol.kdf(z);
+  z.fill(0);
+  return shared;
+}
+
+/**
+ * LEFT(SHA-256(pin), 16) and the 64-byte zero-padded PIN block (§6.5.5.5 setPIN / §6.5.5.7).
+ * @throws InputError `invalid-value` if the PIN has fewer than 4 code points or more than 63 UTF-8 bytes
+ */
+export function pinBlocks(pin: string): { pinHash: Uint8Array; paddedPin: Uint8Array } {
+  if (typeof pin !== 'string') throw new InputError('invalid-type', `"pin" expected string, got ${typeof pin}`);
+  const bytes = utf8(pin);
+  // §6.5.1: minimum 4 Unicode code points; §6.5.5.5: paddedPin is 64 bytes and must end with 0x00.
+  if ([...pin].length < 4) throw new InputError('invalid-value', '"pin" expected at least 4 characters');
+  if (bytes.length > 63) throw new InputError('invalid-value', `"pin" expected at most 63 UTF-8 bytes, got ${bytes.length}`);
+  const paddedPin = new Uint8Array(64);
+  paddedPin.set(bytes);
+  return { pinHash: sha256(bytes).slice(0, 16), paddedPin };
+}
