@@ -30,26 +30,44 @@ export interface Timing {
 
 const now = () => performance.now();
 
-/** Median µs/op of `batches` batches, after an adaptive warm-up that also sizes the batch. */
-export async function measure(fn: () => unknown, timing: Timing): Promise<number> {
-  const isAsync = fn() instanceof Promise;
-  const run = isAsync
+type Runner = (n: number) => unknown;
+
+async function runner(fn: () => unknown): Promise<Runner> {
+  const first = fn();
+  const isAsync = first instanceof Promise;
+  if (isAsync) await first;
+  return isAsync
     ? async (n: number) => { for (let i = 0; i < n; i++) await fn(); }
     : (n: number) => { for (let i = 0; i < n; i++) fn(); };
+}
+
+/** Warms `run` up and returns the batch size that takes at least `batchMs`. */
+async function calibrate(run: Runner, batchMs: number): Promise<number> {
   let n = 1;
   for (;;) {
     const t0 = now();
     await run(n);
     const dt = now() - t0;
-    if (dt >= timing.batchMs) break;
-    n = Math.max(n * 2, Math.ceil((n * timing.batchMs) / Math.max(dt, 0.01)));
+    if (dt >= batchMs) return n;
+    n = Math.max(n * 2, Math.ceil((n * batchMs) / Math.max(dt, 0.01)));
   }
-  const samples: number[] = [];
+}
+
+/**
+ * Median µs/op of each function. Batches are taken round-robin across the functions, so a burst of
+ * load on a shared machine hits every implementation of an op alike instead of one of them.
+ */
+export async function measureAll(fns: Array<() => unknown>, timing: Timing): Promise<number[]> {
+  const runs = await Promise.all(fns.map(runner));
+  const sizes: number[] = [];
+  for (const run of runs) sizes.push(await calibrate(run, timing.batchMs));
+  const samples: number[][] = fns.map(() => []);
   for (let b = 0; b < timing.batches; b++) {
-    const t0 = now();
-    await run(n);
-    samples.push(((now() - t0) * 1000) / n);
+    for (let i = 0; i < runs.length; i++) {
+      const t0 = now();
+      await runs[i](sizes[i]);
+      samples[i].push(((now() - t0) * 1000) / sizes[i]);
+    }
   }
-  samples.sort((a, b) => a - b);
-  return samples[samples.length >> 1];
+  return samples.map((s) => s.sort((a, b) => a - b)[s.length >> 1]);
 }

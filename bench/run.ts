@@ -3,7 +3,7 @@
 
 import { readdirSync, writeFileSync } from 'node:fs';
 import { ready } from '../src/core/index.js';
-import { measure, type BenchCase, type Bar, type Suite, type Timing } from './_harness.js';
+import { measureAll, type BenchCase, type Bar, type Suite, type Timing } from './_harness.js';
 
 interface Result { op: string; impl: string; us: number }
 
@@ -37,15 +37,14 @@ async function main() {
   const bars: Bar[] = suites.flatMap((s) => s.bars);
   const results: Result[] = [];
   const ops = [...new Set(cases.map((c) => c.op))];
-  console.log(`keyprint bench (${opts.quick ? 'quick' : 'full'}; median of ${timing.batches} batches ≥ ${timing.batchMs} ms; Node ${process.version})\n`);
+  console.log(`keyprint bench (${opts.quick ? 'quick' : 'full'}; median of ${timing.batches} round-robin batches ≥ ${timing.batchMs} ms; Node ${process.version})\n`);
   console.log(`${'op'.padEnd(16)} ${'impl'.padEnd(10)} ${'µs/op'.padStart(10)}   keyprint ÷ impl`);
   for (const op of ops) {
-    const row: Result[] = [];
-    for (const c of cases.filter((x) => x.op === op)) {
-      const fn = await c.setup();
-      const us = await measure(fn, timing);
-      row.push({ op, impl: c.impl, us });
-    }
+    const opCases = cases.filter((x) => x.op === op);
+    const fns = [];
+    for (const c of opCases) fns.push(await c.setup());
+    const times = await measureAll(fns, timing);
+    const row: Result[] = opCases.map((c, i) => ({ op, impl: c.impl, us: times[i] }));
     const mine = row.find((r) => r.impl === 'keyprint')?.us;
     for (const r of row) {
       const ratio = mine !== undefined && r.impl !== 'keyprint' ? `${(mine / r.us).toFixed(2)}×` : '';
