@@ -486,14 +486,39 @@ export function ed25519Sign(sig: usize, m: usize, mLen: usize, seed: usize): voi
   expandSeed(seed);
   geScalarmultBase(P3, AZ);
   // Step 2: r = SHA-512(prefix ‖ M) mod L.
+  nonce(m, mLen);
+  // Step 3: R = [r]B; A and R are encoded together, sharing one inversion.
+  geScalarmultBase(P3B, NONCE);
+  geToBytes2(PK, P3, sig, P3B);
+  finishSignature(sig, m, mLen);
+}
+
+/**
+ * §5.1.6 for a signer that already holds A = ed25519PublicKey(seed): one fixed-base multiplication
+ * instead of two. `pk` must be the public key the caller derived from this very seed, never one
+ * supplied from outside: signing under a mismatched A leaks the secret scalar (two signatures of
+ * one message under different A give two equations in a). src/core/ed25519.ts keeps A private.
+ */
+export function ed25519SignWithPublicKey(sig: usize, m: usize, mLen: usize, seed: usize, pk: usize): void {
+  expandSeed(seed);
+  memory.copy(PK, pk, 32);
+  nonce(m, mLen);
+  geScalarmultBase(P3B, NONCE);
+  geToBytes(sig, P3B);
+  finishSignature(sig, m, mLen);
+}
+
+/** Step 2: r = SHA-512(prefix ‖ M) mod L, into NONCE. */
+function nonce(m: usize, mLen: usize): void {
   sha512Init(CTX);
   sha512Update(CTX, AZ + 32, 32);
   sha512Update(CTX, m, mLen);
   sha512Final(CTX, NONCE);
   scReduce(NONCE);
-  // Step 3: R = [r]B; A and R are encoded together, sharing one inversion.
-  geScalarmultBase(P3B, NONCE);
-  geToBytes2(PK, P3, sig, P3B);
+}
+
+/** Steps 4–5 with R at sig[0..32] and A in PK: S = (r + k·a) mod L into sig[32..64]; wipes. */
+function finishSignature(sig: usize, m: usize, mLen: usize): void {
   // Steps 4–5: k = SHA-512(R ‖ A ‖ M) mod L; S = (r + k·a) mod L.
   sha512Init(CTX);
   sha512Update(CTX, sig, 32);

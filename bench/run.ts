@@ -38,7 +38,7 @@ async function main() {
   const results: Result[] = [];
   const ops = [...new Set(cases.map((c) => c.op))];
   console.log(`keyprint bench (${opts.quick ? 'quick' : 'full'}; median of ${timing.batches} round-robin batches ≥ ${timing.batchMs} ms; Node ${process.version})\n`);
-  console.log(`${'op'.padEnd(16)} ${'impl'.padEnd(10)} ${'µs/op'.padStart(10)}   keyprint ÷ impl`);
+  console.log(`${'op'.padEnd(18)} ${'impl'.padEnd(10)} ${'µs/op'.padStart(10)}   keyprint ÷ impl`);
   for (const op of ops) {
     const opCases = cases.filter((x) => x.op === op);
     const fns = [];
@@ -48,7 +48,7 @@ async function main() {
     const mine = row.find((r) => r.impl === 'keyprint')?.us;
     for (const r of row) {
       const ratio = mine !== undefined && r.impl !== 'keyprint' ? `${(mine / r.us).toFixed(2)}×` : '';
-      console.log(`${op.padEnd(16)} ${r.impl.padEnd(10)} ${fmt(r.us).padStart(10)}   ${ratio}`);
+      console.log(`${op.padEnd(18)} ${r.impl.padEnd(10)} ${fmt(r.us).padStart(10)}   ${ratio}`);
     }
     results.push(...row);
   }
@@ -60,7 +60,7 @@ async function main() {
       const peer = results.find((r) => r.op === b.op && r.impl === b.peer);
       if (!mine || !peer) continue;
       const ratio = mine.us / peer.us;
-      console.log(`  ${ratio <= b.max ? 'meets' : 'MISSES'}  ${b.op.padEnd(16)} vs ${b.peer.padEnd(10)} ${ratio.toFixed(2)}× (bar ${b.max}×)`);
+      console.log(`  ${ratio <= b.max ? 'meets' : 'MISSES'}  ${b.op.padEnd(18)} vs ${b.peer.padEnd(10)} ${ratio.toFixed(2)}× (bar ${b.max}×)`);
     }
   }
   if (opts.json) {

@@ -2,9 +2,10 @@
 // @noble/curves), tampering, wiping of secrets, and the garbage-input table.
 import { describe, expect, it } from 'vitest';
 import { createHash, createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
+import { inspect } from 'node:util';
 import fc from 'fast-check';
 import { ed25519 as nobleEd25519 } from '@noble/curves/ed25519.js';
-import { ed25519PublicKey, ed25519Sign, ed25519Verify, ed25519Keypair, InputError } from '../../src/core/index.js';
+import { ed25519PublicKey, ed25519Sign, ed25519Verify, ed25519Keypair, Ed25519Signer, InputError } from '../../src/core/index.js';
 import { core } from '../../src/core/_wasm.js';
 import { hex, unhex, fcSeed, wycheproof } from '../_util.js';
 
@@ -247,5 +248,34 @@ describe('garbage input', () => {
   });
   it('messages name the argument', () => {
     expect(() => ed25519Verify(k32, msg, new Uint8Array(63))).toThrow('"signature" expected 64 bytes, got 63');
+  });
+});
+
+describe('Ed25519Signer (public key derived once, kept private)', () => {
+  it('signs exactly as ed25519Sign(seed, message) and its public key is ed25519PublicKey(seed) (≥ 1,000 cases)', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 32, maxLength: 32 }), fc.uint8Array({ maxLength: 300 }), (seed, message) => {
+        const signer = new Ed25519Signer(seed);
+        expect(hex(signer.publicKey)).toBe(hex(ed25519PublicKey(seed)));
+        expect(hex(signer.sign(message))).toBe(hex(ed25519Sign(seed, message)));
+      }),
+      { seed: fcSeed, numRuns: 1000 },
+    );
+  });
+  it('copies the seed, hides it, and refuses to sign after destroy()', () => {
+    const seed = new Uint8Array(32).fill(7);
+    const signer = new Ed25519Signer(seed);
+    seed.fill(0);
+    expect(ed25519Verify(signer.publicKey, new Uint8Array(3), signer.sign(new Uint8Array(3)))).toBe(true);
+    const shown = [String(signer), JSON.stringify(signer), inspect(signer)].join(' ');
+    expect(shown).not.toMatch(/7, 7, 7|070707/);
+    signer.publicKey.fill(0); // the exposed copy is not the one used for signing
+    expect(ed25519Verify(ed25519PublicKey(new Uint8Array(32).fill(7)), new Uint8Array(1), signer.sign(new Uint8Array(1)))).toBe(true);
+    signer.destroy();
+    expect(() => signer.sign(new Uint8Array(1))).toThrow(/destroyed/);
+  });
+  it('rejects a seed of the wrong type or length', () => {
+    expect(() => new Ed25519Signer(new Uint8Array(31))).toThrow(/"seed" expected 32 bytes, got 31/);
+    expect(() => new Ed25519Signer('x' as never)).toThrow(/"seed" expected Uint8Array, got string/);
   });
 });
