@@ -1,12 +1,8 @@
-// RFC 7748 §5.2: the 1,000,000-iteration X25519 loop. Opt-in (about two minutes), skipped unless
-// KEYPRINT_SLOW=1. vitest.config.ts excludes test/slow/**, so run it with a config whose `include`
-// covers this folder (the file loads the core itself and needs no setup file), e.g.
-//   KEYPRINT_SLOW=1 npx vitest run -c <config with test.include ['test/slow/**/*.test.ts']> x25519-million
+// RFC 7748 §5.2: the 1,000,000-iteration X25519 loop. Opt-in (about two minutes): `npm run test:slow`
+// (vitest.slow.config.ts; skipped unless KEYPRINT_SLOW=1).
 import { describe, expect, it } from 'vitest';
-import { ready, x25519 } from '../../src/core/index.js';
+import { x25519 } from '../../src/core/index.js';
 import { hex, unhex } from '../_util.js';
-
-await ready(new URL(`../../dist/${process.env.KEYPRINT_WASM === 'debug' ? 'core.debug.wasm' : 'core.wasm'}`, import.meta.url));
 
 describe.skipIf(process.env.KEYPRINT_SLOW !== '1')('RFC 7748 §5.2 (slow)', () => {
   it('after 1,000,000 iterations', () => {
