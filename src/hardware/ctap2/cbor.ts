@@ -5,7 +5,7 @@
 
 import { decode, decodeFirst, encode } from 'cborg';
 import { CtapError, CtapStatus } from '../errors.js';
-import { bytes } from '../_check.js';
+import { bytes } from '../../core/_check.js';
 
 /** A decoded CTAP2 value. Maps decode to `Map` so integer keys stay integers. */
 export type CborValue = number | string | boolean | null | Uint8Array | CborValue[] | CborMap;
