@@ -13,13 +13,16 @@ Commands:
   selftest    run the WebAssembly core's known-answer tests on this machine
   devices     list FIDO2 security keys with a getInfo summary (--udp HOST:PORT for an emulator)
   emulator    run the software FIDO2 authenticator on UDP (--udp, --state DIR, --pin, --ask)
+  enroll      bind a new (or the existing) identity to a security key (--name, --device, --pin, --home, --json)
+  unlock      check that the security key unlocks the identity (--device, --pin, --home, --json)
+  whoami      show the identity in the home directory without touching the key (--home, --json)
   version     print the version
   help        show this help`;
 
 async function main(argv: string[]): Promise<number> {
   const [command = 'help', ...rest] = argv;
   // Commands that take flags parse them in their own file; the others take none.
-  const takesFlags = new Set(['devices', 'emulator']);
+  const takesFlags = new Set(['devices', 'emulator', 'enroll', 'unlock', 'whoami']);
   if (rest.length && !takesFlags.has(command)) throw new UsageError(`"${command}" takes no arguments, got "${rest.join(' ')}"`);
   switch (command) {
     case 'help': case '--help': case '-h':
@@ -37,6 +40,12 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./devices.js')).devices(rest);
     case 'emulator':
       return (await import('./emulator.js')).emulator(rest);
+    case 'enroll':
+      return (await import('./enroll.js')).enroll(rest);
+    case 'unlock':
+      return (await import('./unlock.js')).unlock(rest);
+    case 'whoami':
+      return (await import('./whoami.js')).whoami(rest);
     default:
       throw new UsageError(`unknown command "${command}"`);
   }

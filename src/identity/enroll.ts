@@ -15,9 +15,8 @@
 //   HOME/keys/identity.kpw  the wrapped seed (NodeKeyStore)
 // Directories 0700, files 0600, every file written atomically (temp file → fsync → rename).
 
-import { open, readFile, rename, stat, unlink, mkdir, chmod } from 'node:fs/promises';
+import { readFile, stat, mkdir, chmod } from 'node:fs/promises';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { base64urlnopad } from '@scure/base';
 import { sha256 } from '../core/index.js';
 import { KeyprintError, InputError, describe } from '../errors.js';
@@ -28,11 +27,12 @@ import {
 import { verifyAttestation, AttestationError, type AttestationTrust } from './attestation.js';
 import { lookupAaguid } from './aaguids.js';
 import { bindingChallenge, verifyBinding } from './binding.js';
-import { decodeBundle, encodeBundle, signBundle, type HardwareBinding, type IdentityBundle } from './bundle.js';
+import { bundleSigningInput, decodeBundle, encodeBundle, signBundle, type HardwareBinding, type IdentityBundle } from './bundle.js';
 import { IdentityError, IdentityKeyPair } from './identity.js';
 import { NodeKeyStore } from './key-store-node.js';
 import type { TrustAnchorInput } from './trust-anchors.js';
 import { unwrapIdentity, wrapSecret } from './wrap.js';
+import { writeFileAtomic } from './_atomic-file-node.js';
 
 /** The WebAuthn RP ID (CTAP `rp.id`) keyprint's credentials are scoped to. */
 export const KEYPRINT_RP_ID = 'keyprint.local';
@@ -173,12 +173,30 @@ async function pinTokenFor(ctap: Ctap2Client, info: AuthenticatorInfo, pin: stri
     throw new EnrollError('pin-not-set', 'this security key has no PIN: set one first, or leave out --pin');
   }
   const version = info.pinUvAuthProtocols.includes(2) ? 2 : 1;
-  return device(() => ctap.getPinToken(pin, pinProtocol(version), { permissions: permission, rpId: KEYPRINT_RP_ID, info }, { signal: o.signal, timeoutMs: 10_000 }));
+  try {
+    return await ctap.getPinToken(pin, pinProtocol(version), { permissions: permission, rpId: KEYPRINT_RP_ID, info }, { signal: o.signal, timeoutMs: 10_000 });
+  } catch (e) {
+    if (e instanceof CtapError && e.status === CtapStatus.CTAP2_ERR_PIN_INVALID) {
+      // §6.5.5.2 getPINRetries: tell the user how many attempts are left before the PIN blocks.
+      const left = await ctap.getPinRetries({ timeoutMs: 5_000 }).then((r) => r.retries, () => undefined);
+      throw new EnrollError('pin-invalid', left === undefined ? 'wrong PIN' : `wrong PIN (${left} attempt${left === 1 ? '' : 's'} left)`, { cause: e });
+    }
+    return mapDeviceError(e);
+  }
 }
 
-function checkName(name: unknown): string {
+/**
+ * Checks a display name the way the bundle will (bundle.ts), before anyone touches a key.
+ * @param name the name
+ * @returns the NFC-normalised name
+ * @throws InputError `"displayName" expected …`
+ * @example checkDisplayName('Ada') // 'Ada'
+ */
+export function checkDisplayName(name: unknown): string {
   if (typeof name !== 'string') throw new InputError('invalid-type', `"displayName" expected string, got ${describe(name)}`);
-  return name.normalize('NFC');
+  const displayName = name.normalize('NFC');
+  bundleSigningInput({ displayName, identityPublicKey: new Uint8Array(32), createdAt: 0, binding: null });
+  return displayName;
 }
 
 /**
@@ -204,8 +222,7 @@ export async function enroll(options: DeviceCallOptions & {
   trustAnchors?: readonly TrustAnchorInput[];
 }): Promise<Enrollment> {
   const { ctap, pin } = options;
-  const displayName = checkName(options.displayName);
-  const call = callOptions(options);
+  const displayName = checkDisplayName(options.displayName);
   const info = await device(() => ctap.getInfo({ signal: options.signal, timeoutMs: 10_000 }));
   if (!info.extensions.includes('hmac-secret')) {
     throw new EnrollError('no-hmac-secret', 'this security key does not support hmac-secret (needed to wrap the identity key)');
@@ -217,6 +234,21 @@ export async function enroll(options: DeviceCallOptions & {
   }
 
   const identity = options.identity ?? IdentityKeyPair.generate();
+  try {
+    return await bind(options, info, displayName, identity);
+  } catch (e) {
+    if (!options.identity) identity.destroy(); // a fresh identity that was never stored is wiped
+    throw e;
+  }
+}
+
+/** enroll() after the preflight checks: credential, attestation, binding assertion, wrap, sign. */
+async function bind(
+  options: DeviceCallOptions & { ctap: Ctap2Client; trustAnchors?: readonly TrustAnchorInput[] },
+  info: AuthenticatorInfo, displayName: string, identity: IdentityKeyPair,
+): Promise<Enrollment> {
+  const { ctap, pin } = options;
+  const call = callOptions(options);
   const createdAt = Date.now();
   const challenge = bindingChallenge({ identityPublicKey: identity.publicKey, createdAt });
   const clientDataJSON = registrationClientData(challenge);
@@ -235,12 +267,11 @@ export async function enroll(options: DeviceCallOptions & {
     pinUvAuthParam: mcToken?.authenticate(clientDataHash),
     pinUvAuthProtocol: mcToken?.protocol.version,
   }, call)).finally(() => mcToken?.wipe());
-  const attestationObject = encodeCbor(new Map<string, unknown>([['fmt', made.fmt], ['attStmt', made.attStmt], ['authData', made.authData]]) as never);
+  // WebAuthn §6.5 attestationObject: { fmt, attStmt, authData } (CTAP2 canonical CBOR, like a browser's).
+  const attestationObject = encodeCbor(new Map<string, unknown>([['fmt', made.fmt], ['attStmt', made.attStmt], ['authData', made.authData]]));
 
   // 2. Attestation (WebAuthn §7.1): which authenticator made the credential.
-  const x5c = made.attStmt.get('x5c');
-  const leaf = Array.isArray(x5c) && x5c[0] instanceof Uint8Array ? x5c[0] : undefined;
-  const attestation = await verifyRegistration(attestationObject, clientDataJSON, challenge, pin !== undefined, leaf, options.trustAnchors);
+  const attestation = await verifyRegistration(attestationObject, clientDataJSON, challenge, pin !== undefined, options.trustAnchors);
   const { credentialId, credentialPublicKey } = attestation;
   // §12.5: the makeCredential output `hmac-secret: true` says the credential has CredRandom values.
   if (parseAuthData(made.authData).extensions?.get('hmac-secret') !== true) throw new EnrollError('no-hmac-secret', 'the security key did not enable hmac-secret for the new credential');
@@ -290,36 +321,23 @@ interface Registration {
 }
 
 /**
- * verifyAttestation with keyprint's RP ID, origin and challenge. A packed statement whose x5c stops
- * below an issuer we have no anchor for (`chain-untrusted`: the keyprint emulator, whose CA is not
- * in x5c, or an unknown vendor that omits its root) is re-checked with its own leaf as the only
- * anchor: if that verifies (signature, certificate requirements, validity), the statement is
- * genuine but its vendor unknown — `attested-unknown-vendor`, the same level a chain ending in an
- * unknown self-signed root gets.
+ * verifyAttestation with keyprint's RP ID, origin and challenge. The keyprint emulator sends its CA
+ * after the batch certificate, so its chain validates to `attested-unknown-vendor`; a chain that
+ * cannot be built to any root (`chain-untrusted`) fails enrollment with the verifier's reason rather
+ * than being vouched for here.
  */
 async function verifyRegistration(
-  attestationObject: Uint8Array, clientDataJSON: Uint8Array, challenge: Uint8Array, uv: boolean, leaf: Uint8Array | undefined,
+  attestationObject: Uint8Array, clientDataJSON: Uint8Array, challenge: Uint8Array, uv: boolean,
   trustAnchors?: readonly TrustAnchorInput[],
 ): Promise<Registration> {
-  const base = {
+  const result = await verifyAttestation({
     attestationObject, clientDataJSON, rpId: KEYPRINT_RP_ID, origin: KEYPRINT_ORIGIN, challenge,
-    requireUserVerification: uv, algorithms: [COSE_ES256],
-  };
-  const attestationFailed = (e: unknown): never => {
+    requireUserVerification: uv, algorithms: [COSE_ES256], trustAnchors,
+  }).catch((e: unknown): never => {
     if (e instanceof AttestationError) throw new EnrollError('attestation-invalid', `the security key's attestation does not verify: ${e.message} [${e.code}]`, { cause: e });
     throw e;
-  };
-  let result;
-  let trust: AttestationTrust;
-  try {
-    result = await verifyAttestation({ ...base, trustAnchors });
-    trust = result.trust;
-  } catch (e) {
-    if (!(e instanceof AttestationError && e.code === 'chain-untrusted')) return attestationFailed(e);
-    if (!leaf) return attestationFailed(e);
-    result = await verifyAttestation({ ...base, trustAnchors: [leaf] }).catch(attestationFailed);
-    trust = 'attested-unknown-vendor';
-  }
+  });
+  const { trust } = result;
   return {
     credentialId: result.credentialId, credentialPublicKey: result.credentialPublicKey, trust,
     vendor: trust === 'hardware-attested' ? result.vendor : undefined, model: trust === 'hardware-attested' ? result.model : undefined,
@@ -458,24 +476,6 @@ async function ensureHome(home: string): Promise<void> {
   if (process.platform !== 'win32') await chmod(home, 0o700);
 }
 
-/** Writes `data` to `path` atomically with mode 0600 (temp file in the same directory → fsync → rename). */
-async function writeAtomic(path: string, data: Uint8Array | string): Promise<void> {
-  const tmp = `${path}.${randomBytes(8).toString('hex')}.tmp`;
-  let renamed = false;
-  try {
-    const fh = await open(tmp, 'wx', 0o600);
-    try {
-      await fh.writeFile(data);
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    await rename(tmp, path);
-    renamed = true;
-  } finally {
-    if (!renamed) await unlink(tmp).catch(() => {});
-  }
-}
 
 /**
  * Writes an enrollment into `home` (0700): the envelope (key store), then `credential.json`, then
@@ -491,8 +491,8 @@ export async function writeEnrollment(home: string, e: Pick<Enrollment, 'bundleB
   try {
     await ensureHome(home);
     await new NodeKeyStore({ home }).put(IDENTITY_KEY_NAME, e.envelope);
-    await writeAtomic(paths.credential, credentialToJson(e.credential));
-    await writeAtomic(paths.bundle, e.bundleBytes);
+    await writeFileAtomic(paths.credential, credentialToJson(e.credential));
+    await writeFileAtomic(paths.bundle, e.bundleBytes);
   } catch (err) {
     if (err instanceof KeyprintError) throw err;
     throw new EnrollError('home-io', `could not write the identity to ${home}: ${(err as Error).message}`, { cause: err });
@@ -503,8 +503,9 @@ export async function writeEnrollment(home: string, e: Pick<Enrollment, 'bundleB
 async function readIfPresent(path: string): Promise<Uint8Array | undefined> {
   try {
     const st = await stat(path);
-    if (process.platform !== 'win32' && (st.mode & 0o077) !== 0) {
-      throw new EnrollError('home-corrupt', `${path} expected mode 0600, got 0${(st.mode & 0o777).toString(8)}`);
+    // Public data, but a file others can change could swap in another identity or credential.
+    if (process.platform !== 'win32' && (st.mode & 0o022) !== 0) {
+      throw new EnrollError('home-corrupt', `${path} is writable by others (mode 0${(st.mode & 0o777).toString(8)}); expected 0600`);
     }
     return new Uint8Array(await readFile(path));
   } catch (e) {

@@ -5,13 +5,13 @@
 // directory is fsync'd so the rename survives a crash. A reader sees the old file or the new one,
 // never a partial one.
 
-import { open, mkdir, readFile, readdir, rename, unlink, chmod, stat } from 'node:fs/promises';
+import { mkdir, readFile, readdir, unlink, chmod, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { IdentityError } from './identity.js';
 import { checkKeyName, checkWrapped, corrupt, type KeyStore } from './key-store.js';
 import { envelopeInfo } from './wrap.js';
+import { syncDir, writeFileAtomic } from './_atomic-file-node.js';
 
 const SUFFIX = '.kpw';
 
@@ -60,23 +60,7 @@ export class NodeKeyStore implements KeyStore {
     const data = new Uint8Array(envelope);
     await this.#io('write', name, async () => {
       await this.#ensureDirs();
-      const tmp = join(this.#dir, `.${name}.${randomBytes(8).toString('hex')}.tmp`);
-      let renamed = false;
-      try {
-        // 'wx': create exclusively, so a planted file or symlink at the temporary name fails the write.
-        const fh = await open(tmp, 'wx', 0o600);
-        try {
-          await fh.writeFile(data);
-          await fh.sync();
-        } finally {
-          await fh.close();
-        }
-        await rename(tmp, target);
-        renamed = true;
-        await syncDir(this.#dir);
-      } finally {
-        if (!renamed) await unlink(tmp).catch(() => {});
-      }
+      await writeFileAtomic(target, data);
     });
   }
 
@@ -166,13 +150,3 @@ export class NodeKeyStore implements KeyStore {
   }
 }
 
-/** fsync a directory so a rename in it is durable (POSIX; a no-op where directories cannot be opened). */
-async function syncDir(dir: string): Promise<void> {
-  if (process.platform === 'win32') return;
-  const fh = await open(dir, 'r');
-  try {
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-}

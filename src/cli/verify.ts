@@ -1,0 +1,133 @@
+// `keyprint verify FILE|-`: verifies a printed card offline (src/card/verify.ts) from a photo or
+// scan (PNG/JPEG), an SVG card, or the payload (`kpcard1:` text or raw bytes). Exit codes: 0
+// verified, 1 not verified, 2 unusable input (unreadable file, no QR code, bad flags). Prints one
+// line; `--json` prints the whole result instead.
+
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { ready } from '../core/index.js';
+import { KeyprintError } from '../errors.js';
+import type { AttestationTrust } from '../identity/index.js';
+import { CardError, groupDigits, sniff, verifyCard, type CardInput, type CardVerification } from '../card/index.js';
+import { EXIT, UsageError, print } from './output.js';
+
+export const VERIFY_HELP = `Usage: keyprint verify FILE|- [--digits D] [--words W] [--require-trust LEVEL] [--json]
+
+Verifies a keyprint card offline: its QR code (from a PNG/JPEG photo or scan, an SVG card, or the
+kpcard1: payload text), the bundle signature, the hardware binding, the attestation, and — given
+--digits or --words (or an SVG card, whose text is read) — that the printed fingerprint matches.
+  --digits D            the 30 digits printed on the card (spaces allowed)
+  --words W             the 13 words printed on the card
+  --require-trust LEVEL hardware-attested | attested-unknown-vendor | self-attested | unattested
+  --json                print the full result as JSON
+Exit status: 0 verified, 1 not verified, 2 unusable input.`;
+
+const TRUST_LEVELS = ['hardware-attested', 'attested-unknown-vendor', 'self-attested', 'unattested'];
+
+/** Thrown for input the verifier cannot use at all (exit 2). */
+export class UnusableInput extends KeyprintError {}
+
+/**
+ * Reads FILE (or stdin for `-`) and turns it into a verifyCard input by sniffing its first bytes.
+ * @param path a file path, or `-`
+ * @returns the card input
+ * @throws UnusableInput `input` for unreadable files and PDFs
+ * @example await verifyCard(await readCardFile('card.png'))
+ */
+export async function readCardFile(path: string): Promise<CardInput> {
+  let bytes: Uint8Array;
+  try {
+    bytes = path === '-' ? await readStdin() : new Uint8Array(await readFile(path));
+  } catch (e) {
+    throw new UnusableInput('input', `cannot read ${path === '-' ? 'standard input' : path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  if (bytes.length === 0) throw new UnusableInput('input', `${path === '-' ? 'standard input' : path} is empty`);
+  switch (sniff(bytes)) {
+    case 'png': case 'jpeg': return { image: bytes };
+    case 'svg': return { svg: new TextDecoder().decode(bytes) };
+    case 'payload-text': return { payload: new TextDecoder().decode(bytes) };
+    case 'pdf': throw new UnusableInput('input', `${path} is a PDF: rasterise the page first (pdftoppm -png -r 300 ${path} page) and verify the PNG`);
+    default: return { payload: bytes };
+  }
+}
+
+async function readStdin(): Promise<Uint8Array> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return new Uint8Array(Buffer.concat(chunks));
+}
+
+/** The one-line summary of a verification. */
+export function verdictLine(r: CardVerification): string {
+  const id = r.identity;
+  if (!r.verified) {
+    const failed = r.checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.reason}`).join('; ');
+    return `NOT VERIFIED${id ? ` (${id.displayName}, ${id.did})` : ''}: ${failed}`;
+  }
+  const text = r.printedTextCompared ? 'printed fingerprint matches' : `printed text NOT compared — check the card reads ${groupDigits(id!.digits)}`;
+  return `VERIFIED: ${id!.displayName} ${id!.did} — ${r.trust}, ${id!.authenticator.model}; ${text}`;
+}
+
+/** Reports an error of unusable input on one line and returns exit code 2. */
+export function unusable(e: unknown): number {
+  if (e instanceof UnusableInput || e instanceof CardError) {
+    process.stderr.write(`keyprint: ${e.message} [${e.code}]\n`);
+    return EXIT.usage;
+  }
+  throw e;
+}
+
+/**
+ * Runs `keyprint verify`.
+ * @param args the command's arguments
+ * @returns 0 verified, 1 not verified, 2 unusable input
+ */
+export async function verify(args: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args, allowPositionals: true, strict: true,
+      options: { digits: { type: 'string' }, words: { type: 'string' }, 'require-trust': { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    });
+  } catch (e) {
+    throw new UsageError(`verify: ${(e as Error).message}`);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    print(VERIFY_HELP);
+    return EXIT.ok;
+  }
+  if (positionals.length !== 1) throw new UsageError(`verify: expected one FILE (or - for standard input), got ${positionals.length}`);
+  const requireTrust = values['require-trust'];
+  if (requireTrust !== undefined && !TRUST_LEVELS.includes(requireTrust)) {
+    throw new UsageError(`verify: "--require-trust" expected one of ${TRUST_LEVELS.join(', ')}, got "${requireTrust}"`);
+  }
+  await ready();
+  let result: CardVerification;
+  try {
+    const input = await readCardFile(positionals[0]);
+    result = await verifyCard(input, {
+      ...(values.digits !== undefined ? { digits: values.digits } : {}),
+      ...(values.words !== undefined ? { words: values.words } : {}),
+      ...(requireTrust ? { requireTrust: requireTrust as AttestationTrust } : {}),
+    });
+  } catch (e) {
+    return unusable(e);
+  }
+  if (values.json) print(JSON.stringify(resultJson(result)));
+  else print(verdictLine(result));
+  return result.verified ? EXIT.ok : EXIT.failed;
+}
+
+/** The JSON form of a verification (bytes as base64url, no bundle object). */
+export function resultJson(r: CardVerification): unknown {
+  const id = r.identity;
+  return {
+    verified: r.verified, trust: r.trust ?? null, printedTextCompared: r.printedTextCompared, checks: r.checks,
+    identity: id ? {
+      displayName: id.displayName, did: id.did, digits: groupDigits(id.digits), words: id.words, createdAt: new Date(id.createdAt).toISOString(),
+      ...(id.expiresAt !== undefined ? { expiresAt: new Date(id.expiresAt).toISOString() } : {}),
+      authenticator: id.authenticator, form: id.form, bundle: Buffer.from(id.bundleBytes).toString('base64url'),
+    } : null,
+  };
+}

@@ -1,0 +1,113 @@
+// `keyprint whoami`: shows the identity enrolled in the home directory — name, did:key, this side's
+// half of the safety number (Signal numeric fingerprint, src/sas/safety-number.ts), creation time,
+// authenticator and attestation trust — from the files alone, without touching the security key.
+
+import { ready } from '../core/index.js';
+import { verifyBinding, type IdentityBundle } from '../identity/index.js';
+import { readEnrollment, type CredentialRecord } from '../identity/enroll.js';
+import { fingerprintDigits, keyprintParty } from '../sas/index.js';
+import { didKeyFromPublicKey } from '../identity/did-key.js';
+import { base64urlnopad } from '@scure/base';
+import { KeyprintError } from '../errors.js';
+import { parseArgs } from 'node:util';
+import { resolveHome } from './_home.js';
+import { EXIT, UsageError, print } from './output.js';
+
+export const WHOAMI_HELP = `Usage: keyprint whoami [--home DIR] [--json]
+
+Shows the identity in the home directory (default $KEYPRINT_HOME or ~/.config/keyprint) without
+touching the security key: name, did:key, your half of the safety number, authenticator, trust.
+  --json   print one JSON object instead of text`;
+
+/** What enroll and whoami print about an identity. */
+export interface IdentitySummary {
+  name: string;
+  did: string;
+  /** This identity's 30-digit half of a safety number, six groups of five. */
+  safetyNumber: string;
+  createdAt: string;
+  authenticator: { model: string; modelAttested: boolean; aaguid: string; vendor?: string; fmt: string };
+  trust: string;
+  /** Whether unlocking needs the security key's PIN. */
+  pinRequired: boolean;
+  credentialId: string;
+  rpId: string;
+  home: string;
+}
+
+const TRUST_NOTES: Record<string, string> = {
+  'hardware-attested': 'the attestation chains to the vendor\'s root: the model is proven',
+  'attested-unknown-vendor': 'valid attestation signature, but the issuer is not a known vendor (expected for the emulator)',
+  'self-attested': 'signed by the credential itself: the model is not proven',
+  unattested: 'no attestation: the model is not proven',
+};
+
+/** Groups 30 digits as six groups of five. */
+const groups = (digits: string) => digits.match(/.{5}/g)!.join(' ');
+
+/** The summary of an identity (public data only). */
+export function identitySummary(e: { home: string; bundle: IdentityBundle; credential: CredentialRecord }): IdentitySummary {
+  const did = didKeyFromPublicKey(e.bundle.identityPublicKey);
+  const party = keyprintParty(e.bundle.identityPublicKey, did);
+  const a = e.credential.authenticator;
+  return {
+    name: e.bundle.displayName,
+    did,
+    safetyNumber: groups(fingerprintDigits(party.publicKey, party.stableId)),
+    createdAt: new Date(e.bundle.createdAt).toISOString(),
+    authenticator: { model: a.model, modelAttested: a.modelAttested, aaguid: a.aaguid, ...(a.vendor ? { vendor: a.vendor } : {}), fmt: a.fmt },
+    trust: a.trust,
+    pinRequired: e.credential.userVerified,
+    credentialId: base64urlnopad.encode(e.credential.credentialId),
+    rpId: e.credential.rpId,
+    home: e.home,
+  };
+}
+
+/** Prints a summary as aligned text lines. */
+export function printSummary(s: IdentitySummary): void {
+  print(`  name:           ${s.name}`);
+  print(`  did:            ${s.did}`);
+  print(`  safety number:  ${s.safetyNumber}   (your half; compare it out loud)`);
+  print(`  created:        ${s.createdAt}`);
+  print(`  authenticator:  ${s.authenticator.model} (AAGUID ${s.authenticator.aaguid})`);
+  print(`  trust:          ${s.trust} — ${TRUST_NOTES[s.trust] ?? ''}`);
+  print(`  unlock needs:   ${s.pinRequired ? 'a touch and the PIN' : 'a touch'}`);
+}
+
+/**
+ * Runs `keyprint whoami`.
+ * @param args the command's arguments (flags)
+ * @returns the exit code
+ * @throws KeyprintError `no-identity` when the home has none
+ */
+export async function whoami(args: string[]): Promise<number> {
+  let values;
+  try {
+    values = parseArgs({
+      args, options: { home: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false,
+    }).values;
+  } catch (e) {
+    throw new UsageError(`whoami: ${(e as Error).message}`);
+  }
+  if (values.help) {
+    print(WHOAMI_HELP);
+    return EXIT.ok;
+  }
+  const home = resolveHome(values.home);
+  await ready();
+  const enrolled = await readEnrollment(home);
+  if (!enrolled) throw new KeyprintError('no-identity', `no identity in ${home}: run keyprint enroll`);
+  const summary = identitySummary(enrolled);
+  // The binding is re-checked from the bundle alone, as anyone receiving it would.
+  const binding = verifyBinding(enrolled.bundle, { rpId: enrolled.credential.rpId, requireUserVerification: enrolled.credential.userVerified });
+  const bindingText = binding.valid ? 'valid' : `INVALID (${binding.reason})`;
+  if (values.json) {
+    print(JSON.stringify({ ...summary, binding: binding.valid ? 'valid' : binding.reason }));
+  } else {
+    print(`Identity in ${home}`);
+    printSummary(summary);
+    print(`  binding:        ${bindingText}`);
+  }
+  return binding.valid ? EXIT.ok : EXIT.failed;
+}
