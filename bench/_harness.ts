@@ -1,5 +1,7 @@
 // Timing harness: warm up, then time batches and report the median µs per operation.
-// Benchmarks never live in tests; this runs only from `npm run bench`.
+// Benchmarks never live in tests; this runs only from `npm run bench`, which starts Node with
+// --no-liftoff: every WebAssembly module (keyprint's and the peers') is compiled by the optimising
+// tier up front, so no op is timed while V8 is still tiering up in the background.
 
 export interface BenchCase {
   /** Operation name, e.g. `sha256-1k` (stable: JSON consumers key on it). */

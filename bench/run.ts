@@ -8,15 +8,18 @@ import { measureAll, type BenchCase, type Bar, type Suite, type Timing } from '.
 interface Result { op: string; impl: string; us: number }
 
 function parseArgs(argv: string[]) {
-  const opts = { quick: false, json: undefined as string | undefined, only: undefined as string | undefined };
+  const opts = { quick: false, json: undefined as string | undefined, markdown: undefined as string | undefined, only: undefined as string | undefined };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--quick') opts.quick = true;
     else if (a === '--json') opts.json = argv[++i];
+    else if (a === '--markdown') opts.markdown = argv[++i];
     else if (a === '--only') opts.only = argv[++i];
-    else throw new Error(`unknown argument ${a} (expected --quick, --json FILE, --only PREFIX)`);
+    else throw new Error(`unknown argument ${a} (expected --quick, --json FILE, --markdown FILE, --only PREFIX)`);
   }
-  if (opts.json === undefined && argv.includes('--json')) throw new Error('--json expects a file name');
+  for (const flag of ['--json', '--markdown'] as const) {
+    if (argv.includes(flag) && !opts[flag === '--json' ? 'json' : 'markdown']) throw new Error(`${flag} expects a file name`);
+  }
   return opts;
 }
 
@@ -27,6 +30,24 @@ async function loadSuites(): Promise<Suite[]> {
 }
 
 const fmt = (us: number) => (us >= 100 ? us.toFixed(0) : us >= 10 ? us.toFixed(1) : us.toFixed(2));
+
+/** The same run as a Markdown table per op (µs/op and keyprint ÷ impl) plus the bars. */
+function markdown(results: Result[], verdicts: Array<Bar & { ratio: number }>, quick: boolean): string {
+  const ops = [...new Set(results.map((r) => r.op))];
+  const lines = [`Node ${process.version}, ${quick ? 'quick' : 'full'} run, median µs/op; ratio = keyprint ÷ impl (below 1 = keyprint faster).`, ''];
+  lines.push('| op | impl | µs/op | ratio |', '|---|---|---:|---:|');
+  for (const op of ops) {
+    const row = results.filter((r) => r.op === op);
+    const mine = row.find((r) => r.impl === 'keyprint')?.us;
+    for (const r of row) {
+      const ratio = mine !== undefined && r.impl !== 'keyprint' ? `${(mine / r.us).toFixed(2)}×` : '';
+      lines.push(`| ${op} | ${r.impl} | ${fmt(r.us)} | ${ratio} |`);
+    }
+  }
+  lines.push('', '| bar | ratio | verdict |', '|---|---:|---|');
+  for (const v of verdicts) lines.push(`| ${v.op} ÷ ${v.peer} ≤ ${v.max}× | ${v.ratio.toFixed(2)}× | ${v.ratio <= v.max ? 'meets' : '**misses**'} |`);
+  return lines.join('\n') + '\n';
+}
 
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
@@ -52,16 +73,21 @@ async function main() {
     }
     results.push(...row);
   }
-  const checked = bars.filter((b) => ops.includes(b.op));
-  if (checked.length) {
+  const verdicts: Array<Bar & { ratio: number }> = [];
+  for (const b of bars.filter((x) => ops.includes(x.op))) {
+    const mine = results.find((r) => r.op === b.op && r.impl === 'keyprint');
+    const peer = results.find((r) => r.op === b.op && r.impl === b.peer);
+    if (mine && peer) verdicts.push({ ...b, ratio: mine.us / peer.us });
+  }
+  if (verdicts.length) {
     console.log('\nbars (keyprint ÷ peer ≤ max):');
-    for (const b of checked) {
-      const mine = results.find((r) => r.op === b.op && r.impl === 'keyprint');
-      const peer = results.find((r) => r.op === b.op && r.impl === b.peer);
-      if (!mine || !peer) continue;
-      const ratio = mine.us / peer.us;
-      console.log(`  ${ratio <= b.max ? 'meets' : 'MISSES'}  ${b.op.padEnd(18)} vs ${b.peer.padEnd(10)} ${ratio.toFixed(2)}× (bar ${b.max}×)`);
+    for (const v of verdicts) {
+      console.log(`  ${v.ratio <= v.max ? 'meets' : 'MISSES'}  ${v.op.padEnd(18)} vs ${v.peer.padEnd(10)} ${v.ratio.toFixed(2)}× (bar ${v.max}×)`);
     }
+  }
+  if (opts.markdown) {
+    writeFileSync(opts.markdown, markdown(results, verdicts, opts.quick));
+    console.log(`wrote ${opts.markdown}`);
   }
   if (opts.json) {
     writeFileSync(opts.json, JSON.stringify({ node: process.version, quick: opts.quick, results }, null, 2) + '\n');

@@ -36,18 +36,7 @@ async function webcryptoSupported(): Promise<boolean> {
 }
 const hasWebcrypto = await webcryptoSupported();
 
-// V8 runs wasm first in its baseline tier and compiles the optimised tier in the background; on a
-// busy machine that can lag behind the first measured op. Warm both wasm implementations up, with
-// pauses for the background compiler, before anything is timed.
 const { privateKey: sodiumSecret } = sodium.crypto_sign_seed_keypair(seed);
-for (let round = 0; round < 3; round++) {
-  for (let i = 0; i < 100; i++) {
-    kp.x25519(secretA, publicB); kp.x25519PublicKey(secretA); kp.ed25519Sign(seed, message); kp.ed25519Verify(edPublic, message, signature);
-    sodium.crypto_scalarmult(secretA, publicB); sodium.crypto_scalarmult_base(secretA);
-    sodium.crypto_sign_detached(message, sodiumSecret); sodium.crypto_sign_verify_detached(signature, message, edPublic);
-  }
-  await new Promise((resolve) => setTimeout(resolve, 200));
-}
 
 const cases: BenchCase[] = [
   { op: 'x25519', impl: 'keyprint', setup: () => () => kp.x25519(secretA, publicB) },
