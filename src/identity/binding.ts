@@ -75,7 +75,12 @@ export interface VerifyBindingOptions {
   origins?: readonly string[];
 }
 
-function originMatches(origin: string, rpId: string, allowed?: readonly string[]): boolean {
+/**
+ * Whether a WebAuthn client-data origin belongs to `rpId` (WebAuthn §5.1.2, §7.2 step 13): exactly
+ * one of `allowed` when given, else `https://<rpId>` or an https subdomain, or `http://localhost`.
+ * @example originMatches('https://app.example.com', 'example.com') // true
+ */
+export function originMatches(origin: string, rpId: string, allowed?: readonly string[]): boolean {
   if (allowed) return allowed.includes(origin);
   let url: URL;
   try {

@@ -1,1 +1,26 @@
 // keyprint/session — the session protocol: committed key agreement, SAS, end-to-end encrypted chat.
+export { CANCEL_CODES, SessionError, isCancelCode } from './errors.js';
+export type { CancelCode } from './errors.js';
+export {
+  PROTOCOL_VERSION, SUITE_X25519_AES256GCM, MAX_MESSAGE_BYTES, PAD_BUCKETS, encodeMessage, decodeMessage,
+} from './messages.js';
+export type { SessionMessage, CommitMessage, HelloMessage, AuthMessage, MacMessage, CancelMessage, DataMessage } from './messages.js';
+export { commitmentOf, transcriptHash, deriveSessionKeys, authInput, confirmationMac, verifyConfirmationMac } from './key-schedule.js';
+export type { Role, SessionKeys } from './key-schedule.js';
+export { MAX_TEXT_BYTES, FILE_CHUNK_BYTES, MAX_FILE_BYTES, MESSAGE_ID_BYTES, encodePayload, decodePayload } from './ratchet.js';
+export type { Payload } from './ratchet.js';
+export { SessionMachine, newMessageId, dtlsFingerprintOf } from './machine.js';
+export type { SessionMachineOptions, SessionState, SessionEvent, Step, PeerInfo, SessionTimeouts } from './machine.js';
+export { MemoryContactStore, MemoryOutbox } from './contacts.js';
+export type { Contact, ContactStore, Outbox, OutboxEntry, DeliveryStatus } from './contacts.js';
+export { memoryPipe, dataChannelTransport } from './transport.js';
+export type { Transport, DataChannelLike } from './transport.js';
+export { Session } from './session.js';
+export type { SessionOptions, SessionDriverEvent } from './session.js';
+export { createReceipt, encodeReceipt, decodeReceipt, verifyReceipt, RECEIPT_VERSION } from './receipt.js';
+export type { Receipt, ReceiptAssertion, ReceiptResult } from './receipt.js';
+export {
+  compactFromSdp, sdpFromCompact, encodeSignal, decodeSignal, encodeBinary as encodeSignalBinary, decodeBinary as decodeSignalBinary,
+  dtlsFingerprintFromSdp, SIGNAL_VERSION, MAX_SIGNAL_CANDIDATES,
+} from './signaling.js';
+export type { CompactDescription, HostCandidate, SetupRole } from './signaling.js';

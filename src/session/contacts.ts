@@ -1,0 +1,97 @@
+// Key continuity and the outbox (docs/PROTOCOL.md "Session protocol", "Contacts and outbox"): a
+// contacts store remembers the identity key verified (by SAS) for each contact, so a changed key is
+// caught (trust on first verification, as Signal's safety-number changes); the outbox keeps every
+// unacknowledged message per peer identity (did:key) until a later session delivers it.
+
+import { toHex } from './_bytes.js';
+
+/** A contact whose identity key a user verified. */
+export interface Contact {
+  /** The application's name for the contact (a handle, an address-book id). */
+  contactId: string;
+  /** The verified Ed25519 identity key. */
+  identityPublicKey: Uint8Array;
+  displayName: string;
+  /** When the SAS comparison succeeded, ms. */
+  verifiedAt: number;
+}
+
+/** Where contacts live (IndexedDB, a file…). Implementations copy what they store. */
+export interface ContactStore {
+  get(contactId: string): Promise<Contact | undefined>;
+  put(contact: Contact): Promise<void>;
+  delete(contactId: string): Promise<void>;
+}
+
+/** A ContactStore in memory. */
+export class MemoryContactStore implements ContactStore {
+  readonly #map = new Map<string, Contact>();
+  /** @returns a copy of the stored contact */
+  async get(contactId: string): Promise<Contact | undefined> {
+    const c = this.#map.get(contactId);
+    return c && { ...c, identityPublicKey: c.identityPublicKey.slice() };
+  }
+  async put(contact: Contact): Promise<void> {
+    this.#map.set(contact.contactId, { ...contact, identityPublicKey: contact.identityPublicKey.slice() });
+  }
+  async delete(contactId: string): Promise<void> {
+    this.#map.delete(contactId);
+  }
+}
+
+/** queued: not yet on a wire; sent: encrypted and sent, not acknowledged; delivered: acknowledged; failed: expired. */
+export type DeliveryStatus = 'queued' | 'sent' | 'delivered' | 'failed';
+
+/** One outgoing message, kept until acknowledged. */
+export interface OutboxEntry {
+  id: Uint8Array;
+  /** The peer's did:key: the outbox is keyed by verified identity, not by connection. */
+  peer: string;
+  content: { kind: 'text'; text: string } | { kind: 'file'; name: string; mime: string; bytes: Uint8Array };
+  status: DeliveryStatus;
+  createdAt: number;
+}
+
+/** Outgoing messages and received ids (to drop duplicates re-sent after a reconnect). */
+export interface Outbox {
+  add(entry: OutboxEntry): Promise<void>;
+  /** Entries for `peer` that are queued or sent, oldest first. */
+  pending(peer: string): Promise<OutboxEntry[]>;
+  setStatus(id: Uint8Array, status: DeliveryStatus): Promise<OutboxEntry | undefined>;
+  /** Entries (any peer) still pending and created before `time`. */
+  olderThan(time: number): Promise<OutboxEntry[]>;
+  /** Records an incoming id; false if it was already seen (a duplicate). */
+  markSeen(peer: string, id: Uint8Array): Promise<boolean>;
+}
+
+/** An Outbox in memory; delivered and failed entries are dropped. */
+export class MemoryOutbox implements Outbox {
+  readonly #entries = new Map<string, OutboxEntry>();
+  readonly #seen = new Map<string, Set<string>>();
+  async add(entry: OutboxEntry): Promise<void> {
+    this.#entries.set(toHex(entry.id), { ...entry });
+  }
+  async pending(peer: string): Promise<OutboxEntry[]> {
+    return [...this.#entries.values()].filter((e) => e.peer === peer && (e.status === 'queued' || e.status === 'sent')).sort((a, b) => a.createdAt - b.createdAt);
+  }
+  async setStatus(id: Uint8Array, status: DeliveryStatus): Promise<OutboxEntry | undefined> {
+    const e = this.#entries.get(toHex(id));
+    if (!e) return undefined;
+    e.status = status;
+    if (status === 'delivered' || status === 'failed') this.#entries.delete(toHex(id));
+    return { ...e };
+  }
+  async olderThan(time: number): Promise<OutboxEntry[]> {
+    return [...this.#entries.values()].filter((e) => e.createdAt < time);
+  }
+  async markSeen(peer: string, id: Uint8Array): Promise<boolean> {
+    let s = this.#seen.get(peer);
+    if (!s) this.#seen.set(peer, (s = new Set()));
+    const k = toHex(id);
+    if (s.has(k)) return false;
+    s.add(k);
+    return true;
+  }
+  /** Number of entries still held (for tests and UI badges). */
+  get size(): number { return this.#entries.size; }
+}

@@ -1,0 +1,474 @@
+// The session state machine (docs/PROTOCOL.md "Session protocol"; modelled on matrix-rust-sdk's SAS
+// verification): a committed X25519 handshake (as ZRTP, RFC 6189 §4.4.1.1, and Matrix m.sas.v1 do),
+// SAS comparison, key confirmation, then end-to-end encrypted data. Pure: no I/O and no timers —
+// every transition takes the time as an argument and returns the frames to send and the events
+// for the UI. States are facts in the past tense; transitions are verbs.
+//
+//   initiator                               responder
+//   Created ── commit(H(helloI)) ─────────▶ Created
+//   Committed ◀──────────────── helloR ──── Committed
+//   KeysExchanged ── helloI, auth_I ──────▶ (checks commitment) KeysExchanged
+//   SasShown ◀──────────────── auth_R ───── SasShown (after auth_I)
+//   …users compare the SAS; confirm() sends mac; both macs verified → Confirmed; data…
+
+import { CryptoError, ed25519Verify, sha256, x25519Keypair, x25519PublicKey, type KeyPair } from '../core/index.js';
+import { decodeBundle, didKeyFromPublicKey, IdentityKeyPair, type IdentityBundle } from '../identity/index.js';
+import { equalBytes, toHex } from './_bytes.js';
+import { SessionError, type CancelCode } from './errors.js';
+import {
+  authInput, commitmentOf, confirmationMac, deriveSessionKeys, transcriptHash, verifyConfirmationMac,
+  type Role, type SessionKeys,
+} from './key-schedule.js';
+import { decodeMessage, encodeMessage, SUITE_X25519_AES256GCM, type HelloMessage } from './messages.js';
+import {
+  Chain, decodePayload, encodePayload, FILE_CHUNK_BYTES, MAX_FILE_BYTES, MAX_FILE_NAME_BYTES, MAX_TEXT_BYTES,
+  MESSAGE_ID_BYTES, open, seal, type Payload,
+} from './ratchet.js';
+import { describe, KeyprintError } from '../errors.js';
+
+/** Deadlines, in milliseconds. */
+export interface SessionTimeouts {
+  /** From construction until the SAS is shown. Default 30 s. */
+  handshakeMs?: number;
+  /** From the SAS being shown until both confirmations are in. Default 10 min. */
+  confirmMs?: number;
+}
+const DEFAULT_TIMEOUTS: Required<SessionTimeouts> = { handshakeMs: 30_000, confirmMs: 600_000 };
+
+/** Inputs of a session. */
+export interface SessionMachineOptions {
+  role: Role;
+  /** Our identity key pair; `bundle` must be its bundle. */
+  identity: IdentityKeyPair;
+  /** Our encoded identity bundle (`encodeBundle`). */
+  bundle: Uint8Array;
+  /** SHA-256 of our own DTLS certificate, 32 bytes (our SDP's `a=fingerprint:sha-256`). */
+  localDtlsFingerprint: Uint8Array;
+  /** SHA-256 of the peer's DTLS certificate as seen on the wire (its SDP's fingerprint), 32 bytes. */
+  expectedPeerDtlsFingerprint: Uint8Array;
+  /** The current time, ms. */
+  now: number;
+  timeouts?: SessionTimeouts;
+  /** The CSPRNG (default `crypto.getRandomValues`); for ephemeral keys and nonces. */
+  randomBytes?: (length: number) => Uint8Array;
+}
+
+/** Who the peer says it is, after its bundle's self-signature verified. */
+export interface PeerInfo {
+  identityPublicKey: Uint8Array;
+  did: string;
+  displayName: string;
+  bundle: IdentityBundle;
+  /** The bundle as received (for `verifyReceipt`). */
+  bundleBytes: Uint8Array;
+}
+
+export type SessionState =
+  | { kind: 'Created' }
+  | { kind: 'Committed' }
+  | { kind: 'KeysExchanged'; peer: PeerInfo }
+  | { kind: 'SasShown'; peer: PeerInfo; sas: Uint8Array; transcriptHash: Uint8Array; weConfirmed: boolean; theyConfirmed: boolean }
+  | { kind: 'Confirmed'; peer: PeerInfo; transcriptHash: Uint8Array }
+  | { kind: 'Cancelled'; code: CancelCode; by: 'us' | 'them' };
+
+export type SessionEvent =
+  | { type: 'sasShown'; sas: Uint8Array; peer: PeerInfo; transcriptHash: Uint8Array }
+  | { type: 'peerConfirmed' }
+  | { type: 'confirmed'; peer: PeerInfo; transcriptHash: Uint8Array }
+  | { type: 'cancelled'; code: CancelCode; by: 'us' | 'them' }
+  | { type: 'text'; id: Uint8Array; text: string }
+  | { type: 'fileStarted'; id: Uint8Array; name: string; mime: string; size: number }
+  | { type: 'fileProgress'; id: Uint8Array; received: number; total: number }
+  | { type: 'file'; id: Uint8Array; name: string; mime: string; bytes: Uint8Array }
+  | { type: 'acked'; id: Uint8Array };
+
+/** What a transition produced: frames to send, in order, and events for the UI. */
+export interface Step { send: Uint8Array[]; events: SessionEvent[] }
+
+interface IncomingFile { name: string; mime: string; size: number; chunks: number; next: number; parts: Uint8Array[]; received: number }
+const MAX_INCOMING_FILES = 4;
+
+/**
+ * One side of one session. Every transition is serialised (data encryption is asynchronous
+ * WebCrypto); a protocol failure is never thrown: it becomes `Cancelled` and a cancel frame.
+ * @example
+ * const m = new SessionMachine({ role: 'initiator', identity, bundle, localDtlsFingerprint, expectedPeerDtlsFingerprint, now: Date.now() })
+ * send((await m.start(Date.now())).send)
+ */
+export class SessionMachine {
+  readonly role: Role;
+  readonly #identity: IdentityKeyPair;
+  readonly #localFp: Uint8Array;
+  readonly #peerFp: Uint8Array;
+  readonly #timeouts: Required<SessionTimeouts>;
+  readonly #ephemeral: KeyPair;
+  readonly #ownHello: Uint8Array;
+  #state: SessionState = { kind: 'Created' };
+  #deadline: number;
+  #commitFrame?: Uint8Array;
+  #peerHello?: Uint8Array;
+  #keys?: SessionKeys;
+  #send?: Chain;
+  #recv?: Chain;
+  #incoming = new Map<string, IncomingFile>();
+  #queue: Promise<unknown> = Promise.resolve();
+  #now = 0;
+
+  constructor(options: SessionMachineOptions) {
+    const o = options;
+    if (typeof o !== 'object' || o === null) throw new SessionError('invalid-value', `"options" expected an object, got ${describe(o)}`);
+    if (!(o.identity instanceof IdentityKeyPair)) throw new SessionError('invalid-value', `"identity" expected an IdentityKeyPair, got ${describe(o.identity)}`);
+    if (!Number.isFinite(o.now)) throw new SessionError('invalid-value', `"now" expected a finite number (ms), got ${describe(o.now)}`);
+    if (o.role !== 'initiator' && o.role !== 'responder') throw new SessionError('invalid-value', `"role" expected "initiator" or "responder", got ${String(o.role)}`);
+    for (const [name, v] of [['localDtlsFingerprint', o.localDtlsFingerprint], ['expectedPeerDtlsFingerprint', o.expectedPeerDtlsFingerprint]] as const) {
+      if (!(v instanceof Uint8Array) || v.length !== 32) throw new SessionError('invalid-value', `"${name}" expected 32 bytes, got ${v instanceof Uint8Array ? v.length : typeof v}`);
+    }
+    const own = decodeBundle(o.bundle);
+    if (!equalBytes(own.identityPublicKey, o.identity.publicKey)) throw new SessionError('invalid-value', '"bundle" expected the bundle of "identity", got another key');
+    this.role = o.role;
+    this.#identity = o.identity;
+    this.#localFp = o.localDtlsFingerprint.slice();
+    this.#peerFp = o.expectedPeerDtlsFingerprint.slice();
+    this.#timeouts = { ...DEFAULT_TIMEOUTS, ...o.timeouts };
+    const random = o.randomBytes ?? ((n: number) => globalThis.crypto.getRandomValues(new Uint8Array(n)));
+    if (o.randomBytes) {
+      const secretKey = random(32);
+      this.#ephemeral = { secretKey, publicKey: x25519PublicKey(secretKey) };
+    } else {
+      this.#ephemeral = x25519Keypair();
+    }
+    this.#ownHello = encodeMessage({
+      type: 'hello', suite: SUITE_X25519_AES256GCM, ephemeralPublicKey: this.#ephemeral.publicKey, nonce: random(32),
+      dtlsFingerprint: this.#localFp, bundle: o.bundle,
+    });
+    this.#deadline = o.now + this.#timeouts.handshakeMs;
+  }
+
+  /** The current state (a snapshot). */
+  get state(): SessionState {
+    return { ...this.#state };
+  }
+
+  /**
+   * Starts the handshake. The initiator sends its commitment; the responder sends nothing and waits.
+   * @param now the current time, ms
+   * @returns the frames to send
+   */
+  start(now: number): Promise<Step> {
+    return this.#run(now, () => {
+      if (this.role !== 'initiator' || this.#state.kind !== 'Created') return empty();
+      this.#commitFrame = encodeMessage({ type: 'commit', commitment: commitmentOf(this.#ownHello) });
+      this.#state = { kind: 'Committed' };
+      return { send: [this.#commitFrame], events: [] };
+    });
+  }
+
+  /**
+   * Handles one frame from the peer.
+   * @param bytes the frame
+   * @param now the current time, ms
+   * @returns frames to send and events; a bad frame yields a cancel frame and a `cancelled` event
+   */
+  receive(bytes: Uint8Array, now: number): Promise<Step> {
+    return this.#run(now, () => this.#receive(bytes));
+  }
+
+  /**
+   * The user says the SAS match: send our key confirmation.
+   * @param now the current time, ms
+   * @throws SessionError `invalid-state` unless the SAS is shown and not yet confirmed by us
+   */
+  confirm(now: number): Promise<Step> {
+    return this.#run(now, () => {
+      const s = this.#state;
+      if (s.kind !== 'SasShown' || s.weConfirmed) throw new SessionError('invalid-state', `confirm() expected state SasShown, got ${s.kind}`);
+      const k = this.#keys!;
+      const mac = confirmationMac(k.confirmKey, this.role, this.#identity.publicKey, k.transcriptHash);
+      const step: Step = { send: [encodeMessage({ type: 'mac', mac })], events: [] };
+      s.weConfirmed = true;
+      if (s.theyConfirmed) this.#confirmed(step);
+      return step;
+    });
+  }
+
+  /**
+   * Cancels the session and tells the peer. A no-op once cancelled.
+   * @param code why: `user`, `sas-mismatch` (the user says the SAS differ), `timeout`, `closed`…
+   * @param now the current time, ms
+   */
+  cancel(code: CancelCode, now: number): Promise<Step> {
+    return this.#run(now, () => this.#cancel(code, 'us'));
+  }
+
+  /**
+   * Checks deadlines. Call it on a timer; no timer lives in here.
+   * @param now the current time, ms
+   */
+  tick(now: number): Promise<Step> {
+    return this.#run(now, () => empty());
+  }
+
+  /**
+   * Encrypts a text message (state Confirmed).
+   * @param id 16-byte message id (stable across reconnects, for acknowledgement and de-duplication)
+   * @param text at most MAX_TEXT_BYTES of UTF-8
+   * @throws SessionError `invalid-state` before Confirmed, `invalid-value` for a bad argument
+   */
+  sendText(id: Uint8Array, text: string, now: number): Promise<Step> {
+    checkId(id);
+    if (typeof text !== 'string' || new TextEncoder().encode(text).length > MAX_TEXT_BYTES) {
+      throw new SessionError('invalid-value', `"text" expected a string of at most ${MAX_TEXT_BYTES} UTF-8 bytes`);
+    }
+    return this.#runData(now, [{ kind: 'text', id: id.slice(), text }]);
+  }
+
+  /**
+   * Encrypts a file as a start frame and FILE_CHUNK_BYTES chunks (state Confirmed).
+   * @param id 16-byte message id
+   * @param name file name, 1–255 UTF-8 bytes
+   * @param mime media type, 0–255 UTF-8 bytes
+   * @param bytes at most MAX_FILE_BYTES
+   */
+  sendFile(id: Uint8Array, name: string, mime: string, bytes: Uint8Array, now: number): Promise<Step> {
+    checkId(id);
+    const n = new TextEncoder().encode(String(name)).length, t = new TextEncoder().encode(String(mime)).length;
+    if (typeof name !== 'string' || n < 1 || n > MAX_FILE_NAME_BYTES) throw new SessionError('invalid-value', `"name" expected 1 to ${MAX_FILE_NAME_BYTES} UTF-8 bytes`);
+    if (typeof mime !== 'string' || t > MAX_FILE_NAME_BYTES) throw new SessionError('invalid-value', `"mime" expected at most ${MAX_FILE_NAME_BYTES} UTF-8 bytes`);
+    if (!(bytes instanceof Uint8Array) || bytes.length > MAX_FILE_BYTES) throw new SessionError('invalid-value', `"bytes" expected a Uint8Array of at most ${MAX_FILE_BYTES} bytes`);
+    const chunks = Math.max(1, Math.ceil(bytes.length / FILE_CHUNK_BYTES));
+    const payloads: Payload[] = [{ kind: 'file-start', id: id.slice(), size: bytes.length, chunks, name, mime }];
+    for (let i = 0; i < chunks; i++) payloads.push({ kind: 'file-chunk', id: id.slice(), index: i, data: bytes.slice(i * FILE_CHUNK_BYTES, (i + 1) * FILE_CHUNK_BYTES) });
+    return this.#runData(now, payloads);
+  }
+
+  toString(): string { return `SessionMachine(${this.role}, ${this.#state.kind})`; }
+  toJSON(): { role: Role; state: string } { return { role: this.role, state: this.#state.kind }; }
+  [Symbol.for('nodejs.util.inspect.custom')](): string { return this.toString(); }
+
+  // ---- internals ------------------------------------------------------------------------------
+
+  #runData(now: number, payloads: Payload[]): Promise<Step> {
+    return this.#run(now, async () => {
+      if (this.#state.kind !== 'Confirmed') throw new SessionError('invalid-state', `sending expected state Confirmed, got ${this.#state.kind}`);
+      const step = empty();
+      for (const p of payloads) step.send.push(await this.#seal(p));
+      return step;
+    });
+  }
+
+  /** Serialises transitions and applies the deadline before each one. */
+  #run(now: number, fn: () => Step | Promise<Step>): Promise<Step> {
+    const result = this.#queue.then(async () => {
+      this.#now = now;
+      const expired = this.#checkDeadline(now);
+      if (expired) return expired;
+      return fn();
+    });
+    this.#queue = result.catch(() => undefined);
+    return result;
+  }
+
+  #checkDeadline(now: number): Step | undefined {
+    const k = this.#state.kind;
+    if (k === 'Cancelled' || k === 'Confirmed') return undefined;
+    if (now >= this.#deadline) return this.#cancel('timeout', 'us');
+    return undefined;
+  }
+
+  async #receive(bytes: Uint8Array): Promise<Step> {
+    if (this.#state.kind === 'Cancelled') return empty();
+    try {
+      const m = decodeMessage(bytes);
+      if (m.type === 'cancel') return this.#cancel(m.code, 'them');
+      const s = this.#state;
+      switch (`${this.role}:${s.kind}:${m.type}`) {
+        case 'responder:Created:commit': {
+          this.#commitFrame = bytes.slice();
+          this.#state = { kind: 'Committed' };
+          return { send: [this.#ownHello], events: [] };
+        }
+        case 'initiator:Committed:hello': {
+          const peer = this.#acceptHello(m as HelloMessage, bytes);
+          const th = transcriptHash(this.#commitFrame!, bytes, this.#ownHello);
+          this.#agree(m as HelloMessage, th);
+          this.#state = { kind: 'KeysExchanged', peer };
+          const signature = this.#identity.sign(authInput(this.role, th));
+          return { send: [this.#ownHello, encodeMessage({ type: 'auth', signature })], events: [] };
+        }
+        case 'responder:Committed:hello': {
+          // ZRTP RFC 6189 §4.4.1.1: the responder "MUST check that the hash of the received
+          // DHPart2 matches the hvi" before anything else uses the initiator's key.
+          const commitment = decodeMessage(this.#commitFrame!) as { commitment: Uint8Array };
+          if (!equalBytes(commitmentOf(bytes), commitment.commitment)) throw new SessionError('commitment-mismatch', 'initiator hello does not match its commitment');
+          const peer = this.#acceptHello(m as HelloMessage, bytes);
+          const th = transcriptHash(this.#commitFrame!, this.#ownHello, bytes);
+          this.#agree(m as HelloMessage, th);
+          this.#state = { kind: 'KeysExchanged', peer };
+          const signature = this.#identity.sign(authInput(this.role, th));
+          return { send: [encodeMessage({ type: 'auth', signature })], events: [] };
+        }
+        case 'initiator:KeysExchanged:auth':
+        case 'responder:KeysExchanged:auth': {
+          const peer = (s as { peer: PeerInfo }).peer;
+          const th = this.#keys!.transcriptHash;
+          if (!ed25519Verify(peer.identityPublicKey, authInput(this.#peerRole, th), (m as { signature: Uint8Array }).signature)) {
+            throw new SessionError('bad-signature', 'peer transcript signature does not verify');
+          }
+          const sas = this.#keys!.sas.slice();
+          this.#state = { kind: 'SasShown', peer, sas, transcriptHash: th.slice(), weConfirmed: false, theyConfirmed: false };
+          this.#deadline = this.#now + this.#timeouts.confirmMs;
+          return { send: [], events: [{ type: 'sasShown', sas: sas.slice(), peer, transcriptHash: th.slice() }] };
+        }
+        case 'initiator:SasShown:mac':
+        case 'responder:SasShown:mac': {
+          const st = s as Extract<SessionState, { kind: 'SasShown' }>;
+          if (st.theyConfirmed) throw new SessionError('unexpected-message', 'a second key confirmation');
+          const k = this.#keys!;
+          if (!verifyConfirmationMac(k.confirmKey, this.#peerRole, st.peer.identityPublicKey, k.transcriptHash, (m as { mac: Uint8Array }).mac)) {
+            throw new SessionError('mac-mismatch', 'peer key confirmation does not verify');
+          }
+          st.theyConfirmed = true;
+          const step: Step = { send: [], events: [{ type: 'peerConfirmed' }] };
+          if (st.weConfirmed) this.#confirmed(step);
+          return step;
+        }
+        case 'initiator:Confirmed:data':
+        case 'responder:Confirmed:data':
+          return await this.#receiveData(m as { seq: number; ciphertext: Uint8Array });
+        default:
+          throw new SessionError('unexpected-message', `a ${m.type} message in state ${s.kind}`);
+      }
+    } catch (e) {
+      if (e instanceof SessionError && e.code !== 'invalid-state' && e.code !== 'invalid-value') return this.#cancel(e.code as CancelCode, 'us');
+      if (e instanceof CryptoError && e.code === 'low-order-point') return this.#cancel('low-order-point', 'us');
+      throw e;
+    }
+  }
+
+  get #peerRole(): Role { return this.role === 'initiator' ? 'responder' : 'initiator'; }
+
+  /** Checks a peer hello's DTLS fingerprint and bundle. */
+  #acceptHello(m: HelloMessage, frame: Uint8Array): PeerInfo {
+    this.#peerHello = frame.slice();
+    // The DTLS fingerprint the peer claims must be the certificate this transport authenticated:
+    // a MITM terminating DTLS shows its own certificate, and changing the claim changes the
+    // transcript (so the signature or the SAS).
+    if (!equalBytes(m.dtlsFingerprint, this.#peerFp)) throw new SessionError('dtls-mismatch', 'peer claims another DTLS certificate than the one on the wire');
+    let bundle: IdentityBundle;
+    try {
+      bundle = decodeBundle(m.bundle);
+    } catch (e) {
+      if (e instanceof KeyprintError) throw new SessionError('bad-bundle', `peer bundle rejected: ${e.code}`, { cause: e });
+      throw e;
+    }
+    if (bundle.expiresAt !== undefined && this.#now >= bundle.expiresAt) throw new SessionError('bad-bundle', 'peer bundle has expired');
+    if (equalBytes(bundle.identityPublicKey, this.#identity.publicKey) || equalBytes(m.ephemeralPublicKey, this.#ephemeral.publicKey)) {
+      throw new SessionError('identity', 'peer presented our own identity or ephemeral key (reflection)');
+    }
+    return { identityPublicKey: bundle.identityPublicKey, did: didKeyFromPublicKey(bundle.identityPublicKey), displayName: bundle.displayName, bundle, bundleBytes: m.bundle.slice() };
+  }
+
+  #agree(m: HelloMessage, th: Uint8Array): void {
+    const keys = deriveSessionKeys(this.#ephemeral.secretKey, m.ephemeralPublicKey, th);
+    this.#ephemeral.secretKey.fill(0); // used once
+    this.#keys = keys;
+    const mine = this.role === 'initiator' ? keys.chainInitiator : keys.chainResponder;
+    const theirs = this.role === 'initiator' ? keys.chainResponder : keys.chainInitiator;
+    this.#send = new Chain(mine);
+    this.#recv = new Chain(theirs);
+  }
+
+  #confirmed(step: Step): void {
+    const s = this.#state as Extract<SessionState, { kind: 'SasShown' }>;
+    this.#state = { kind: 'Confirmed', peer: s.peer, transcriptHash: s.transcriptHash };
+    this.#keys!.confirmKey.fill(0);
+    step.events.push({ type: 'confirmed', peer: s.peer, transcriptHash: s.transcriptHash.slice() });
+  }
+
+  #cancel(code: CancelCode, by: 'us' | 'them'): Step {
+    if (this.#state.kind === 'Cancelled') return empty();
+    this.#state = { kind: 'Cancelled', code, by };
+    this.#wipe();
+    const send = by === 'us' ? [encodeMessage({ type: 'cancel', code })] : [];
+    return { send, events: [{ type: 'cancelled', code, by }] };
+  }
+
+  #wipe(): void {
+    this.#ephemeral.secretKey.fill(0);
+    this.#send?.wipe();
+    this.#recv?.wipe();
+    if (this.#keys) { this.#keys.confirmKey.fill(0); this.#keys.chainInitiator.fill(0); this.#keys.chainResponder.fill(0); }
+    this.#incoming.clear();
+  }
+
+  async #seal(p: Payload): Promise<Uint8Array> {
+    const { seq, ciphertext } = await seal(this.#send!, encodePayload(p));
+    return encodeMessage({ type: 'data', seq, ciphertext });
+  }
+
+  async #receiveData(m: { seq: number; ciphertext: Uint8Array }): Promise<Step> {
+    const chain = this.#recv!;
+    // The channel is ordered and reliable, so any other sequence number is an attack or a bug:
+    // cancel rather than drop, so that nothing is silently lost.
+    if (m.seq < chain.seq) throw new SessionError('replay', `data seq ${m.seq} already used (next is ${chain.seq})`);
+    if (m.seq > chain.seq) throw new SessionError('reorder', `data seq ${m.seq} skips ahead of ${chain.seq}`);
+    const p = decodePayload(await open(chain, m.seq, m.ciphertext));
+    const step = empty();
+    const key = toHex(p.id);
+    switch (p.kind) {
+      case 'text':
+        step.events.push({ type: 'text', id: p.id, text: p.text });
+        step.send.push(await this.#seal({ kind: 'ack', id: p.id }));
+        break;
+      case 'ack':
+        step.events.push({ type: 'acked', id: p.id });
+        break;
+      case 'file-start':
+        if (this.#incoming.has(key)) throw new SessionError('unexpected-message', 'a second file start for one id');
+        if (this.#incoming.size >= MAX_INCOMING_FILES) throw new SessionError('unexpected-message', `more than ${MAX_INCOMING_FILES} files at once`);
+        this.#incoming.set(key, { name: p.name, mime: p.mime, size: p.size, chunks: p.chunks, next: 0, parts: [], received: 0 });
+        step.events.push({ type: 'fileStarted', id: p.id, name: p.name, mime: p.mime, size: p.size });
+        break;
+      case 'file-chunk': {
+        const f = this.#incoming.get(key);
+        if (!f) throw new SessionError('unexpected-message', 'a file chunk without a start');
+        const expected = f.next === f.chunks - 1 ? f.size - (f.chunks - 1) * FILE_CHUNK_BYTES : FILE_CHUNK_BYTES;
+        if (p.index !== f.next || p.data.length !== expected) throw new SessionError('malformed', `file chunk expected index ${f.next} of ${expected} bytes, got index ${p.index} of ${p.data.length}`);
+        f.parts.push(p.data);
+        f.next++;
+        f.received += p.data.length;
+        step.events.push({ type: 'fileProgress', id: p.id, received: f.received, total: f.size });
+        if (f.next === f.chunks) {
+          this.#incoming.delete(key);
+          const bytes = new Uint8Array(f.size);
+          let o = 0;
+          for (const part of f.parts) { bytes.set(part, o); o += part.length; }
+          step.events.push({ type: 'file', id: p.id, name: f.name, mime: f.mime, bytes });
+          step.send.push(await this.#seal({ kind: 'ack', id: p.id }));
+        }
+        break;
+      }
+    }
+    return step;
+  }
+}
+
+function empty(): Step { return { send: [], events: [] }; }
+
+function checkId(id: Uint8Array): void {
+  if (!(id instanceof Uint8Array) || id.length !== MESSAGE_ID_BYTES) throw new SessionError('invalid-value', `"id" expected ${MESSAGE_ID_BYTES} bytes`);
+}
+
+/**
+ * A fresh random message id (16 bytes).
+ * @example await machine.sendText(newMessageId(), 'hi', Date.now())
+ */
+export function newMessageId(): Uint8Array {
+  return globalThis.crypto.getRandomValues(new Uint8Array(MESSAGE_ID_BYTES));
+}
+
+/**
+ * The DTLS fingerprint of a DER certificate: SHA-256 (RFC 8122 §5), e.g. of `getRemoteCertificates()[0]`.
+ * @example const expectedPeerDtlsFingerprint = dtlsFingerprintOf(new Uint8Array(der))
+ */
+export const dtlsFingerprintOf = (certificateDer: Uint8Array): Uint8Array => sha256(certificateDer);

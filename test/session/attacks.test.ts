@@ -1,0 +1,181 @@
+// Negative protocol tests: man-in-the-middle substitution, DTLS termination, commitment mismatch,
+// replay, reorder, truncated / oversized / wrong-version frames, each with its own cancel code.
+import { describe, expect, it } from 'vitest';
+import { decodeMessage, encodeMessage, MAX_MESSAGE_BYTES, newMessageId, type HelloMessage } from '../../src/session/index.js';
+import { hex } from '../_util.js';
+import { alice, bob, confirmedPair, machine, mallory, mallory2, Pair, type Interceptor, type Side } from './_pair.js';
+
+const HELLO = 2, AUTH = 3, MAC = 4, DATA = 6;
+
+/** Rewrites the hello frames sent by `from` with `edit`. */
+const editHello = (side: Side, edit: (h: HelloMessage) => HelloMessage): Interceptor => (from, frame) => {
+  if (from !== side || frame[1] !== HELLO) return frame;
+  return encodeMessage(edit(decodeMessage(frame) as HelloMessage));
+};
+
+async function run(intercept: Interceptor, opts: { aPeerDtls?: Uint8Array; bPeerDtls?: Uint8Array } = {}): Promise<Pair> {
+  const p = new Pair(
+    machine('initiator', alice, bob, opts.aPeerDtls ? { expectedPeerDtlsFingerprint: opts.aPeerDtls } : {}),
+    machine('responder', bob, alice, opts.bPeerDtls ? { expectedPeerDtlsFingerprint: opts.bPeerDtls } : {}),
+    intercept,
+  );
+  await p.start();
+  return p;
+}
+
+function expectCancel(p: Pair, victim: Side, code: string, otherBy: 'them' | 'either' = 'them'): void {
+  const other = victim === 'a' ? 'b' : 'a';
+  expect(p[victim].state).toEqual({ kind: 'Cancelled', code, by: 'us' });
+  // When both transcripts are wrong both sides notice on their own, so "by" can be either.
+  if (otherBy === 'either') expect(p[other].state).toMatchObject({ kind: 'Cancelled', code });
+  else expect(p[other].state).toEqual({ kind: 'Cancelled', code, by: 'them' });
+}
+
+describe('active man in the middle', () => {
+  it('substituting an ephemeral key alone breaks the transcript signature (bad-signature)', async () => {
+    const p = await run(editHello('b', (h) => ({ ...h, ephemeralPublicKey: mallory.identity.publicKey.map((x) => x ^ 1) })));
+    expectCancel(p, 'a', 'bad-signature', 'either');
+  });
+
+  it('a MITM with its own keys on both legs: the two SAS differ and confirmation cannot succeed', async () => {
+    // Mallory runs one session with each side, claiming the real DTLS fingerprints (she relays DTLS).
+    const m1 = machine('responder', { ...mallory, dtls: bob.dtls }, alice);
+    const m2 = machine('initiator', { ...mallory2, dtls: alice.dtls }, bob);
+    const left = new Pair(machine('initiator', alice, bob), m1);
+    const right = new Pair(m2, machine('responder', bob, alice));
+    await left.start();
+    await right.start();
+    const sasAlice = left.of('a', 'sasShown')[0].sas, sasBob = right.of('b', 'sasShown')[0].sas;
+    expect(hex(sasAlice)).not.toBe(hex(sasBob)); // one guess, 2^-64 here; users see different emoji
+    // If both users wrongly press "match", Mallory can only forward the MACs, which fail.
+    const aliceMac = (await left.a.confirm(left.now)).send[0];
+    const bobStep = await right.b.receive(aliceMac, right.now);
+    expect(bobStep.events).toEqual([{ type: 'cancelled', code: 'mac-mismatch', by: 'us' }]);
+    expect(right.b.state.kind).toBe('Cancelled');
+  });
+
+  it('a MITM terminating DTLS is cancelled automatically (dtls-mismatch), on either side', async () => {
+    // Alice sees Mallory's certificate on the wire; Bob's hello (relayed) claims Bob's.
+    expectCancel(await run((_, f) => f, { aPeerDtls: mallory.dtls }), 'a', 'dtls-mismatch');
+    expectCancel(await run((_, f) => f, { bPeerDtls: mallory.dtls }), 'b', 'dtls-mismatch');
+  });
+
+  it('rewriting the claimed DTLS fingerprint fails the signature (responder hello) or the commitment (initiator hello)', async () => {
+    expectCancel(await run(editHello('b', (h) => ({ ...h, dtlsFingerprint: mallory.dtls })), { aPeerDtls: mallory.dtls }), 'a', 'bad-signature', 'either');
+    expectCancel(await run(editHello('a', (h) => ({ ...h, dtlsFingerprint: mallory.dtls })), { bPeerDtls: mallory.dtls }), 'b', 'commitment-mismatch');
+  });
+
+  it('replaying an old session\'s initiator frames to a new responder fails (bad-signature)', async () => {
+    const old = await confirmedPair();
+    const fromA = old.wire.filter((w) => w.from === 'a').map((w) => w.frame); // commit, helloI, auth_I, mac_I
+    const r = machine('responder', bob, alice);
+    await r.receive(fromA[0], 0);
+    await r.receive(fromA[1], 0);
+    expect(r.state.kind).toBe('KeysExchanged');
+    const step = await r.receive(fromA[2], 0);
+    expect(step.events).toEqual([{ type: 'cancelled', code: 'bad-signature', by: 'us' }]);
+  });
+
+  it('reflection of our own hello is refused (identity)', async () => {
+    const a = machine('initiator', alice, bob, { expectedPeerDtlsFingerprint: alice.dtls });
+    await a.start(0);
+    const helloOfAlice = encodeMessage({ type: 'hello', suite: 1, ephemeralPublicKey: new Uint8Array(32).fill(9), nonce: new Uint8Array(32), dtlsFingerprint: alice.dtls, bundle: alice.bundle });
+    expect((await a.receive(helloOfAlice, 0)).events).toEqual([{ type: 'cancelled', code: 'identity', by: 'us' }]);
+  });
+});
+
+describe('each failure has its own cancel code', () => {
+  it('commitment mismatch', async () => {
+    expectCancel(await run(editHello('a', (h) => ({ ...h, nonce: h.nonce.map((x) => x ^ 0x80) }))), 'b', 'commitment-mismatch');
+  });
+
+  it('low-order ephemeral key', async () => {
+    expectCancel(await run(editHello('b', (h) => ({ ...h, ephemeralPublicKey: new Uint8Array(32) }))), 'a', 'low-order-point');
+    const order8 = new Uint8Array(Buffer.from('e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800', 'hex'));
+    expectCancel(await run(editHello('b', (h) => ({ ...h, ephemeralPublicKey: order8 }))), 'a', 'low-order-point');
+  });
+
+  it('forged bundle', async () => {
+    expectCancel(await run(editHello('b', (h) => { const bundle = h.bundle.slice(); bundle[bundle.length - 1] ^= 1; return { ...h, bundle }; })), 'a', 'bad-bundle');
+  });
+
+  it('expired bundle', async () => {
+    const { encodeBundle, signBundle } = await import('../../src/identity/index.js');
+    const { T0 } = await import('./_pair.js');
+    const oldBob = { ...bob, bundle: encodeBundle(signBundle({ displayName: 'Bob', identityPublicKey: bob.identity.publicKey, createdAt: T0 - 10, expiresAt: T0 + 5, binding: null }, bob.identity)) };
+    const p = new Pair(machine('initiator', alice, bob), machine('responder', oldBob, alice));
+    p.now = T0 + 10;
+    await p.start();
+    expectCancel(p, 'a', 'bad-bundle');
+  });
+
+  it('forged transcript signature and forged key confirmation', async () => {
+    expectCancel(await run((from, f) => { if (from === 'b' && f[1] === AUTH) { const g = f.slice(); g[5] ^= 1; return g; } return f; }), 'a', 'bad-signature');
+    const p = new Pair(machine('initiator', alice, bob), machine('responder', bob, alice),
+      (from, f) => { if (from === 'a' && f[1] === MAC) { const g = f.slice(); g[2] ^= 1; return g; } return f; });
+    await p.start();
+    await p.confirm('a');
+    expectCancel(p, 'b', 'mac-mismatch');
+  });
+
+  it('truncated, oversized, wrong version, unknown suite, unknown type, trailing bytes, out of order', async () => {
+    const cases: Array<[string, Interceptor]> = [
+      ['truncated', (from, f) => (from === 'b' && f[1] === HELLO ? f.slice(0, f.length - 1) : f)],
+      ['too-large', (from, f) => (from === 'b' && f[1] === HELLO ? new Uint8Array(MAX_MESSAGE_BYTES + 1).fill(1) : f)],
+      ['version', (from, f) => (from === 'b' && f[1] === HELLO ? Uint8Array.of(2, ...f.subarray(1)) : f)],
+      ['suite', (from, f) => { if (from === 'b' && f[1] === HELLO) { const g = f.slice(); g[2] = 7; return g; } return f; }],
+      ['malformed', (from, f) => (from === 'b' && f[1] === HELLO ? Uint8Array.of(1, 99) : f)],
+      ['malformed', (from, f) => (from === 'b' && f[1] === HELLO ? Uint8Array.of(...f, 0) : f)],
+      ['unexpected-message', (from, f) => (from === 'b' && f[1] === HELLO ? [encodeMessage({ type: 'mac', mac: new Uint8Array(32) }), f] : f)],
+    ];
+    for (const [code, intercept] of cases) expectCancel(await run(intercept), 'a', code);
+  });
+
+  it('a cancel frame with an unknown code is itself malformed', async () => {
+    const m = machine('responder', bob, alice);
+    const step = await m.receive(Uint8Array.of(1, 5, 0, 3, 0x61, 0x62, 0x63), 0);
+    expect(step.events).toEqual([{ type: 'cancelled', code: 'malformed', by: 'us' }]);
+  });
+});
+
+describe('data-phase attacks', () => {
+  const dataFrames = (from: Side) => (p: Pair) => p.wire.filter((w) => w.from === from && w.frame[1] === DATA).map((w) => w.frame);
+
+  it('replay of a data message → replay', async () => {
+    let saved: Uint8Array | undefined;
+    const p = await confirmedPair((from, f) => { if (from === 'a' && f[1] === DATA && !saved) { saved = f; return [f, f]; } return f; });
+    p.take('a', await p.a.sendText(newMessageId(), 'hello', p.now));
+    await p.pump();
+    expect(p.of('b', 'text')).toHaveLength(1);
+    expectCancel(p, 'b', 'replay');
+  });
+
+  it('reordered data messages → reorder', async () => {
+    let held: Uint8Array | undefined;
+    const p = await confirmedPair((from, f) => {
+      if (from !== 'a' || f[1] !== DATA) return f;
+      if (!held) { held = f; return null; }
+      return [f, held];
+    });
+    const step1 = await p.a.sendText(newMessageId(), 'one', p.now);
+    const step2 = await p.a.sendText(newMessageId(), 'two', p.now);
+    p.take('a', step1);
+    p.take('a', step2);
+    await p.pump();
+    expect(p.of('b', 'text')).toHaveLength(0);
+    expectCancel(p, 'b', 'reorder');
+    expect(dataFrames('a')(p)).toHaveLength(2);
+  });
+
+  it('a changed ciphertext byte → decrypt-failed; a data frame before confirmation → unexpected-message', async () => {
+    const p = await confirmedPair((from, f) => { if (from === 'a' && f[1] === DATA) { const g = f.slice(); g[20] ^= 1; return g; } return f; });
+    p.take('a', await p.a.sendText(newMessageId(), 'x', p.now));
+    await p.pump();
+    expectCancel(p, 'b', 'decrypt-failed');
+
+    const q = new Pair(machine('initiator', alice, bob), machine('responder', bob, alice));
+    await q.start();
+    const data = encodeMessage({ type: 'data', seq: 0, ciphertext: new Uint8Array(272) });
+    expect((await q.b.receive(data, 0)).events).toEqual([{ type: 'cancelled', code: 'unexpected-message', by: 'us' }]);
+  });
+});

@@ -1,0 +1,54 @@
+// Garbage-input tables for the session's public functions: each bad argument is a typed error.
+import { describe, expect, it } from 'vitest';
+import { KeyprintError } from '../../src/errors.js';
+import {
+  createReceipt, decodeMessage, decodeSignal, encodeMessage, memoryPipe, newMessageId, Session, SessionMachine, verifyReceipt,
+} from '../../src/session/index.js';
+import { alice, bob, confirmedPair, T0 } from './_pair.js';
+
+const garbage: unknown[] = [undefined, null, 0, 'x', {}, [], new Uint8Array(31), new Uint8Array(33)];
+const base = () => ({ role: 'initiator' as const, identity: alice.identity, bundle: alice.bundle, localDtlsFingerprint: alice.dtls, expectedPeerDtlsFingerprint: bob.dtls, now: T0 });
+
+describe('garbage inputs', () => {
+  it('SessionMachine options', () => {
+    for (const key of ['role', 'identity', 'bundle', 'localDtlsFingerprint', 'expectedPeerDtlsFingerprint', 'now'] as const) {
+      for (const g of garbage) {
+        if (key === 'now' && typeof g === 'number') continue;
+        expect(() => new SessionMachine({ ...base(), [key]: g } as never), `${key} = ${String(g)}`).toThrow(KeyprintError);
+      }
+    }
+    expect(() => new SessionMachine({ ...base(), bundle: bob.bundle })).toThrow(/another key/);
+    expect(() => new SessionMachine(null as never)).toThrow(KeyprintError);
+  });
+
+  it('encodeMessage / decodeMessage / decodeSignal / receipts', async () => {
+    for (const g of garbage) {
+      expect(() => encodeMessage({ type: 'commit', commitment: g } as never)).toThrow(KeyprintError);
+      expect(() => encodeMessage({ type: 'mac', mac: g } as never)).toThrow(KeyprintError);
+      expect(() => decodeMessage(g as never)).toThrow(KeyprintError);
+      expect(() => decodeSignal(g as never)).toThrow(KeyprintError);
+      await expect(createReceipt(g as never, async () => { throw new Error('not called'); })).rejects.toThrow(KeyprintError);
+      expect(() => verifyReceipt(g as never, {} as never)).toThrow(KeyprintError);
+    }
+    expect(() => encodeMessage({ type: 'nope' } as never)).toThrow(KeyprintError);
+    expect(() => encodeMessage({ type: 'cancel', code: 'whatever' } as never)).toThrow(KeyprintError);
+  });
+
+  it('sendText / sendFile arguments', async () => {
+    const p = await confirmedPair();
+    for (const g of garbage) {
+      expect(() => p.a.sendText(g as never, 'x', p.now)).toThrow(KeyprintError);
+      if (typeof g !== 'string') expect(() => p.a.sendText(newMessageId(), g as never, p.now)).toThrow(KeyprintError);
+      if (!(g instanceof Uint8Array)) expect(() => p.a.sendFile(newMessageId(), 'n', 'm', g as never, p.now)).toThrow(KeyprintError);
+      if (typeof g !== 'string') expect(() => p.a.sendFile(newMessageId(), g as never, 'm', new Uint8Array(1), p.now)).toThrow(KeyprintError);
+    }
+  });
+
+  it('Session before Confirmed', async () => {
+    const [t] = memoryPipe();
+    const s = new Session({ ...base(), transport: t });
+    await expect(s.sendText('early')).rejects.toMatchObject({ code: 'invalid-state' });
+    await expect(s.confirm()).rejects.toMatchObject({ code: 'invalid-state' });
+    s.close();
+  });
+});

@@ -1,0 +1,76 @@
+// Compact signaling: SDP → ~70 bytes → base64url → SDP; malformed text → typed errors; fuzzing.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  compactFromSdp, decodeSignal, decodeSignalBinary, dtlsFingerprintFromSdp, encodeSignal, encodeSignalBinary, sdpFromCompact,
+  SessionError, type CompactDescription,
+} from '../../src/session/index.js';
+import { fcSeed, hex } from '../_util.js';
+
+// A non-trickle offer as node-datachannel 0.33 (libdatachannel 0.24.5) produced it on this machine.
+const OFFER = [
+  'v=0', 'o=rtc 2857128896 0 IN IP4 127.0.0.1', 's=-', 't=0 0', 'a=group:BUNDLE 0', 'a=msid-semantic:WMS *',
+  'a=ice-options:ice2,trickle',
+  'a=fingerprint:sha-256 61:19:D5:DA:CF:2B:56:A0:88:F5:64:B8:8E:63:4C:D1:56:D8:43:59:C4:88:0D:88:E3:36:4A:25:06:A7:0D:91',
+  'm=application 50776 UDP/DTLS/SCTP webrtc-datachannel', 'c=IN IP4 127.0.0.1', 'a=mid:0', 'a=sendrecv', 'a=sctp-port:5000',
+  'a=max-message-size:262144', 'a=setup:actpass', 'a=ice-ufrag:C+4V', 'a=ice-pwd:3z1qWpyb97pT3qx9964vzu',
+  'a=candidate:1 1 UDP 2114977791 127.0.0.1 50776 typ host',
+  'a=candidate:2 1 UDP 2114977535 fd00::2 50777 typ host',
+  'a=candidate:3 1 UDP 2114977279 0b5e7a3c-1f2d-4c3b-9a8e-7d6c5b4a3f2e.local 50778 typ host',
+  'a=candidate:4 1 TCP 1 127.0.0.1 9 typ host tcptype active',
+  'a=candidate:5 1 UDP 1 192.0.2.2 50779 typ srflx raddr 0.0.0.0 rport 0',
+  'a=end-of-candidates', '',
+].join('\r\n');
+
+describe('compact signaling', () => {
+  it('keeps ufrag, pwd, fingerprint, setup and UDP host candidates; ~80 bytes; rebuilds a valid SDP', () => {
+    const d = compactFromSdp('offer', OFFER);
+    expect(d).toMatchObject({ type: 'offer', setup: 'actpass', ufrag: 'C+4V', pwd: '3z1qWpyb97pT3qx9964vzu' });
+    expect(hex(d.fingerprint)).toBe('6119d5dacf2b56a088f564b88e634cd156d84359c4880d88e3364a2506a70d91');
+    expect(d.candidates.map((c) => `${c.address} ${c.port}`)).toEqual([
+      '127.0.0.1 50776', 'fd00::2 50777', '0b5e7a3c-1f2d-4c3b-9a8e-7d6c5b4a3f2e.local 50778',
+    ]);
+    const bin = encodeSignalBinary(d);
+    expect(bin.length).toBe(1 + 1 + 1 + 4 + 1 + 22 + 32 + 1 + 7 + 19 + 19);
+    const text = encodeSignal(d);
+    expect(text).toMatch(/^[A-Za-z0-9_-]+$/);
+    const back = decodeSignal(`  ${text}\n`);
+    expect(back.candidates[1].address).toBe('fd00:0:0:0:0:0:0:2');
+    const sdp = sdpFromCompact(back).sdp;
+    expect(sdp).toContain('m=application 50776 UDP/DTLS/SCTP webrtc-datachannel\r\nc=IN IP4 127.0.0.1\r\n');
+    expect(sdp).toContain('a=ice-ufrag:C+4V\r\na=ice-pwd:3z1qWpyb97pT3qx9964vzu\r\n');
+    expect(sdp).toContain('a=setup:actpass\r\na=mid:0\r\na=sctp-port:5000\r\na=max-message-size:262144\r\n');
+    expect(hex(dtlsFingerprintFromSdp(sdp))).toBe(hex(d.fingerprint));
+    expect(compactFromSdp('offer', sdp)).toEqual({ ...back });
+    const single = encodeSignal({ ...d, candidates: d.candidates.slice(0, 1) });
+    expect(single.length).toBeLessThanOrEqual(100); // 71 bytes → 95 characters (notes' "SDP size" table)
+  });
+
+  it('malformed text and descriptions are typed errors', () => {
+    const d = compactFromSdp('answer', OFFER.replace('a=setup:actpass', 'a=setup:active'));
+    const bad: Array<() => unknown> = [
+      () => decodeSignal('!!!'), () => decodeSignal(''), () => decodeSignal('A'.repeat(2000)), () => decodeSignal(42 as never),
+      () => decodeSignal(encodeSignal(d) + 'AA'), () => decodeSignalBinary(Uint8Array.of(2)),
+      () => encodeSignal({ ...d, ufrag: 'a b c d' }), () => encodeSignal({ ...d, pwd: 'short' }),
+      () => encodeSignal({ ...d, fingerprint: new Uint8Array(31) }), () => encodeSignal({ ...d, candidates: [{ address: 'example.com', port: 1 }] }),
+      () => encodeSignal({ ...d, candidates: [{ address: '1.2.3.4', port: 0 }] }), () => encodeSignal({ ...d, setup: 'holdconn' as never }),
+      () => compactFromSdp('offer', 'v=0\r\n'), () => dtlsFingerprintFromSdp('a=fingerprint:sha-1 00:11'),
+    ];
+    for (const f of bad) expect(f).toThrow(SessionError);
+    for (const f of bad) { try { f(); } catch (e) { expect((e as SessionError).code).toBe('signaling'); } }
+  });
+
+  it('fuzz: decodeSignalBinary / decodeSignal accept only what re-encodes identically', () => {
+    const good = encodeSignalBinary(compactFromSdp('offer', OFFER));
+    fc.assert(fc.property(fc.nat(), fc.integer({ min: 1, max: 255 }), fc.boolean(), fc.uint8Array({ maxLength: 120 }), fc.string({ maxLength: 150 }), (pos, x, cut, raw, text) => {
+      const inputs = [cut ? good.subarray(0, pos % good.length) : good.map((b, i) => (i === pos % good.length ? b ^ x : b)), raw];
+      for (const bytes of inputs) {
+        let d: CompactDescription;
+        try { d = decodeSignalBinary(bytes); } catch (e) { expect((e as SessionError).code).toBe('signaling'); continue; }
+        // IPv6 is re-encoded from its expanded form, so compare the decoded values.
+        expect(decodeSignalBinary(encodeSignalBinary(d))).toEqual(d);
+      }
+      try { decodeSignal(text); } catch (e) { expect((e as SessionError).code).toBe('signaling'); }
+    }), { seed: fcSeed, numRuns: 2000 });
+  });
+});
