@@ -16,13 +16,17 @@ Commands:
   enroll      bind a new (or the existing) identity to a security key (--name, --device, --pin, --home, --json)
   unlock      check that the security key unlocks the identity (--device, --pin, --home, --json)
   whoami      show the identity in the home directory without touching the key (--home, --json)
+  card        render your printed verification card (--out FILE, --format svg|pdf|png, --layout card|a4, --bundle FILE | --home DIR)
+  verify      verify a card offline from a photo, scan, SVG or payload (FILE|-, --digits D, --json)
+  safety-number  the 60-digit safety number of two identities (MINE THEIRS: bundles or cards)
+  contacts    contacts add FILE: verify a card and store the contact (--home DIR, --digits D)
   version     print the version
   help        show this help`;
 
 async function main(argv: string[]): Promise<number> {
   const [command = 'help', ...rest] = argv;
   // Commands that take flags parse them in their own file; the others take none.
-  const takesFlags = new Set(['devices', 'emulator', 'enroll', 'unlock', 'whoami']);
+  const takesFlags = new Set(['devices', 'emulator', 'enroll', 'unlock', 'whoami', 'card', 'verify', 'safety-number', 'contacts']);
   if (rest.length && !takesFlags.has(command)) throw new UsageError(`"${command}" takes no arguments, got "${rest.join(' ')}"`);
   switch (command) {
     case 'help': case '--help': case '-h':
@@ -46,6 +50,14 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./unlock.js')).unlock(rest);
     case 'whoami':
       return (await import('./whoami.js')).whoami(rest);
+    case 'card':
+      return (await import('./card.js')).card(rest);
+    case 'verify':
+      return (await import('./verify.js')).verify(rest);
+    case 'safety-number':
+      return (await import('./safety-number.js')).safetyNumberCommand(rest);
+    case 'contacts':
+      return (await import('./contacts.js')).contacts(rest);
     default:
       throw new UsageError(`unknown command "${command}"`);
   }

@@ -1,0 +1,147 @@
+// Attestation of a bundle's credential, as a card's maker (at print time) and a card's verifier
+// (for a full card) check it: WebAuthn L3 §7.1 via verifyAttestation, with the registration
+// clientDataJSON rebuilt from the bundle the way keyprint's CTAP enrollment makes it
+// (src/identity/enroll.ts `registrationClientData`), and checked at the bundle's creation time —
+// attestation certificates expire, and what matters is that they were valid at registration.
+
+import { base64urlnopad } from '@scure/base';
+import { decode as cborDecode } from 'cborg';
+import { sha256 } from '../core/index.js';
+import {
+  AttestationError, bindingChallenge, lookupAaguid, verifyAttestation,
+  type AttestationTrust, type IdentityBundle, type TrustAnchorInput,
+} from '../identity/index.js';
+import type { AttestationVerdict } from './payload.js';
+
+/** Options for checking a bundle's attestation. */
+export interface AttestationCheckOptions {
+  /**
+   * The exact registration clientDataJSON. Default: keyprint's CTAP enrollment form
+   * `{"type":"webauthn.create","challenge":b64url(bindingChallenge),"origin":"https://<rpId>","crossOrigin":false}`.
+   * A browser enrollment (binding kind `webauthn`) must pass the bytes the browser produced.
+   */
+  registrationClientDataJSON?: Uint8Array;
+  /** Trust anchors instead of the defaults (bundled Yubico roots + addTrustAnchor). */
+  trustAnchors?: readonly TrustAnchorInput[];
+}
+
+/** The outcome of checkBundleAttestation. */
+export type AttestationCheck =
+  | { ok: true; verdict: AttestationVerdict }
+  | { ok: false; code: string; reason: string };
+
+/**
+ * AAGUID of keyprint's software authenticator (src/hardware/authenticator: "keyprint-soft" ‖ 00 00 01),
+ * kept here so the card code does not load the authenticator (test/card pins it to the original).
+ */
+export const EMULATOR_AAGUID = '6b657970-7269-6e74-2d73-6f6674000001';
+
+const hexUuid = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('').replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5');
+
+/**
+ * The registration clientDataJSON keyprint's CTAP enrollment signs, for any RP ID (equal to
+ * enroll.ts `registrationClientData` for `keyprint.local`).
+ * @param bundle a bundle with a binding
+ * @returns the UTF-8 JSON bytes
+ * @example verifyAttestation({ attestationObject, clientDataJSON: defaultRegistrationClientData(bundle), rpId })
+ */
+export function defaultRegistrationClientData(bundle: IdentityBundle): Uint8Array {
+  const challenge = bindingChallenge(bundle);
+  const rpId = bundle.binding?.rpId ?? 'keyprint.local';
+  return new TextEncoder().encode(JSON.stringify({
+    type: 'webauthn.create', challenge: base64urlnopad.encode(challenge), origin: `https://${rpId}`, crossOrigin: false,
+  }));
+}
+
+/**
+ * A human-readable authenticator model for a verdict: the attested model, else the AAGUID's claim
+ * (marked as such), else "unknown authenticator".
+ * @param v the verdict
+ * @returns e.g. `YubiKey 5 NFC`, `keyprint software authenticator (emulator)`
+ * @example authenticatorModel(verdict)
+ */
+export function authenticatorModel(v: Pick<AttestationVerdict, 'trust' | 'aaguid' | 'model' | 'vendor'>): string {
+  if (v.trust === 'hardware-attested' && v.model) return v.model;
+  if (v.trust === 'hardware-attested' && v.vendor) return `${v.vendor} authenticator`;
+  if (hexUuid(v.aaguid) === EMULATOR_AAGUID) return 'keyprint software authenticator (emulator)';
+  const claimed = lookupAaguid(hexUuid(v.aaguid));
+  return claimed ? `${claimed.model} (claimed, not attested)` : 'unknown authenticator';
+}
+
+/** Dashed lowercase AAGUID. */
+export const aaguidString = hexUuid;
+
+/**
+ * Verifies the attestationObject a bundle's binding keeps (WebAuthn L3 §7.1), at the bundle's
+ * creation time, and returns the verdict a compact card carries. As in enrollment, a packed x5c
+ * that reaches no anchor (`chain-untrusted`) is re-checked with its own leaf as the only anchor: a
+ * genuine statement from an unknown vendor is `attested-unknown-vendor`, not a failure.
+ * @param bundle a decoded bundle whose binding has an attestationObject
+ * @param options see AttestationCheckOptions
+ * @param checkedAt the verdict's time (default now)
+ * @returns `{ ok: true, verdict }` or `{ ok: false, code, reason }`
+ * @example const r = await checkBundleAttestation(bundle)
+ */
+export async function checkBundleAttestation(bundle: IdentityBundle, options: AttestationCheckOptions = {}, checkedAt = Date.now()): Promise<AttestationCheck> {
+  const b = bundle.binding;
+  if (!b) return { ok: false, code: 'no-binding', reason: 'passphrase-only identity: no hardware binding, no attestation' };
+  if (!b.attestationObject) return { ok: false, code: 'no-attestation', reason: 'the bundle keeps no attestationObject' };
+  if (b.kind === 'webauthn' && !options.registrationClientDataJSON) {
+    return { ok: false, code: 'no-client-data', reason: 'a browser (webauthn) enrollment needs its registration clientDataJSON to verify the attestation' };
+  }
+  const base = {
+    attestationObject: b.attestationObject,
+    clientDataJSON: options.registrationClientDataJSON ?? defaultRegistrationClientData(bundle),
+    rpId: b.rpId,
+    at: new Date(bundle.createdAt),
+  };
+  let result;
+  let trust: AttestationTrust;
+  try {
+    try {
+      result = await verifyAttestation({ ...base, trustAnchors: options.trustAnchors });
+      trust = result.trust;
+    } catch (e) {
+      const leaf = e instanceof AttestationError && e.code === 'chain-untrusted' ? leafOf(b.attestationObject) : undefined;
+      if (!leaf) throw e;
+      result = await verifyAttestation({ ...base, trustAnchors: [leaf] });
+      trust = 'attested-unknown-vendor';
+    }
+  } catch (e) {
+    if (e instanceof AttestationError) return { ok: false, code: e.code, reason: `attestation does not verify: ${e.message} [${e.code}]` };
+    throw e;
+  }
+  // The attestation must be for this very credential (verifyBinding checks the same from its side).
+  if (!equal(result.credentialPublicKey, b.credentialPublicKey) || !equal(result.credentialId, b.credentialId)) {
+    return { ok: false, code: 'attestation-mismatch', reason: 'the attestation is for another credential' };
+  }
+  const verdict: AttestationVerdict = {
+    trust, fmt: result.fmt, aaguid: uuidBytes(result.aaguid), attestationHash: sha256(b.attestationObject), checkedAt,
+  };
+  if (trust === 'hardware-attested') {
+    if (result.vendor) verdict.vendor = result.vendor.slice(0, 64);
+    if (result.model) verdict.model = result.model.slice(0, 64);
+  }
+  return { ok: true, verdict };
+}
+
+function leafOf(attestationObject: Uint8Array): Uint8Array | undefined {
+  try {
+    const obj = cborDecode(attestationObject, { useMaps: true }) as unknown;
+    const x5c = obj instanceof Map ? (obj.get('attStmt') as Map<string, unknown> | undefined)?.get('x5c') : undefined;
+    return Array.isArray(x5c) && x5c[0] instanceof Uint8Array ? x5c[0] : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function uuidBytes(s: string): Uint8Array {
+  const hex = s.replace(/-/g, '');
+  const out = new Uint8Array(16);
+  for (let i = 0; i < 16; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  return out;
+}
+
+function equal(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}

@@ -1,0 +1,53 @@
+// PNG renderer: rasterises the SVG (render-svg.ts) with resvg at a given resolution (default
+// 300 dpi: 1004 × 650 px for a card). Fonts: the DejaVu files are passed explicitly and system
+// fonts are not scanned, so output is the same on every machine that has them; without them resvg
+// falls back to the system fonts (and text may differ, the QR code never does).
+
+import { existsSync } from 'node:fs';
+import { Resvg } from '@resvg/resvg-js';
+import type { Card } from './model.js';
+import { pageLayout } from './layout.js';
+import { renderSvg } from './render-svg.js';
+
+/** Where the DejaVu fonts live on Debian/Ubuntu (`fonts-dejavu-core`). */
+export const DEJAVU_DIR = '/usr/share/fonts/truetype/dejavu';
+const DEJAVU = ['DejaVuSans.ttf', 'DejaVuSans-Bold.ttf', 'DejaVuSansMono.ttf', 'DejaVuSansMono-Bold.ttf'];
+
+/**
+ * The font options resvg gets: explicit DejaVu files when present, else the system fonts.
+ * @param dir the font directory (default DEJAVU_DIR)
+ * @returns resvg `font` options
+ * @example new Resvg(svg, { font: resvgFontOptions() })
+ */
+export function resvgFontOptions(dir = DEJAVU_DIR): { fontFiles: string[]; loadSystemFonts: boolean; defaultFontFamily: string } {
+  const fontFiles = DEJAVU.map((f) => `${dir}/${f}`).filter((p) => existsSync(p));
+  return fontFiles.length > 0
+    ? { fontFiles, loadSystemFonts: false, defaultFontFamily: 'DejaVu Sans' }
+    : { fontFiles: [], loadSystemFonts: true, defaultFontFamily: 'sans-serif' };
+}
+
+/**
+ * Renders an SVG document to PNG at a resolution.
+ * @param svg the SVG text (with mm width)
+ * @param widthMm the page width in mm
+ * @param dpi dots per inch
+ * @returns PNG bytes
+ * @example svgToPng(renderSvg(card), 85, 300)
+ */
+export function svgToPng(svg: string, widthMm: number, dpi: number): Uint8Array {
+  const width = Math.round((widthMm / 25.4) * dpi);
+  const r = new Resvg(svg, { fitTo: { mode: 'width', value: width }, font: resvgFontOptions(), background: '#ffffff', shapeRendering: 2, textRendering: 1 });
+  return new Uint8Array(r.render().asPng());
+}
+
+/**
+ * Renders a card as PNG (from its SVG).
+ * @param card the card model
+ * @param options.dpi resolution (default 300); options.layout `card` (default) or `a4`
+ * @returns PNG bytes
+ * @example writeFileSync('card.png', renderPng(card))
+ */
+export function renderPng(card: Card, options: { dpi?: number; layout?: 'card' | 'a4' } = {}): Uint8Array {
+  const layout = options.layout ?? 'card';
+  return svgToPng(renderSvg(card, { layout }), pageLayout(layout).width, options.dpi ?? 300);
+}

@@ -1,0 +1,139 @@
+// `keyprint card`: renders the printed verification card of an identity (src/card/) as SVG, PDF or
+// PNG, one business card or an A4 sheet of ten. From `--bundle FILE` the full bundle must fit the QR
+// size limit; from `--home DIR` (the enroll command's identity.bundle), a bundle too large for a
+// clean QR code becomes a compact card, which the identity key must sign — so the security key is
+// touched once to unlock it (--device, --pin as for `keyprint unlock`).
+
+import { readFile, rename, writeFile, unlink } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ready } from '../core/index.js';
+import { KeyprintError } from '../errors.js';
+import type { IdentityKeyPair } from '../identity/index.js';
+import { readEnrollment, unlockIdentity } from '../identity/enroll.js';
+import { CardError, DEFAULT_MAX_QR_VERSION, createCard, groupDigits, renderPdf, renderPng, renderSvg, type Card, type CreateCardOptions } from '../card/index.js';
+import { openDevice, parseDevice } from './enroll.js';
+import { resolveHome } from './_home.js';
+import { touchPrompt } from './_prompt.js';
+import { EXIT, UsageError, print } from './output.js';
+
+export const CARD_HELP = `Usage: keyprint card --out FILE [--format svg|pdf|png] [--layout card|a4] [--bundle FILE | --home DIR]
+
+Renders your printed verification card: name, did:key, your 30-digit half of the safety number,
+the same fingerprint as 13 words, authenticator and trust, and a QR code with your signed bundle.
+  --out FILE          where to write (the format defaults to the file extension, else svg)
+  --format F          svg (vector), pdf, or png (300 dpi)
+  --layout L          card (85 x 55 mm, default) or a4 (ten cards on a sheet)
+  --bundle FILE       an identity bundle file (its full bundle must fit the QR code)
+  --home DIR          the enrolled identity (default $KEYPRINT_HOME or ~/.config/keyprint); a bundle
+                      too large for the QR code is printed compact, signed after one touch of the key
+  --device DEV --pin PIN   the security key, for a compact card (as for keyprint unlock)
+  --max-qr-version N  largest QR version (default ${DEFAULT_MAX_QR_VERSION}; up to 40 for big sheets)
+  --json              print one JSON object`;
+
+type Format = 'svg' | 'pdf' | 'png';
+
+/**
+ * Runs `keyprint card`.
+ * @param args the command's arguments
+ * @returns the exit code
+ */
+export async function card(args: string[]): Promise<number> {
+  let values;
+  try {
+    values = parseArgs({
+      args, strict: true, allowPositionals: false,
+      options: {
+        out: { type: 'string' }, format: { type: 'string' }, layout: { type: 'string' }, bundle: { type: 'string' }, home: { type: 'string' },
+        device: { type: 'string' }, pin: { type: 'string' }, 'max-qr-version': { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+      },
+    }).values;
+  } catch (e) {
+    throw new UsageError(`card: ${(e as Error).message}`);
+  }
+  if (values.help) {
+    print(CARD_HELP);
+    return EXIT.ok;
+  }
+  if (!values.out) throw new UsageError('card: "--out FILE" is required');
+  if (values.bundle !== undefined && values.home !== undefined) throw new UsageError('card: give --bundle FILE or --home DIR, not both');
+  const ext = extname(values.out).slice(1).toLowerCase();
+  const format = (values.format ?? (['svg', 'pdf', 'png'].includes(ext) ? ext : 'svg')) as Format;
+  if (!['svg', 'pdf', 'png'].includes(format)) throw new UsageError(`card: "--format" expected svg, pdf or png, got "${values.format}"`);
+  const layout = values.layout ?? 'card';
+  if (layout !== 'card' && layout !== 'a4') throw new UsageError(`card: "--layout" expected card or a4, got "${layout}"`);
+  const maxQrVersion = values['max-qr-version'] === undefined ? DEFAULT_MAX_QR_VERSION : Number(values['max-qr-version']);
+  if (!Number.isInteger(maxQrVersion) || maxQrVersion < 1 || maxQrVersion > 40) {
+    throw new UsageError(`card: "--max-qr-version" expected an integer from 1 to 40, got "${values['max-qr-version']}"`);
+  }
+  if (values.pin === '') throw new UsageError('card: "--pin" expected a PIN, got ""');
+  await ready();
+
+  let made: Card;
+  const base: CreateCardOptions = { maxQrVersion };
+  if (values.bundle !== undefined) {
+    let bytes: Uint8Array;
+    try {
+      bytes = new Uint8Array(await readFile(values.bundle));
+    } catch (e) {
+      throw new KeyprintError('input', `cannot read ${values.bundle}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+    try {
+      made = await createCard(bytes, base);
+    } catch (e) {
+      if (e instanceof CardError && e.code === 'needs-identity-key') {
+        throw new CardError('needs-identity-key', `${e.message}: use --home DIR (and your security key) to print a compact card, or --max-qr-version 40 for a large QR code`);
+      }
+      throw e;
+    }
+  } else {
+    const home = resolveHome(values.home);
+    const enrolled = await readEnrollment(home);
+    if (!enrolled) throw new KeyprintError('no-identity', `no identity in ${home}: run keyprint enroll, or pass --bundle FILE`);
+    const options: CreateCardOptions = { ...base, registrationClientDataJSON: enrolled.credential.registrationClientDataJSON };
+    try {
+      made = await createCard(enrolled.bundle, options);
+    } catch (e) {
+      if (!(e instanceof CardError && e.code === 'needs-identity-key')) throw e;
+      // Compact card: unlock the identity key with one touch, sign, wipe.
+      const device = await openDevice(parseDevice(values.device));
+      const prompt = touchPrompt({ quiet: values.json, message: 'Touch your security key to sign the card…' });
+      let identity: IdentityKeyPair | undefined;
+      try {
+        identity = await unlockIdentity({ ctap: device.ctap, enrolled, pin: values.pin, onKeepalive: (s) => prompt.onKeepalive(s) }).finally(() => prompt.done());
+        made = await createCard(enrolled.bundle, { ...options, identity });
+      } finally {
+        identity?.destroy();
+        await device.close();
+      }
+    }
+  }
+
+  const bytes = format === 'svg' ? new TextEncoder().encode(renderSvg(made, { layout }))
+    : format === 'pdf' ? await renderPdf(made, { layout })
+      : renderPng(made, { layout });
+  await writeOut(values.out, bytes);
+  if (values.json) {
+    print(JSON.stringify({
+      out: values.out, format, layout, form: made.form, qrVersion: made.qr.version, payloadBytes: made.payload.length,
+      name: made.displayName, did: made.did, digits: groupDigits(made.digits), words: made.words, trust: made.trust,
+    }));
+  } else {
+    print(`card written to ${values.out} (${format}, ${layout}; ${made.form} QR payload ${made.payload.length} bytes, QR version ${made.qr.version})`);
+    print(`  ${made.displayName}  ${made.did}`);
+    print(`  ${groupDigits(made.digits)}   trust: ${made.trust}`);
+  }
+  return EXIT.ok;
+}
+
+/** Writes a file via a temporary name and a rename, so a reader never sees half a card. */
+async function writeOut(path: string, bytes: Uint8Array): Promise<void> {
+  const tmp = `${path}.${process.pid}.tmp`;
+  try {
+    await writeFile(tmp, bytes, { mode: 0o644 });
+    await rename(tmp, path);
+  } catch (e) {
+    await unlink(tmp).catch(() => {});
+    throw new KeyprintError('output', `cannot write ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}

@@ -1,0 +1,157 @@
+// `keyprint contacts add FILE`: verifies a card (src/card/verify.ts) and stores the identity as a
+// contact verified by card in HOME/contacts.json — written atomically (temporary file, fsync,
+// rename) with mode 0600 in a 0700 home, so a crash never leaves half a file and other users cannot
+// read or swap the contacts.
+
+import { chmod, mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ready } from '../core/index.js';
+import { KeyprintError } from '../errors.js';
+import { groupDigits, verifyCard, type CardVerification } from '../card/index.js';
+import { readCardFile, unusable, verdictLine } from './verify.js';
+import { resolveHome } from './_home.js';
+import { EXIT, UsageError, print } from './output.js';
+
+export const CONTACTS_HELP = `Usage: keyprint contacts add FILE [--digits D] [--home DIR] [--json]
+
+Verifies a keyprint card (photo/scan, SVG or payload) and stores the identity in HOME/contacts.json
+as verified by card. Pass --digits with the digits printed on the card to compare them (recommended
+for photos: the printed text is not read from images).
+Exit status: 0 stored, 1 the card did not verify, 2 unusable input.`;
+
+/** The contacts file name inside the home directory. */
+export const CONTACTS_FILE = 'contacts.json';
+
+/** One stored contact. */
+export interface ContactRecord {
+  did: string;
+  displayName: string;
+  /** Ed25519 identity key, base64url. */
+  identityPublicKey: string;
+  /** The canonical bundle from the card, base64url. */
+  bundle: string;
+  verifiedBy: 'card';
+  verifiedAt: string;
+  trust: string | null;
+  authenticator: string;
+  printedTextCompared: boolean;
+}
+
+/** The file's shape. */
+export interface ContactsFile {
+  version: 1;
+  contacts: ContactRecord[];
+}
+
+/**
+ * Reads HOME/contacts.json (an empty list if absent).
+ * @param home the home directory
+ * @returns the contacts
+ * @throws KeyprintError `contacts-corrupt`
+ */
+export async function readContacts(home: string): Promise<ContactsFile> {
+  let text: string;
+  try {
+    text = await readFile(join(home, CONTACTS_FILE), 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { version: 1, contacts: [] };
+    throw new KeyprintError('contacts-io', `cannot read ${join(home, CONTACTS_FILE)}: ${(e as Error).message}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new KeyprintError('contacts-corrupt', `${join(home, CONTACTS_FILE)} is not JSON`);
+  }
+  const f = parsed as ContactsFile;
+  if (typeof f !== 'object' || f === null || f.version !== 1 || !Array.isArray(f.contacts)) {
+    throw new KeyprintError('contacts-corrupt', `${join(home, CONTACTS_FILE)} expected { "version": 1, "contacts": [...] }`);
+  }
+  return f;
+}
+
+/**
+ * Writes HOME/contacts.json atomically with mode 0600 (home created 0700 if missing).
+ * @param home the home directory
+ * @param file the contacts
+ */
+export async function writeContacts(home: string, file: ContactsFile): Promise<void> {
+  await mkdir(home, { recursive: true, mode: 0o700 });
+  const path = join(home, CONTACTS_FILE);
+  const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
+  try {
+    const h = await open(tmp, 'wx', 0o600);
+    try {
+      await h.writeFile(JSON.stringify(file, null, 2) + '\n');
+      await h.sync();
+    } finally {
+      await h.close();
+    }
+    await chmod(tmp, 0o600); // in case the umask narrowed nothing but the file system widened it
+    await rename(tmp, path);
+  } catch (e) {
+    await unlink(tmp).catch(() => {});
+    throw new KeyprintError('contacts-io', `cannot write ${path}: ${(e as Error).message}`);
+  }
+}
+
+/**
+ * The record for a verified card.
+ * @param r a verified result (identity present)
+ * @param now the time, ms
+ * @returns the contact record
+ */
+export function contactFromVerification(r: CardVerification, now = Date.now()): ContactRecord {
+  const id = r.identity!;
+  return {
+    did: id.did, displayName: id.displayName, identityPublicKey: Buffer.from(id.identityPublicKey).toString('base64url'),
+    bundle: Buffer.from(id.bundleBytes).toString('base64url'), verifiedBy: 'card', verifiedAt: new Date(now).toISOString(),
+    trust: r.trust ?? null, authenticator: id.authenticator.model, printedTextCompared: r.printedTextCompared,
+  };
+}
+
+/**
+ * Runs `keyprint contacts SUBCOMMAND`.
+ * @param args the command's arguments
+ * @returns the exit code
+ */
+export async function contacts(args: string[]): Promise<number> {
+  const [sub, ...rest] = args;
+  if (sub === undefined || sub === 'help' || sub === '--help' || sub === '-h') {
+    print(CONTACTS_HELP);
+    return sub === undefined ? EXIT.usage : EXIT.ok;
+  }
+  if (sub !== 'add') throw new UsageError(`contacts: unknown subcommand "${sub}" (expected add)`);
+  let parsed;
+  try {
+    parsed = parseArgs({ args: rest, allowPositionals: true, strict: true, options: { digits: { type: 'string' }, home: { type: 'string' }, json: { type: 'boolean' } } });
+  } catch (e) {
+    throw new UsageError(`contacts add: ${(e as Error).message}`);
+  }
+  if (parsed.positionals.length !== 1) throw new UsageError(`contacts add: expected one FILE, got ${parsed.positionals.length}`);
+  const home = resolveHome(parsed.values.home);
+  await ready();
+  let r: CardVerification;
+  try {
+    r = await verifyCard(await readCardFile(parsed.positionals[0]), parsed.values.digits !== undefined ? { digits: parsed.values.digits } : {});
+  } catch (e) {
+    return unusable(e);
+  }
+  if (!r.verified) {
+    print(verdictLine(r));
+    return EXIT.failed;
+  }
+  const record = contactFromVerification(r);
+  const file = await readContacts(home);
+  const existing = file.contacts.findIndex((c) => c.did === record.did);
+  if (existing >= 0) file.contacts[existing] = record;
+  else file.contacts.push(record);
+  await writeContacts(home, file);
+  if (parsed.values.json) print(JSON.stringify({ added: existing < 0, updated: existing >= 0, contact: record, file: join(home, CONTACTS_FILE) }));
+  else {
+    print(`${existing >= 0 ? 'updated' : 'added'} contact ${record.displayName} ${record.did} (verified by card, ${record.trust})`);
+    if (!r.printedTextCompared) print(`  the printed text was not compared: check the card reads ${groupDigits(r.identity!.digits)}`);
+  }
+  return EXIT.ok;
+}

@@ -1,0 +1,237 @@
+// verifyCard (src/card/verify.ts): render → PNG → decode QR → verify round trips for identities from
+// keyprint's software authenticator and from a Chromium-style packed attestation; robustness of the
+// image path (rotation, downscaling to 300 dpi, JPEG, noise); tampering (printed text, payload bits,
+// re-signed bundles and verdicts, expired and invalid attestations), each rejected with its reason.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { IdentityKeyPair, encodeBundle, signBundle, type IdentityBundle } from '../../src/identity/index.js';
+import { decode, encode } from 'cborg';
+import {
+  CardError, createCard, decodeCardPayload, encodeCardPayload, groupDigits, payloadToText, qrMatrix, renderPng, renderSvg, signVerdict,
+  verifyCard, type Card, type CardVerification,
+} from '../../src/card/index.js';
+import { KeyprintError } from '../../src/errors.js';
+import { chromiumIdentity, noise, readPng, rotate, rotate90, scaleTo, softEnrollment, writeJpeg, writePng, type ChromiumIdentity } from './_fixtures.js';
+
+const NOW = Date.UTC(2026, 10, 26, 12);
+let soft: Awaited<ReturnType<typeof softEnrollment>>;
+let softCard: Card;
+let softPng: Uint8Array;
+let chromium: ChromiumIdentity;
+let chromiumCard: Card;
+
+const failed = (r: CardVerification) => Object.fromEntries(r.checks.filter((c) => !c.ok).map((c) => [c.name, c.reason]));
+const withPayload = (card: Card, payload: Uint8Array): Card => ({ ...card, payload, qr: qrMatrix(payload) });
+
+beforeAll(async () => {
+  soft = await softEnrollment('Ada Lovelace');
+  softCard = await createCard(soft.bundle, { identity: soft.identity, now: NOW });
+  softPng = renderPng(softCard);
+  chromium = chromiumIdentity();
+  chromiumCard = await createCard(chromium.bundle, { identity: chromium.identity, registrationClientDataJSON: chromium.registrationClientDataJSON, now: NOW });
+}, 60_000);
+
+describe('round trip: card → PNG → QR → verify', () => {
+  it('software authenticator: compact card, attested-unknown-vendor, QR ≤ version 20', async () => {
+    expect(softCard.form).toBe('compact');
+    expect(softCard.qr.version).toBeLessThanOrEqual(20);
+    expect(softCard.trust).toBe('attested-unknown-vendor');
+    expect(softCard.authenticator.model).toBe('keyprint software authenticator (emulator)');
+    const r = await verifyCard({ image: softPng }, { digits: groupDigits(softCard.digits), words: softCard.words.join(' ') });
+    expect(failed(r)).toEqual({});
+    expect(r.verified).toBe(true);
+    expect(r.trust).toBe('attested-unknown-vendor');
+    expect(r.printedTextCompared).toBe(true);
+    expect(r.checks.map((c) => c.name)).toEqual(['payload', 'bundle-signature', 'expiry', 'binding', 'attestation', 'printed-text']);
+    expect(r.identity!.did).toBe(soft.identity.did);
+    expect(r.identity!.digits).toBe(softCard.digits);
+    expect(r.identity!.form).toBe('compact');
+  });
+
+  it('without printed text: verified, printedTextCompared false', async () => {
+    const r = await verifyCard({ image: softPng });
+    expect(r.verified).toBe(true);
+    expect(r.printedTextCompared).toBe(false);
+    expect(r.checks.some((c) => c.name === 'printed-text')).toBe(false);
+  });
+
+  it('the payload text form verifies the same', async () => {
+    const r = await verifyCard({ payload: payloadToText(softCard.payload) }, { digits: softCard.digits });
+    expect(r.verified).toBe(true);
+  });
+
+  it('Chromium-style packed attestation (WebAuthn binding): compact card verifies', async () => {
+    expect(chromiumCard.form).toBe('compact');
+    expect(chromiumCard.trust).toBe('attested-unknown-vendor');
+    const r = await verifyCard({ image: renderPng(chromiumCard) }, { digits: chromiumCard.digits });
+    expect(failed(r)).toEqual({});
+    expect(r.identity!.authenticator.aaguid).toBe('01020304-0506-0708-0102-030405060708');
+  });
+
+  it('full cards (large QR allowed) verify the attestation itself', async () => {
+    const full = await createCard(soft.bundle, { form: 'full', maxQrVersion: 40, now: NOW });
+    expect(full.form).toBe('full');
+    expect(full.qr.version).toBeGreaterThan(20);
+    const r = await verifyCard({ payload: full.payload }, { digits: full.digits });
+    expect(failed(r)).toEqual({});
+    expect(r.trust).toBe('attested-unknown-vendor');
+    // With the emulator's CA as anchor the same attestation is hardware-attested.
+    const anchored = await verifyCard({ payload: full.payload }, { trustAnchors: [soft.caCertificate], requireTrust: 'hardware-attested' });
+    expect(anchored.trust).toBe('hardware-attested');
+    expect(anchored.verified).toBe(true);
+    const c = await createCard(chromium.bundle, { form: 'full', maxQrVersion: 40, registrationClientDataJSON: chromium.registrationClientDataJSON });
+    expect((await verifyCard({ payload: c.payload }, { registrationClientDataJSON: chromium.registrationClientDataJSON })).verified).toBe(true);
+    // A WebAuthn enrollment's attestation cannot be checked without its registration clientDataJSON.
+    expect(failed(await verifyCard({ payload: c.payload })).attestation).toMatch(/registration clientDataJSON/);
+  });
+
+  it('requireTrust reports a level below the requirement', async () => {
+    const r = await verifyCard({ payload: softCard.payload }, { requireTrust: 'hardware-attested' });
+    expect(r.verified).toBe(false);
+    expect(failed(r)).toEqual({ trust: 'required hardware-attested, got attested-unknown-vendor' });
+  });
+
+  it('an SVG card is read back with its printed text', async () => {
+    const r = await verifyCard({ svg: renderSvg(softCard) });
+    expect(r.verified).toBe(true);
+    expect(r.printedTextCompared).toBe(true);
+  });
+});
+
+describe('robustness of the image path', () => {
+  const img = () => readPng(softPng);
+  const decodes = async (png: Uint8Array) => (await verifyCard({ image: png }, { digits: softCard.digits })).verified;
+
+  it('rotated 90°, 180°, 270°', async () => {
+    let i = img();
+    for (let k = 0; k < 3; k++) {
+      i = rotate90(i);
+      expect(await decodes(writePng(i))).toBe(true);
+    }
+  });
+  it('rotated by small angles (3°, −7°, 15°)', async () => {
+    for (const a of [3, -7, 15]) expect(await decodes(writePng(rotate(img(), a)))).toBe(true);
+  });
+  it('rendered at 600 dpi and scaled down to 300 dpi business-card size', async () => {
+    const big = readPng(renderPng(softCard, { dpi: 600 }));
+    const small = scaleTo(big, 1004);
+    expect(small.height).toBe(650);
+    expect(await decodes(writePng(small))).toBe(true);
+  });
+  it('JPEG at quality 60 and 30', async () => {
+    expect(await decodes(writeJpeg(img(), 60))).toBe(true);
+    expect(await decodes(writeJpeg(img(), 30))).toBe(true);
+  });
+  it('noise ±60 then JPEG, rotated 5°', async () => {
+    expect(await decodes(writeJpeg(noise(rotate(img(), 5), 60), 50))).toBe(true);
+  });
+  it('no QR code / not an image: CardError, not a result', async () => {
+    const blank = writePng({ width: 200, height: 120, data: new Uint8Array(200 * 120 * 4).fill(255) });
+    await expect(verifyCard({ image: blank })).rejects.toMatchObject({ code: 'no-qr' });
+    await expect(verifyCard({ image: Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 1, 2, 3, 4, 5]) })).rejects.toMatchObject({ code: 'image-unreadable' });
+    await expect(verifyCard({ image: new Uint8Array([1, 2, 3]) })).rejects.toBeInstanceOf(CardError);
+  });
+});
+
+describe('tampering', () => {
+  it('a changed digit in the printed text', async () => {
+    const d = softCard.digits.split('');
+    d[17] = String((Number(d[17]) + 1) % 10);
+    const r = await verifyCard({ image: softPng }, { digits: d.join('') });
+    expect(r.verified).toBe(false);
+    expect(failed(r)).toEqual({ 'printed-text': 'printed digit group 4 differs from the QR code\'s identity' });
+  });
+
+  it('a changed digit or word in an SVG card whose QR code is intact', async () => {
+    const svg = renderSvg(softCard);
+    const g = groupDigits(softCard.digits).split(' ');
+    const altered = g[0].slice(0, 4) + String((Number(g[0][4]) + 1) % 10);
+    const r = await verifyCard({ svg: svg.replace(`>${g.slice(0, 3).join(' ')}<`, `>${[altered, g[1], g[2]].join(' ')}<`) });
+    expect(failed(r)).toEqual({ 'printed-text': 'printed digit group 1 differs from the QR code\'s identity' });
+    const w = await verifyCard({ svg: svg.replace(`>${softCard.words[0]} `, '>banjo ') });
+    expect(Object.keys(failed(w))).toEqual(['printed-text']);
+  });
+
+  it('a flipped bit in the QR payload (read from the image)', async () => {
+    const p = softCard.payload.slice();
+    p[40] ^= 0x04; // inside the display name / key region of the bundle
+    const r = await verifyCard({ image: renderPng(withPayload(softCard, p)) });
+    expect(r.verified).toBe(false);
+  });
+
+  it('any single flipped bit in the payload is rejected (every 5th byte, each bit)', async () => {
+    for (let i = 0; i < softCard.payload.length; i += 5) {
+      for (let bit = 0; bit < 8; bit++) {
+        const p = softCard.payload.slice();
+        p[i] ^= 1 << bit;
+        const r = await verifyCard({ payload: p });
+        if (r.verified) throw new Error(`flip at byte ${i} bit ${bit} verified`);
+      }
+    }
+  }, 60_000);
+
+  it('a bundle re-signed by another key (binding challenge fails), and a verdict signed by another key', async () => {
+    const p = decodeCardPayload(softCard.payload);
+    const attacker = IdentityKeyPair.generate();
+    const b = soft.bundle;
+    const { attestationObject: _, ...binding } = b.binding!;
+    const forged = encodeBundle(signBundle({ displayName: b.displayName, identityPublicKey: attacker.publicKey, createdAt: b.createdAt, binding }, attacker));
+    const r = await verifyCard({ payload: encodeCardPayload({ version: 1, bundle: forged, verdict: p.verdict, verdictSignature: signVerdict(forged, p.verdict!, attacker) }) });
+    expect(failed(r)).toEqual({ binding: 'the hardware binding does not verify (challenge)' });
+    // The victim's bundle with a verdict upgraded to hardware-attested and signed by someone else.
+    const upgraded = { ...p.verdict!, trust: 'hardware-attested' as const, vendor: 'Yubico', model: 'YubiKey 5 NFC' };
+    const r2 = await verifyCard({ payload: encodeCardPayload({ version: 1, bundle: p.bundle, verdict: upgraded, verdictSignature: signVerdict(p.bundle, upgraded, attacker) }) });
+    expect(failed(r2)).toEqual({ attestation: 'the attestation verdict is not signed by this identity key for this bundle' });
+    // A bundle whose self-signature is by another key.
+    const decoded = decode(p.bundle, { useMaps: true }) as Map<number, unknown>;
+    decoded.set(6, attacker.sign(new Uint8Array(1)));
+    const r3 = await verifyCard({ payload: encodeCardPayload({ version: 1, bundle: encode(decoded), verdict: p.verdict, verdictSignature: p.verdictSignature }) });
+    expect(failed(r3)['bundle-signature']).toMatch(/does not verify/);
+  });
+
+  it('an expired attestation certificate: no card is made, and a full payload fails verification', async () => {
+    const expired = chromiumIdentity({ notBefore: new Date('2020-01-01T00:00:00Z'), notAfter: new Date('2021-01-01T00:00:00Z') });
+    await expect(createCard(expired.bundle, { identity: expired.identity, registrationClientDataJSON: expired.registrationClientDataJSON }))
+      .rejects.toMatchObject({ code: 'attestation-invalid', message: expect.stringMatching(/cert-expired/) });
+    const r = await verifyCard({ payload: encodeCardPayload({ version: 1, bundle: encodeBundle(expired.bundle) }) }, { registrationClientDataJSON: expired.registrationClientDataJSON });
+    expect(failed(r).attestation).toMatch(/cert-expired/);
+  });
+
+  it('an invalid attestation signature (the holder re-signed the bundle around it)', async () => {
+    const c = chromiumIdentity();
+    const att = decode(c.bundle.binding!.attestationObject!, { useMaps: true }) as Map<string, any>;
+    const sig: Uint8Array = att.get('attStmt').get('sig');
+    sig[sig.length - 3] ^= 0x01;
+    const bundle: IdentityBundle = signBundle({ ...c.bundle, binding: { ...c.bundle.binding!, attestationObject: encode(att) } }, c.identity);
+    await expect(createCard(bundle, { identity: c.identity, registrationClientDataJSON: c.registrationClientDataJSON })).rejects.toMatchObject({ code: 'attestation-invalid' });
+    const r = await verifyCard({ payload: encodeCardPayload({ version: 1, bundle: encodeBundle(bundle) }) }, { registrationClientDataJSON: c.registrationClientDataJSON });
+    expect(failed(r).attestation).toMatch(/bad-signature|statement/);
+  });
+
+  it('an expired identity', async () => {
+    const id = IdentityKeyPair.generate();
+    const c = chromiumIdentity();
+    const bundle = signBundle({ ...c.bundle, expiresAt: c.bundle.createdAt + 1000 }, c.identity);
+    const card = await createCard(bundle, { identity: c.identity, registrationClientDataJSON: c.registrationClientDataJSON });
+    const r = await verifyCard({ payload: card.payload });
+    expect(Object.keys(failed(r))).toEqual(['expiry']);
+    void id;
+  });
+});
+
+describe('createCard refusals', () => {
+  it('needs the identity key for a compact card, and the right one', async () => {
+    await expect(createCard(soft.bundle)).rejects.toMatchObject({ code: 'needs-identity-key' });
+    await expect(createCard(soft.bundle, { identity: IdentityKeyPair.generate() })).rejects.toMatchObject({ code: 'key-mismatch' });
+    await expect(createCard(soft.bundle, { form: 'full' })).rejects.toMatchObject({ code: 'too-large-for-qr' });
+    await expect(createCard(soft.bundle, { identity: soft.identity, maxQrVersion: 10 })).rejects.toMatchObject({ code: 'too-large-for-qr' });
+    await expect(createCard(soft.bundle, { maxQrVersion: 41 })).rejects.toBeInstanceOf(KeyprintError);
+  });
+  it('a passphrase-only bundle makes a full card that does not verify (no hardware binding)', async () => {
+    const id = IdentityKeyPair.generate();
+    const card = await createCard(signBundle({ displayName: 'Pat', identityPublicKey: id.publicKey, createdAt: NOW, binding: null }, id));
+    expect(card.form).toBe('full');
+    expect(card.authenticator.model).toMatch(/passphrase-only/);
+    const r = await verifyCard({ payload: card.payload });
+    expect(Object.keys(failed(r))).toEqual(['binding', 'attestation']);
+  });
+});

@@ -1,0 +1,228 @@
+// `keyprint card`, `verify`, `safety-number` and `contacts add` (src/cli/card.ts, verify.ts,
+// safety-number.ts, contacts.ts), run from source with tsx. The identity is enrolled in-process on
+// the software authenticator, which is then served on an ephemeral UDP port so `card --home` can
+// unlock the identity key to sign a compact card (the child is spawned asynchronously: the emulator
+// answers on this process's event loop).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CtapHidDevice, serveUdp } from '../../src/hardware/index.js';
+import { writeEnrollment } from '../../src/identity/enroll.js';
+import { IdentityKeyPair, didKeyFromPublicKey, encodeBundle, signBundle } from '../../src/identity/index.js';
+import { keyprintParty, safetyNumber } from '../../src/sas/index.js';
+import { cardFingerprint, groupDigits, payloadToText, readCardImage } from '../../src/card/index.js';
+import { chromiumIdentity, softEnrollment } from '../card/_fixtures.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+interface Run { status: number | null; stdout: string; stderr: string }
+
+/** Runs the CLI from source, asynchronously, with a hard 60 s kill. */
+function cli(args: string[], stdin?: string | Uint8Array): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: root, env: { ...process.env, KEYPRINT_HOME: join(dir, 'default-home') } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => { stdout += d; });
+    child.stderr.on('data', (d) => { stderr += d; });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.on('exit', (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout, stderr });
+    });
+    if (stdin !== undefined) child.stdin.end(stdin);
+    else child.stdin.end();
+  });
+}
+
+let dir: string;
+let home: string;
+let device: string;
+let closeServer: () => Promise<void>;
+let soft: Awaited<ReturnType<typeof softEnrollment>>;
+let passBundlePath: string;
+let passBundle: ReturnType<typeof signBundle>;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'kp-cli-card-'));
+  home = join(dir, 'home');
+  soft = await softEnrollment('Ada Lovelace');
+  await writeEnrollment(home, soft);
+  const dev = new CtapHidDevice(soft.authenticator);
+  const server = await serveUdp(dev, { port: 0 });
+  device = `udp:127.0.0.1:${server.port}`;
+  closeServer = async () => { dev.close(); await server.close(); };
+  const id = IdentityKeyPair.generate();
+  passBundle = signBundle({ displayName: 'Pat Passphrase', identityPublicKey: id.publicKey, createdAt: Date.UTC(2026, 0, 1), binding: null }, id);
+  passBundlePath = join(dir, 'pat.bundle');
+  writeFileSync(passBundlePath, encodeBundle(passBundle));
+}, 60_000);
+
+afterAll(async () => {
+  await closeServer?.();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('keyprint card', () => {
+  it('--home: a compact PNG card signed after unlocking the identity on the security key', async () => {
+    const out = join(dir, 'ada.png');
+    const r = await cli(['card', '--home', home, '--device', device, '--out', out]);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/card written to .*ada\.png \(png, card; compact QR payload \d+ bytes, QR version (1\d|20)\)/);
+    const fp = cardFingerprint(soft.bundle.identityPublicKey);
+    expect(r.stdout).toContain(groupDigits(fp.digits));
+    expect(readCardImage(new Uint8Array(readFileSync(out))).length).toBeGreaterThan(400);
+  }, 60_000);
+
+  it('--format svg and pdf, --layout a4, --json', async () => {
+    const svg = join(dir, 'ada.svg');
+    const r = await cli(['card', '--home', home, '--device', device, '--out', svg, '--json']);
+    expect(r.status).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j).toMatchObject({ format: 'svg', layout: 'card', form: 'compact', name: 'Ada Lovelace', trust: 'attested-unknown-vendor' });
+    expect(readFileSync(svg, 'utf8')).toContain('width="85mm" height="55mm"');
+    const pdf = join(dir, 'sheet.pdf');
+    const p = await cli(['card', '--home', home, '--device', device, '--format', 'pdf', '--layout', 'a4', '--out', pdf]);
+    expect(p.status).toBe(0);
+    expect(readFileSync(pdf).subarray(0, 5).toString()).toBe('%PDF-');
+  }, 60_000);
+
+  it('--bundle: a bundle that fits prints; one that needs the identity key says how to proceed', async () => {
+    const out = join(dir, 'pat.svg');
+    const ok = await cli(['card', '--bundle', passBundlePath, '--out', out]);
+    expect(ok.status).toBe(0);
+    expect(ok.stdout).toContain('full QR payload');
+    const big = join(dir, 'ada.bundle');
+    writeFileSync(big, soft.bundleBytes);
+    const r = await cli(['card', '--bundle', big, '--out', join(dir, 'x.svg')]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/compact card .* use --home DIR .*\[needs-identity-key\]/);
+    const large = await cli(['card', '--bundle', big, '--max-qr-version', '40', '--out', join(dir, 'large.svg')]);
+    expect(large.status).toBe(0);
+  }, 60_000);
+
+  it('usage errors exit 2', async () => {
+    for (const args of [['card'], ['card', '--out', 'x.svg', '--format', 'gif'], ['card', '--out', 'x.svg', '--layout', 'a3'], ['card', '--out', 'x', '--bundle', 'a', '--home', 'b']]) {
+      const r = await cli(args);
+      expect(r.status).toBe(2);
+    }
+  }, 60_000);
+});
+
+describe('keyprint verify', () => {
+  it('exit 0 verified (image, with and without --digits; payload text on stdin)', async () => {
+    const png = join(dir, 'ada.png');
+    const fp = cardFingerprint(soft.bundle.identityPublicKey);
+    const a = await cli(['verify', png, '--digits', groupDigits(fp.digits)]);
+    expect(a.status).toBe(0);
+    expect(a.stdout.trim().split('\n')).toHaveLength(1);
+    expect(a.stdout).toMatch(/^VERIFIED: Ada Lovelace did:key:z6Mk\S+ — attested-unknown-vendor, keyprint software authenticator \(emulator\); printed fingerprint matches/);
+    const b = await cli(['verify', png]);
+    expect(b.status).toBe(0);
+    expect(b.stdout).toContain(`printed text NOT compared — check the card reads ${groupDigits(fp.digits)}`);
+    const text = payloadToText(readCardImage(new Uint8Array(readFileSync(png))));
+    const c = await cli(['verify', '-', '--json'], text);
+    expect(c.status).toBe(0);
+    expect(JSON.parse(c.stdout)).toMatchObject({ verified: true, trust: 'attested-unknown-vendor', identity: { did: didKeyFromPublicKey(soft.bundle.identityPublicKey) } });
+  }, 60_000);
+
+  it('exit 1 not verified: a changed printed digit; an SVG whose text was altered', async () => {
+    const fp = cardFingerprint(soft.bundle.identityPublicKey);
+    const wrong = (fp.digits[0] === '9' ? '0' : String(Number(fp.digits[0]) + 1)) + fp.digits.slice(1);
+    const r = await cli(['verify', join(dir, 'ada.png'), '--digits', wrong]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/^NOT VERIFIED \(Ada Lovelace, did:key:\S+\): printed-text: printed digit group 1 differs/);
+    const svg = readFileSync(join(dir, 'ada.svg'), 'utf8');
+    const g = groupDigits(fp.digits).split(' ');
+    const altered = join(dir, 'altered.svg');
+    writeFileSync(altered, svg.replace(`>${g.slice(3).join(' ')}<`, `>${g[3]} ${g[4]} ${g[5].slice(0, 4)}${(Number(g[5][4]) + 1) % 10}<`));
+    const s = await cli(['verify', altered]);
+    expect(s.status).toBe(1);
+    expect(s.stdout).toMatch(/printed digit group 6 differs/);
+  }, 60_000);
+
+  it('exit 2 unusable input, one line on stderr', async () => {
+    const junk = join(dir, 'junk.txt');
+    writeFileSync(junk, 'hello');
+    const blank = join(dir, 'blank.png');
+    writeFileSync(blank, Buffer.from('89504e470d0a1a0a0000', 'hex'));
+    for (const [args, message] of [
+      [['verify', join(dir, 'missing.png')], /cannot read .*missing\.png: ENOENT \[input\]/],
+      [['verify', blank], /does not decode.*\[image-unreadable\]/],
+      [['verify', join(dir, 'sheet.pdf')], /is a PDF: rasterise the page first/],
+      [['verify'], /expected one FILE/],
+    ] as const) {
+      const r = await cli([...args]);
+      expect(r.status).toBe(2);
+      expect(r.stderr).toMatch(message);
+    }
+    // Bytes that are no card payload are a result (not verified), not unusable input.
+    const r = await cli(['verify', junk]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/^NOT VERIFIED: payload:/);
+  }, 60_000);
+});
+
+describe('keyprint safety-number', () => {
+  it('prints the same 60 digits in 12 groups of 5 from either side, bundles or cards', async () => {
+    const party = (k: Uint8Array) => keyprintParty(k, didKeyFromPublicKey(k));
+    const expected = safetyNumber(party(soft.bundle.identityPublicKey), party(passBundle.identityPublicKey)).match(/.{5}/g)!.join(' ');
+    const bundleFile = join(dir, 'ada.bundle');
+    const a = await cli(['safety-number', bundleFile, passBundlePath]);
+    expect(a.status).toBe(0);
+    expect(a.stdout.trim()).toBe(expected);
+    expect(a.stdout.trim().split(' ')).toHaveLength(12);
+    const b = await cli(['safety-number', passBundlePath, join(dir, 'ada.png')]);
+    expect(b.stdout.trim()).toBe(expected);
+  }, 60_000);
+
+  it('a card that does not verify is refused (exit 1); a bad file exits 2', async () => {
+    const c = await cli(['safety-number', passBundlePath, join(dir, 'pat.svg')]); // passphrase-only: no binding
+    expect(c.status).toBe(1);
+    expect(c.stderr).toMatch(/NOT VERIFIED.*binding/);
+    const d = await cli(['safety-number', passBundlePath, join(dir, 'nope')]);
+    expect(d.status).toBe(2);
+  }, 60_000);
+});
+
+describe('keyprint contacts add', () => {
+  it('stores a verified card in HOME/contacts.json, mode 0600, updating by did', async () => {
+    const h = join(dir, 'bob-home');
+    const fp = cardFingerprint(soft.bundle.identityPublicKey);
+    const r = await cli(['contacts', 'add', join(dir, 'ada.png'), '--home', h, '--digits', fp.digits]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^added contact Ada Lovelace did:key:\S+ \(verified by card, attested-unknown-vendor\)/);
+    const path = join(h, 'contacts.json');
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    const file = JSON.parse(readFileSync(path, 'utf8'));
+    expect(file.version).toBe(1);
+    expect(file.contacts).toHaveLength(1);
+    expect(file.contacts[0]).toMatchObject({ did: fp.did, displayName: 'Ada Lovelace', verifiedBy: 'card', printedTextCompared: true, trust: 'attested-unknown-vendor' });
+    const again = await cli(['contacts', 'add', join(dir, 'ada.svg'), '--home', h]);
+    expect(again.status).toBe(0);
+    expect(again.stdout).toMatch(/^updated contact/);
+    expect(JSON.parse(readFileSync(path, 'utf8')).contacts).toHaveLength(1);
+  }, 60_000);
+
+  it('refuses a card that does not verify (exit 1) and stores nothing', async () => {
+    const h = join(dir, 'eve-home');
+    const r = await cli(['contacts', 'add', join(dir, 'ada.png'), '--home', h, '--digits', '0'.repeat(30)]);
+    expect(r.status).toBe(1);
+    expect(() => statSync(join(h, 'contacts.json'))).toThrow();
+  }, 60_000);
+
+  it('a Chromium-style identity card verifies via the payload text too', async () => {
+    // Library-made card, CLI-verified: the web app will print these.
+    const { createCard } = await import('../../src/card/index.js');
+    const c = chromiumIdentity();
+    const card = await createCard(c.bundle, { identity: c.identity, registrationClientDataJSON: c.registrationClientDataJSON });
+    const f = join(dir, 'grace.txt');
+    writeFileSync(f, payloadToText(card.payload) + '\n');
+    const r = await cli(['verify', f, '--words', card.words.join(' ')]);
+    expect(r.status).toBe(0);
+  }, 60_000);
+});
