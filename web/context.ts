@@ -1,0 +1,11 @@
+// Shared state instances, handed to screens through Svelte context.
+import { getContext, setContext } from 'svelte';
+import type { AppState } from './lib/app.svelte.js';
+import type { IdentityState } from './lib/identity.svelte.js';
+import type { ConnectionState } from './lib/connection.svelte.js';
+import type { ContactsState } from './lib/contacts.svelte.js';
+
+export interface Stores { app: AppState; identity: IdentityState; connection: ConnectionState; contacts: ContactsState }
+const KEY = Symbol('keyprint');
+export const provide = (s: Stores): Stores => setContext(KEY, s);
+export const stores = (): Stores => getContext<Stores>(KEY);

@@ -1,0 +1,148 @@
+// The identity on this device: enrolled or not, locked or unlocked. Wraps web/lib/enrollment.ts
+// (which wraps keyprint/identity); components only read these fields and call these methods.
+// The key pair itself is held in a private field, never in reactive state.
+import { decodeBundle, didKeyFromPublicKey, envelopeInfo, type IdentityBundle, type IdentityKeyPair } from 'keyprint/identity';
+import { fingerprintDigits, keyprintParty } from 'keyprint/sas';
+import { groupDigits } from './bytes.js';
+import {
+  createWithPassphrase, enrollWithSecurityKey, unlockWithPassphrase, unlockWithSecurityKey, type Enrolled,
+} from './enrollment.js';
+import { ProfileStore, type StoredProfile } from './profile-store.js';
+import { webauthnProblem } from './webauthn.js';
+
+export type IdentityPhase = 'loading' | 'none' | 'locked' | 'unlocked';
+
+const TRUST_TEXT: Record<string, string> = {
+  'hardware-attested': 'Hardware-attested: the attestation chains to a known vendor root.',
+  'attested-unknown-vendor': 'Attested by an unknown vendor: the key signed its attestation with a certificate that chains to no root keyprint knows.',
+  'self-attested': 'Self-attested: the key vouched for itself; the model cannot be confirmed.',
+  unattested: 'Unattested: the key gave no attestation.',
+};
+
+export class IdentityState {
+  phase = $state<IdentityPhase>('loading');
+  /** What the user should do right now ("Touch your security key…"), while a request runs. */
+  busy = $state<string | null>(null);
+  error = $state<string | null>(null);
+  profile = $state.raw<StoredProfile | null>(null);
+  bundle = $state.raw<IdentityBundle | null>(null);
+  /** Why security keys cannot be used on this page (null: they can). */
+  readonly webauthnProblem = webauthnProblem();
+  readonly webauthn = this.webauthnProblem === null;
+
+  did = $derived(this.bundle ? didKeyFromPublicKey(this.bundle.identityPublicKey) : null);
+  displayName = $derived(this.bundle?.displayName ?? null);
+  /** This identity's 30-digit half of a safety number, in groups of five. */
+  safetyHalf = $derived.by(() => {
+    if (!this.bundle || !this.did) return null;
+    const p = keyprintParty(this.bundle.identityPublicKey, this.did);
+    return groupDigits(fingerprintDigits(p.publicKey, p.stableId));
+  });
+  authenticator = $derived(this.profile?.credential?.authenticator ?? null);
+  trustText = $derived(this.authenticator ? TRUST_TEXT[this.authenticator.trust] ?? this.authenticator.trust : null);
+  weak = $derived(this.profile?.kind === 'passphrase');
+
+  #store = new ProfileStore();
+  #envelope: Uint8Array | null = null;
+  #identity: IdentityKeyPair | null = null;
+
+  /** The unlocked key pair (for signing in sessions); null while locked. */
+  get keyPair(): IdentityKeyPair | null {
+    return this.#identity;
+  }
+
+  async load(): Promise<void> {
+    try {
+      const stored = await this.#store.load();
+      if (!stored) {
+        this.phase = 'none';
+        return;
+      }
+      envelopeInfo(stored.envelope); // a damaged envelope fails here, not at unlock
+      this.profile = stored.profile;
+      this.bundle = decodeBundle(stored.profile.bundleBytes);
+      this.#envelope = stored.envelope;
+      this.phase = 'locked';
+    } catch (e) {
+      this.error = `Could not read the identity stored in this browser: ${(e as Error).message}`;
+      this.phase = 'none';
+    }
+  }
+
+  async #run(message: string, f: () => Promise<void>): Promise<void> {
+    this.error = null;
+    this.busy = message;
+    try {
+      await f();
+    } catch (e) {
+      this.error = (e as Error).message;
+    } finally {
+      this.busy = null;
+    }
+  }
+
+  async #adopt(e: Enrolled): Promise<void> {
+    await this.#store.save(e.profile, e.envelope);
+    this.#identity?.destroy();
+    this.#identity = e.identity;
+    this.#envelope = e.envelope;
+    this.profile = e.profile;
+    this.bundle = e.bundle;
+    this.phase = 'unlocked';
+  }
+
+  enroll(displayName: string): Promise<void> {
+    return this.#run('Touch your security key to create a credential (1 of 2)…', async () => {
+      const e = await enrollWithSecurityKey({
+        displayName,
+        onStep: (step) => {
+          this.busy = step === 'create' ? 'Touch your security key to create a credential (1 of 2)…'
+            : step === 'bind' ? 'Touch your security key again to bind it to your identity (2 of 2)…'
+            : 'Sealing your identity key…';
+        },
+      });
+      await this.#adopt(e);
+    });
+  }
+
+  createWithPassphrase(displayName: string, passphrase: string): Promise<void> {
+    return this.#run('Deriving a key from your passphrase…', async () => {
+      if (passphrase.length < 12) throw new Error('Use a passphrase of at least 12 characters (several random words work well).');
+      await this.#adopt(await createWithPassphrase({ displayName, passphrase }));
+    });
+  }
+
+  unlock(): Promise<void> {
+    return this.#run('Touch your security key to unlock…', async () => {
+      if (!this.profile || !this.#envelope) throw new Error('No identity is stored in this browser.');
+      this.#identity = await unlockWithSecurityKey(this.profile, this.#envelope);
+      this.phase = 'unlocked';
+    });
+  }
+
+  unlockWithPassphrase(passphrase: string): Promise<void> {
+    return this.#run('Checking your passphrase…', async () => {
+      if (!this.profile || !this.#envelope) throw new Error('No identity is stored in this browser.');
+      this.#identity = await unlockWithPassphrase(this.profile, this.#envelope, passphrase);
+      this.phase = 'unlocked';
+    });
+  }
+
+  lock(): void {
+    this.#identity?.destroy();
+    this.#identity = null;
+    if (this.profile) this.phase = 'locked';
+  }
+
+  /** Deletes the identity from this browser (the security key's credential stays on the key). */
+  forget(): Promise<void> {
+    return this.#run('Removing…', async () => {
+      await this.#store.clear();
+      this.lock();
+      this.profile = null;
+      this.bundle = null;
+      this.#envelope = null;
+      this.phase = 'none';
+    });
+  }
+}
