@@ -5,11 +5,10 @@
 // attestation certificates expire, and what matters is that they were valid at registration.
 
 import { base64urlnopad } from '@scure/base';
-import { decode as cborDecode } from 'cborg';
 import { sha256 } from '../core/index.js';
 import {
-  AttestationError, bindingChallenge, lookupAaguid, verifyAttestation,
-  type AttestationTrust, type IdentityBundle, type TrustAnchorInput,
+  AttestationError, authenticatorModel as modelFor, bindingChallenge, verifyAttestation,
+  type IdentityBundle, type TrustAnchorInput,
 } from '../identity/index.js';
 import type { AttestationVerdict } from './payload.js';
 
@@ -30,12 +29,6 @@ export type AttestationCheck =
   | { ok: true; verdict: AttestationVerdict }
   | { ok: false; code: string; reason: string };
 
-/**
- * AAGUID of keyprint's software authenticator (src/hardware/authenticator: "keyprint-soft" ‖ 00 00 01),
- * kept here so the card code does not load the authenticator (test/card pins it to the original).
- */
-export const EMULATOR_AAGUID = '6b657970-7269-6e74-2d73-6f6674000001';
-
 const hexUuid = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('').replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5');
 
 /**
@@ -54,18 +47,13 @@ export function defaultRegistrationClientData(bundle: IdentityBundle): Uint8Arra
 }
 
 /**
- * A human-readable authenticator model for a verdict: the attested model, else the AAGUID's claim
- * (marked as such), else "unknown authenticator".
+ * A human-readable authenticator model for a verdict (identity's `authenticatorModel` rule).
  * @param v the verdict
  * @returns e.g. `YubiKey 5 NFC`, `keyprint software authenticator (emulator)`
  * @example authenticatorModel(verdict)
  */
 export function authenticatorModel(v: Pick<AttestationVerdict, 'trust' | 'aaguid' | 'model' | 'vendor'>): string {
-  if (v.trust === 'hardware-attested' && v.model) return v.model;
-  if (v.trust === 'hardware-attested' && v.vendor) return `${v.vendor} authenticator`;
-  if (hexUuid(v.aaguid) === EMULATOR_AAGUID) return 'keyprint software authenticator (emulator)';
-  const claimed = lookupAaguid(hexUuid(v.aaguid));
-  return claimed ? `${claimed.model} (claimed, not attested)` : 'unknown authenticator';
+  return modelFor({ trust: v.trust, aaguid: hexUuid(v.aaguid), model: v.model, vendor: v.vendor });
 }
 
 /** Dashed lowercase AAGUID. */
@@ -73,9 +61,8 @@ export const aaguidString = hexUuid;
 
 /**
  * Verifies the attestationObject a bundle's binding keeps (WebAuthn L3 §7.1), at the bundle's
- * creation time, and returns the verdict a compact card carries. As in enrollment, a packed x5c
- * that reaches no anchor (`chain-untrusted`) is re-checked with its own leaf as the only anchor: a
- * genuine statement from an unknown vendor is `attested-unknown-vendor`, not a failure.
+ * creation time, and returns the verdict a compact card carries. A chain that reaches no root at
+ * all (`chain-untrusted`) is a failure: nothing vouches for its leaf.
  * @param bundle a decoded bundle whose binding has an attestationObject
  * @param options see AttestationCheckOptions
  * @param checkedAt the verdict's time (default now)
@@ -96,17 +83,8 @@ export async function checkBundleAttestation(bundle: IdentityBundle, options: At
     at: new Date(bundle.createdAt),
   };
   let result;
-  let trust: AttestationTrust;
   try {
-    try {
-      result = await verifyAttestation({ ...base, trustAnchors: options.trustAnchors });
-      trust = result.trust;
-    } catch (e) {
-      const leaf = e instanceof AttestationError && e.code === 'chain-untrusted' ? leafOf(b.attestationObject) : undefined;
-      if (!leaf) throw e;
-      result = await verifyAttestation({ ...base, trustAnchors: [leaf] });
-      trust = 'attested-unknown-vendor';
-    }
+    result = await verifyAttestation({ ...base, trustAnchors: options.trustAnchors });
   } catch (e) {
     if (e instanceof AttestationError) return { ok: false, code: e.code, reason: `attestation does not verify: ${e.message} [${e.code}]` };
     throw e;
@@ -115,6 +93,7 @@ export async function checkBundleAttestation(bundle: IdentityBundle, options: At
   if (!equal(result.credentialPublicKey, b.credentialPublicKey) || !equal(result.credentialId, b.credentialId)) {
     return { ok: false, code: 'attestation-mismatch', reason: 'the attestation is for another credential' };
   }
+  const { trust } = result;
   const verdict: AttestationVerdict = {
     trust, fmt: result.fmt, aaguid: uuidBytes(result.aaguid), attestationHash: sha256(b.attestationObject), checkedAt,
   };
@@ -125,15 +104,6 @@ export async function checkBundleAttestation(bundle: IdentityBundle, options: At
   return { ok: true, verdict };
 }
 
-function leafOf(attestationObject: Uint8Array): Uint8Array | undefined {
-  try {
-    const obj = cborDecode(attestationObject, { useMaps: true }) as unknown;
-    const x5c = obj instanceof Map ? (obj.get('attStmt') as Map<string, unknown> | undefined)?.get('x5c') : undefined;
-    return Array.isArray(x5c) && x5c[0] instanceof Uint8Array ? x5c[0] : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 function uuidBytes(s: string): Uint8Array {
   const hex = s.replace(/-/g, '');

@@ -9,7 +9,8 @@ export {
   signVerdict, verifyVerdict, verdictSigningInput,
 } from './payload.js';
 export type { CardPayload, AttestationVerdict } from './payload.js';
-export { checkBundleAttestation, defaultRegistrationClientData, authenticatorModel, EMULATOR_AAGUID } from './attestation.js';
+export { checkBundleAttestation, defaultRegistrationClientData, authenticatorModel } from './attestation.js';
+export { EMULATOR_AAGUID } from '../identity/index.js';
 export type { AttestationCheck, AttestationCheckOptions } from './attestation.js';
 export { createCard, cardFingerprint, groupDigits, shortDid, describeAuthenticator, DEFAULT_MAX_QR_VERSION } from './model.js';
 export type { Card, CardAuthenticator, CreateCardOptions } from './model.js';

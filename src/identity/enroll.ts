@@ -21,11 +21,11 @@ import { base64urlnopad } from '@scure/base';
 import { sha256 } from '../core/index.js';
 import { KeyprintError, InputError, describe } from '../errors.js';
 import {
-  CtapError, CtapStatus, HardwareError, KEYPRINT_AAGUID, PinUvAuthTokenPermission, encodeCbor, parseAuthData, pinProtocol, prfSalt,
+  CtapError, CtapStatus, HardwareError, PinUvAuthTokenPermission, encodeCbor, parseAuthData, pinProtocol, prfSalt,
   type AuthenticatorInfo, type CallOptions, type Ctap2Client, type PinToken,
 } from '../hardware/index.js';
 import { verifyAttestation, AttestationError, type AttestationTrust } from './attestation.js';
-import { lookupAaguid } from './aaguids.js';
+import { authenticatorModel, KEYPRINT_PRF_INPUT } from './authenticator-model.js';
 import { bindingChallenge, verifyBinding } from './binding.js';
 import { bundleSigningInput, decodeBundle, encodeBundle, signBundle, type HardwareBinding, type IdentityBundle } from './bundle.js';
 import { IdentityError, IdentityKeyPair } from './identity.js';
@@ -39,7 +39,7 @@ export const KEYPRINT_RP_ID = 'keyprint.local';
 /** The origin in the registration clientDataJSON (`https://` + the RP ID). */
 export const KEYPRINT_ORIGIN = `https://${KEYPRINT_RP_ID}`;
 /** The WebAuthn PRF input whose hmac-secret output wraps the identity seed. */
-export const KEYPRINT_PRF_INPUT = 'keyprint-wrap-v1';
+export { KEYPRINT_PRF_INPUT };
 /** Key name of the wrapped seed in the home's key store. */
 export const IDENTITY_KEY_NAME = 'identity';
 /** File names inside the home directory. */
@@ -107,7 +107,6 @@ export interface DeviceCallOptions {
 }
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
-const uuid = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('').replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5');
 
 /**
  * The registration clientDataJSON keyprint's CTAP enrollment signs: WebAuthn §5.8.1 fields in the
@@ -346,19 +345,9 @@ async function verifyRegistration(
 }
 
 function describeAuthenticator(r: Registration, info: AuthenticatorInfo): AuthenticatorSummary {
-  let model: string;
-  let modelAttested = false;
-  if (r.model) {
-    model = r.model;
-    modelAttested = true;
-  } else if (r.aaguid === uuid(KEYPRINT_AAGUID)) {
-    model = 'keyprint software authenticator (emulator)';
-  } else {
-    const claimed = lookupAaguid(r.aaguid);
-    model = claimed ? `${claimed.model} (claimed by AAGUID, not attested)` : 'unknown authenticator';
-  }
+  const modelAttested = r.trust === 'hardware-attested' && r.model !== undefined;
   return {
-    model, modelAttested, aaguid: r.aaguid, ...(r.vendor ? { vendor: r.vendor } : {}), trust: r.trust, fmt: r.fmt,
+    model: authenticatorModel(r), modelAttested, aaguid: r.aaguid, ...(r.vendor ? { vendor: r.vendor } : {}), trust: r.trust, fmt: r.fmt,
     versions: info.versions,
   };
 }

@@ -11,6 +11,7 @@ export type { X509Certificate, DistinguishedName, CertificateExtension, TrustAnc
 export { addTrustAnchor, removeTrustAnchor, defaultTrustAnchors, bundledIntermediates, toTrustAnchors } from './trust-anchors.js';
 export type { TrustAnchorInput } from './trust-anchors.js';
 export { lookupAaguid, lookupYubicoDevice } from './aaguids.js';
+export { authenticatorModel, KEYPRINT_PRF_INPUT, EMULATOR_AAGUID } from './authenticator-model.js';
 export type { AuthenticatorModel } from './aaguids.js';
 
 // --- did:key, bundles, binding, wrapping, stores, identity certificate (identity work) ---

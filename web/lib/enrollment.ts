@@ -8,7 +8,7 @@
 //      verified exactly as any verifier will (verifyBinding).
 // Unlock: one get with PRF for the stored credential, unwrap, and check the key is the bundle's.
 import {
-  IdentityKeyPair, bindingChallenge, decodeBundle, encodeBundle, lookupAaguid, signBundle, unwrapIdentity, verifyAttestation,
+  IdentityKeyPair, authenticatorModel, bindingChallenge, decodeBundle, encodeBundle, signBundle, unwrapIdentity, verifyAttestation,
   verifyBinding, wrapSecret, wrapSecretWithPassphrase, type AttestationResult, type IdentityBundle,
 } from 'keyprint/identity';
 import { equalBytes } from './bytes.js';
@@ -35,12 +35,10 @@ export interface PageOrigin { rpId: string; origin: string }
 
 export const pageOrigin = (): PageOrigin => ({ rpId: location.hostname, origin: location.origin });
 
-/** The model line, like the CLI's describeAuthenticator: attested model, else the AAGUID's claim, else unknown. */
+/** What the UI shows about the key: the library's naming rule (`authenticatorModel`), as the CLI and cards use. */
 export function describeAuthenticator(r: AttestationResult): AuthenticatorSummary {
   const attested = r.trust === 'hardware-attested' && r.model !== undefined;
-  const claimed = attested ? undefined : lookupAaguid(r.aaguid);
-  const model = attested ? r.model! : claimed ? `${claimed.model} (claimed by AAGUID, not attested)` : 'unknown authenticator';
-  return { model, modelAttested: attested, aaguid: r.aaguid, ...(attested && r.vendor ? { vendor: r.vendor } : {}), trust: r.trust, fmt: r.fmt };
+  return { model: authenticatorModel(r), modelAttested: attested, aaguid: r.aaguid, ...(attested && r.vendor ? { vendor: r.vendor } : {}), trust: r.trust, fmt: r.fmt };
 }
 
 /**

@@ -3,10 +3,11 @@
 // PRF inputs are BufferSource and PRF outputs come back as ArrayBuffer (WebAuthn L3 §10.1.4).
 // RP ID = the page's host (WebAuthn §5.1.2; an IP address is not a valid RP ID: use localhost).
 import { startAuthentication, startRegistration, WebAuthnError, type PublicKeyCredentialDescriptorJSON } from '@simplewebauthn/browser';
+import { KEYPRINT_PRF_INPUT } from 'keyprint/identity';
 import { b64u, buffer, utf8 } from './bytes.js';
 
-/** The WebAuthn PRF input whose output wraps the identity seed (same as the CLI's KEYPRINT_PRF_INPUT). */
-export const PRF_INPUT = 'keyprint-wrap-v1';
+/** The WebAuthn PRF input whose output wraps the identity seed (the CLI's hmac-secret input too). */
+export const PRF_INPUT = KEYPRINT_PRF_INPUT;
 const COSE_ES256 = -7;
 const TIMEOUT_MS = 120_000;
 

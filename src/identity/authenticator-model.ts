@@ -1,0 +1,26 @@
+// What to call an authenticator, from what its attestation proved (WebAuthn L3 §6.5.3): one rule for
+// the CLI, cards and the web app. Browser-safe.
+
+import { lookupAaguid } from './aaguids.js';
+import type { AttestationTrust } from './attestation.js';
+
+/** The PRF / hmac-secret input whose output wraps the identity seed (browser and CTAP alike). */
+export const KEYPRINT_PRF_INPUT = 'keyprint-wrap-v1';
+
+/** The AAGUID of keyprint's software authenticator (`keyprint emulator`; "keyprint-soft" ‖ 0x000001). */
+export const EMULATOR_AAGUID = '6b657970-7269-6e74-2d73-6f6674000001';
+
+/**
+ * A human-readable model: the attested model (only a chain to a known vendor proves one), else the
+ * keyprint emulator or the AAGUID table's entry marked as a mere claim, else "unknown authenticator".
+ * @param r trust level and AAGUID (dashed lowercase), with model/vendor when hardware-attested
+ * @returns e.g. `YubiKey 5 NFC`, `Security Key NFC (claimed by AAGUID, not attested)`
+ * @example authenticatorModel(await verifyAttestation({ … }))
+ */
+export function authenticatorModel(r: { trust: AttestationTrust; aaguid: string; model?: string; vendor?: string }): string {
+  if (r.trust === 'hardware-attested' && r.model) return r.model;
+  if (r.trust === 'hardware-attested' && r.vendor) return `${r.vendor} authenticator`;
+  if (r.aaguid === EMULATOR_AAGUID) return 'keyprint software authenticator (emulator)';
+  const claimed = lookupAaguid(r.aaguid);
+  return claimed ? `${claimed.model} (claimed by AAGUID, not attested)` : 'unknown authenticator';
+}
