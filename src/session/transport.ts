@@ -51,6 +51,7 @@ export interface DataChannelLike {
   close(): void;
   addEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
   addEventListener(type: 'close', listener: () => void): void;
+  addEventListener(type: 'open', listener: () => void): void;
   addEventListener(type: 'bufferedamountlow', listener: () => void): void;
 }
 
@@ -59,9 +60,11 @@ const HIGH_WATER = 1 << 20;
 const LOW_WATER = 256 * 1024;
 
 /**
- * Wraps an open RTCDataChannel as a Transport. Text frames (strings) are passed on as empty frames,
- * which the session rejects as `truncated`: keyprint never sends text frames.
- * @param channel an RTCDataChannel (`readyState` "open")
+ * Wraps an RTCDataChannel as a Transport. Text frames (strings) are passed on as empty frames,
+ * which the session rejects as `truncated`: keyprint never sends text frames. Nothing is dropped
+ * for being early: frames sent while the channel is still "connecting" wait for "open", and frames
+ * received before `onmessage` is set wait for the handler, in order.
+ * @param channel an RTCDataChannel ("connecting" or "open")
  * @returns the transport
  * @example const transport = dataChannelTransport(pc.createDataChannel('keyprint'))
  */
@@ -87,11 +90,19 @@ export function dataChannelTransport(channel: DataChannelLike): Transport {
     channel.bufferedAmountLowThreshold = LOW_WATER;
     channel.addEventListener('bufferedamountlow', () => { if (poll !== undefined) { clearTimeout(poll); flush(); } });
   }
+  channel.addEventListener('open', () => { if (poll === undefined) flush(); });
+  // Frames that arrive before the session has attached its handler.
+  const early: Uint8Array[] = [];
+  let handler: ((frame: Uint8Array) => void) | null = null;
   const t: Transport = {
-    onmessage: null,
+    get onmessage() { return handler; },
+    set onmessage(fn) {
+      handler = fn;
+      while (handler && early.length > 0) handler(early.shift()!);
+    },
     onclose: null,
     send(frame) {
-      if (closed || channel.readyState !== 'open') return;
+      if (closed || (channel.readyState !== 'open' && channel.readyState !== 'connecting')) return;
       queue.push(frame);
       if (poll === undefined) flush();
     },
@@ -109,7 +120,8 @@ export function dataChannelTransport(channel: DataChannelLike): Transport {
     const frame = d instanceof ArrayBuffer ? new Uint8Array(d)
       : ArrayBuffer.isView(d) ? new Uint8Array(d.buffer, d.byteOffset, d.byteLength).slice()
         : new Uint8Array(0);
-    t.onmessage?.(frame);
+    if (handler) handler(frame);
+    else early.push(frame);
   });
   channel.addEventListener('close', () => {
     if (closed) return;
