@@ -69,6 +69,8 @@ export class ConnectionState {
   constructor(identity: IdentityState, contacts: ContactsState) {
     this.identity = identity;
     this.contacts = contacts;
+    // A session signs and decrypts with the identity key: locking ends the connection first.
+    identity.onBeforeLock(() => this.reset());
   }
 
   #fail(e: unknown): void {

@@ -128,7 +128,14 @@ export class IdentityState {
     });
   }
 
+  /** Registers work that must happen before the key is wiped (e.g. ending a session that uses it). */
+  onBeforeLock(fn: () => void): void {
+    this.#beforeLock.push(fn);
+  }
+  #beforeLock: Array<() => void> = [];
+
   lock(): void {
+    for (const fn of this.#beforeLock) fn();
     this.#identity?.destroy();
     this.#identity = null;
     if (this.profile) this.phase = 'locked';
