@@ -4,10 +4,9 @@
 // (src/identity/enroll.ts `registrationClientData`), and checked at the bundle's creation time —
 // attestation certificates expire, and what matters is that they were valid at registration.
 
-import { base64urlnopad } from '@scure/base';
 import { sha256 } from '../core/index.js';
 import {
-  AttestationError, authenticatorModel as modelFor, bindingChallenge, verifyAttestation,
+  AttestationError, authenticatorModel as modelFor, bindingChallenge, registrationClientData, verifyAttestation,
   type IdentityBundle, type TrustAnchorInput,
 } from '../identity/index.js';
 import type { AttestationVerdict } from './payload.js';
@@ -32,18 +31,12 @@ export type AttestationCheck =
 const hexUuid = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('').replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5');
 
 /**
- * The registration clientDataJSON keyprint's CTAP enrollment signs, for any RP ID (equal to
- * enroll.ts `registrationClientData` for `keyprint.local`).
- * @param bundle a bundle with a binding
- * @returns the UTF-8 JSON bytes
+ * The registration clientDataJSON a CTAP enrollment of this bundle signed (identity's
+ * `registrationClientData` for the binding's RP ID).
  * @example verifyAttestation({ attestationObject, clientDataJSON: defaultRegistrationClientData(bundle), rpId })
  */
 export function defaultRegistrationClientData(bundle: IdentityBundle): Uint8Array {
-  const challenge = bindingChallenge(bundle);
-  const rpId = bundle.binding?.rpId ?? 'keyprint.local';
-  return new TextEncoder().encode(JSON.stringify({
-    type: 'webauthn.create', challenge: base64urlnopad.encode(challenge), origin: `https://${rpId}`, crossOrigin: false,
-  }));
+  return registrationClientData(bindingChallenge(bundle), bundle.binding?.rpId ?? 'keyprint.local');
 }
 
 /**

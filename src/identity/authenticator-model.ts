@@ -24,3 +24,18 @@ export function authenticatorModel(r: { trust: AttestationTrust; aaguid: string;
   const claimed = lookupAaguid(r.aaguid);
   return claimed ? `${claimed.model} (claimed by AAGUID, not attested)` : 'unknown authenticator';
 }
+
+/** The authenticator, as attestation (and, over CTAP, getInfo) describe it; stored beside a bundle. */
+export interface AuthenticatorSummary {
+  /** `authenticatorModel`'s name for it. */
+  model: string;
+  /** True if the model name comes from an attestation chain to a known vendor anchor. */
+  modelAttested: boolean;
+  aaguid: string;
+  vendor?: string;
+  /** The attestation trust level (attestation.ts). */
+  trust: AttestationTrust;
+  fmt: string;
+  /** CTAP versions from getInfo (CTAP enrollments only). */
+  versions?: string[];
+}

@@ -209,3 +209,18 @@ function equal(a: Uint8Array, b: Uint8Array): boolean {
   for (let i = 0; i < a.length; i++) d |= a[i] ^ b[i];
   return d === 0;
 }
+
+/**
+ * The registration clientDataJSON a CTAP enrollment signs (docs/PROTOCOL.md "Enrollment over CTAP"):
+ * WebAuthn §5.8.1 fields in a browser's order, the challenge being the binding challenge, so a
+ * verifier holding only the bundle can rebuild it and check the attestation signature.
+ * @param challenge the 32-byte bindingChallenge
+ * @param rpId the binding's RP ID (origin `https://<rpId>`)
+ * @returns UTF-8 JSON `{"type":"webauthn.create","challenge":…,"origin":"https://<rpId>","crossOrigin":false}`
+ * @example registrationClientData(bindingChallenge(bundle), bundle.binding.rpId)
+ */
+export function registrationClientData(challenge: Uint8Array, rpId: string): Uint8Array {
+  return new TextEncoder().encode(JSON.stringify({
+    type: 'webauthn.create', challenge: base64urlnopad.encode(challenge), origin: `https://${rpId}`, crossOrigin: false,
+  }));
+}

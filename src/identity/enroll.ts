@@ -25,8 +25,8 @@ import {
   type AuthenticatorInfo, type CallOptions, type Ctap2Client, type PinToken,
 } from '../hardware/index.js';
 import { verifyAttestation, AttestationError, type AttestationTrust } from './attestation.js';
-import { authenticatorModel, KEYPRINT_PRF_INPUT } from './authenticator-model.js';
-import { bindingChallenge, verifyBinding } from './binding.js';
+import { authenticatorModel, KEYPRINT_PRF_INPUT, type AuthenticatorSummary } from './authenticator-model.js';
+import { bindingChallenge, registrationClientData as registrationClientDataFor, verifyBinding } from './binding.js';
 import { bundleSigningInput, decodeBundle, encodeBundle, signBundle, type HardwareBinding, type IdentityBundle } from './bundle.js';
 import { IdentityError, IdentityKeyPair } from './identity.js';
 import { NodeKeyStore } from './key-store-node.js';
@@ -72,19 +72,7 @@ export interface CredentialRecord {
   enrolledAt: number;
 }
 
-/** The authenticator, as attestation and getInfo describe it. */
-export interface AuthenticatorSummary {
-  /** A model name: attested (hardware-attested), else the AAGUID's claim, else `unknown authenticator`. */
-  model: string;
-  /** True if the model name comes from an attestation chain to a known vendor anchor. */
-  modelAttested: boolean;
-  aaguid: string;
-  vendor?: string;
-  /** The attestation trust level (attestation.ts). */
-  trust: AttestationTrust;
-  fmt: string;
-  versions?: string[];
-}
+export type { AuthenticatorSummary };
 
 /** The result of enroll(). Wipe `identity` with `destroy()` when done. */
 export interface Enrollment {
@@ -108,16 +96,9 @@ export interface DeviceCallOptions {
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
 
-/**
- * The registration clientDataJSON keyprint's CTAP enrollment signs: WebAuthn §5.8.1 fields in the
- * browser's order, the challenge being the binding challenge, so a verifier can rebuild it from the
- * bundle and check the attestation signature without any other file.
- * @param challenge the 32-byte bindingChallenge
- * @returns UTF-8 JSON `{"type":"webauthn.create","challenge":…,"origin":"https://keyprint.local","crossOrigin":false}`
- * @example verifyAttestation({ attestationObject, clientDataJSON: registrationClientData(bindingChallenge(bundle)), rpId })
- */
+/** The registration clientDataJSON keyprint's CTAP enrollment signs (binding.ts), for keyprint.local. */
 export function registrationClientData(challenge: Uint8Array): Uint8Array {
-  return utf8(JSON.stringify({ type: 'webauthn.create', challenge: base64urlnopad.encode(challenge), origin: KEYPRINT_ORIGIN, crossOrigin: false }));
+  return registrationClientDataFor(challenge, KEYPRINT_RP_ID);
 }
 
 /** Maps CTAP / HID failures to EnrollError (the hardware error stays as `cause`). */

@@ -12,6 +12,7 @@ export { addTrustAnchor, removeTrustAnchor, defaultTrustAnchors, bundledIntermed
 export type { TrustAnchorInput } from './trust-anchors.js';
 export { lookupAaguid, lookupYubicoDevice } from './aaguids.js';
 export { authenticatorModel, KEYPRINT_PRF_INPUT, EMULATOR_AAGUID } from './authenticator-model.js';
+export type { AuthenticatorSummary } from './authenticator-model.js';
 export type { AuthenticatorModel } from './aaguids.js';
 
 // --- did:key, bundles, binding, wrapping, stores, identity certificate (identity work) ---
@@ -22,7 +23,7 @@ export {
   BUNDLE_VERSION, MAX_BUNDLE_BYTES, MAX_DISPLAY_NAME_BYTES,
 } from './bundle.js';
 export type { BundleFields, IdentityBundle, HardwareBinding } from './bundle.js';
-export { bindingChallenge, verifyBinding } from './binding.js';
+export { bindingChallenge, registrationClientData, verifyBinding } from './binding.js';
 export type { BindingResult, BindingFailure, VerifyBindingOptions } from './binding.js';
 export {
   wrapSecret, unwrapSecret, wrapSecretWithPassphrase, unwrapSecretWithPassphrase, unwrapIdentity, envelopeInfo,

@@ -3,22 +3,13 @@
 // part — the signed bundle and the credential record (which credential unlocks it, what the
 // authenticator is) — lives next to it in IndexedDB "keyprint-web", store "profile". Nothing here is secret.
 import { BrowserKeyStore } from 'keyprint/identity';
-import type { AttestationTrust } from 'keyprint/identity';
+import type { AuthenticatorSummary } from 'keyprint/identity';
 import { run } from './db.js';
 
 export const IDENTITY_KEY_NAME = 'identity';
 const KEY = 'identity';
 
-/** What the authenticator is, as attestation and the AAGUID describe it. */
-export interface AuthenticatorSummary {
-  model: string;
-  /** True when the model comes from an attestation chain to a known vendor anchor. */
-  modelAttested: boolean;
-  aaguid: string;
-  vendor?: string;
-  trust: AttestationTrust;
-  fmt: string;
-}
+export type { AuthenticatorSummary };
 
 /** The public record of an enrolled identity. */
 export interface StoredProfile {
