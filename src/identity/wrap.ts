@@ -87,6 +87,16 @@ function parse(envelope: Uint8Array): Parsed {
   };
 }
 
+/** parse() for the unwrap functions: a malformed envelope is `unwrap-failed` like any other failure. */
+function parseForUnwrap(envelope: Uint8Array): Parsed {
+  try {
+    return parse(envelope);
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    throw unwrapFailed();
+  }
+}
+
 /**
  * Reads an envelope's header without decrypting it.
  * @param envelope the envelope bytes
@@ -242,13 +252,7 @@ export async function wrapSecret(secret: Uint8Array, options: { prfOutput: Uint8
  */
 export async function unwrapSecret(envelope: Uint8Array, options: { prfOutput: Uint8Array; credentialId: Uint8Array }): Promise<Uint8Array> {
   const { prfOutput, credentialId } = checkPrfOptions(options);
-  let p: Parsed;
-  try {
-    p = parse(envelope);
-  } catch (e) {
-    if (e instanceof InputError) throw e;
-    throw unwrapFailed();
-  }
+  const p = parseForUnwrap(envelope);
   if (p.kind !== 'prf') throw unwrapFailed();
   return open(p, await prfKey(prfOutput, p.salt), credentialId);
 }
@@ -286,13 +290,7 @@ export async function wrapSecretWithPassphrase(secret: Uint8Array, options: { pa
  */
 export async function unwrapSecretWithPassphrase(envelope: Uint8Array, options: { passphrase: string }): Promise<Uint8Array> {
   const { passphrase } = checkPassphrase(options);
-  let p: Parsed;
-  try {
-    p = parse(envelope);
-  } catch (e) {
-    if (e instanceof InputError) throw e;
-    throw unwrapFailed();
-  }
+  const p = parseForUnwrap(envelope);
   if (p.kind !== 'passphrase') throw unwrapFailed();
   return open(p, await passphraseKey(passphrase, p.salt, p.iterations!), new Uint8Array(0));
 }
