@@ -38,3 +38,23 @@ export function qrMatrix(bytes: Uint8Array, ecc: 'L' | 'M' = 'M'): QrMatrix {
   for (let i = 0; i < modules.length; i++) modules[i] = q.modules.data[i] ? 1 : 0;
   return { version: q.version, size, modules, ecc };
 }
+
+/** A horizontal run of dark modules: row `y`, columns `x` … `x + length − 1`. */
+export interface QrRun { x: number; y: number; length: number }
+
+/**
+ * The dark modules as horizontal runs, row by row: what both vector renderers draw (one rectangle
+ * per run rather than per module).
+ * @example for (const { x, y, length } of qrRuns(qr)) draw(x, y, length)
+ */
+export function* qrRuns(qr: QrMatrix): Generator<QrRun> {
+  for (let y = 0; y < qr.size; y++) {
+    let x = 0;
+    while (x < qr.size) {
+      if (!qr.modules[y * qr.size + x]) { x++; continue; }
+      const start = x;
+      while (x < qr.size && qr.modules[y * qr.size + x]) x++;
+      yield { x: start, y, length: x - start };
+    }
+  }
+}

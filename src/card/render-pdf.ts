@@ -8,6 +8,7 @@
 import { PDFDocument, StandardFonts, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
 import type { Card } from './model.js';
 import { layoutCard, pageLayout, type FontRole, type Primitive } from './layout.js';
+import { qrRuns } from './qr.js';
 
 const PT = 72 / 25.4; // points per mm
 
@@ -54,16 +55,10 @@ function draw(page: PDFPage, fonts: Record<FontRole, PDFFont>, p: Primitive, ox:
       const m = p.size / (qr.size + 2 * p.quiet);
       page.drawRectangle({ x: X(p.x), y: Y(p.y + p.size), width: p.size * PT, height: p.size * PT, color: rgb(1, 1, 1) });
       const black = rgb(0, 0, 0);
-      for (let y = 0; y < qr.size; y++) {
-        let x = 0;
-        while (x < qr.size) {
-          if (!qr.modules[y * qr.size + x]) { x++; continue; }
-          const start = x;
-          while (x < qr.size && qr.modules[y * qr.size + x]) x++;
-          const mx = p.x + (start + p.quiet) * m;
-          const my = p.y + (y + p.quiet) * m;
-          page.drawRectangle({ x: X(mx), y: Y(my + m), width: (x - start) * m * PT, height: m * PT, color: black });
-        }
+      for (const r of qrRuns(qr)) {
+        const mx = p.x + (r.x + p.quiet) * m;
+        const my = p.y + (r.y + p.quiet) * m;
+        page.drawRectangle({ x: X(mx), y: Y(my + m), width: r.length * m * PT, height: m * PT, color: black });
       }
     }
   }

@@ -5,6 +5,7 @@
 
 import type { Card } from './model.js';
 import { layoutCard, pageLayout, type FontRole, type Primitive } from './layout.js';
+import { qrRuns } from './qr.js';
 
 /** Font families per role; DejaVu first (what render-png.ts loads), then common fallbacks. */
 export const SVG_FONTS: Record<FontRole, { family: string; weight: 'normal' | 'bold' }> = {
@@ -29,15 +30,7 @@ function qrPath(p: Extract<Primitive, { kind: 'qr' }>): string {
   const total = qr.size + 2 * p.quiet;
   const m = p.size / total;
   let d = '';
-  for (let y = 0; y < qr.size; y++) {
-    let x = 0;
-    while (x < qr.size) {
-      if (!qr.modules[y * qr.size + x]) { x++; continue; }
-      const start = x;
-      while (x < qr.size && qr.modules[y * qr.size + x]) x++;
-      d += `M${start + p.quiet} ${y + p.quiet}h${x - start}v1h${start - x}z`;
-    }
-  }
+  for (const r of qrRuns(qr)) d += `M${r.x + p.quiet} ${r.y + p.quiet}h${r.length}v1h${-r.length}z`;
   return `<rect x="${n(p.x)}" y="${n(p.y)}" width="${n(p.size)}" height="${n(p.size)}" fill="#ffffff"/>`
     + `<path transform="translate(${n(p.x)} ${n(p.y)}) scale(${n(m)})" fill="#000000" shape-rendering="crispEdges" d="${d}"/>`;
 }
