@@ -12,9 +12,16 @@ export interface Contact {
   /** The verified Ed25519 identity key. */
   identityPublicKey: Uint8Array;
   displayName: string;
-  /** When the SAS comparison succeeded, ms. */
+  /** When the key was verified, ms. */
   verifiedAt: number;
+  /**
+   * How: `sas` (compared live), `card` (checked against their printed card), `receipt` (a
+   * hardware-signed verification receipt). Absent in records written before it existed: read as `sas`.
+   */
+  verifiedBy?: VerificationMethod;
 }
+
+export type VerificationMethod = 'sas' | 'card' | 'receipt';
 
 /** Where contacts live (IndexedDB, a file…). Implementations copy what they store. */
 export interface ContactStore {

@@ -197,7 +197,7 @@ export class Session {
         case 'confirmed': {
           const contactId = this.#o.contactId ?? e.peer.did;
           if (this.#sasCompared) {
-            await this.contacts.put({ contactId, identityPublicKey: e.peer.identityPublicKey, displayName: e.peer.displayName, verifiedAt: this.#clock() });
+            await this.contacts.put({ contactId, identityPublicKey: e.peer.identityPublicKey, displayName: e.peer.displayName, verifiedAt: this.#clock(), verifiedBy: 'sas' });
           }
           this.#emit(e);
           // Resume: re-send everything this peer has not acknowledged, oldest first.

@@ -61,6 +61,7 @@ describe('Session over the in-memory pipe', () => {
     await waitFor(a.events, (e) => e.type === 'confirmed');
     await waitFor(b.events, (e) => e.type === 'confirmed');
     expect((await a.session.contacts.get('bob'))?.displayName).toBe('Bob');
+    expect((await a.session.contacts.get('bob'))?.verifiedBy).toBe('sas');
 
     const id1 = await a.session.sendText('hello');
     const id2 = await b.session.sendText('hi');

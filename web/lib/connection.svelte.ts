@@ -1,7 +1,7 @@
 // One direct connection to one peer: WebRTC data channel with copy-paste compact signaling
 // (keyprint/session signaling.ts), then the keyprint session (Session: committed handshake, SAS,
 // confirm, encrypted messages with delivery status). No server: the offer and answer travel as
-// ~100-character texts the users copy between them. ICE: host candidates only (iceServers: []).
+// ~100-character texts the users copy between them. ICE: the servers set in Settings (default none: host candidates only).
 import {
   MemoryOutbox, Session, compactFromSdp, dataChannelTransport, decodeSignal, dtlsFingerprintFromSdp, encodeSignal,
   sdpFromCompact, type DataChannelLike, type SessionDriverEvent, type Role,
@@ -9,6 +9,7 @@ import {
 import { sasDecimal, sasEmoji, sasWords, type SasEmoji } from 'keyprint/sas';
 import type { IdentityState } from './identity.svelte.js';
 import type { ContactsState } from './contacts.svelte.js';
+import type { SettingsState } from './settings.svelte.js';
 
 export type ConnectionPhase = 'idle' | 'preparing' | 'offered' | 'answered' | 'connecting' | 'sas' | 'confirmed' | 'cancelled';
 
@@ -65,10 +66,12 @@ export class ConnectionState {
 
   readonly identity: IdentityState;
   readonly contacts: ContactsState;
+  readonly settings: SettingsState;
 
-  constructor(identity: IdentityState, contacts: ContactsState) {
+  constructor(identity: IdentityState, contacts: ContactsState, settings: SettingsState) {
     this.identity = identity;
     this.contacts = contacts;
+    this.settings = settings;
     // A session signs and decrypts with the identity key: locking ends the connection first.
     identity.onBeforeLock(() => this.reset());
   }
@@ -85,7 +88,7 @@ export class ConnectionState {
     this.peer = null;
     this.weConfirmed = this.theyConfirmed = this.recognized = this.keyChanged = false;
     this.messages = [];
-    const pc = new RTCPeerConnection({ iceServers: [] });
+    const pc = new RTCPeerConnection(this.settings.rtcConfiguration());
     pc.addEventListener('connectionstatechange', () => {
       if (pc === this.#pc && pc.connectionState === 'failed') this.#fail(new Error('The direct connection failed (no network path between the two devices).'));
     });

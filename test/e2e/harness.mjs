@@ -1,0 +1,81 @@
+// Shared helpers for the e2e scenarios (test/e2e/scenarios/*.mjs): the virtual authenticator,
+// page-error watching, enrolment and the copy-paste connection between two browser contexts.
+// A scenario module exports `tests`: an array of { name, fn } where fn({ browser, url, netns, out })
+// returns nothing (passed) or a string (skipped, with the reason).
+
+export const OUT = 'test-results/e2e';
+
+export function assert(cond, message) {
+  if (!cond) throw new Error(`assertion failed: ${message}`);
+}
+
+/** Collects tests in a scenario module: `const { test, tests } = collector()`. */
+export function collector() {
+  const tests = [];
+  return { tests, test: (name, fn) => tests.push({ name, fn }) };
+}
+
+/** A DevTools virtual authenticator as in the notes (§5.2): CTAP 2.1 over USB with PRF. */
+export async function addVirtualAuthenticator(context, page) {
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('WebAuthn.enable', { enableUI: false });
+  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+    options: {
+      protocol: 'ctap2', ctap2Version: 'ctap2_1', transport: 'usb', hasResidentKey: true, hasUserVerification: true,
+      isUserVerified: true, hasPrf: true, automaticPresenceSimulation: true,
+    },
+  });
+  return { cdp, authenticatorId };
+}
+
+/** Fails the test on uncaught page errors and console errors. */
+export function watch(page, label) {
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`${label} pageerror: ${e.message}`));
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`${label} console.error: ${m.text()}`); });
+  return problems;
+}
+
+/** Enrolls an identity in a fresh context with its own virtual authenticator; returns { context, page, did }. */
+export async function enrolled(browser, url, name, label) {
+  const context = await browser.newContext({ permissions: ['microphone', 'camera'] }); // media permission: loopback ICE candidates (notes §2)
+  const page = await context.newPage();
+  const problems = watch(page, label);
+  await addVirtualAuthenticator(context, page);
+  await page.goto(`${url}#/identity`);
+  await page.getByTestId('core-ready').waitFor({ state: 'attached', timeout: 15_000 });
+  await page.getByLabel('Your name, as contacts will see it').fill(name);
+  await page.getByTestId('enroll').click();
+  await page.getByTestId('lock-state').filter({ hasText: 'Unlocked' }).waitFor({ timeout: 30_000 });
+  const did = (await page.getByTestId('did').textContent()).trim();
+  await page.getByRole('link', { name: 'Connect' }).click();
+  return { context, page, did, problems };
+}
+
+export const sasOf = async (page) => ({
+  emoji: (await page.getByTestId('sas-emoji').innerText()).trim(),
+});
+
+/** Two enrolled contexts that exchange invitation and answer texts until both show the SAS. */
+export async function connectPair(browser, url) {
+  const a = await enrolled(browser, url, 'Alice', 'A');
+  const b = await enrolled(browser, url, 'Bob', 'B');
+
+  await a.page.bringToFront();
+  await a.page.getByTestId('create-offer').click();
+  const offer = (await a.page.getByTestId('signal-out').inputValue({ timeout: 15_000 })).trim();
+  assert(/^[A-Za-z0-9_-]{40,300}$/.test(offer), `compact offer text, got ${offer}`);
+  await b.page.bringToFront();
+  await b.page.getByTestId('offer-in').fill(offer);
+  await b.page.getByTestId('accept-offer').click();
+  await b.page.getByTestId('signal-out').waitFor({ timeout: 15_000 });
+  const answer = (await b.page.getByTestId('signal-out').inputValue()).trim();
+  await a.page.bringToFront();
+  await a.page.getByTestId('answer-in').fill(answer);
+  await a.page.getByTestId('accept-answer').click();
+
+  await a.page.getByTestId('sas').waitFor({ timeout: 20_000 });
+  await b.page.getByTestId('sas').waitFor({ timeout: 20_000 });
+  return { a, b };
+}
+
