@@ -4,7 +4,7 @@
 // http://localhost:<port>, a valid WebAuthn RP ID) and uses a DevTools virtual authenticator
 // (CTAP 2.1, USB, resident keys, UV, PRF). Scenarios live in test/e2e/scenarios/*.mjs (run in
 // file-name order); helpers in harness.mjs. Screenshots go to test-results/e2e/.
-// Usage: npm run build:web && node test/e2e/run.mjs [filter]
+// Usage: npm run build:web && node test/e2e/run.mjs [filter]   (KEYPRINT_WEB_DIR: serve another build)
 import { mkdir, readdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { chromium } from 'playwright-core';
@@ -27,7 +27,7 @@ async function loadTests() {
 async function main() {
   if (!existsSync(CHROME)) throw new Error(`Chromium not found at ${CHROME} (apt-get install chromium, or set CHROME_PATH)`);
   await mkdir(OUT, { recursive: true });
-  const server = await serve({ dir: 'dist-web', port: 0 });
+  const server = await serve({ dir: process.env.KEYPRINT_WEB_DIR ?? 'dist-web', port: 0 });
   const netns = process.env.KEYPRINT_E2E_NETNS === '1';
   const browser = await chromium.launch({ executablePath: CHROME, args: [...ARGS, ...(netns ? ['--allow-loopback-in-peer-connection'] : [])], headless: true });
   let failed = 0, passed = 0, skippedCount = 0;
