@@ -20,13 +20,14 @@ Commands:
   verify      verify a card offline from a photo, scan, SVG or payload (FILE|-, --digits D, --json)
   safety-number  the 60-digit safety number of two identities (MINE THEIRS: bundles or cards)
   contacts    contacts add FILE: verify a card and store the contact (--home DIR, --digits D)
+  chat        verified chat with a terminal or the web app (--ice URL, --relay-only, --json; see chat --help)
   version     print the version
   help        show this help`;
 
 async function main(argv: string[]): Promise<number> {
   const [command = 'help', ...rest] = argv;
   // Commands that take flags parse them in their own file; the others take none.
-  const takesFlags = new Set(['devices', 'emulator', 'enroll', 'unlock', 'whoami', 'card', 'verify', 'safety-number', 'contacts']);
+  const takesFlags = new Set(['devices', 'emulator', 'enroll', 'unlock', 'whoami', 'card', 'verify', 'safety-number', 'contacts', 'chat']);
   if (rest.length && !takesFlags.has(command)) throw new UsageError(`"${command}" takes no arguments, got "${rest.join(' ')}"`);
   switch (command) {
     case 'help': case '--help': case '-h':
@@ -58,6 +59,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./safety-number.js')).safetyNumberCommand(rest);
     case 'contacts':
       return (await import('./contacts.js')).contacts(rest);
+    case 'chat':
+      return (await import('./chat.js')).chat(rest);
     default:
       throw new UsageError(`unknown command "${command}"`);
   }

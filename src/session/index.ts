@@ -23,4 +23,9 @@ export {
   compactFromSdp, sdpFromCompact, encodeSignal, decodeSignal, encodeBinary as encodeSignalBinary, decodeBinary as decodeSignalBinary,
   dtlsFingerprintFromSdp, SIGNAL_VERSION, MAX_SIGNAL_CANDIDATES,
 } from './signaling.js';
-export type { CompactDescription, HostCandidate, SetupRole } from './signaling.js';
+export type { CompactDescription, HostCandidate, CandidateType, SetupRole } from './signaling.js';
+export {
+  IceConfigError, parseIceUrl, parseIceServer, checkIceServer, checkIceConfig, browserIceConfiguration, libdatachannelIceConfiguration,
+  MAX_ICE_SERVERS,
+} from './ice.js';
+export type { IceConfig, IceServerConfig, IceUrl, BrowserIceConfiguration, LibdatachannelIceServer } from './ice.js';

@@ -1,7 +1,8 @@
 // Compact serverless signaling (docs/PROTOCOL.md "Session protocol", "Compact signaling"): an
 // offer or answer reduced to what a data-channel-only WebRTC peer needs — ICE ufrag/pwd (RFC 8839
 // §5.4), the DTLS certificate's SHA-256 fingerprint (RFC 8122 §5), the setup role (RFC 4145 §4)
-// and host candidates (RFC 8839 §5.1) — as ~70 binary bytes, shown as base64url text (for a QR
+// and UDP candidates (RFC 8839 §5.1: host, and server-reflexive/relayed ones when STUN/TURN servers
+// are configured, src/session/ice.ts) — as ~70 binary bytes, shown as base64url text (for a QR
 // code or copy-paste), and rebuilt into a complete SDP (RFC 8866) from a fixed template.
 
 import { base64urlnopad } from '@scure/base';
@@ -15,8 +16,13 @@ export const MAX_SIGNAL_CANDIDATES = 8;
 export const MAX_SIGNAL_CHARS = 1024;
 
 export type SetupRole = 'actpass' | 'active' | 'passive';
-/** A host candidate: an IPv4/IPv6 literal, or an mDNS name `<uuid>.local` (browsers hide IPs so). */
-export interface HostCandidate { address: string; port: number }
+/** RFC 8445 §5.1.1 candidate types carried by the signal (peer-reflexive ones are learnt, never signalled). */
+export type CandidateType = 'host' | 'srflx' | 'relay';
+/**
+ * A candidate: an IPv4/IPv6 literal, or (host only) an mDNS name `<uuid>.local` (browsers hide IPs
+ * so). `type` absent means `host`.
+ */
+export interface HostCandidate { address: string; port: number; type?: CandidateType }
 export interface CompactDescription {
   type: 'offer' | 'answer';
   setup: SetupRole;
@@ -32,12 +38,19 @@ const SETUPS: readonly SetupRole[] = ['actpass', 'active', 'passive'];
 const ICE_CHARS = /^[A-Za-z0-9+/]+$/;
 const UUID = /^([0-9a-f]{8})-([0-9a-f]{4})-([0-9a-f]{4})-([0-9a-f]{4})-([0-9a-f]{12})\.local$/i;
 const FAMILY = { ipv4: 4, ipv6: 6, mdns: 0x6d } as const;
+// The family byte's high nibble is the candidate type (0 host, 1 srflx, 2 relay): host candidates
+// encode exactly as before, so version-1 texts without STUN/TURN are unchanged.
+const TYPE_NIBBLE: Record<CandidateType, number> = { host: 0, srflx: 1, relay: 2 };
+const TYPES: readonly CandidateType[] = ['host', 'srflx', 'relay'];
+// At most this many srflx and relay candidates each, so host candidates cannot crowd them out.
+const MAX_PER_SERVER_TYPE = 2;
 
 const fail = (message: string, cause?: unknown): never => { throw new SessionError('signaling', message, cause === undefined ? undefined : { cause }); };
 
 /**
  * Extracts the compact form from a local description (non-trickle: after ICE gathering completed).
- * Only UDP host candidates are kept (no STUN/TURN is used, by design).
+ * Only UDP candidates of type host, srflx and relay are kept (at most 2 srflx and 2 relay); their
+ * related address (`raddr`, our private address) is dropped: the peer does not need it.
  * @param type `offer` or `answer`
  * @param sdp the SDP text
  * @throws SessionError `signaling` when a required line is missing or invalid
@@ -49,12 +62,13 @@ export function compactFromSdp(type: 'offer' | 'answer', sdp: string): CompactDe
   const ufrag = attr('ice-ufrag') ?? fail('sdp expected a=ice-ufrag');
   const pwd = attr('ice-pwd') ?? fail('sdp expected a=ice-pwd');
   const setup = (attr('setup') ?? fail('sdp expected a=setup')) as SetupRole;
-  const candidates: HostCandidate[] = [];
-  for (const m of sdp.matchAll(/^a=candidate:\S+ 1 (?:UDP|udp) \d+ (\S+) (\d+) typ host\b/gm)) {
-    if (candidates.length < MAX_SIGNAL_CANDIDATES && !candidates.some((c) => c.address === m[1] && c.port === Number(m[2]))) {
-      candidates.push({ address: m[1], port: Number(m[2]) });
-    }
+  const found: Record<CandidateType, HostCandidate[]> = { host: [], srflx: [], relay: [] };
+  for (const m of sdp.matchAll(/^a=candidate:\S+ 1 (?:UDP|udp) \d+ (\S+) (\d+) typ (host|srflx|relay)\b/gm)) {
+    const type = m[3] as CandidateType, list = found[type];
+    if (!list.some((c) => c.address === m[1] && c.port === Number(m[2]))) list.push(type === 'host' ? { address: m[1], port: Number(m[2]) } : { address: m[1], port: Number(m[2]), type });
   }
+  const srflx = found.srflx.slice(0, MAX_PER_SERVER_TYPE), relay = found.relay.slice(0, MAX_PER_SERVER_TYPE);
+  const candidates = [...found.host.slice(0, MAX_SIGNAL_CANDIDATES - srflx.length - relay.length), ...srflx, ...relay];
   const d: CompactDescription = { type, setup, ufrag, pwd, fingerprint: dtlsFingerprintFromSdp(sdp), candidates };
   encodeBinary(d); // validates
   return d;
@@ -72,17 +86,23 @@ export function dtlsFingerprintFromSdp(sdp: string): Uint8Array {
   return Uint8Array.from(m[1].split(':'), (h) => parseInt(h, 16));
 }
 
-function encodeAddress(w: Writer, address: string): void {
+function encodeAddress(w: Writer, address: string, type: CandidateType): void {
+  const t = TYPE_NIBBLE[type] << 4;
   const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(address);
   if (v4) {
     const parts = v4.slice(1).map(Number);
     if (parts.some((p) => p > 255)) fail(`candidate address expected an IPv4 literal, got ${JSON.stringify(address)}`);
-    w.u8(FAMILY.ipv4).raw(Uint8Array.from(parts));
+    w.u8(t | FAMILY.ipv4).raw(Uint8Array.from(parts));
     return;
   }
   const mdns = UUID.exec(address);
-  if (mdns) { w.u8(FAMILY.mdns).raw(Uint8Array.from(mdns.slice(1).join('').match(/../g)!, (h) => parseInt(h, 16))); return; }
-  if (address.includes(':')) { w.u8(FAMILY.ipv6).raw(ipv6Bytes(address)); return; }
+  if (mdns) {
+    // Only host candidates are hidden behind mDNS names (draft-ietf-mmusic-mdns-ice-candidates §3.1.1).
+    if (type !== 'host') fail(`${type} candidate address expected an IP literal, got ${JSON.stringify(address)}`);
+    w.u8(FAMILY.mdns).raw(Uint8Array.from(mdns.slice(1).join('').match(/../g)!, (h) => parseInt(h, 16)));
+    return;
+  }
+  if (address.includes(':')) { w.u8(t | FAMILY.ipv6).raw(ipv6Bytes(address)); return; }
   fail(`candidate address expected IPv4, IPv6 or <uuid>.local, got ${JSON.stringify(address.slice(0, 64))}`);
 }
 
@@ -112,7 +132,9 @@ function ice(field: string, v: unknown, min: number): string {
 
 /**
  * Binary form: `u8 version ‖ u8 flags (bit 0: answer; bits 1–2: setup) ‖ u8-prefixed ufrag ‖
- * u8-prefixed pwd ‖ fingerprint[32] ‖ u8 count ‖ count × (u8 family ‖ address ‖ u16be port)`.
+ * u8-prefixed pwd ‖ fingerprint[32] ‖ u8 count ‖ count × (u8 kind ‖ address ‖ u16be port)`, where
+ * kind = type << 4 | family: 0x04 host IPv4, 0x06 host IPv6, 0x6d host mDNS; 0x14/0x16 srflx;
+ * 0x24/0x26 relay.
  * @throws SessionError `signaling` for an invalid field
  * @example const bytes = encodeBinary(compactFromSdp('offer', sdp)) // ~71 bytes
  */
@@ -129,7 +151,9 @@ export function encodeBinary(d: CompactDescription): Uint8Array {
     .raw(d.fingerprint).u8(d.candidates.length);
   for (const c of d.candidates) {
     if (!Number.isInteger(c?.port) || c.port < 1 || c.port > 65535) fail(`candidate port expected 1 to 65535, got ${String(c?.port)}`);
-    encodeAddress(w, String(c.address));
+    const type = c.type ?? 'host';
+    if (!TYPES.includes(type)) fail(`candidate type expected host, srflx or relay, got ${JSON.stringify(String(type))}`);
+    encodeAddress(w, String(c.address), type);
     w.u16(c.port);
   }
   return w.bytes();
@@ -155,15 +179,18 @@ export function decodeBinary(bytes: Uint8Array): CompactDescription {
     if (n > MAX_SIGNAL_CANDIDATES) fail(`signal expected at most ${MAX_SIGNAL_CANDIDATES} candidates, got ${n}`);
     const candidates: HostCandidate[] = [];
     for (let i = 0; i < n; i++) {
-      const family = r.u8('family');
+      const kind = r.u8('candidate kind');
+      const family = kind === FAMILY.mdns ? kind : kind & 0x0f;
+      const type = kind === FAMILY.mdns ? 'host' : TYPES[kind >> 4];
       let address: string;
+      if (type === undefined) return fail(`candidate kind expected 0x04, 0x06, 0x6d, 0x14, 0x16, 0x24 or 0x26, got 0x${kind.toString(16)}`);
       if (family === FAMILY.ipv4) address = r.fixed('ipv4', 4).join('.');
       else if (family === FAMILY.ipv6) address = ipv6Text(r.fixed('ipv6', 16));
       else if (family === FAMILY.mdns) { const h = toHex(r.fixed('mdns', 16)); address = `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}.local`; }
-      else return fail(`candidate family expected 4, 6 or 0x6d, got ${family}`);
+      else return fail(`candidate kind expected 0x04, 0x06, 0x6d, 0x14, 0x16, 0x24 or 0x26, got 0x${kind.toString(16)}`);
       const port = r.u16('port');
       if (port === 0) fail('candidate port expected 1 to 65535, got 0');
-      candidates.push({ address, port });
+      candidates.push(type === 'host' ? { address, port } : { address, port, type });
     }
     r.end();
     return { type: flags & 1 ? 'answer' : 'offer', setup: SETUPS[flags >> 1], ufrag, pwd, fingerprint, candidates };
@@ -210,8 +237,15 @@ export function sdpFromCompact(d: CompactDescription): { type: 'offer' | 'answer
     'a=group:BUNDLE 0',
     `m=application ${first?.port ?? 9} UDP/DTLS/SCTP webrtc-datachannel`,
     `c=IN ${ip6 ? 'IP6' : 'IP4'} ${first && !first.address.endsWith('.local') ? first.address : '0.0.0.0'}`,
-    // RFC 8445 §5.1.2.1: priority = 2^24·type pref (126 host) + 2^8·local pref + (256 − component).
-    ...d.candidates.map((c, i) => `a=candidate:${i + 1} 1 UDP ${(126 << 24) + ((65535 - i) << 8) + 255} ${c.address} ${c.port} typ host`),
+    // RFC 8445 §5.1.2.1: priority = 2^24·type pref + 2^8·local pref + (256 − component), with the
+    // recommended type preferences of §5.1.2.2 (host 126, srflx 100, relay 0). RFC 8839 §5.1: srflx
+    // and relay need raddr/rport; the signal does not carry them (privacy), so 0.0.0.0 0 as browsers send.
+    ...d.candidates.map((c, i) => {
+      const type = c.type ?? 'host';
+      const pref = type === 'host' ? 126 : type === 'srflx' ? 100 : 0;
+      const related = type === 'host' ? '' : ` raddr ${c.address.includes(':') ? '::' : '0.0.0.0'} rport 0`;
+      return `a=candidate:${i + 1} 1 UDP ${pref * 2 ** 24 + ((65535 - i) << 8) + 255} ${c.address} ${c.port} typ ${type}${related}`;
+    }),
     'a=end-of-candidates',
     `a=ice-ufrag:${d.ufrag}`,
     `a=ice-pwd:${d.pwd}`,

@@ -22,9 +22,12 @@ const OFFER = [
   'a=end-of-candidates', '',
 ].join('\r\n');
 
+// The same without its srflx candidate: what a peer with no STUN/TURN server configured produces.
+const HOST_OFFER = OFFER.replace(/^a=candidate:5 .*\r\n/m, '');
+
 describe('compact signaling', () => {
   it('keeps ufrag, pwd, fingerprint, setup and UDP host candidates; ~80 bytes; rebuilds a valid SDP', () => {
-    const d = compactFromSdp('offer', OFFER);
+    const d = compactFromSdp('offer', HOST_OFFER);
     expect(d).toMatchObject({ type: 'offer', setup: 'actpass', ufrag: 'C+4V', pwd: '3z1qWpyb97pT3qx9964vzu' });
     expect(hex(d.fingerprint)).toBe('6119d5dacf2b56a088f564b88e634cd156d84359c4880d88e3364a2506a70d91');
     expect(d.candidates.map((c) => `${c.address} ${c.port}`)).toEqual([
@@ -46,6 +49,44 @@ describe('compact signaling', () => {
     expect(single.length).toBeLessThanOrEqual(100); // 71 bytes → 95 characters (notes' "SDP size" table)
   });
 
+  it('carries srflx and relay candidates (STUN/TURN) without their related address; host texts unchanged', () => {
+    const withServers = OFFER.replace('a=end-of-candidates', [
+      'a=candidate:6 1 UDP 1686052607 203.0.113.9 61000 typ srflx raddr 192.0.2.2 rport 50779',
+      'a=candidate:7 1 udp 41885439 198.51.100.4 3479 typ relay raddr 203.0.113.9 rport 61000 generation 0',
+      'a=candidate:8 1 UDP 16777215 2001:db8::7 3480 typ relay raddr :: rport 0',
+      'a=end-of-candidates',
+    ].join('\r\n'));
+    const d = compactFromSdp('offer', withServers);
+    // The srflx line in OFFER (192.0.2.2) and the new one both count; host candidates come first.
+    expect(d.candidates.map((c) => `${c.type ?? 'host'} ${c.address} ${c.port}`)).toEqual([
+      'host 127.0.0.1 50776', 'host fd00::2 50777', 'host 0b5e7a3c-1f2d-4c3b-9a8e-7d6c5b4a3f2e.local 50778',
+      'srflx 192.0.2.2 50779', 'srflx 203.0.113.9 61000', 'relay 198.51.100.4 3479', 'relay 2001:db8::7 3480',
+    ]);
+    const bin = encodeSignalBinary(d);
+    expect(bin[bin.length - 19 - 7 - 7 - 7]).toBe(0x14); // kind byte of the first srflx candidate
+    expect(bin[bin.length - 19]).toBe(0x26); // relay IPv6
+    const back = decodeSignal(encodeSignal(d));
+    expect(back.candidates.slice(3).map((c) => c.type)).toEqual(['srflx', 'srflx', 'relay', 'relay']);
+    const sdp = sdpFromCompact(back).sdp;
+    expect(sdp).toContain('a=candidate:5 1 UDP 1694497791 203.0.113.9 61000 typ srflx raddr 0.0.0.0 rport 0\r\n');
+    expect(sdp).toContain('a=candidate:6 1 UDP 16775935 198.51.100.4 3479 typ relay raddr 0.0.0.0 rport 0\r\n');
+    expect(sdp).toContain('typ relay raddr :: rport 0\r\n');
+    expect(sdp).not.toContain('192.0.2.2 rport'); // the private related address never travels
+    expect(compactFromSdp('offer', sdp).candidates).toEqual(back.candidates);
+    // Without servers, the binary form is byte-for-byte what version 1 always produced.
+    const hostOnly = compactFromSdp('offer', HOST_OFFER);
+    expect(hex(encodeSignalBinary(hostOnly))).toBe(hex(encodeSignalBinary({ ...d, candidates: d.candidates.slice(0, 3) })));
+    // At most 2 srflx and 2 relay, and they are kept even when many host candidates are present.
+    const many = Array.from({ length: 12 }, (_, i) => `a=candidate:h${i} 1 UDP 2114977791 10.0.0.${i + 1} 5000 typ host`).join('\r\n');
+    const crowded = compactFromSdp('offer', withServers.replace('a=end-of-candidates', `${many}\r\na=end-of-candidates`));
+    expect(crowded.candidates).toHaveLength(8);
+    expect(crowded.candidates.filter((c) => c.type === 'relay')).toHaveLength(2);
+    expect(crowded.candidates.filter((c) => c.type === 'srflx')).toHaveLength(2);
+    // Relay-only: a signal with nothing but relayed candidates.
+    const relayOnly = OFFER.replace(/^a=candidate:.*\r\n/gm, '').replace('a=end-of-candidates', 'a=candidate:1 1 UDP 16777215 127.0.0.1 49152 typ relay raddr 127.0.0.1 rport 50001\r\na=end-of-candidates');
+    expect(decodeSignal(encodeSignal(compactFromSdp('answer', relayOnly))).candidates).toEqual([{ address: '127.0.0.1', port: 49152, type: 'relay' }]);
+  });
+
   it('malformed text and descriptions are typed errors', () => {
     const d = compactFromSdp('answer', OFFER.replace('a=setup:actpass', 'a=setup:active'));
     const bad: Array<() => unknown> = [
@@ -55,6 +96,10 @@ describe('compact signaling', () => {
       () => encodeSignal({ ...d, fingerprint: new Uint8Array(31) }), () => encodeSignal({ ...d, candidates: [{ address: 'example.com', port: 1 }] }),
       () => encodeSignal({ ...d, candidates: [{ address: '1.2.3.4', port: 0 }] }), () => encodeSignal({ ...d, setup: 'holdconn' as never }),
       () => compactFromSdp('offer', 'v=0\r\n'), () => dtlsFingerprintFromSdp('a=fingerprint:sha-1 00:11'),
+      () => encodeSignal({ ...d, candidates: [{ address: '0b5e7a3c-1f2d-4c3b-9a8e-7d6c5b4a3f2e.local', port: 1, type: 'relay' }] }),
+      () => encodeSignal({ ...d, candidates: [{ address: '1.2.3.4', port: 1, type: 'prflx' as never }] }),
+      // Unknown candidate kinds: 0x34 (type 3), 0x05 (family 5), 0x7d (an mDNS name with a type).
+      ...[0x34, 0x05, 0x7d].map((kind) => () => { const b = encodeSignalBinary({ ...d, candidates: [{ address: '1.2.3.4', port: 1 }] }); b[b.length - 7] = kind; return decodeSignalBinary(b); }),
     ];
     for (const f of bad) expect(f).toThrow(SessionError);
     for (const f of bad) { try { f(); } catch (e) { expect((e as SessionError).code).toBe('signaling'); } }

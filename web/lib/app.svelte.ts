@@ -8,6 +8,7 @@ export const SCREENS = [
   { id: 'chat', label: 'Chat' },
   { id: 'contacts', label: 'Contacts' },
   { id: 'card', label: 'Card' },
+  { id: 'settings', label: 'Settings' },
 ] as const;
 export type ScreenId = (typeof SCREENS)[number]['id'];
 

@@ -1,0 +1,101 @@
+// The pure parts of `keyprint chat`: the terminal QR code (read back by the same QR reader the web
+// app uses), received-file names chosen by the peer (no traversal, no overwrite), and the typed
+// errors for pasted texts.
+import fc from 'fast-check';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { readQr } from '../../src/card/index.js';
+import { ChatError, parseSignal } from '../../src/cli/_chat-peer.js';
+import { safeFileName, saveReceivedFile } from '../../src/cli/_chat-files.js';
+import { terminalQr } from '../../src/cli/_chat-qr.js';
+import { fcSeed } from '../_util.js';
+
+const SIGNAL = 'AQAEbk0wMBZSZHNOVnJYMGM3dnhBMExPeTJTd25QZmLXmaL0oucXXXUA-Nuxs0MHfA2HldUKjYVLEgueFK4BBH8AAAHUhQ';
+
+/** Rasterises half-block text: each character cell is 1 module wide and 2 tall, `scale` px per module. */
+function raster(text: string, scale = 4) {
+  const rows = text.split('\n');
+  const w = rows[0].length, h = rows.length * 2, margin = 4;
+  const W = (w + 2 * margin) * scale, H = (h + 2 * margin) * scale;
+  const data = new Uint8Array(W * H * 4).fill(255);
+  rows.forEach((row, r) => [...row].forEach((ch, x) => {
+    for (const [half, dark] of [[0, ch === '▀' || ch === '█'], [1, ch === '▄' || ch === '█']] as const) {
+      if (!dark) continue;
+      for (let dy = 0; dy < scale; dy++) for (let dx = 0; dx < scale; dx++) {
+        const i = (((2 * r + half + margin) * scale + dy) * W + (x + margin) * scale + dx) * 4;
+        data[i] = data[i + 1] = data[i + 2] = 0;
+      }
+    }
+  }));
+  return { width: W, height: H, data };
+}
+
+describe('terminal QR code', () => {
+  it('half blocks that a QR reader decodes back to the signal text', () => {
+    const qr = terminalQr(SIGNAL);
+    const rows = qr.split('\n');
+    expect(new Set(qr.replace(/\n/g, ''))).toEqual(new Set([' ', '▀', '▄', '█']));
+    expect(rows.every((r) => r.length === rows[0].length)).toBe(true);
+    expect(rows.length).toBe(Math.ceil(rows[0].length / 2));
+    expect(rows[0].length).toBeLessThanOrEqual(41 + 4); // 95 characters fit QR version ≤ 6 at level L
+    expect(new TextDecoder().decode(readQr(raster(qr)))).toBe(SIGNAL);
+    // Inverted (for light-on-dark terminals): every cell flips, except the last row's lower half,
+    // which lies below the quiet zone (the side is odd) and stays blank.
+    const inv = terminalQr(SIGNAL, { invert: true }).split('\n');
+    const flip: Record<string, string> = { ' ': '█', '█': ' ', '▀': '▄', '▄': '▀' };
+    expect(inv.slice(0, -1)).toEqual(rows.slice(0, -1).map((r) => [...r].map((c) => flip[c]).join('')));
+    expect(inv.at(-1)).toBe('▀'.repeat(rows[0].length));
+  });
+});
+
+describe('received files', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kp-chat-files-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('peer-chosen names become plain file names', () => {
+    expect(safeFileName('../../etc/passwd')).toBe('passwd');
+    expect(safeFileName('..\\..\\win.ini')).toBe('win.ini');
+    expect(safeFileName('..')).toBe('file');
+    expect(safeFileName('.bashrc')).toBe('bashrc');
+    expect(safeFileName('')).toBe('file');
+    expect(safeFileName('a\u0000b\nc\u202egpj.exe')).toBe('a_b_c_gpj.exe');
+    expect(safeFileName('x'.repeat(300) + '.txt')).toHaveLength(120);
+    expect(safeFileName('x'.repeat(300) + '.txt').endsWith('.txt')).toBe(true);
+    fc.assert(fc.property(fc.string({ maxLength: 300 }), (name) => {
+      const s = safeFileName(name);
+      expect(s.length).toBeGreaterThan(0);
+      expect(s.length).toBeLessThanOrEqual(120);
+      expect(s).not.toMatch(/[/\\\u0000-\u001f]/);
+      expect(s.startsWith('.')).toBe(false);
+    }), { seed: fcSeed, numRuns: 1000 });
+  });
+
+  it('never overwrites and never leaves the directory', async () => {
+    writeFileSync(join(dir, 'a.txt'), 'mine');
+    const p1 = await saveReceivedFile(dir, '../a.txt', new Uint8Array([1]));
+    const p2 = await saveReceivedFile(dir, 'a.txt', new Uint8Array([2]));
+    expect([p1, p2]).toEqual([join(dir, 'a (1).txt'), join(dir, 'a (2).txt')]);
+    expect(readFileSync(join(dir, 'a.txt'), 'utf8')).toBe('mine');
+    expect(readdirSync(dir).sort()).toEqual(['a (1).txt', 'a (2).txt', 'a.txt']);
+    // The download directory is a file: a typed error, not a crash.
+    await expect(saveReceivedFile(join(dir, 'a.txt'), 'x', new Uint8Array(1))).rejects.toMatchObject({ code: 'file-io' });
+  });
+});
+
+describe('pasted texts', () => {
+  it('say what was expected and what was found', () => {
+    const cases: Array<[string, 'offer' | 'answer', RegExp]> = [
+      ['hello there', 'offer', /not a keyprint offer text .*base64url/],
+      [SIGNAL, 'answer', /that is an invite, not an answer/],
+      [`${SIGNAL}AA`, 'offer', /not a keyprint offer text/],
+      ['A'.repeat(5000), 'offer', /at most 1024 characters/],
+    ];
+    for (const [text, expected, message] of cases) {
+      expect(() => parseSignal(text, expected)).toThrow(ChatError);
+      expect(() => parseSignal(text, expected)).toThrow(message);
+    }
+    expect(parseSignal(`  ${SIGNAL}\n`, 'offer').type).toBe('offer');
+  });
+});
