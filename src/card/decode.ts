@@ -1,49 +1,14 @@
-// Reading a card back: PNG (pngjs) or JPEG (jpeg-js) → RGBA pixels → QR code (jsQR, ISO/IEC 18004
-// detection with perspective correction) → the payload bytes. Also sniffs what a file is (image,
-// SVG, payload text, raw payload, identity bundle) for the CLI.
+// Reading a card back in Node: PNG (pngjs) or JPEG (jpeg-js) → RGBA pixels → QR code (decode-qr.ts)
+// → the payload bytes. Also re-exports decode-qr.ts (sniffing, readQr, the printed text of an SVG),
+// so this stays the one decoding module the Node entry and the CLI import.
 
 import { PNG } from 'pngjs';
 import jpeg from 'jpeg-js';
-import jsQRModule from 'jsqr';
-import { InputError, describe } from '../errors.js';
 import { CardError } from './errors.js';
-import { CARD_TEXT_PREFIX } from './payload.js';
+import { MAX_IMAGE_PIXELS, readQr, sniff, type RgbaImage } from './decode-qr.js';
 
-// jsqr is CommonJS with `exports.default`; under NodeNext the default import is module.exports.
-const jsQR = ((jsQRModule as unknown as { default?: typeof jsQRModule }).default ?? jsQRModule) as unknown as
-  (data: Uint8ClampedArray, width: number, height: number, options?: { inversionAttempts?: 'dontInvert' | 'onlyInvert' | 'attemptBoth' | 'invertFirst' }) =>
-    { binaryData: number[] } | null;
-
-/** An RGBA image. */
-export interface RgbaImage {
-  width: number;
-  height: number;
-  /** width × height × 4 bytes. */
-  data: Uint8Array;
-}
-
-/** Largest image accepted, in pixels (a 600 dpi A4 scan is ~35 M; refuse what would exhaust memory). */
-export const MAX_IMAGE_PIXELS = 40_000_000;
-
-/** What a file holds, judged by its first bytes. */
-export type InputKind = 'png' | 'jpeg' | 'svg' | 'pdf' | 'payload-text' | 'bundle-or-payload';
-
-/**
- * Sniffs a file's kind from its first bytes.
- * @param bytes the file
- * @returns its kind
- * @example sniff(readFileSync(path)) // 'png'
- */
-export function sniff(bytes: Uint8Array): InputKind {
-  if (!(bytes instanceof Uint8Array)) throw new InputError('invalid-type', `"bytes" expected Uint8Array, got ${describe(bytes)}`);
-  if (bytes.length >= 8 && bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47) return 'png';
-  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'jpeg';
-  const head = new TextDecoder('utf-8', { fatal: false }).decode(bytes.subarray(0, 512)).trimStart();
-  if (head.startsWith('%PDF-')) return 'pdf';
-  if (head.startsWith(CARD_TEXT_PREFIX)) return 'payload-text';
-  if (head.startsWith('<?xml') || head.startsWith('<svg')) return 'svg';
-  return 'bundle-or-payload';
-}
+export { MAX_IMAGE_PIXELS, printedTextFromSvg, readQr, sniff } from './decode-qr.js';
+export type { InputKind, RgbaImage } from './decode-qr.js';
 
 /**
  * Decodes a PNG or JPEG into RGBA pixels.
@@ -72,57 +37,6 @@ export function decodeImage(bytes: Uint8Array): RgbaImage {
 }
 
 /**
- * Bilinear resampling by a factor. jsQR samples the module grid from the finder patterns and is
- * sensitive to where module edges fall on the pixel grid (large versions drift); resampling moves
- * them, so a code it misses at one scale usually decodes at another.
- */
-function resample(img: RgbaImage, f: number): RgbaImage {
-  const width = Math.max(1, Math.round(img.width * f));
-  const height = Math.max(1, Math.round(img.height * f));
-  const data = new Uint8Array(width * height * 4);
-  for (let y = 0; y < height; y++) {
-    const sy = Math.min(img.height - 1, Math.max(0, (y + 0.5) / f - 0.5));
-    const y0 = Math.floor(sy);
-    const y1 = Math.min(img.height - 1, y0 + 1);
-    const fy = sy - y0;
-    for (let x = 0; x < width; x++) {
-      const sx = Math.min(img.width - 1, Math.max(0, (x + 0.5) / f - 0.5));
-      const x0 = Math.floor(sx);
-      const x1 = Math.min(img.width - 1, x0 + 1);
-      const fx = sx - x0;
-      const d = (y * width + x) * 4;
-      for (let c = 0; c < 3; c++) {
-        const at = (xx: number, yy: number) => img.data[(yy * img.width + xx) * 4 + c];
-        data[d + c] = Math.round(at(x0, y0) * (1 - fx) * (1 - fy) + at(x1, y0) * fx * (1 - fy) + at(x0, y1) * (1 - fx) * fy + at(x1, y1) * fx * fy);
-      }
-      data[d + 3] = 255;
-    }
-  }
-  return { width, height, data };
-}
-
-/**
- * Finds the QR code in an image and returns its bytes. Tries the image as it is, then resampled at
- * a few scales (see resample): up for low-resolution scans, down for large photos.
- * @param image RGBA pixels
- * @returns the QR code's byte content
- * @throws CardError `no-qr`
- * @example const payload = readQr(decodeImage(png))
- */
-export function readQr(image: RgbaImage): Uint8Array {
-  const pixels = image.width * image.height;
-  // As is first; then other scales, keeping the work bounded (≤ ~6 MP per attempt).
-  const factors = [1, 1.25, 0.66, 1.5, 0.8, 2, 0.5].filter((f) => f === 1 || pixels * f * f <= 6_000_000);
-  for (const f of factors) {
-    const img = f === 1 ? image : resample(image, f);
-    const clamped = new Uint8ClampedArray(img.data.buffer, img.data.byteOffset, img.data.byteLength);
-    const found = jsQR(clamped, img.width, img.height, { inversionAttempts: 'attemptBoth' });
-    if (found) return Uint8Array.from(found.binaryData);
-  }
-  throw new CardError('no-qr', 'no readable QR code in the image');
-}
-
-/**
  * Reads the payload bytes from a PNG or JPEG of a card.
  * @param bytes the image file
  * @returns the payload bytes
@@ -131,26 +45,4 @@ export function readQr(image: RgbaImage): Uint8Array {
  */
 export function readCardImage(bytes: Uint8Array): Uint8Array {
   return readQr(decodeImage(bytes));
-}
-
-/**
- * The printed fingerprint text of a keyprint SVG card (the `kp-digits-*` and `kp-words-*` text
- * elements), so a verifier compares what the card shows, not what its QR code says.
- * @param svg the SVG text
- * @returns the printed digits (30, spaces removed) and words, or undefined if absent
- * @example printedTextFromSvg(renderSvg(card)).digits
- */
-export function printedTextFromSvg(svg: string): { digits?: string; words?: string[] } {
-  const grab = (prefix: string) => {
-    const parts: string[] = [];
-    for (let i = 0; ; i++) {
-      const m = new RegExp(`<text class="${prefix}-${i}"[^>]*>([^<]*)</text>`).exec(svg);
-      if (!m) break;
-      parts.push(m[1].replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'"));
-    }
-    return parts;
-  };
-  const d = grab('kp-digits');
-  const w = grab('kp-words');
-  return { ...(d.length ? { digits: d.join('').replace(/\s+/g, '') } : {}), ...(w.length ? { words: w.join(' ').split(/\s+/).filter(Boolean) } : {}) };
 }

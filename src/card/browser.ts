@@ -1,0 +1,27 @@
+// keyprint/card for browsers: everything in index.ts that needs no Node module — the model, payload,
+// layout, SVG renderer, QR matrices, reading a QR code from RGBA pixels (jsQR) and verifying a
+// payload. Left out: renderPng (resvg, node:fs), decodeImage / readCardImage / verifyCard /
+// readCardInput (pngjs, jpeg-js, resvg) and renderPdf (pdf-lib: works in browsers but is ~400 KB the
+// web app does not need). A browser draws the image to a canvas, passes its ImageData to readQr, and
+// the bytes to verifyCardPayload.
+
+export { CardError } from './errors.js';
+export {
+  CARD_VERSION, CARD_TEXT_PREFIX, MAX_CARD_PAYLOAD_BYTES, encodeCardPayload, decodeCardPayload, payloadToText, payloadFromText,
+  signVerdict, verifyVerdict, verdictSigningInput,
+} from './payload.js';
+export type { CardPayload, AttestationVerdict } from './payload.js';
+export { checkBundleAttestation, defaultRegistrationClientData, authenticatorModel } from './attestation.js';
+export { EMULATOR_AAGUID } from '../identity/index.js';
+export type { AttestationCheck, AttestationCheckOptions } from './attestation.js';
+export { createCard, cardFingerprint, groupDigits, shortDid, describeAuthenticator, DEFAULT_MAX_QR_VERSION } from './model.js';
+export type { Card, CardAuthenticator, CreateCardOptions } from './model.js';
+export { qrMatrix, qrRuns } from './qr.js';
+export type { QrMatrix, QrRun } from './qr.js';
+export { layoutCard, pageLayout, textWidth, CARD_WIDTH, CARD_HEIGHT, A4, QR_BOX } from './layout.js';
+export type { Primitive, PageLayout, FontRole } from './layout.js';
+export { renderSvg, SVG_FONTS } from './render-svg.js';
+export { readQr, printedTextFromSvg, sniff, MAX_IMAGE_PIXELS } from './decode-qr.js';
+export type { RgbaImage, InputKind } from './decode-qr.js';
+export { verifyCardPayload } from './verify-payload.js';
+export type { CardVerification, CardCheck, CardCheckName, CardIdentity, VerifyCardOptions } from './verify-payload.js';
