@@ -41,7 +41,14 @@ export class BrowserKeyStore implements KeyStore {
       req.onupgradeneeded = () => {
         if (!req.result.objectStoreNames.contains(STORE)) req.result.createObjectStore(STORE);
       };
-      req.onsuccess = () => resolve(req.result);
+      req.onsuccess = () => {
+        // Let deleteDatabase (the app's "wipe everything") proceed instead of blocking until reload.
+        req.result.onversionchange = () => {
+          req.result.close();
+          this.#db = undefined;
+        };
+        resolve(req.result);
+      };
       req.onerror = () => {
         this.#db = undefined;
         reject(new IdentityError('key-store-io', `could not open IndexedDB "${this.#name}": ${req.error?.message ?? 'unknown error'}`, { cause: req.error }));
