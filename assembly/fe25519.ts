@@ -8,14 +8,14 @@
 
 // Scratch for inversion and square roots (may hold secrets: wiped by feWipeScratch). One block,
 // so that one fill provably covers it.
-const SCRATCH: usize = memory.data(320, 16);
+const SCRATCH: usize = memory.data(648, 16);
 const T0: usize = SCRATCH;
 const T1: usize = SCRATCH + 80;
 const T2: usize = SCRATCH + 160;
 const T3: usize = SCRATCH + 240;
 
 export function feWipeScratch(): void {
-  memory.fill(SCRATCH, 0, 320);
+  memory.fill(SCRATCH, 0, 648);
 }
 
 // @ts-ignore: decorator
@@ -84,45 +84,27 @@ export function feCswap(f: usize, g: usize, b: i64): void {
   }
 }
 
-/** h = 121666 · f (the ladder's a24 + 1; RFC 7748 §5 uses a24 = 121665 with AA, we use BB). */
-export function feMul121666(h: usize, f: usize): void {
-  let h0 = load<i64>(f, 0) * 121666, h1 = load<i64>(f, 8) * 121666, h2 = load<i64>(f, 16) * 121666;
-  let h3 = load<i64>(f, 24) * 121666, h4 = load<i64>(f, 32) * 121666, h5 = load<i64>(f, 40) * 121666;
-  let h6 = load<i64>(f, 48) * 121666, h7 = load<i64>(f, 56) * 121666, h8 = load<i64>(f, 64) * 121666;
-  let h9 = load<i64>(f, 72) * 121666;
-  let c: i64;
-  c = (h9 + (1 << 24)) >> 25; h0 += c * 19; h9 -= c << 25;
-  c = (h1 + (1 << 24)) >> 25; h2 += c; h1 -= c << 25;
-  c = (h3 + (1 << 24)) >> 25; h4 += c; h3 -= c << 25;
-  c = (h5 + (1 << 24)) >> 25; h6 += c; h5 -= c << 25;
-  c = (h7 + (1 << 24)) >> 25; h8 += c; h7 -= c << 25;
-  c = (h0 + (1 << 25)) >> 26; h1 += c; h0 -= c << 26;
-  c = (h2 + (1 << 25)) >> 26; h3 += c; h2 -= c << 26;
-  c = (h4 + (1 << 25)) >> 26; h5 += c; h4 -= c << 26;
-  c = (h6 + (1 << 25)) >> 26; h7 += c; h6 -= c << 26;
-  c = (h8 + (1 << 25)) >> 26; h9 += c; h8 -= c << 26;
-  store<i64>(h, h0, 0); store<i64>(h, h1, 8); store<i64>(h, h2, 16); store<i64>(h, h3, 24);
-  store<i64>(h, h4, 32); store<i64>(h, h5, 40); store<i64>(h, h6, 48); store<i64>(h, h7, 56);
-  store<i64>(h, h8, 64); store<i64>(h, h9, 72);
-}
-
 // GENERATED FIELD BEGIN (scripts/gen-fe25519.mjs)
 /** h = f · g. Inputs may be unreduced sums/differences of reduced elements (ref10 bounds). */
 export function feMul(h: usize, f: usize, g: usize): void {
   const f0 = load<i64>(f, 0), f1 = load<i64>(f, 8), f2 = load<i64>(f, 16), f3 = load<i64>(f, 24), f4 = load<i64>(f, 32), f5 = load<i64>(f, 40), f6 = load<i64>(f, 48), f7 = load<i64>(f, 56), f8 = load<i64>(f, 64), f9 = load<i64>(f, 72);
   const g0 = load<i64>(g, 0), g1 = load<i64>(g, 8), g2 = load<i64>(g, 16), g3 = load<i64>(g, 24), g4 = load<i64>(g, 32), g5 = load<i64>(g, 40), g6 = load<i64>(g, 48), g7 = load<i64>(g, 56), g8 = load<i64>(g, 64), g9 = load<i64>(g, 72);
-  const g1_19 = 19 * g1, g2_19 = 19 * g2, g3_19 = 19 * g3, g4_19 = 19 * g4, g5_19 = 19 * g5, g6_19 = 19 * g6, g7_19 = 19 * g7, g8_19 = 19 * g8, g9_19 = 19 * g9;
-  const f1_2 = 2 * f1, f3_2 = 2 * f3, f5_2 = 2 * f5, f7_2 = 2 * f7, f9_2 = 2 * f9;
-  let h0 = f0 * g0 + f1_2 * g9_19 + f2 * g8_19 + f3_2 * g7_19 + f4 * g6_19 + f5_2 * g5_19 + f6 * g4_19 + f7_2 * g3_19 + f8 * g2_19 + f9_2 * g1_19;
-  let h1 = f0 * g1 + f1 * g0 + f2 * g9_19 + f3 * g8_19 + f4 * g7_19 + f5 * g6_19 + f6 * g5_19 + f7 * g4_19 + f8 * g3_19 + f9 * g2_19;
-  let h2 = f0 * g2 + f1_2 * g1 + f2 * g0 + f3_2 * g9_19 + f4 * g8_19 + f5_2 * g7_19 + f6 * g6_19 + f7_2 * g5_19 + f8 * g4_19 + f9_2 * g3_19;
-  let h3 = f0 * g3 + f1 * g2 + f2 * g1 + f3 * g0 + f4 * g9_19 + f5 * g8_19 + f6 * g7_19 + f7 * g6_19 + f8 * g5_19 + f9 * g4_19;
-  let h4 = f0 * g4 + f1_2 * g3 + f2 * g2 + f3_2 * g1 + f4 * g0 + f5_2 * g9_19 + f6 * g8_19 + f7_2 * g7_19 + f8 * g6_19 + f9_2 * g5_19;
-  let h5 = f0 * g5 + f1 * g4 + f2 * g3 + f3 * g2 + f4 * g1 + f5 * g0 + f6 * g9_19 + f7 * g8_19 + f8 * g7_19 + f9 * g6_19;
-  let h6 = f0 * g6 + f1_2 * g5 + f2 * g4 + f3_2 * g3 + f4 * g2 + f5_2 * g1 + f6 * g0 + f7_2 * g9_19 + f8 * g8_19 + f9_2 * g7_19;
-  let h7 = f0 * g7 + f1 * g6 + f2 * g5 + f3 * g4 + f4 * g3 + f5 * g2 + f6 * g1 + f7 * g0 + f8 * g9_19 + f9 * g8_19;
-  let h8 = f0 * g8 + f1_2 * g7 + f2 * g6 + f3_2 * g5 + f4 * g4 + f5_2 * g3 + f6 * g2 + f7_2 * g1 + f8 * g0 + f9_2 * g9_19;
-  let h9 = f0 * g9 + f1 * g8 + f2 * g7 + f3 * g6 + f4 * g5 + f5 * g4 + f6 * g3 + f7 * g2 + f8 * g1 + f9 * g0;
+  const fs0 = f0 + f1, fs1 = f2 + f3, fs2 = f4 + f5, fs3 = f6 + f7, fs4 = f8 + f9;
+  const gs0 = g0 + g1, gs1 = g2 + g3, gs2 = g4 + g5, gs3 = g6 + g7, gs4 = g8 + g9;
+  const ee0 = f0 * g0, ee1 = f0 * g2 + f2 * g0, ee2 = f0 * g4 + f2 * g2 + f4 * g0, ee3 = f0 * g6 + f2 * g4 + f4 * g2 + f6 * g0, ee4 = f0 * g8 + f2 * g6 + f4 * g4 + f6 * g2 + f8 * g0, ee5 = f2 * g8 + f4 * g6 + f6 * g4 + f8 * g2, ee6 = f4 * g8 + f6 * g6 + f8 * g4, ee7 = f6 * g8 + f8 * g6, ee8 = f8 * g8;
+  const oo0 = f1 * g1, oo1 = f1 * g3 + f3 * g1, oo2 = f1 * g5 + f3 * g3 + f5 * g1, oo3 = f1 * g7 + f3 * g5 + f5 * g3 + f7 * g1, oo4 = f1 * g9 + f3 * g7 + f5 * g5 + f7 * g3 + f9 * g1, oo5 = f3 * g9 + f5 * g7 + f7 * g5 + f9 * g3, oo6 = f5 * g9 + f7 * g7 + f9 * g5, oo7 = f7 * g9 + f9 * g7, oo8 = f9 * g9;
+  const ss0 = fs0 * gs0, ss1 = fs0 * gs1 + fs1 * gs0, ss2 = fs0 * gs2 + fs1 * gs1 + fs2 * gs0, ss3 = fs0 * gs3 + fs1 * gs2 + fs2 * gs1 + fs3 * gs0, ss4 = fs0 * gs4 + fs1 * gs3 + fs2 * gs2 + fs3 * gs1 + fs4 * gs0, ss5 = fs1 * gs4 + fs2 * gs3 + fs3 * gs2 + fs4 * gs1, ss6 = fs2 * gs4 + fs3 * gs3 + fs4 * gs2, ss7 = fs3 * gs4 + fs4 * gs3, ss8 = fs4 * gs4;
+  const m0 = ss0 - ee0 - oo0, m1 = ss1 - ee1 - oo1, m2 = ss2 - ee2 - oo2, m3 = ss3 - ee3 - oo3, m4 = ss4 - ee4 - oo4, m5 = ss5 - ee5 - oo5, m6 = ss6 - ee6 - oo6, m7 = ss7 - ee7 - oo7, m8 = ss8 - ee8 - oo8;
+  let h0 = ee0 + 19 * (ee5 + 2 * oo4);
+  let h1 = m0 + 19 * m5;
+  let h2 = ee1 + 2 * oo0 + 19 * (ee6 + 2 * oo5);
+  let h3 = m1 + 19 * m6;
+  let h4 = ee2 + 2 * oo1 + 19 * (ee7 + 2 * oo6);
+  let h5 = m2 + 19 * m7;
+  let h6 = ee3 + 2 * oo2 + 19 * (ee8 + 2 * oo7);
+  let h7 = m3 + 19 * m8;
+  let h8 = ee4 + 2 * oo3 + 19 * (2 * oo8);
+  let h9 = m4;
   let c: i64;
   c = (h0 + (1 << 25)) >> 26; h1 += c; h0 -= c << 26;
   c = (h4 + (1 << 25)) >> 26; h5 += c; h4 -= c << 26;
@@ -151,17 +133,17 @@ export function feMul(h: usize, f: usize, g: usize): void {
 /** h = f². */
 export function feSq(h: usize, f: usize): void {
   const f0 = load<i64>(f, 0), f1 = load<i64>(f, 8), f2 = load<i64>(f, 16), f3 = load<i64>(f, 24), f4 = load<i64>(f, 32), f5 = load<i64>(f, 40), f6 = load<i64>(f, 48), f7 = load<i64>(f, 56), f8 = load<i64>(f, 64), f9 = load<i64>(f, 72);
-  const f0_2 = 2 * f0, f1_2 = 2 * f1, f1_4 = 4 * f1, f2_2 = 2 * f2, f3_2 = 2 * f3, f3_4 = 4 * f3, f4_2 = 2 * f4, f5_19 = 19 * f5, f5_2 = 2 * f5, f5_4 = 4 * f5, f6_19 = 19 * f6, f6_2 = 2 * f6, f7_19 = 19 * f7, f7_2 = 2 * f7, f7_4 = 4 * f7, f8_19 = 19 * f8, f8_2 = 2 * f8, f9_19 = 19 * f9, f9_2 = 2 * f9;
-  let h0 = f0 * f0 + f1_4 * f9_19 + f2_2 * f8_19 + f3_4 * f7_19 + f4_2 * f6_19 + f5_2 * f5_19;
-  let h1 = f0_2 * f1 + f2_2 * f9_19 + f3_2 * f8_19 + f4_2 * f7_19 + f5_2 * f6_19;
-  let h2 = f0_2 * f2 + f1_2 * f1 + f3_4 * f9_19 + f4_2 * f8_19 + f5_4 * f7_19 + f6 * f6_19;
-  let h3 = f0_2 * f3 + f1_2 * f2 + f4_2 * f9_19 + f5_2 * f8_19 + f6_2 * f7_19;
-  let h4 = f0_2 * f4 + f1_4 * f3 + f2 * f2 + f5_4 * f9_19 + f6_2 * f8_19 + f7_2 * f7_19;
-  let h5 = f0_2 * f5 + f1_2 * f4 + f2_2 * f3 + f6_2 * f9_19 + f7_2 * f8_19;
-  let h6 = f0_2 * f6 + f1_4 * f5 + f2_2 * f4 + f3_2 * f3 + f7_4 * f9_19 + f8 * f8_19;
-  let h7 = f0_2 * f7 + f1_2 * f6 + f2_2 * f5 + f3_2 * f4 + f8_2 * f9_19;
-  let h8 = f0_2 * f8 + f1_4 * f7 + f2_2 * f6 + f3_4 * f5 + f4 * f4 + f9_2 * f9_19;
-  let h9 = f0_2 * f9 + f1_2 * f8 + f2_2 * f7 + f3_2 * f6 + f4_2 * f5;
+  const f1_2 = 2 * f1, f3_2 = 2 * f3, f5_2 = 2 * f5, f7_2 = 2 * f7, f9_2 = 2 * f9, f5_19 = 19 * f5, f6_19 = 19 * f6, f7_19 = 19 * f7, f8_19 = 19 * f8, f9_19 = 19 * f9;
+  let h0 = f0 * f0 + f5_2 * f5_19 + 2 * (f1_2 * f9_19 + f2 * f8_19 + f3_2 * f7_19 + f4 * f6_19);
+  let h1 = 2 * (f0 * f1 + f2 * f9_19 + f3 * f8_19 + f4 * f7_19 + f5 * f6_19);
+  let h2 = f1_2 * f1 + f6 * f6_19 + 2 * (f0 * f2 + f3_2 * f9_19 + f4 * f8_19 + f5_2 * f7_19);
+  let h3 = 2 * (f0 * f3 + f1 * f2 + f4 * f9_19 + f5 * f8_19 + f6 * f7_19);
+  let h4 = f2 * f2 + f7_2 * f7_19 + 2 * (f0 * f4 + f1_2 * f3 + f5_2 * f9_19 + f6 * f8_19);
+  let h5 = 2 * (f0 * f5 + f1 * f4 + f2 * f3 + f6 * f9_19 + f7 * f8_19);
+  let h6 = f3_2 * f3 + f8 * f8_19 + 2 * (f0 * f6 + f1_2 * f5 + f2 * f4 + f7_2 * f9_19);
+  let h7 = 2 * (f0 * f7 + f1 * f6 + f2 * f5 + f3 * f4 + f8 * f9_19);
+  let h8 = f4 * f4 + f9_2 * f9_19 + 2 * (f0 * f8 + f1_2 * f7 + f2 * f6 + f3_2 * f5);
+  let h9 = 2 * (f0 * f9 + f1 * f8 + f2 * f7 + f3 * f6 + f4 * f5);
   let c: i64;
   c = (h0 + (1 << 25)) >> 26; h1 += c; h0 -= c << 26;
   c = (h4 + (1 << 25)) >> 26; h5 += c; h4 -= c << 26;
@@ -190,17 +172,17 @@ export function feSq(h: usize, f: usize): void {
 /** h = 2·f² (the doubling formula's 2·Z²). */
 export function feSq2(h: usize, f: usize): void {
   const f0 = load<i64>(f, 0), f1 = load<i64>(f, 8), f2 = load<i64>(f, 16), f3 = load<i64>(f, 24), f4 = load<i64>(f, 32), f5 = load<i64>(f, 40), f6 = load<i64>(f, 48), f7 = load<i64>(f, 56), f8 = load<i64>(f, 64), f9 = load<i64>(f, 72);
-  const f0_2 = 2 * f0, f1_2 = 2 * f1, f1_4 = 4 * f1, f2_2 = 2 * f2, f3_2 = 2 * f3, f3_4 = 4 * f3, f4_2 = 2 * f4, f5_19 = 19 * f5, f5_2 = 2 * f5, f5_4 = 4 * f5, f6_19 = 19 * f6, f6_2 = 2 * f6, f7_19 = 19 * f7, f7_2 = 2 * f7, f7_4 = 4 * f7, f8_19 = 19 * f8, f8_2 = 2 * f8, f9_19 = 19 * f9, f9_2 = 2 * f9;
-  let h0 = f0 * f0 + f1_4 * f9_19 + f2_2 * f8_19 + f3_4 * f7_19 + f4_2 * f6_19 + f5_2 * f5_19;
-  let h1 = f0_2 * f1 + f2_2 * f9_19 + f3_2 * f8_19 + f4_2 * f7_19 + f5_2 * f6_19;
-  let h2 = f0_2 * f2 + f1_2 * f1 + f3_4 * f9_19 + f4_2 * f8_19 + f5_4 * f7_19 + f6 * f6_19;
-  let h3 = f0_2 * f3 + f1_2 * f2 + f4_2 * f9_19 + f5_2 * f8_19 + f6_2 * f7_19;
-  let h4 = f0_2 * f4 + f1_4 * f3 + f2 * f2 + f5_4 * f9_19 + f6_2 * f8_19 + f7_2 * f7_19;
-  let h5 = f0_2 * f5 + f1_2 * f4 + f2_2 * f3 + f6_2 * f9_19 + f7_2 * f8_19;
-  let h6 = f0_2 * f6 + f1_4 * f5 + f2_2 * f4 + f3_2 * f3 + f7_4 * f9_19 + f8 * f8_19;
-  let h7 = f0_2 * f7 + f1_2 * f6 + f2_2 * f5 + f3_2 * f4 + f8_2 * f9_19;
-  let h8 = f0_2 * f8 + f1_4 * f7 + f2_2 * f6 + f3_4 * f5 + f4 * f4 + f9_2 * f9_19;
-  let h9 = f0_2 * f9 + f1_2 * f8 + f2_2 * f7 + f3_2 * f6 + f4_2 * f5;
+  const f1_2 = 2 * f1, f3_2 = 2 * f3, f5_2 = 2 * f5, f7_2 = 2 * f7, f9_2 = 2 * f9, f5_19 = 19 * f5, f6_19 = 19 * f6, f7_19 = 19 * f7, f8_19 = 19 * f8, f9_19 = 19 * f9;
+  let h0 = f0 * f0 + f5_2 * f5_19 + 2 * (f1_2 * f9_19 + f2 * f8_19 + f3_2 * f7_19 + f4 * f6_19);
+  let h1 = 2 * (f0 * f1 + f2 * f9_19 + f3 * f8_19 + f4 * f7_19 + f5 * f6_19);
+  let h2 = f1_2 * f1 + f6 * f6_19 + 2 * (f0 * f2 + f3_2 * f9_19 + f4 * f8_19 + f5_2 * f7_19);
+  let h3 = 2 * (f0 * f3 + f1 * f2 + f4 * f9_19 + f5 * f8_19 + f6 * f7_19);
+  let h4 = f2 * f2 + f7_2 * f7_19 + 2 * (f0 * f4 + f1_2 * f3 + f5_2 * f9_19 + f6 * f8_19);
+  let h5 = 2 * (f0 * f5 + f1 * f4 + f2 * f3 + f6 * f9_19 + f7 * f8_19);
+  let h6 = f3_2 * f3 + f8 * f8_19 + 2 * (f0 * f6 + f1_2 * f5 + f2 * f4 + f7_2 * f9_19);
+  let h7 = 2 * (f0 * f7 + f1 * f6 + f2 * f5 + f3 * f4 + f8 * f9_19);
+  let h8 = f4 * f4 + f9_2 * f9_19 + 2 * (f0 * f8 + f1_2 * f7 + f2 * f6 + f3_2 * f5);
+  let h9 = 2 * (f0 * f9 + f1 * f8 + f2 * f7 + f3 * f6 + f4 * f5);
   h0 += h0; h1 += h1; h2 += h2; h3 += h3; h4 += h4; h5 += h5; h6 += h6; h7 += h7; h8 += h8; h9 += h9;
   let c: i64;
   c = (h0 + (1 << 25)) >> 26; h1 += c; h0 -= c << 26;
@@ -233,18 +215,22 @@ export function feSq2(h: usize, f: usize): void {
 export function feMulDiffSum(h: usize, a: usize, b: usize, u: usize, v: usize): void {
   const f0 = load<i64>(a, 0) - load<i64>(b, 0), f1 = load<i64>(a, 8) - load<i64>(b, 8), f2 = load<i64>(a, 16) - load<i64>(b, 16), f3 = load<i64>(a, 24) - load<i64>(b, 24), f4 = load<i64>(a, 32) - load<i64>(b, 32), f5 = load<i64>(a, 40) - load<i64>(b, 40), f6 = load<i64>(a, 48) - load<i64>(b, 48), f7 = load<i64>(a, 56) - load<i64>(b, 56), f8 = load<i64>(a, 64) - load<i64>(b, 64), f9 = load<i64>(a, 72) - load<i64>(b, 72);
   const g0 = load<i64>(u, 0) + load<i64>(v, 0), g1 = load<i64>(u, 8) + load<i64>(v, 8), g2 = load<i64>(u, 16) + load<i64>(v, 16), g3 = load<i64>(u, 24) + load<i64>(v, 24), g4 = load<i64>(u, 32) + load<i64>(v, 32), g5 = load<i64>(u, 40) + load<i64>(v, 40), g6 = load<i64>(u, 48) + load<i64>(v, 48), g7 = load<i64>(u, 56) + load<i64>(v, 56), g8 = load<i64>(u, 64) + load<i64>(v, 64), g9 = load<i64>(u, 72) + load<i64>(v, 72);
-  const g1_19 = 19 * g1, g2_19 = 19 * g2, g3_19 = 19 * g3, g4_19 = 19 * g4, g5_19 = 19 * g5, g6_19 = 19 * g6, g7_19 = 19 * g7, g8_19 = 19 * g8, g9_19 = 19 * g9;
-  const f1_2 = 2 * f1, f3_2 = 2 * f3, f5_2 = 2 * f5, f7_2 = 2 * f7, f9_2 = 2 * f9;
-  let h0 = f0 * g0 + f1_2 * g9_19 + f2 * g8_19 + f3_2 * g7_19 + f4 * g6_19 + f5_2 * g5_19 + f6 * g4_19 + f7_2 * g3_19 + f8 * g2_19 + f9_2 * g1_19;
-  let h1 = f0 * g1 + f1 * g0 + f2 * g9_19 + f3 * g8_19 + f4 * g7_19 + f5 * g6_19 + f6 * g5_19 + f7 * g4_19 + f8 * g3_19 + f9 * g2_19;
-  let h2 = f0 * g2 + f1_2 * g1 + f2 * g0 + f3_2 * g9_19 + f4 * g8_19 + f5_2 * g7_19 + f6 * g6_19 + f7_2 * g5_19 + f8 * g4_19 + f9_2 * g3_19;
-  let h3 = f0 * g3 + f1 * g2 + f2 * g1 + f3 * g0 + f4 * g9_19 + f5 * g8_19 + f6 * g7_19 + f7 * g6_19 + f8 * g5_19 + f9 * g4_19;
-  let h4 = f0 * g4 + f1_2 * g3 + f2 * g2 + f3_2 * g1 + f4 * g0 + f5_2 * g9_19 + f6 * g8_19 + f7_2 * g7_19 + f8 * g6_19 + f9_2 * g5_19;
-  let h5 = f0 * g5 + f1 * g4 + f2 * g3 + f3 * g2 + f4 * g1 + f5 * g0 + f6 * g9_19 + f7 * g8_19 + f8 * g7_19 + f9 * g6_19;
-  let h6 = f0 * g6 + f1_2 * g5 + f2 * g4 + f3_2 * g3 + f4 * g2 + f5_2 * g1 + f6 * g0 + f7_2 * g9_19 + f8 * g8_19 + f9_2 * g7_19;
-  let h7 = f0 * g7 + f1 * g6 + f2 * g5 + f3 * g4 + f4 * g3 + f5 * g2 + f6 * g1 + f7 * g0 + f8 * g9_19 + f9 * g8_19;
-  let h8 = f0 * g8 + f1_2 * g7 + f2 * g6 + f3_2 * g5 + f4 * g4 + f5_2 * g3 + f6 * g2 + f7_2 * g1 + f8 * g0 + f9_2 * g9_19;
-  let h9 = f0 * g9 + f1 * g8 + f2 * g7 + f3 * g6 + f4 * g5 + f5 * g4 + f6 * g3 + f7 * g2 + f8 * g1 + f9 * g0;
+  const fs0 = f0 + f1, fs1 = f2 + f3, fs2 = f4 + f5, fs3 = f6 + f7, fs4 = f8 + f9;
+  const gs0 = g0 + g1, gs1 = g2 + g3, gs2 = g4 + g5, gs3 = g6 + g7, gs4 = g8 + g9;
+  const ee0 = f0 * g0, ee1 = f0 * g2 + f2 * g0, ee2 = f0 * g4 + f2 * g2 + f4 * g0, ee3 = f0 * g6 + f2 * g4 + f4 * g2 + f6 * g0, ee4 = f0 * g8 + f2 * g6 + f4 * g4 + f6 * g2 + f8 * g0, ee5 = f2 * g8 + f4 * g6 + f6 * g4 + f8 * g2, ee6 = f4 * g8 + f6 * g6 + f8 * g4, ee7 = f6 * g8 + f8 * g6, ee8 = f8 * g8;
+  const oo0 = f1 * g1, oo1 = f1 * g3 + f3 * g1, oo2 = f1 * g5 + f3 * g3 + f5 * g1, oo3 = f1 * g7 + f3 * g5 + f5 * g3 + f7 * g1, oo4 = f1 * g9 + f3 * g7 + f5 * g5 + f7 * g3 + f9 * g1, oo5 = f3 * g9 + f5 * g7 + f7 * g5 + f9 * g3, oo6 = f5 * g9 + f7 * g7 + f9 * g5, oo7 = f7 * g9 + f9 * g7, oo8 = f9 * g9;
+  const ss0 = fs0 * gs0, ss1 = fs0 * gs1 + fs1 * gs0, ss2 = fs0 * gs2 + fs1 * gs1 + fs2 * gs0, ss3 = fs0 * gs3 + fs1 * gs2 + fs2 * gs1 + fs3 * gs0, ss4 = fs0 * gs4 + fs1 * gs3 + fs2 * gs2 + fs3 * gs1 + fs4 * gs0, ss5 = fs1 * gs4 + fs2 * gs3 + fs3 * gs2 + fs4 * gs1, ss6 = fs2 * gs4 + fs3 * gs3 + fs4 * gs2, ss7 = fs3 * gs4 + fs4 * gs3, ss8 = fs4 * gs4;
+  const m0 = ss0 - ee0 - oo0, m1 = ss1 - ee1 - oo1, m2 = ss2 - ee2 - oo2, m3 = ss3 - ee3 - oo3, m4 = ss4 - ee4 - oo4, m5 = ss5 - ee5 - oo5, m6 = ss6 - ee6 - oo6, m7 = ss7 - ee7 - oo7, m8 = ss8 - ee8 - oo8;
+  let h0 = ee0 + 19 * (ee5 + 2 * oo4);
+  let h1 = m0 + 19 * m5;
+  let h2 = ee1 + 2 * oo0 + 19 * (ee6 + 2 * oo5);
+  let h3 = m1 + 19 * m6;
+  let h4 = ee2 + 2 * oo1 + 19 * (ee7 + 2 * oo6);
+  let h5 = m2 + 19 * m7;
+  let h6 = ee3 + 2 * oo2 + 19 * (ee8 + 2 * oo7);
+  let h7 = m3 + 19 * m8;
+  let h8 = ee4 + 2 * oo3 + 19 * (2 * oo8);
+  let h9 = m4;
   let c: i64;
   c = (h0 + (1 << 25)) >> 26; h1 += c; h0 -= c << 26;
   c = (h4 + (1 << 25)) >> 26; h5 += c; h4 -= c << 26;
@@ -274,18 +260,22 @@ export function feMulDiffSum(h: usize, a: usize, b: usize, u: usize, v: usize): 
 export function feMulSumDiff(h: usize, a: usize, b: usize, u: usize, v: usize): void {
   const f0 = load<i64>(a, 0) + load<i64>(b, 0), f1 = load<i64>(a, 8) + load<i64>(b, 8), f2 = load<i64>(a, 16) + load<i64>(b, 16), f3 = load<i64>(a, 24) + load<i64>(b, 24), f4 = load<i64>(a, 32) + load<i64>(b, 32), f5 = load<i64>(a, 40) + load<i64>(b, 40), f6 = load<i64>(a, 48) + load<i64>(b, 48), f7 = load<i64>(a, 56) + load<i64>(b, 56), f8 = load<i64>(a, 64) + load<i64>(b, 64), f9 = load<i64>(a, 72) + load<i64>(b, 72);
   const g0 = load<i64>(u, 0) - load<i64>(v, 0), g1 = load<i64>(u, 8) - load<i64>(v, 8), g2 = load<i64>(u, 16) - load<i64>(v, 16), g3 = load<i64>(u, 24) - load<i64>(v, 24), g4 = load<i64>(u, 32) - load<i64>(v, 32), g5 = load<i64>(u, 40) - load<i64>(v, 40), g6 = load<i64>(u, 48) - load<i64>(v, 48), g7 = load<i64>(u, 56) - load<i64>(v, 56), g8 = load<i64>(u, 64) - load<i64>(v, 64), g9 = load<i64>(u, 72) - load<i64>(v, 72);
-  const g1_19 = 19 * g1, g2_19 = 19 * g2, g3_19 = 19 * g3, g4_19 = 19 * g4, g5_19 = 19 * g5, g6_19 = 19 * g6, g7_19 = 19 * g7, g8_19 = 19 * g8, g9_19 = 19 * g9;
-  const f1_2 = 2 * f1, f3_2 = 2 * f3, f5_2 = 2 * f5, f7_2 = 2 * f7, f9_2 = 2 * f9;
-  let h0 = f0 * g0 + f1_2 * g9_19 + f2 * g8_19 + f3_2 * g7_19 + f4 * g6_19 + f5_2 * g5_19 + f6 * g4_19 + f7_2 * g3_19 + f8 * g2_19 + f9_2 * g1_19;
-  let h1 = f0 * g1 + f1 * g0 + f2 * g9_19 + f3 * g8_19 + f4 * g7_19 + f5 * g6_19 + f6 * g5_19 + f7 * g4_19 + f8 * g3_19 + f9 * g2_19;
-  let h2 = f0 * g2 + f1_2 * g1 + f2 * g0 + f3_2 * g9_19 + f4 * g8_19 + f5_2 * g7_19 + f6 * g6_19 + f7_2 * g5_19 + f8 * g4_19 + f9_2 * g3_19;
-  let h3 = f0 * g3 + f1 * g2 + f2 * g1 + f3 * g0 + f4 * g9_19 + f5 * g8_19 + f6 * g7_19 + f7 * g6_19 + f8 * g5_19 + f9 * g4_19;
-  let h4 = f0 * g4 + f1_2 * g3 + f2 * g2 + f3_2 * g1 + f4 * g0 + f5_2 * g9_19 + f6 * g8_19 + f7_2 * g7_19 + f8 * g6_19 + f9_2 * g5_19;
-  let h5 = f0 * g5 + f1 * g4 + f2 * g3 + f3 * g2 + f4 * g1 + f5 * g0 + f6 * g9_19 + f7 * g8_19 + f8 * g7_19 + f9 * g6_19;
-  let h6 = f0 * g6 + f1_2 * g5 + f2 * g4 + f3_2 * g3 + f4 * g2 + f5_2 * g1 + f6 * g0 + f7_2 * g9_19 + f8 * g8_19 + f9_2 * g7_19;
-  let h7 = f0 * g7 + f1 * g6 + f2 * g5 + f3 * g4 + f4 * g3 + f5 * g2 + f6 * g1 + f7 * g0 + f8 * g9_19 + f9 * g8_19;
-  let h8 = f0 * g8 + f1_2 * g7 + f2 * g6 + f3_2 * g5 + f4 * g4 + f5_2 * g3 + f6 * g2 + f7_2 * g1 + f8 * g0 + f9_2 * g9_19;
-  let h9 = f0 * g9 + f1 * g8 + f2 * g7 + f3 * g6 + f4 * g5 + f5 * g4 + f6 * g3 + f7 * g2 + f8 * g1 + f9 * g0;
+  const fs0 = f0 + f1, fs1 = f2 + f3, fs2 = f4 + f5, fs3 = f6 + f7, fs4 = f8 + f9;
+  const gs0 = g0 + g1, gs1 = g2 + g3, gs2 = g4 + g5, gs3 = g6 + g7, gs4 = g8 + g9;
+  const ee0 = f0 * g0, ee1 = f0 * g2 + f2 * g0, ee2 = f0 * g4 + f2 * g2 + f4 * g0, ee3 = f0 * g6 + f2 * g4 + f4 * g2 + f6 * g0, ee4 = f0 * g8 + f2 * g6 + f4 * g4 + f6 * g2 + f8 * g0, ee5 = f2 * g8 + f4 * g6 + f6 * g4 + f8 * g2, ee6 = f4 * g8 + f6 * g6 + f8 * g4, ee7 = f6 * g8 + f8 * g6, ee8 = f8 * g8;
+  const oo0 = f1 * g1, oo1 = f1 * g3 + f3 * g1, oo2 = f1 * g5 + f3 * g3 + f5 * g1, oo3 = f1 * g7 + f3 * g5 + f5 * g3 + f7 * g1, oo4 = f1 * g9 + f3 * g7 + f5 * g5 + f7 * g3 + f9 * g1, oo5 = f3 * g9 + f5 * g7 + f7 * g5 + f9 * g3, oo6 = f5 * g9 + f7 * g7 + f9 * g5, oo7 = f7 * g9 + f9 * g7, oo8 = f9 * g9;
+  const ss0 = fs0 * gs0, ss1 = fs0 * gs1 + fs1 * gs0, ss2 = fs0 * gs2 + fs1 * gs1 + fs2 * gs0, ss3 = fs0 * gs3 + fs1 * gs2 + fs2 * gs1 + fs3 * gs0, ss4 = fs0 * gs4 + fs1 * gs3 + fs2 * gs2 + fs3 * gs1 + fs4 * gs0, ss5 = fs1 * gs4 + fs2 * gs3 + fs3 * gs2 + fs4 * gs1, ss6 = fs2 * gs4 + fs3 * gs3 + fs4 * gs2, ss7 = fs3 * gs4 + fs4 * gs3, ss8 = fs4 * gs4;
+  const m0 = ss0 - ee0 - oo0, m1 = ss1 - ee1 - oo1, m2 = ss2 - ee2 - oo2, m3 = ss3 - ee3 - oo3, m4 = ss4 - ee4 - oo4, m5 = ss5 - ee5 - oo5, m6 = ss6 - ee6 - oo6, m7 = ss7 - ee7 - oo7, m8 = ss8 - ee8 - oo8;
+  let h0 = ee0 + 19 * (ee5 + 2 * oo4);
+  let h1 = m0 + 19 * m5;
+  let h2 = ee1 + 2 * oo0 + 19 * (ee6 + 2 * oo5);
+  let h3 = m1 + 19 * m6;
+  let h4 = ee2 + 2 * oo1 + 19 * (ee7 + 2 * oo6);
+  let h5 = m2 + 19 * m7;
+  let h6 = ee3 + 2 * oo2 + 19 * (ee8 + 2 * oo7);
+  let h7 = m3 + 19 * m8;
+  let h8 = ee4 + 2 * oo3 + 19 * (2 * oo8);
+  let h9 = m4;
   let c: i64;
   c = (h0 + (1 << 25)) >> 26; h1 += c; h0 -= c << 26;
   c = (h4 + (1 << 25)) >> 26; h5 += c; h4 -= c << 26;
@@ -315,18 +305,22 @@ export function feMulSumDiff(h: usize, a: usize, b: usize, u: usize, v: usize): 
 export function feMulSumSum(h: usize, a: usize, b: usize, u: usize, v: usize): void {
   const f0 = load<i64>(a, 0) + load<i64>(b, 0), f1 = load<i64>(a, 8) + load<i64>(b, 8), f2 = load<i64>(a, 16) + load<i64>(b, 16), f3 = load<i64>(a, 24) + load<i64>(b, 24), f4 = load<i64>(a, 32) + load<i64>(b, 32), f5 = load<i64>(a, 40) + load<i64>(b, 40), f6 = load<i64>(a, 48) + load<i64>(b, 48), f7 = load<i64>(a, 56) + load<i64>(b, 56), f8 = load<i64>(a, 64) + load<i64>(b, 64), f9 = load<i64>(a, 72) + load<i64>(b, 72);
   const g0 = load<i64>(u, 0) + load<i64>(v, 0), g1 = load<i64>(u, 8) + load<i64>(v, 8), g2 = load<i64>(u, 16) + load<i64>(v, 16), g3 = load<i64>(u, 24) + load<i64>(v, 24), g4 = load<i64>(u, 32) + load<i64>(v, 32), g5 = load<i64>(u, 40) + load<i64>(v, 40), g6 = load<i64>(u, 48) + load<i64>(v, 48), g7 = load<i64>(u, 56) + load<i64>(v, 56), g8 = load<i64>(u, 64) + load<i64>(v, 64), g9 = load<i64>(u, 72) + load<i64>(v, 72);
-  const g1_19 = 19 * g1, g2_19 = 19 * g2, g3_19 = 19 * g3, g4_19 = 19 * g4, g5_19 = 19 * g5, g6_19 = 19 * g6, g7_19 = 19 * g7, g8_19 = 19 * g8, g9_19 = 19 * g9;
-  const f1_2 = 2 * f1, f3_2 = 2 * f3, f5_2 = 2 * f5, f7_2 = 2 * f7, f9_2 = 2 * f9;
-  let h0 = f0 * g0 + f1_2 * g9_19 + f2 * g8_19 + f3_2 * g7_19 + f4 * g6_19 + f5_2 * g5_19 + f6 * g4_19 + f7_2 * g3_19 + f8 * g2_19 + f9_2 * g1_19;
-  let h1 = f0 * g1 + f1 * g0 + f2 * g9_19 + f3 * g8_19 + f4 * g7_19 + f5 * g6_19 + f6 * g5_19 + f7 * g4_19 + f8 * g3_19 + f9 * g2_19;
-  let h2 = f0 * g2 + f1_2 * g1 + f2 * g0 + f3_2 * g9_19 + f4 * g8_19 + f5_2 * g7_19 + f6 * g6_19 + f7_2 * g5_19 + f8 * g4_19 + f9_2 * g3_19;
-  let h3 = f0 * g3 + f1 * g2 + f2 * g1 + f3 * g0 + f4 * g9_19 + f5 * g8_19 + f6 * g7_19 + f7 * g6_19 + f8 * g5_19 + f9 * g4_19;
-  let h4 = f0 * g4 + f1_2 * g3 + f2 * g2 + f3_2 * g1 + f4 * g0 + f5_2 * g9_19 + f6 * g8_19 + f7_2 * g7_19 + f8 * g6_19 + f9_2 * g5_19;
-  let h5 = f0 * g5 + f1 * g4 + f2 * g3 + f3 * g2 + f4 * g1 + f5 * g0 + f6 * g9_19 + f7 * g8_19 + f8 * g7_19 + f9 * g6_19;
-  let h6 = f0 * g6 + f1_2 * g5 + f2 * g4 + f3_2 * g3 + f4 * g2 + f5_2 * g1 + f6 * g0 + f7_2 * g9_19 + f8 * g8_19 + f9_2 * g7_19;
-  let h7 = f0 * g7 + f1 * g6 + f2 * g5 + f3 * g4 + f4 * g3 + f5 * g2 + f6 * g1 + f7 * g0 + f8 * g9_19 + f9 * g8_19;
-  let h8 = f0 * g8 + f1_2 * g7 + f2 * g6 + f3_2 * g5 + f4 * g4 + f5_2 * g3 + f6 * g2 + f7_2 * g1 + f8 * g0 + f9_2 * g9_19;
-  let h9 = f0 * g9 + f1 * g8 + f2 * g7 + f3 * g6 + f4 * g5 + f5 * g4 + f6 * g3 + f7 * g2 + f8 * g1 + f9 * g0;
+  const fs0 = f0 + f1, fs1 = f2 + f3, fs2 = f4 + f5, fs3 = f6 + f7, fs4 = f8 + f9;
+  const gs0 = g0 + g1, gs1 = g2 + g3, gs2 = g4 + g5, gs3 = g6 + g7, gs4 = g8 + g9;
+  const ee0 = f0 * g0, ee1 = f0 * g2 + f2 * g0, ee2 = f0 * g4 + f2 * g2 + f4 * g0, ee3 = f0 * g6 + f2 * g4 + f4 * g2 + f6 * g0, ee4 = f0 * g8 + f2 * g6 + f4 * g4 + f6 * g2 + f8 * g0, ee5 = f2 * g8 + f4 * g6 + f6 * g4 + f8 * g2, ee6 = f4 * g8 + f6 * g6 + f8 * g4, ee7 = f6 * g8 + f8 * g6, ee8 = f8 * g8;
+  const oo0 = f1 * g1, oo1 = f1 * g3 + f3 * g1, oo2 = f1 * g5 + f3 * g3 + f5 * g1, oo3 = f1 * g7 + f3 * g5 + f5 * g3 + f7 * g1, oo4 = f1 * g9 + f3 * g7 + f5 * g5 + f7 * g3 + f9 * g1, oo5 = f3 * g9 + f5 * g7 + f7 * g5 + f9 * g3, oo6 = f5 * g9 + f7 * g7 + f9 * g5, oo7 = f7 * g9 + f9 * g7, oo8 = f9 * g9;
+  const ss0 = fs0 * gs0, ss1 = fs0 * gs1 + fs1 * gs0, ss2 = fs0 * gs2 + fs1 * gs1 + fs2 * gs0, ss3 = fs0 * gs3 + fs1 * gs2 + fs2 * gs1 + fs3 * gs0, ss4 = fs0 * gs4 + fs1 * gs3 + fs2 * gs2 + fs3 * gs1 + fs4 * gs0, ss5 = fs1 * gs4 + fs2 * gs3 + fs3 * gs2 + fs4 * gs1, ss6 = fs2 * gs4 + fs3 * gs3 + fs4 * gs2, ss7 = fs3 * gs4 + fs4 * gs3, ss8 = fs4 * gs4;
+  const m0 = ss0 - ee0 - oo0, m1 = ss1 - ee1 - oo1, m2 = ss2 - ee2 - oo2, m3 = ss3 - ee3 - oo3, m4 = ss4 - ee4 - oo4, m5 = ss5 - ee5 - oo5, m6 = ss6 - ee6 - oo6, m7 = ss7 - ee7 - oo7, m8 = ss8 - ee8 - oo8;
+  let h0 = ee0 + 19 * (ee5 + 2 * oo4);
+  let h1 = m0 + 19 * m5;
+  let h2 = ee1 + 2 * oo0 + 19 * (ee6 + 2 * oo5);
+  let h3 = m1 + 19 * m6;
+  let h4 = ee2 + 2 * oo1 + 19 * (ee7 + 2 * oo6);
+  let h5 = m2 + 19 * m7;
+  let h6 = ee3 + 2 * oo2 + 19 * (ee8 + 2 * oo7);
+  let h7 = m3 + 19 * m8;
+  let h8 = ee4 + 2 * oo3 + 19 * (2 * oo8);
+  let h9 = m4;
   let c: i64;
   c = (h0 + (1 << 25)) >> 26; h1 += c; h0 -= c << 26;
   c = (h4 + (1 << 25)) >> 26; h5 += c; h4 -= c << 26;
@@ -356,18 +350,22 @@ export function feMulSumSum(h: usize, a: usize, b: usize, u: usize, v: usize): v
 export function feMulDiffDiff(h: usize, a: usize, b: usize, u: usize, v: usize): void {
   const f0 = load<i64>(a, 0) - load<i64>(b, 0), f1 = load<i64>(a, 8) - load<i64>(b, 8), f2 = load<i64>(a, 16) - load<i64>(b, 16), f3 = load<i64>(a, 24) - load<i64>(b, 24), f4 = load<i64>(a, 32) - load<i64>(b, 32), f5 = load<i64>(a, 40) - load<i64>(b, 40), f6 = load<i64>(a, 48) - load<i64>(b, 48), f7 = load<i64>(a, 56) - load<i64>(b, 56), f8 = load<i64>(a, 64) - load<i64>(b, 64), f9 = load<i64>(a, 72) - load<i64>(b, 72);
   const g0 = load<i64>(u, 0) - load<i64>(v, 0), g1 = load<i64>(u, 8) - load<i64>(v, 8), g2 = load<i64>(u, 16) - load<i64>(v, 16), g3 = load<i64>(u, 24) - load<i64>(v, 24), g4 = load<i64>(u, 32) - load<i64>(v, 32), g5 = load<i64>(u, 40) - load<i64>(v, 40), g6 = load<i64>(u, 48) - load<i64>(v, 48), g7 = load<i64>(u, 56) - load<i64>(v, 56), g8 = load<i64>(u, 64) - load<i64>(v, 64), g9 = load<i64>(u, 72) - load<i64>(v, 72);
-  const g1_19 = 19 * g1, g2_19 = 19 * g2, g3_19 = 19 * g3, g4_19 = 19 * g4, g5_19 = 19 * g5, g6_19 = 19 * g6, g7_19 = 19 * g7, g8_19 = 19 * g8, g9_19 = 19 * g9;
-  const f1_2 = 2 * f1, f3_2 = 2 * f3, f5_2 = 2 * f5, f7_2 = 2 * f7, f9_2 = 2 * f9;
-  let h0 = f0 * g0 + f1_2 * g9_19 + f2 * g8_19 + f3_2 * g7_19 + f4 * g6_19 + f5_2 * g5_19 + f6 * g4_19 + f7_2 * g3_19 + f8 * g2_19 + f9_2 * g1_19;
-  let h1 = f0 * g1 + f1 * g0 + f2 * g9_19 + f3 * g8_19 + f4 * g7_19 + f5 * g6_19 + f6 * g5_19 + f7 * g4_19 + f8 * g3_19 + f9 * g2_19;
-  let h2 = f0 * g2 + f1_2 * g1 + f2 * g0 + f3_2 * g9_19 + f4 * g8_19 + f5_2 * g7_19 + f6 * g6_19 + f7_2 * g5_19 + f8 * g4_19 + f9_2 * g3_19;
-  let h3 = f0 * g3 + f1 * g2 + f2 * g1 + f3 * g0 + f4 * g9_19 + f5 * g8_19 + f6 * g7_19 + f7 * g6_19 + f8 * g5_19 + f9 * g4_19;
-  let h4 = f0 * g4 + f1_2 * g3 + f2 * g2 + f3_2 * g1 + f4 * g0 + f5_2 * g9_19 + f6 * g8_19 + f7_2 * g7_19 + f8 * g6_19 + f9_2 * g5_19;
-  let h5 = f0 * g5 + f1 * g4 + f2 * g3 + f3 * g2 + f4 * g1 + f5 * g0 + f6 * g9_19 + f7 * g8_19 + f8 * g7_19 + f9 * g6_19;
-  let h6 = f0 * g6 + f1_2 * g5 + f2 * g4 + f3_2 * g3 + f4 * g2 + f5_2 * g1 + f6 * g0 + f7_2 * g9_19 + f8 * g8_19 + f9_2 * g7_19;
-  let h7 = f0 * g7 + f1 * g6 + f2 * g5 + f3 * g4 + f4 * g3 + f5 * g2 + f6 * g1 + f7 * g0 + f8 * g9_19 + f9 * g8_19;
-  let h8 = f0 * g8 + f1_2 * g7 + f2 * g6 + f3_2 * g5 + f4 * g4 + f5_2 * g3 + f6 * g2 + f7_2 * g1 + f8 * g0 + f9_2 * g9_19;
-  let h9 = f0 * g9 + f1 * g8 + f2 * g7 + f3 * g6 + f4 * g5 + f5 * g4 + f6 * g3 + f7 * g2 + f8 * g1 + f9 * g0;
+  const fs0 = f0 + f1, fs1 = f2 + f3, fs2 = f4 + f5, fs3 = f6 + f7, fs4 = f8 + f9;
+  const gs0 = g0 + g1, gs1 = g2 + g3, gs2 = g4 + g5, gs3 = g6 + g7, gs4 = g8 + g9;
+  const ee0 = f0 * g0, ee1 = f0 * g2 + f2 * g0, ee2 = f0 * g4 + f2 * g2 + f4 * g0, ee3 = f0 * g6 + f2 * g4 + f4 * g2 + f6 * g0, ee4 = f0 * g8 + f2 * g6 + f4 * g4 + f6 * g2 + f8 * g0, ee5 = f2 * g8 + f4 * g6 + f6 * g4 + f8 * g2, ee6 = f4 * g8 + f6 * g6 + f8 * g4, ee7 = f6 * g8 + f8 * g6, ee8 = f8 * g8;
+  const oo0 = f1 * g1, oo1 = f1 * g3 + f3 * g1, oo2 = f1 * g5 + f3 * g3 + f5 * g1, oo3 = f1 * g7 + f3 * g5 + f5 * g3 + f7 * g1, oo4 = f1 * g9 + f3 * g7 + f5 * g5 + f7 * g3 + f9 * g1, oo5 = f3 * g9 + f5 * g7 + f7 * g5 + f9 * g3, oo6 = f5 * g9 + f7 * g7 + f9 * g5, oo7 = f7 * g9 + f9 * g7, oo8 = f9 * g9;
+  const ss0 = fs0 * gs0, ss1 = fs0 * gs1 + fs1 * gs0, ss2 = fs0 * gs2 + fs1 * gs1 + fs2 * gs0, ss3 = fs0 * gs3 + fs1 * gs2 + fs2 * gs1 + fs3 * gs0, ss4 = fs0 * gs4 + fs1 * gs3 + fs2 * gs2 + fs3 * gs1 + fs4 * gs0, ss5 = fs1 * gs4 + fs2 * gs3 + fs3 * gs2 + fs4 * gs1, ss6 = fs2 * gs4 + fs3 * gs3 + fs4 * gs2, ss7 = fs3 * gs4 + fs4 * gs3, ss8 = fs4 * gs4;
+  const m0 = ss0 - ee0 - oo0, m1 = ss1 - ee1 - oo1, m2 = ss2 - ee2 - oo2, m3 = ss3 - ee3 - oo3, m4 = ss4 - ee4 - oo4, m5 = ss5 - ee5 - oo5, m6 = ss6 - ee6 - oo6, m7 = ss7 - ee7 - oo7, m8 = ss8 - ee8 - oo8;
+  let h0 = ee0 + 19 * (ee5 + 2 * oo4);
+  let h1 = m0 + 19 * m5;
+  let h2 = ee1 + 2 * oo0 + 19 * (ee6 + 2 * oo5);
+  let h3 = m1 + 19 * m6;
+  let h4 = ee2 + 2 * oo1 + 19 * (ee7 + 2 * oo6);
+  let h5 = m2 + 19 * m7;
+  let h6 = ee3 + 2 * oo2 + 19 * (ee8 + 2 * oo7);
+  let h7 = m3 + 19 * m8;
+  let h8 = ee4 + 2 * oo3 + 19 * (2 * oo8);
+  let h9 = m4;
   let c: i64;
   c = (h0 + (1 << 25)) >> 26; h1 += c; h0 -= c << 26;
   c = (h4 + (1 << 25)) >> 26; h5 += c; h4 -= c << 26;
@@ -397,18 +395,22 @@ export function feMulDiffDiff(h: usize, a: usize, b: usize, u: usize, v: usize):
 export function feMulDiff(h: usize, a: usize, b: usize, g: usize): void {
   const f0 = load<i64>(a, 0) - load<i64>(b, 0), f1 = load<i64>(a, 8) - load<i64>(b, 8), f2 = load<i64>(a, 16) - load<i64>(b, 16), f3 = load<i64>(a, 24) - load<i64>(b, 24), f4 = load<i64>(a, 32) - load<i64>(b, 32), f5 = load<i64>(a, 40) - load<i64>(b, 40), f6 = load<i64>(a, 48) - load<i64>(b, 48), f7 = load<i64>(a, 56) - load<i64>(b, 56), f8 = load<i64>(a, 64) - load<i64>(b, 64), f9 = load<i64>(a, 72) - load<i64>(b, 72);
   const g0 = load<i64>(g, 0), g1 = load<i64>(g, 8), g2 = load<i64>(g, 16), g3 = load<i64>(g, 24), g4 = load<i64>(g, 32), g5 = load<i64>(g, 40), g6 = load<i64>(g, 48), g7 = load<i64>(g, 56), g8 = load<i64>(g, 64), g9 = load<i64>(g, 72);
-  const g1_19 = 19 * g1, g2_19 = 19 * g2, g3_19 = 19 * g3, g4_19 = 19 * g4, g5_19 = 19 * g5, g6_19 = 19 * g6, g7_19 = 19 * g7, g8_19 = 19 * g8, g9_19 = 19 * g9;
-  const f1_2 = 2 * f1, f3_2 = 2 * f3, f5_2 = 2 * f5, f7_2 = 2 * f7, f9_2 = 2 * f9;
-  let h0 = f0 * g0 + f1_2 * g9_19 + f2 * g8_19 + f3_2 * g7_19 + f4 * g6_19 + f5_2 * g5_19 + f6 * g4_19 + f7_2 * g3_19 + f8 * g2_19 + f9_2 * g1_19;
-  let h1 = f0 * g1 + f1 * g0 + f2 * g9_19 + f3 * g8_19 + f4 * g7_19 + f5 * g6_19 + f6 * g5_19 + f7 * g4_19 + f8 * g3_19 + f9 * g2_19;
-  let h2 = f0 * g2 + f1_2 * g1 + f2 * g0 + f3_2 * g9_19 + f4 * g8_19 + f5_2 * g7_19 + f6 * g6_19 + f7_2 * g5_19 + f8 * g4_19 + f9_2 * g3_19;
-  let h3 = f0 * g3 + f1 * g2 + f2 * g1 + f3 * g0 + f4 * g9_19 + f5 * g8_19 + f6 * g7_19 + f7 * g6_19 + f8 * g5_19 + f9 * g4_19;
-  let h4 = f0 * g4 + f1_2 * g3 + f2 * g2 + f3_2 * g1 + f4 * g0 + f5_2 * g9_19 + f6 * g8_19 + f7_2 * g7_19 + f8 * g6_19 + f9_2 * g5_19;
-  let h5 = f0 * g5 + f1 * g4 + f2 * g3 + f3 * g2 + f4 * g1 + f5 * g0 + f6 * g9_19 + f7 * g8_19 + f8 * g7_19 + f9 * g6_19;
-  let h6 = f0 * g6 + f1_2 * g5 + f2 * g4 + f3_2 * g3 + f4 * g2 + f5_2 * g1 + f6 * g0 + f7_2 * g9_19 + f8 * g8_19 + f9_2 * g7_19;
-  let h7 = f0 * g7 + f1 * g6 + f2 * g5 + f3 * g4 + f4 * g3 + f5 * g2 + f6 * g1 + f7 * g0 + f8 * g9_19 + f9 * g8_19;
-  let h8 = f0 * g8 + f1_2 * g7 + f2 * g6 + f3_2 * g5 + f4 * g4 + f5_2 * g3 + f6 * g2 + f7_2 * g1 + f8 * g0 + f9_2 * g9_19;
-  let h9 = f0 * g9 + f1 * g8 + f2 * g7 + f3 * g6 + f4 * g5 + f5 * g4 + f6 * g3 + f7 * g2 + f8 * g1 + f9 * g0;
+  const fs0 = f0 + f1, fs1 = f2 + f3, fs2 = f4 + f5, fs3 = f6 + f7, fs4 = f8 + f9;
+  const gs0 = g0 + g1, gs1 = g2 + g3, gs2 = g4 + g5, gs3 = g6 + g7, gs4 = g8 + g9;
+  const ee0 = f0 * g0, ee1 = f0 * g2 + f2 * g0, ee2 = f0 * g4 + f2 * g2 + f4 * g0, ee3 = f0 * g6 + f2 * g4 + f4 * g2 + f6 * g0, ee4 = f0 * g8 + f2 * g6 + f4 * g4 + f6 * g2 + f8 * g0, ee5 = f2 * g8 + f4 * g6 + f6 * g4 + f8 * g2, ee6 = f4 * g8 + f6 * g6 + f8 * g4, ee7 = f6 * g8 + f8 * g6, ee8 = f8 * g8;
+  const oo0 = f1 * g1, oo1 = f1 * g3 + f3 * g1, oo2 = f1 * g5 + f3 * g3 + f5 * g1, oo3 = f1 * g7 + f3 * g5 + f5 * g3 + f7 * g1, oo4 = f1 * g9 + f3 * g7 + f5 * g5 + f7 * g3 + f9 * g1, oo5 = f3 * g9 + f5 * g7 + f7 * g5 + f9 * g3, oo6 = f5 * g9 + f7 * g7 + f9 * g5, oo7 = f7 * g9 + f9 * g7, oo8 = f9 * g9;
+  const ss0 = fs0 * gs0, ss1 = fs0 * gs1 + fs1 * gs0, ss2 = fs0 * gs2 + fs1 * gs1 + fs2 * gs0, ss3 = fs0 * gs3 + fs1 * gs2 + fs2 * gs1 + fs3 * gs0, ss4 = fs0 * gs4 + fs1 * gs3 + fs2 * gs2 + fs3 * gs1 + fs4 * gs0, ss5 = fs1 * gs4 + fs2 * gs3 + fs3 * gs2 + fs4 * gs1, ss6 = fs2 * gs4 + fs3 * gs3 + fs4 * gs2, ss7 = fs3 * gs4 + fs4 * gs3, ss8 = fs4 * gs4;
+  const m0 = ss0 - ee0 - oo0, m1 = ss1 - ee1 - oo1, m2 = ss2 - ee2 - oo2, m3 = ss3 - ee3 - oo3, m4 = ss4 - ee4 - oo4, m5 = ss5 - ee5 - oo5, m6 = ss6 - ee6 - oo6, m7 = ss7 - ee7 - oo7, m8 = ss8 - ee8 - oo8;
+  let h0 = ee0 + 19 * (ee5 + 2 * oo4);
+  let h1 = m0 + 19 * m5;
+  let h2 = ee1 + 2 * oo0 + 19 * (ee6 + 2 * oo5);
+  let h3 = m1 + 19 * m6;
+  let h4 = ee2 + 2 * oo1 + 19 * (ee7 + 2 * oo6);
+  let h5 = m2 + 19 * m7;
+  let h6 = ee3 + 2 * oo2 + 19 * (ee8 + 2 * oo7);
+  let h7 = m3 + 19 * m8;
+  let h8 = ee4 + 2 * oo3 + 19 * (2 * oo8);
+  let h9 = m4;
   let c: i64;
   c = (h0 + (1 << 25)) >> 26; h1 += c; h0 -= c << 26;
   c = (h4 + (1 << 25)) >> 26; h5 += c; h4 -= c << 26;
@@ -438,18 +440,22 @@ export function feMulDiff(h: usize, a: usize, b: usize, g: usize): void {
 export function feMulSum(h: usize, f: usize, u: usize, v: usize): void {
   const f0 = load<i64>(f, 0), f1 = load<i64>(f, 8), f2 = load<i64>(f, 16), f3 = load<i64>(f, 24), f4 = load<i64>(f, 32), f5 = load<i64>(f, 40), f6 = load<i64>(f, 48), f7 = load<i64>(f, 56), f8 = load<i64>(f, 64), f9 = load<i64>(f, 72);
   const g0 = load<i64>(u, 0) + load<i64>(v, 0), g1 = load<i64>(u, 8) + load<i64>(v, 8), g2 = load<i64>(u, 16) + load<i64>(v, 16), g3 = load<i64>(u, 24) + load<i64>(v, 24), g4 = load<i64>(u, 32) + load<i64>(v, 32), g5 = load<i64>(u, 40) + load<i64>(v, 40), g6 = load<i64>(u, 48) + load<i64>(v, 48), g7 = load<i64>(u, 56) + load<i64>(v, 56), g8 = load<i64>(u, 64) + load<i64>(v, 64), g9 = load<i64>(u, 72) + load<i64>(v, 72);
-  const g1_19 = 19 * g1, g2_19 = 19 * g2, g3_19 = 19 * g3, g4_19 = 19 * g4, g5_19 = 19 * g5, g6_19 = 19 * g6, g7_19 = 19 * g7, g8_19 = 19 * g8, g9_19 = 19 * g9;
-  const f1_2 = 2 * f1, f3_2 = 2 * f3, f5_2 = 2 * f5, f7_2 = 2 * f7, f9_2 = 2 * f9;
-  let h0 = f0 * g0 + f1_2 * g9_19 + f2 * g8_19 + f3_2 * g7_19 + f4 * g6_19 + f5_2 * g5_19 + f6 * g4_19 + f7_2 * g3_19 + f8 * g2_19 + f9_2 * g1_19;
-  let h1 = f0 * g1 + f1 * g0 + f2 * g9_19 + f3 * g8_19 + f4 * g7_19 + f5 * g6_19 + f6 * g5_19 + f7 * g4_19 + f8 * g3_19 + f9 * g2_19;
-  let h2 = f0 * g2 + f1_2 * g1 + f2 * g0 + f3_2 * g9_19 + f4 * g8_19 + f5_2 * g7_19 + f6 * g6_19 + f7_2 * g5_19 + f8 * g4_19 + f9_2 * g3_19;
-  let h3 = f0 * g3 + f1 * g2 + f2 * g1 + f3 * g0 + f4 * g9_19 + f5 * g8_19 + f6 * g7_19 + f7 * g6_19 + f8 * g5_19 + f9 * g4_19;
-  let h4 = f0 * g4 + f1_2 * g3 + f2 * g2 + f3_2 * g1 + f4 * g0 + f5_2 * g9_19 + f6 * g8_19 + f7_2 * g7_19 + f8 * g6_19 + f9_2 * g5_19;
-  let h5 = f0 * g5 + f1 * g4 + f2 * g3 + f3 * g2 + f4 * g1 + f5 * g0 + f6 * g9_19 + f7 * g8_19 + f8 * g7_19 + f9 * g6_19;
-  let h6 = f0 * g6 + f1_2 * g5 + f2 * g4 + f3_2 * g3 + f4 * g2 + f5_2 * g1 + f6 * g0 + f7_2 * g9_19 + f8 * g8_19 + f9_2 * g7_19;
-  let h7 = f0 * g7 + f1 * g6 + f2 * g5 + f3 * g4 + f4 * g3 + f5 * g2 + f6 * g1 + f7 * g0 + f8 * g9_19 + f9 * g8_19;
-  let h8 = f0 * g8 + f1_2 * g7 + f2 * g6 + f3_2 * g5 + f4 * g4 + f5_2 * g3 + f6 * g2 + f7_2 * g1 + f8 * g0 + f9_2 * g9_19;
-  let h9 = f0 * g9 + f1 * g8 + f2 * g7 + f3 * g6 + f4 * g5 + f5 * g4 + f6 * g3 + f7 * g2 + f8 * g1 + f9 * g0;
+  const fs0 = f0 + f1, fs1 = f2 + f3, fs2 = f4 + f5, fs3 = f6 + f7, fs4 = f8 + f9;
+  const gs0 = g0 + g1, gs1 = g2 + g3, gs2 = g4 + g5, gs3 = g6 + g7, gs4 = g8 + g9;
+  const ee0 = f0 * g0, ee1 = f0 * g2 + f2 * g0, ee2 = f0 * g4 + f2 * g2 + f4 * g0, ee3 = f0 * g6 + f2 * g4 + f4 * g2 + f6 * g0, ee4 = f0 * g8 + f2 * g6 + f4 * g4 + f6 * g2 + f8 * g0, ee5 = f2 * g8 + f4 * g6 + f6 * g4 + f8 * g2, ee6 = f4 * g8 + f6 * g6 + f8 * g4, ee7 = f6 * g8 + f8 * g6, ee8 = f8 * g8;
+  const oo0 = f1 * g1, oo1 = f1 * g3 + f3 * g1, oo2 = f1 * g5 + f3 * g3 + f5 * g1, oo3 = f1 * g7 + f3 * g5 + f5 * g3 + f7 * g1, oo4 = f1 * g9 + f3 * g7 + f5 * g5 + f7 * g3 + f9 * g1, oo5 = f3 * g9 + f5 * g7 + f7 * g5 + f9 * g3, oo6 = f5 * g9 + f7 * g7 + f9 * g5, oo7 = f7 * g9 + f9 * g7, oo8 = f9 * g9;
+  const ss0 = fs0 * gs0, ss1 = fs0 * gs1 + fs1 * gs0, ss2 = fs0 * gs2 + fs1 * gs1 + fs2 * gs0, ss3 = fs0 * gs3 + fs1 * gs2 + fs2 * gs1 + fs3 * gs0, ss4 = fs0 * gs4 + fs1 * gs3 + fs2 * gs2 + fs3 * gs1 + fs4 * gs0, ss5 = fs1 * gs4 + fs2 * gs3 + fs3 * gs2 + fs4 * gs1, ss6 = fs2 * gs4 + fs3 * gs3 + fs4 * gs2, ss7 = fs3 * gs4 + fs4 * gs3, ss8 = fs4 * gs4;
+  const m0 = ss0 - ee0 - oo0, m1 = ss1 - ee1 - oo1, m2 = ss2 - ee2 - oo2, m3 = ss3 - ee3 - oo3, m4 = ss4 - ee4 - oo4, m5 = ss5 - ee5 - oo5, m6 = ss6 - ee6 - oo6, m7 = ss7 - ee7 - oo7, m8 = ss8 - ee8 - oo8;
+  let h0 = ee0 + 19 * (ee5 + 2 * oo4);
+  let h1 = m0 + 19 * m5;
+  let h2 = ee1 + 2 * oo0 + 19 * (ee6 + 2 * oo5);
+  let h3 = m1 + 19 * m6;
+  let h4 = ee2 + 2 * oo1 + 19 * (ee7 + 2 * oo6);
+  let h5 = m2 + 19 * m7;
+  let h6 = ee3 + 2 * oo2 + 19 * (ee8 + 2 * oo7);
+  let h7 = m3 + 19 * m8;
+  let h8 = ee4 + 2 * oo3 + 19 * (2 * oo8);
+  let h9 = m4;
   let c: i64;
   c = (h0 + (1 << 25)) >> 26; h1 += c; h0 -= c << 26;
   c = (h4 + (1 << 25)) >> 26; h5 += c; h4 -= c << 26;
@@ -478,17 +484,17 @@ export function feMulSum(h: usize, f: usize, u: usize, v: usize): void {
 /** h = (a + b)². */
 export function feSqSum(h: usize, a: usize, b: usize): void {
   const f0 = load<i64>(a, 0) + load<i64>(b, 0), f1 = load<i64>(a, 8) + load<i64>(b, 8), f2 = load<i64>(a, 16) + load<i64>(b, 16), f3 = load<i64>(a, 24) + load<i64>(b, 24), f4 = load<i64>(a, 32) + load<i64>(b, 32), f5 = load<i64>(a, 40) + load<i64>(b, 40), f6 = load<i64>(a, 48) + load<i64>(b, 48), f7 = load<i64>(a, 56) + load<i64>(b, 56), f8 = load<i64>(a, 64) + load<i64>(b, 64), f9 = load<i64>(a, 72) + load<i64>(b, 72);
-  const f0_2 = 2 * f0, f1_2 = 2 * f1, f1_4 = 4 * f1, f2_2 = 2 * f2, f3_2 = 2 * f3, f3_4 = 4 * f3, f4_2 = 2 * f4, f5_19 = 19 * f5, f5_2 = 2 * f5, f5_4 = 4 * f5, f6_19 = 19 * f6, f6_2 = 2 * f6, f7_19 = 19 * f7, f7_2 = 2 * f7, f7_4 = 4 * f7, f8_19 = 19 * f8, f8_2 = 2 * f8, f9_19 = 19 * f9, f9_2 = 2 * f9;
-  let h0 = f0 * f0 + f1_4 * f9_19 + f2_2 * f8_19 + f3_4 * f7_19 + f4_2 * f6_19 + f5_2 * f5_19;
-  let h1 = f0_2 * f1 + f2_2 * f9_19 + f3_2 * f8_19 + f4_2 * f7_19 + f5_2 * f6_19;
-  let h2 = f0_2 * f2 + f1_2 * f1 + f3_4 * f9_19 + f4_2 * f8_19 + f5_4 * f7_19 + f6 * f6_19;
-  let h3 = f0_2 * f3 + f1_2 * f2 + f4_2 * f9_19 + f5_2 * f8_19 + f6_2 * f7_19;
-  let h4 = f0_2 * f4 + f1_4 * f3 + f2 * f2 + f5_4 * f9_19 + f6_2 * f8_19 + f7_2 * f7_19;
-  let h5 = f0_2 * f5 + f1_2 * f4 + f2_2 * f3 + f6_2 * f9_19 + f7_2 * f8_19;
-  let h6 = f0_2 * f6 + f1_4 * f5 + f2_2 * f4 + f3_2 * f3 + f7_4 * f9_19 + f8 * f8_19;
-  let h7 = f0_2 * f7 + f1_2 * f6 + f2_2 * f5 + f3_2 * f4 + f8_2 * f9_19;
-  let h8 = f0_2 * f8 + f1_4 * f7 + f2_2 * f6 + f3_4 * f5 + f4 * f4 + f9_2 * f9_19;
-  let h9 = f0_2 * f9 + f1_2 * f8 + f2_2 * f7 + f3_2 * f6 + f4_2 * f5;
+  const f1_2 = 2 * f1, f3_2 = 2 * f3, f5_2 = 2 * f5, f7_2 = 2 * f7, f9_2 = 2 * f9, f5_19 = 19 * f5, f6_19 = 19 * f6, f7_19 = 19 * f7, f8_19 = 19 * f8, f9_19 = 19 * f9;
+  let h0 = f0 * f0 + f5_2 * f5_19 + 2 * (f1_2 * f9_19 + f2 * f8_19 + f3_2 * f7_19 + f4 * f6_19);
+  let h1 = 2 * (f0 * f1 + f2 * f9_19 + f3 * f8_19 + f4 * f7_19 + f5 * f6_19);
+  let h2 = f1_2 * f1 + f6 * f6_19 + 2 * (f0 * f2 + f3_2 * f9_19 + f4 * f8_19 + f5_2 * f7_19);
+  let h3 = 2 * (f0 * f3 + f1 * f2 + f4 * f9_19 + f5 * f8_19 + f6 * f7_19);
+  let h4 = f2 * f2 + f7_2 * f7_19 + 2 * (f0 * f4 + f1_2 * f3 + f5_2 * f9_19 + f6 * f8_19);
+  let h5 = 2 * (f0 * f5 + f1 * f4 + f2 * f3 + f6 * f9_19 + f7 * f8_19);
+  let h6 = f3_2 * f3 + f8 * f8_19 + 2 * (f0 * f6 + f1_2 * f5 + f2 * f4 + f7_2 * f9_19);
+  let h7 = 2 * (f0 * f7 + f1 * f6 + f2 * f5 + f3 * f4 + f8 * f9_19);
+  let h8 = f4 * f4 + f9_2 * f9_19 + 2 * (f0 * f8 + f1_2 * f7 + f2 * f6 + f3_2 * f5);
+  let h9 = 2 * (f0 * f9 + f1 * f8 + f2 * f7 + f3 * f6 + f4 * f5);
   let c: i64;
   c = (h0 + (1 << 25)) >> 26; h1 += c; h0 -= c << 26;
   c = (h4 + (1 << 25)) >> 26; h5 += c; h4 -= c << 26;
@@ -517,17 +523,74 @@ export function feSqSum(h: usize, a: usize, b: usize): void {
 /** h = (a − b)². */
 export function feSqDiff(h: usize, a: usize, b: usize): void {
   const f0 = load<i64>(a, 0) - load<i64>(b, 0), f1 = load<i64>(a, 8) - load<i64>(b, 8), f2 = load<i64>(a, 16) - load<i64>(b, 16), f3 = load<i64>(a, 24) - load<i64>(b, 24), f4 = load<i64>(a, 32) - load<i64>(b, 32), f5 = load<i64>(a, 40) - load<i64>(b, 40), f6 = load<i64>(a, 48) - load<i64>(b, 48), f7 = load<i64>(a, 56) - load<i64>(b, 56), f8 = load<i64>(a, 64) - load<i64>(b, 64), f9 = load<i64>(a, 72) - load<i64>(b, 72);
-  const f0_2 = 2 * f0, f1_2 = 2 * f1, f1_4 = 4 * f1, f2_2 = 2 * f2, f3_2 = 2 * f3, f3_4 = 4 * f3, f4_2 = 2 * f4, f5_19 = 19 * f5, f5_2 = 2 * f5, f5_4 = 4 * f5, f6_19 = 19 * f6, f6_2 = 2 * f6, f7_19 = 19 * f7, f7_2 = 2 * f7, f7_4 = 4 * f7, f8_19 = 19 * f8, f8_2 = 2 * f8, f9_19 = 19 * f9, f9_2 = 2 * f9;
-  let h0 = f0 * f0 + f1_4 * f9_19 + f2_2 * f8_19 + f3_4 * f7_19 + f4_2 * f6_19 + f5_2 * f5_19;
-  let h1 = f0_2 * f1 + f2_2 * f9_19 + f3_2 * f8_19 + f4_2 * f7_19 + f5_2 * f6_19;
-  let h2 = f0_2 * f2 + f1_2 * f1 + f3_4 * f9_19 + f4_2 * f8_19 + f5_4 * f7_19 + f6 * f6_19;
-  let h3 = f0_2 * f3 + f1_2 * f2 + f4_2 * f9_19 + f5_2 * f8_19 + f6_2 * f7_19;
-  let h4 = f0_2 * f4 + f1_4 * f3 + f2 * f2 + f5_4 * f9_19 + f6_2 * f8_19 + f7_2 * f7_19;
-  let h5 = f0_2 * f5 + f1_2 * f4 + f2_2 * f3 + f6_2 * f9_19 + f7_2 * f8_19;
-  let h6 = f0_2 * f6 + f1_4 * f5 + f2_2 * f4 + f3_2 * f3 + f7_4 * f9_19 + f8 * f8_19;
-  let h7 = f0_2 * f7 + f1_2 * f6 + f2_2 * f5 + f3_2 * f4 + f8_2 * f9_19;
-  let h8 = f0_2 * f8 + f1_4 * f7 + f2_2 * f6 + f3_4 * f5 + f4 * f4 + f9_2 * f9_19;
-  let h9 = f0_2 * f9 + f1_2 * f8 + f2_2 * f7 + f3_2 * f6 + f4_2 * f5;
+  const f1_2 = 2 * f1, f3_2 = 2 * f3, f5_2 = 2 * f5, f7_2 = 2 * f7, f9_2 = 2 * f9, f5_19 = 19 * f5, f6_19 = 19 * f6, f7_19 = 19 * f7, f8_19 = 19 * f8, f9_19 = 19 * f9;
+  let h0 = f0 * f0 + f5_2 * f5_19 + 2 * (f1_2 * f9_19 + f2 * f8_19 + f3_2 * f7_19 + f4 * f6_19);
+  let h1 = 2 * (f0 * f1 + f2 * f9_19 + f3 * f8_19 + f4 * f7_19 + f5 * f6_19);
+  let h2 = f1_2 * f1 + f6 * f6_19 + 2 * (f0 * f2 + f3_2 * f9_19 + f4 * f8_19 + f5_2 * f7_19);
+  let h3 = 2 * (f0 * f3 + f1 * f2 + f4 * f9_19 + f5 * f8_19 + f6 * f7_19);
+  let h4 = f2 * f2 + f7_2 * f7_19 + 2 * (f0 * f4 + f1_2 * f3 + f5_2 * f9_19 + f6 * f8_19);
+  let h5 = 2 * (f0 * f5 + f1 * f4 + f2 * f3 + f6 * f9_19 + f7 * f8_19);
+  let h6 = f3_2 * f3 + f8 * f8_19 + 2 * (f0 * f6 + f1_2 * f5 + f2 * f4 + f7_2 * f9_19);
+  let h7 = 2 * (f0 * f7 + f1 * f6 + f2 * f5 + f3 * f4 + f8 * f9_19);
+  let h8 = f4 * f4 + f9_2 * f9_19 + 2 * (f0 * f8 + f1_2 * f7 + f2 * f6 + f3_2 * f5);
+  let h9 = 2 * (f0 * f9 + f1 * f8 + f2 * f7 + f3 * f6 + f4 * f5);
+  let c: i64;
+  c = (h0 + (1 << 25)) >> 26; h1 += c; h0 -= c << 26;
+  c = (h4 + (1 << 25)) >> 26; h5 += c; h4 -= c << 26;
+  c = (h1 + (1 << 24)) >> 25; h2 += c; h1 -= c << 25;
+  c = (h5 + (1 << 24)) >> 25; h6 += c; h5 -= c << 25;
+  c = (h2 + (1 << 25)) >> 26; h3 += c; h2 -= c << 26;
+  c = (h6 + (1 << 25)) >> 26; h7 += c; h6 -= c << 26;
+  c = (h3 + (1 << 24)) >> 25; h4 += c; h3 -= c << 25;
+  c = (h7 + (1 << 24)) >> 25; h8 += c; h7 -= c << 25;
+  c = (h4 + (1 << 25)) >> 26; h5 += c; h4 -= c << 26;
+  c = (h8 + (1 << 25)) >> 26; h9 += c; h8 -= c << 26;
+  c = (h9 + (1 << 24)) >> 25; h0 += c * 19; h9 -= c << 25;
+  c = (h0 + (1 << 25)) >> 26; h1 += c; h0 -= c << 26;
+  store<i64>(h, h0, 0);
+  store<i64>(h, h1, 8);
+  store<i64>(h, h2, 16);
+  store<i64>(h, h3, 24);
+  store<i64>(h, h4, 32);
+  store<i64>(h, h5, 40);
+  store<i64>(h, h6, 48);
+  store<i64>(h, h7, 56);
+  store<i64>(h, h8, 64);
+  store<i64>(h, h9, 72);
+}
+
+/** h = (a − b)·(b + 121666·(a − b)): the ladder's z2 = E·(BB + 121666·E) with E = AA − BB. */
+export function feMulDiffA24(h: usize, a: usize, b: usize): void {
+  const f0 = load<i64>(a, 0) - load<i64>(b, 0), f1 = load<i64>(a, 8) - load<i64>(b, 8), f2 = load<i64>(a, 16) - load<i64>(b, 16), f3 = load<i64>(a, 24) - load<i64>(b, 24), f4 = load<i64>(a, 32) - load<i64>(b, 32), f5 = load<i64>(a, 40) - load<i64>(b, 40), f6 = load<i64>(a, 48) - load<i64>(b, 48), f7 = load<i64>(a, 56) - load<i64>(b, 56), f8 = load<i64>(a, 64) - load<i64>(b, 64), f9 = load<i64>(a, 72) - load<i64>(b, 72);
+  let t0 = f0 * 121666, t1 = f1 * 121666, t2 = f2 * 121666, t3 = f3 * 121666, t4 = f4 * 121666, t5 = f5 * 121666, t6 = f6 * 121666, t7 = f7 * 121666, t8 = f8 * 121666, t9 = f9 * 121666;
+  let k: i64;
+  k = (t9 + (1 << 24)) >> 25; t0 += k * 19; t9 -= k << 25;
+  k = (t1 + (1 << 24)) >> 25; t2 += k; t1 -= k << 25;
+  k = (t3 + (1 << 24)) >> 25; t4 += k; t3 -= k << 25;
+  k = (t5 + (1 << 24)) >> 25; t6 += k; t5 -= k << 25;
+  k = (t7 + (1 << 24)) >> 25; t8 += k; t7 -= k << 25;
+  k = (t0 + (1 << 25)) >> 26; t1 += k; t0 -= k << 26;
+  k = (t2 + (1 << 25)) >> 26; t3 += k; t2 -= k << 26;
+  k = (t4 + (1 << 25)) >> 26; t5 += k; t4 -= k << 26;
+  k = (t6 + (1 << 25)) >> 26; t7 += k; t6 -= k << 26;
+  k = (t8 + (1 << 25)) >> 26; t9 += k; t8 -= k << 26;
+  const g0 = load<i64>(b, 0) + t0, g1 = load<i64>(b, 8) + t1, g2 = load<i64>(b, 16) + t2, g3 = load<i64>(b, 24) + t3, g4 = load<i64>(b, 32) + t4, g5 = load<i64>(b, 40) + t5, g6 = load<i64>(b, 48) + t6, g7 = load<i64>(b, 56) + t7, g8 = load<i64>(b, 64) + t8, g9 = load<i64>(b, 72) + t9;
+  const fs0 = f0 + f1, fs1 = f2 + f3, fs2 = f4 + f5, fs3 = f6 + f7, fs4 = f8 + f9;
+  const gs0 = g0 + g1, gs1 = g2 + g3, gs2 = g4 + g5, gs3 = g6 + g7, gs4 = g8 + g9;
+  const ee0 = f0 * g0, ee1 = f0 * g2 + f2 * g0, ee2 = f0 * g4 + f2 * g2 + f4 * g0, ee3 = f0 * g6 + f2 * g4 + f4 * g2 + f6 * g0, ee4 = f0 * g8 + f2 * g6 + f4 * g4 + f6 * g2 + f8 * g0, ee5 = f2 * g8 + f4 * g6 + f6 * g4 + f8 * g2, ee6 = f4 * g8 + f6 * g6 + f8 * g4, ee7 = f6 * g8 + f8 * g6, ee8 = f8 * g8;
+  const oo0 = f1 * g1, oo1 = f1 * g3 + f3 * g1, oo2 = f1 * g5 + f3 * g3 + f5 * g1, oo3 = f1 * g7 + f3 * g5 + f5 * g3 + f7 * g1, oo4 = f1 * g9 + f3 * g7 + f5 * g5 + f7 * g3 + f9 * g1, oo5 = f3 * g9 + f5 * g7 + f7 * g5 + f9 * g3, oo6 = f5 * g9 + f7 * g7 + f9 * g5, oo7 = f7 * g9 + f9 * g7, oo8 = f9 * g9;
+  const ss0 = fs0 * gs0, ss1 = fs0 * gs1 + fs1 * gs0, ss2 = fs0 * gs2 + fs1 * gs1 + fs2 * gs0, ss3 = fs0 * gs3 + fs1 * gs2 + fs2 * gs1 + fs3 * gs0, ss4 = fs0 * gs4 + fs1 * gs3 + fs2 * gs2 + fs3 * gs1 + fs4 * gs0, ss5 = fs1 * gs4 + fs2 * gs3 + fs3 * gs2 + fs4 * gs1, ss6 = fs2 * gs4 + fs3 * gs3 + fs4 * gs2, ss7 = fs3 * gs4 + fs4 * gs3, ss8 = fs4 * gs4;
+  const m0 = ss0 - ee0 - oo0, m1 = ss1 - ee1 - oo1, m2 = ss2 - ee2 - oo2, m3 = ss3 - ee3 - oo3, m4 = ss4 - ee4 - oo4, m5 = ss5 - ee5 - oo5, m6 = ss6 - ee6 - oo6, m7 = ss7 - ee7 - oo7, m8 = ss8 - ee8 - oo8;
+  let h0 = ee0 + 19 * (ee5 + 2 * oo4);
+  let h1 = m0 + 19 * m5;
+  let h2 = ee1 + 2 * oo0 + 19 * (ee6 + 2 * oo5);
+  let h3 = m1 + 19 * m6;
+  let h4 = ee2 + 2 * oo1 + 19 * (ee7 + 2 * oo6);
+  let h5 = m2 + 19 * m7;
+  let h6 = ee3 + 2 * oo2 + 19 * (ee8 + 2 * oo7);
+  let h7 = m3 + 19 * m8;
+  let h8 = ee4 + 2 * oo3 + 19 * (2 * oo8);
+  let h9 = m4;
   let c: i64;
   c = (h0 + (1 << 25)) >> 26; h1 += c; h0 -= c << 26;
   c = (h4 + (1 << 25)) >> 26; h5 += c; h4 -= c << 26;
@@ -560,23 +623,142 @@ export function feSqn(h: usize, f: usize, n: i32): void {
   for (let i = 1; i < n; i++) feSq(h, h);
 }
 
-/** out = z^(p−2) = 1/z (0 for z = 0): the standard 254-squaring, 11-multiplication chain. */
+/** h = f with ref10's carry chain applied (limbs back to about ±2^25); f may be unreduced. */
+export function feCarry(h: usize, f: usize): void {
+  let h0 = load<i64>(f, 0), h1 = load<i64>(f, 8), h2 = load<i64>(f, 16), h3 = load<i64>(f, 24);
+  let h4 = load<i64>(f, 32), h5 = load<i64>(f, 40), h6 = load<i64>(f, 48), h7 = load<i64>(f, 56);
+  let h8 = load<i64>(f, 64), h9 = load<i64>(f, 72);
+  let c: i64;
+  c = (h0 + (1 << 25)) >> 26; h1 += c; h0 -= c << 26;
+  c = (h4 + (1 << 25)) >> 26; h5 += c; h4 -= c << 26;
+  c = (h1 + (1 << 24)) >> 25; h2 += c; h1 -= c << 25;
+  c = (h5 + (1 << 24)) >> 25; h6 += c; h5 -= c << 25;
+  c = (h2 + (1 << 25)) >> 26; h3 += c; h2 -= c << 26;
+  c = (h6 + (1 << 25)) >> 26; h7 += c; h6 -= c << 26;
+  c = (h3 + (1 << 24)) >> 25; h4 += c; h3 -= c << 25;
+  c = (h7 + (1 << 24)) >> 25; h8 += c; h7 -= c << 25;
+  c = (h4 + (1 << 25)) >> 26; h5 += c; h4 -= c << 26;
+  c = (h8 + (1 << 25)) >> 26; h9 += c; h8 -= c << 26;
+  c = (h9 + (1 << 24)) >> 25; h0 += c * 19; h9 -= c << 25;
+  c = (h0 + (1 << 25)) >> 26; h1 += c; h0 -= c << 26;
+  store<i64>(h, h0, 0); store<i64>(h, h1, 8); store<i64>(h, h2, 16); store<i64>(h, h3, 24);
+  store<i64>(h, h4, 32); store<i64>(h, h5, 40); store<i64>(h, h6, 48); store<i64>(h, h7, 56);
+  store<i64>(h, h8, 64); store<i64>(h, h9, 72);
+}
+
+// Inversion by Bernstein–Yang "safegcd" divsteps ("Fast constant-time gcd computation and modular
+// inversion", 2019), in the form of libsecp256k1's constant-time modinv32 (doc/safegcd_implementation.md):
+// f, g, d, e in 9 signed limbs of 30 bits ("signed30", each in an i64 here), 20 batches of 30
+// divsteps = 600 ≥ 590, the bound for 256-bit inputs with δ starting at 1/2. Each batch runs 30
+// divsteps on the low 30 bits of f and g only, collecting a 2×2 transition matrix (entries ≤ 2^30
+// in absolute value), then applies it to the full f, g (exact division by 2^30) and to d, e mod p
+// (adding the multiple of p that clears the low 30 bits). Every step is masks and arithmetic; the
+// loop counts are fixed. About 2.5× faster than z^(p−2) (254 squarings, 11 multiplications).
+const SG_F: usize = SCRATCH + 320;      // f, g, d, e: 9 i64 limbs each
+const SG_G: usize = SCRATCH + 392;
+const SG_D: usize = SCRATCH + 464;
+const SG_E: usize = SCRATCH + 536;
+const SG_B: usize = SCRATCH + 608;      // 40 bytes: the canonical encoding (zero-padded) in and out
+const M30: i64 = 0x3fffffff;
+// p = 2^255 − 19 in signed30: 2^30 − 19, 2^30 − 1 (×7), 2^15 − 1; p^−1 mod 2^30 = 395589093.
+const P0: i64 = 0x3fffffed;
+const P8: i64 = 0x7fff;
+const PINV30: i64 = 395589093;
+
+/** out = 1/z mod p (0 for z ≡ 0); constant time (safegcd, see above). out may alias z. */
 export function feInvert(out: usize, z: usize): void {
-  feSq(T0, z);                                  // 2
-  feSqn(T1, T0, 2);                             // 8
-  feMul(T1, z, T1);                             // 9
-  feMul(T0, T0, T1);                            // 11
-  feSq(T2, T0);                                 // 22
-  feMul(T1, T1, T2);                            // 2^5 − 1
-  feSqn(T2, T1, 5); feMul(T1, T2, T1);          // 2^10 − 1
-  feSqn(T2, T1, 10); feMul(T2, T2, T1);         // 2^20 − 1
-  feSqn(T3, T2, 20); feMul(T2, T3, T2);         // 2^40 − 1
-  feSqn(T2, T2, 10); feMul(T1, T2, T1);         // 2^50 − 1
-  feSqn(T2, T1, 50); feMul(T2, T2, T1);         // 2^100 − 1
-  feSqn(T3, T2, 100); feMul(T2, T3, T2);        // 2^200 − 1
-  feSqn(T2, T2, 50); feMul(T1, T2, T1);         // 2^250 − 1
-  feSqn(T1, T1, 5);                             // 2^255 − 2^5
-  feMul(out, T1, T0);                           // 2^255 − 21 = p − 2
+  // g = z as a canonical value in [0, p), split into 30-bit limbs; f = p; d = 0; e = 1.
+  // z may be an unreduced sum or difference (x25519Base inverts Z − Y): carry it first, since
+  // feToBytes expects carried limbs.
+  feCarry(SG_D, z);
+  store<u64>(SG_B, 0, 32);
+  feToBytes(SG_B, SG_D);
+  for (let i: usize = 0; i < 9; i++) {
+    const bit: usize = 30 * i;
+    store<i64>(SG_G + 8 * i, <i64>(load<u64>(SG_B + (bit >> 3)) >> <u64>(bit & 7)) & M30);
+    store<i64>(SG_F + 8 * i, M30);
+  }
+  store<i64>(SG_F, P0, 0);
+  store<i64>(SG_F, P8, 64);
+  memory.fill(SG_D, 0, 144);            // d = 0, e = 1
+  store<i64>(SG_E, 1, 0);
+  let zeta: i32 = -1;                   // ζ = −(δ + 1/2), δ = 1/2
+  for (let batch = 0; batch < 20; batch++) {
+    // 30 divsteps on the low bits; (u v; q r) = 2^30 × the transition matrix.
+    let f = <u32>load<i64>(SG_F), g = <u32>load<i64>(SG_G);
+    let u: u32 = 1, v: u32 = 0, q: u32 = 0, r: u32 = 1;
+    for (let i = 0; i < 30; i++) {
+      // One divstep: if g is odd, g ← g − f when ζ < 0 (δ > 0), else g ← g + f; when ζ < 0 and g
+      // is odd also f ← the old g and ζ ← −ζ − 2, else ζ ← ζ − 1; then g ← g/2. The same on
+      // (u, v) and (q, r), with the halving as a doubling of (u, v) instead.
+      let mask1 = <u32>(zeta >> 31);      // ζ < 0
+      const mask2: u32 = 0 - (g & 1);     // g odd
+      const nf = (f ^ mask1) - mask1, nu = (u ^ mask1) - mask1, nv = (v ^ mask1) - mask1;
+      g += nf & mask2; q += nu & mask2; r += nv & mask2;
+      mask1 &= mask2;                     // ζ < 0 and g odd
+      zeta = (zeta ^ <i32>mask1) - 1;
+      f += g & mask1; u += q & mask1; v += r & mask1;
+      g >>= 1; u <<= 1; v <<= 1;
+    }
+    const tu = <i64><i32>u, tv = <i64><i32>v, tq = <i64><i32>q, tr = <i64><i32>r;
+    // [d, e] ← (t·[d, e] + p·[md, me]) / 2^30, with md, me chosen so the division is exact
+    // (d, e stay in (−2p, p)).
+    const sd = load<i64>(SG_D, 64) >> 63, se = load<i64>(SG_E, 64) >> 63;
+    let md = (tu & sd) + (tv & se), me = (tq & sd) + (tr & se);
+    let di = load<i64>(SG_D), ei = load<i64>(SG_E);
+    let cd = tu * di + tv * ei, ce = tq * di + tr * ei;
+    md -= (PINV30 * cd + md) & M30;
+    me -= (PINV30 * ce + me) & M30;
+    cd += P0 * md; ce += P0 * me;
+    cd >>= 30; ce >>= 30;
+    // f, g ← t·[f, g] / 2^30 (exact: the divsteps cleared the low 30 bits).
+    let fi = load<i64>(SG_F), gi = load<i64>(SG_G);
+    let cf = (tu * fi + tv * gi) >> 30, cg = (tq * fi + tr * gi) >> 30;
+    for (let i: usize = 1; i < 9; i++) {
+      // Limbs 1–7 of p are 2^30 − 1 and limb 8 is 2^15 − 1 = (2^30 − 1) >> 15: pi from i alone.
+      const pi = M30 >> (<i64>(i >> 3) * 15);
+      di = load<i64>(SG_D + 8 * i); ei = load<i64>(SG_E + 8 * i);
+      cd += tu * di + tv * ei + pi * md;
+      ce += tq * di + tr * ei + pi * me;
+      store<i64>(SG_D + 8 * (i - 1), cd & M30); cd >>= 30;
+      store<i64>(SG_E + 8 * (i - 1), ce & M30); ce >>= 30;
+      fi = load<i64>(SG_F + 8 * i); gi = load<i64>(SG_G + 8 * i);
+      cf += tu * fi + tv * gi;
+      cg += tq * fi + tr * gi;
+      store<i64>(SG_F + 8 * (i - 1), cf & M30); cf >>= 30;
+      store<i64>(SG_G + 8 * (i - 1), cg & M30); cg >>= 30;
+    }
+    store<i64>(SG_D, cd, 64); store<i64>(SG_E, ce, 64);
+    store<i64>(SG_F, cf, 64); store<i64>(SG_G, cg, 64);
+  }
+  // g = 0 and f = ±1 now (f = p if z ≡ 0, and then d = 0); d = ±1/z in (−2p, p). Normalize to
+  // [0, p): add p if negative, negate if f = −1, carry, add p if still negative, carry.
+  const addP = load<i64>(SG_D, 64) >> 63, neg = load<i64>(SG_F, 64) >> 63;
+  let d0 = load<i64>(SG_D, 0), d1 = load<i64>(SG_D, 8), d2 = load<i64>(SG_D, 16);
+  let d3 = load<i64>(SG_D, 24), d4 = load<i64>(SG_D, 32), d5 = load<i64>(SG_D, 40);
+  let d6 = load<i64>(SG_D, 48), d7 = load<i64>(SG_D, 56), d8 = load<i64>(SG_D, 64);
+  d0 += P0 & addP; d1 += M30 & addP; d2 += M30 & addP; d3 += M30 & addP; d4 += M30 & addP;
+  d5 += M30 & addP; d6 += M30 & addP; d7 += M30 & addP; d8 += P8 & addP;
+  d0 = (d0 ^ neg) - neg; d1 = (d1 ^ neg) - neg; d2 = (d2 ^ neg) - neg; d3 = (d3 ^ neg) - neg;
+  d4 = (d4 ^ neg) - neg; d5 = (d5 ^ neg) - neg; d6 = (d6 ^ neg) - neg; d7 = (d7 ^ neg) - neg;
+  d8 = (d8 ^ neg) - neg;
+  d1 += d0 >> 30; d0 &= M30; d2 += d1 >> 30; d1 &= M30; d3 += d2 >> 30; d2 &= M30;
+  d4 += d3 >> 30; d3 &= M30; d5 += d4 >> 30; d4 &= M30; d6 += d5 >> 30; d5 &= M30;
+  d7 += d6 >> 30; d6 &= M30; d8 += d7 >> 30; d7 &= M30;
+  const addP2 = d8 >> 63;
+  d0 += P0 & addP2; d1 += M30 & addP2; d2 += M30 & addP2; d3 += M30 & addP2; d4 += M30 & addP2;
+  d5 += M30 & addP2; d6 += M30 & addP2; d7 += M30 & addP2; d8 += P8 & addP2;
+  d1 += d0 >> 30; d0 &= M30; d2 += d1 >> 30; d1 &= M30; d3 += d2 >> 30; d2 &= M30;
+  d4 += d3 >> 30; d3 &= M30; d5 += d4 >> 30; d4 &= M30; d6 += d5 >> 30; d5 &= M30;
+  d7 += d6 >> 30; d6 &= M30; d8 += d7 >> 30; d7 &= M30;
+  // Back to bytes (limb i at bit 30i; d < p < 2^255) and to radix 2^25.5.
+  const u0 = <u64>d0, u1 = <u64>d1, u2 = <u64>d2, u3 = <u64>d3, u4 = <u64>d4;
+  const u5 = <u64>d5, u6 = <u64>d6, u7 = <u64>d7, u8 = <u64>d8;
+  store<u64>(SG_B, u0 | (u1 << 30) | (u2 << 60), 0);
+  store<u64>(SG_B, (u2 >> 4) | (u3 << 26) | (u4 << 56), 8);
+  store<u64>(SG_B, (u4 >> 8) | (u5 << 22) | (u6 << 52), 16);
+  store<u64>(SG_B, (u6 >> 12) | (u7 << 18) | (u8 << 48), 24);
+  feFromBytes(out, SG_B);
 }
 
 /** out = z^((p−5)/8) = z^(2^252 − 3), for square roots (RFC 8032 §5.1.3 step 2). */

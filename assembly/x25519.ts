@@ -3,14 +3,14 @@
 // birationally equivalent Edwards curve, then u = (1 + y)/(1 − y) = (Z + Y)/(Z − Y) (RFC 7748 §4.1).
 
 import {
-  feAdd, feSub, feMul, fe0, fe1, feCopy, feCswap, feMul121666, feInvert, feFromBytes, feToBytes, feWipeScratch,
-  feMulDiffSum, feMulSum, feSqSum, feSqDiff,
+  feAdd, feSub, feMul, fe0, fe1, feCopy, feCswap, feInvert, feFromBytes, feToBytes, feWipeScratch,
+  feMulDiffA24, feSqSum, feSqDiff, feSq,
 } from "./fe25519";
 import { geScalarmultBase, geWipeScratch } from "./ed25519";
 import { ctIsZero, wipe } from "./ct";
 
 // Ladder state and scalar: all secret, one block so a single wipe clears it.
-const STATE: usize = memory.data(9 * 80 + 32 + 320, 16);
+const STATE: usize = memory.data(13 * 80 + 32 + 320, 16);
 const X1: usize = STATE;
 const X2: usize = STATE + 80;
 const Z2: usize = STATE + 160;
@@ -22,7 +22,30 @@ const T2: usize = STATE + 560;
 const T3: usize = STATE + 640;
 const K: usize = STATE + 720;
 const P: usize = STATE + 752;   // Edwards p3 for the fixed-base path
-const STATE_SIZE: usize = 9 * 80 + 32 + 320;
+const S2: usize = STATE + 1072; // the ladder step's A = x2 + z2, B = x2 − z2, C = x3 + z3, D = x3 − z3
+const D2: usize = STATE + 1152;
+const S3: usize = STATE + 1232;
+const D3: usize = STATE + 1312;
+const STATE_SIZE: usize = 13 * 80 + 32 + 320;
+
+/**
+ * The start of a ladder step: conditionally swaps (x2, z2) with (x3, z3) (RFC 7748 §5 cswap, masks
+ * only, as feCswap) and stores A = x2 + z2, B = x2 − z2, C = x3 + z3, D = x3 − z3 in S2, D2, S3, D3.
+ * The swapped x2, z2, x3, z3 themselves are not stored: the step needs only A, B, C, D and
+ * overwrites all four, so the swap state is carried in `swap` (and undone after the loop).
+ */
+function swapSumDiff(swap: i64): void {
+  const m = i64x2.splat(-swap);
+  for (let i: usize = 0; i < 80; i += 16) {
+    const x2 = v128.load(X2 + i), x3 = v128.load(X3 + i), z2 = v128.load(Z2 + i), z3 = v128.load(Z3 + i);
+    const tx = v128.and(m, v128.xor(x2, x3)), tz = v128.and(m, v128.xor(z2, z3));
+    const sx2 = v128.xor(x2, tx), sx3 = v128.xor(x3, tx), sz2 = v128.xor(z2, tz), sz3 = v128.xor(z3, tz);
+    v128.store(S2 + i, i64x2.add(sx2, sz2));
+    v128.store(D2 + i, i64x2.sub(sx2, sz2));
+    v128.store(S3 + i, i64x2.add(sx3, sz3));
+    v128.store(D3 + i, i64x2.sub(sx3, sz3));
+  }
+}
 
 /** RFC 7748 §5 decodeScalar25519: clear bits 0–2 and 255, set bit 254. */
 function clamp(k: usize): void {
@@ -52,21 +75,19 @@ export function x25519(out: usize, scalar: usize, u: usize): i32 {
     // The address depends on the bit position only, never on the scalar's bits.
     const b = <i64>((load<u8>(K + (<usize>pos >> 3)) >> <u8>(pos & 7)) & 1);
     swap ^= b;
-    feCswap(X2, X3, swap);
-    feCswap(Z2, Z3, swap);
+    // cswap(x2, x3), cswap(z2, z3), then A = x2 + z2, B = x2 − z2, C = x3 + z3, D = x3 − z3.
+    swapSumDiff(swap);
     swap = b;
-    // RFC 7748 §5 ladder step; sums and differences are fused into the multiplications.
-    feMulDiffSum(T0, X3, Z3, X2, Z2);   // DA = (x3 − z3)(x2 + z2)
-    feMulDiffSum(T1, X2, Z2, X3, Z3);   // CB = (x2 − z2)(x3 + z3)
-    feSqSum(T2, X2, Z2);                // AA
-    feSqDiff(T3, X2, Z2);               // BB
+    // The rest of the RFC 7748 §5 ladder step.
+    feMul(T0, D3, S2);                  // DA
+    feMul(T1, D2, S3);                  // CB
+    feSq(T2, S2);                       // AA
+    feSq(T3, D2);                       // BB
     feSqSum(X3, T0, T1);                // x3 = (DA + CB)²
     feSqDiff(Z2, T0, T1);               // (DA − CB)²
     feMul(Z3, X1, Z2);                  // z3 = x1·(DA − CB)²
     feMul(X2, T2, T3);                  // x2 = AA·BB
-    feSub(T0, T2, T3);                  // E = AA − BB
-    feMul121666(T1, T0);                // 121666·E
-    feMulSum(Z2, T0, T3, T1);           // z2 = E·(BB + 121666·E) = E·(AA + a24·E), a24 = 121665
+    feMulDiffA24(Z2, T2, T3);           // z2 = E·(BB + 121666·E) = E·(AA + a24·E), E = AA − BB, a24 = 121665
   }
   feCswap(X2, X3, swap);
   feCswap(Z2, Z3, swap);
