@@ -1,6 +1,8 @@
-// A minimal strict DER reader (ITU-T X.690 §8.1 and §10): tag, definite minimal length, contents.
-// Used to slice the exact signed bytes out of certificates and to inspect SubjectPublicKeyInfo
-// without trusting a lenient BER parser. Browser-safe.
+// A minimal strict DER reader (ITU-T X.690 §8.1 and §10): tag, definite minimal length, contents;
+// and a whole-tree DER check (assertStrictDer) that also checks the contents of primitive values
+// (X.690 §8.3, §8.6, §8.19, §11; X.680 §41 character sets). Used to slice the exact signed bytes out
+// of certificates and to inspect SubjectPublicKeyInfo without trusting a lenient BER parser.
+// Browser-safe.
 
 /** One TLV: `tag` is the identifier octet, `start`/`end` bound the whole TLV, `body` the contents. */
 export interface Tlv {
@@ -53,8 +55,10 @@ export function readChildren(bytes: Uint8Array): Tlv[] {
 }
 
 /**
- * Walks the whole tree and throws DerError on any BER-only encoding (constructed values are
- * descended into; primitives are left to the schema parser). `maxDepth` bounds recursion.
+ * Walks the whole tree and throws DerError on anything that is not DER: BER-only headers (see
+ * readTlv), constructed strings or primitive SEQUENCE/SET, and primitive contents that DER or the
+ * type's character set forbids (checkPrimitive). Constructed values are descended into; the
+ * contents of OCTET STRINGs (e.g. extnValue) are not. `maxDepth` bounds recursion.
  */
 export function assertStrictDer(bytes: Uint8Array, maxDepth = 32): void {
   const top = readTlv(bytes, 0);
@@ -64,10 +68,111 @@ export function assertStrictDer(bytes: Uint8Array, maxDepth = 32): void {
 
 function walk(t: Tlv, depth: number): void {
   if (depth <= 0) throw new DerError('nesting too deep');
-  if (t.tag & 0x20) for (const c of readChildren(t.body)) walk(c, depth - 1);
-  // X.690 §11.1: a DER BOOLEAN TRUE is 0xFF.
-  if (t.tag === 0x01 && (t.body.length !== 1 || (t.body[0] !== 0 && t.body[0] !== 0xff))) {
-    throw new DerError('BOOLEAN is not DER');
+  const constructed = (t.tag & 0x20) !== 0;
+  if ((t.tag & 0xc0) === 0) {
+    const number = t.tag & 0x1f;
+    if (number === 0) throw new DerError('end-of-contents octets are not DER');
+    // X.690 §8.9.1, §8.11.1: SEQUENCE and SET are constructed; §10.2: every string type is primitive.
+    const mustConstruct = number === 0x10 || number === 0x11;
+    if (constructed !== mustConstruct) {
+      throw new DerError(`universal tag ${number} expected ${mustConstruct ? 'constructed' : 'primitive'}, got ${constructed ? 'constructed' : 'primitive'}`);
+    }
+  }
+  if (constructed) {
+    for (const c of readChildren(t.body)) walk(c, depth - 1);
+  } else if ((t.tag & 0xc0) === 0) {
+    checkPrimitive(t.tag, t.body);
+  }
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+// X.680 §41.4 Table 10: A-Z a-z 0-9 space ' ( ) + , - . / : = ?. Like Go's crypto/x509, '*' and '&'
+// are tolerated: real CA certificates put wildcards and company names in PrintableString.
+const PRINTABLE = /^[A-Za-z0-9 '()+,\-./:=?*&]*$/;
+const NUMERIC = /^[0-9 ]*$/;
+const UTC_TIME = /^(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)Z$/;
+const GENERALIZED_TIME = /^(\d{4})(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)(?:\.\d*[1-9])?Z$/;
+
+const latin1 = new TextDecoder('latin1');
+const ascii = (body: Uint8Array) => latin1.decode(body);
+
+/** Contents rules of the universal primitive types a certificate uses (X.690 §8, §11; X.680 §41). */
+function checkPrimitive(tag: number, body: Uint8Array): void {
+  switch (tag) {
+    case 0x01: // X.690 §11.1: a DER BOOLEAN is one octet, FALSE 0x00 and TRUE 0xFF.
+      if (body.length !== 1 || (body[0] !== 0 && body[0] !== 0xff)) throw new DerError('BOOLEAN expected one octet 00 or FF');
+      return;
+    case 0x02: // INTEGER
+    case 0x0a: // ENUMERATED (X.690 §8.4: encoded as an INTEGER)
+      // X.690 §8.3.1: one or more octets; §8.3.2: the first nine bits are not all 0 or all 1.
+      if (body.length === 0) throw new DerError('INTEGER expected at least one octet, got 0');
+      if (body.length > 1 && ((body[0] === 0x00 && body[1] < 0x80) || (body[0] === 0xff && body[1] >= 0x80))) {
+        throw new DerError(`INTEGER expected minimal encoding, got a redundant leading ${body[0] === 0 ? '00' : 'FF'}`);
+      }
+      return;
+    case 0x03: // X.690 §8.6.2.2: the initial octet (unused bits) is 0–7; §8.6.2.3: 0 when there are no bits.
+      if (body.length === 0) throw new DerError('BIT STRING expected an initial octet, got none');
+      if (body[0] > 7 || (body.length === 1 && body[0] !== 0)) throw new DerError(`BIT STRING unused bits expected ${body.length === 1 ? '0' : '0 to 7'}, got ${body[0]}`);
+      return;
+    case 0x05: // X.690 §8.8.2: NULL has no contents.
+      if (body.length !== 0) throw new DerError(`NULL expected no contents, got ${body.length} octets`);
+      return;
+    case 0x06: // OBJECT IDENTIFIER
+      checkOid(body);
+      return;
+    case 0x0c: // UTF8String: RFC 3629 UTF-8 (X.680 §41.16)
+      try { utf8.decode(body); } catch { throw new DerError('UTF8String is not valid UTF-8'); }
+      return;
+    case 0x12:
+      if (!NUMERIC.test(ascii(body))) throw new DerError('NumericString expected digits and spaces');
+      return;
+    case 0x13:
+      if (!PRINTABLE.test(ascii(body))) throw new DerError('PrintableString has a character outside its set (X.680 §41.4)');
+      return;
+    case 0x16: // IA5String: International Alphabet 5, i.e. 7-bit
+      if (body.some((b) => b >= 0x80)) throw new DerError('IA5String expected 7-bit characters');
+      return;
+    case 0x1c: // UniversalString: UCS-4, four octets per character, each a Unicode scalar value
+      if (body.length % 4 !== 0) throw new DerError(`UniversalString expected a multiple of 4 octets, got ${body.length}`);
+      for (let i = 0; i < body.length; i += 4) {
+        const c = ((body[i] << 24) | (body[i + 1] << 16) | (body[i + 2] << 8) | body[i + 3]) >>> 0;
+        if (c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff)) throw new DerError('UniversalString has a value that is not a character');
+      }
+      return;
+    case 0x1e: // BMPString: UCS-2, two octets per character; surrogates are not characters of the BMP
+      if (body.length % 2 !== 0) throw new DerError(`BMPString expected an even number of octets, got ${body.length}`);
+      for (let i = 0; i < body.length; i += 2) {
+        if (body[i] >= 0xd8 && body[i] <= 0xdf) throw new DerError('BMPString has a surrogate code unit');
+      }
+      return;
+    case 0x17: // X.690 §11.8: UTCTime is YYMMDDHHMMSSZ.
+      checkTime(UTC_TIME.exec(ascii(body)), 'UTCTime');
+      return;
+    case 0x18: // X.690 §11.7: GeneralizedTime is YYYYMMDDHHMMSS[.fraction]Z, no trailing zeros in the fraction.
+      checkTime(GENERALIZED_TIME.exec(ascii(body)), 'GeneralizedTime');
+      return;
+  }
+}
+
+/** X.690 §8.19.2: each subidentifier is base-128 in the fewest octets (first octet not 0x80), last octet bit 8 clear. */
+function checkOid(body: Uint8Array): void {
+  if (body.length === 0) throw new DerError('OBJECT IDENTIFIER expected at least one octet, got 0');
+  for (let i = 0; i < body.length; i++) {
+    if (body[i] === 0x80 && (i === 0 || (body[i - 1] & 0x80) === 0)) throw new DerError('OBJECT IDENTIFIER subidentifier has a leading 0x80');
+  }
+  if (body[body.length - 1] & 0x80) throw new DerError('OBJECT IDENTIFIER ends inside a subidentifier');
+}
+
+function checkTime(m: RegExpExecArray | null, type: string): void {
+  if (!m) throw new DerError(`${type} is not in its DER form`);
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number);
+  // RFC 5280 §4.1.2.5.1: a two-digit year YY ≥ 50 is 19YY, otherwise 20YY.
+  const fullYear = type === 'UTCTime' ? (year >= 50 ? 1900 + year : 2000 + year) : year;
+  const last = new Date(0);
+  last.setUTCFullYear(fullYear, month, 0); // day 0 of the next month: the month's last day
+  const daysInMonth = last.getUTCDate();
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth || hour > 23 || minute > 59 || second > 59) {
+    throw new DerError(`${type} is not a valid time`);
   }
 }
 

@@ -128,8 +128,84 @@ function parseKeyUsage(value: Uint8Array): X509Certificate['keyUsage'] {
   return { digitalSignature: (b & 0x80) !== 0, keyCertSign: (b & 0x04) !== 0, cRLSign: (b & 0x02) !== 0 };
 }
 
+const TIME_TAGS = [0x17, 0x18]; // UTCTime, GeneralizedTime
+// §4.1.2.4: DirectoryString (TeletexString, PrintableString, UniversalString, UTF8String,
+// BMPString), and IA5String (emailAddress, domainComponent) and NumericString attribute values.
+const NAME_VALUE_TAGS = [0x14, 0x13, 0x1c, 0x0c, 0x1e, 0x16, 0x12];
+
+function expectTag(t: Tlv | undefined, tags: number | number[], what: string): Tlv {
+  const ok = Array.isArray(tags) ? tags : [tags];
+  if (!t || !ok.includes(t.tag)) {
+    const want = ok.map((x) => x.toString(16).padStart(2, '0')).join(' or ');
+    throw new DerError(`${what} expected tag ${want}, got ${t ? t.tag.toString(16).padStart(2, '0') : 'nothing'}`);
+  }
+  return t;
+}
+
+/** Name (RFC 5280 §4.1.2.4): SEQUENCE OF RelativeDistinguishedName (SET SIZE (1..MAX) OF AttributeTypeAndValue). */
+function checkName(name: Tlv, what: string): void {
+  for (const rdn of readChildren(name.body)) {
+    const atvs = readChildren(expectTag(rdn, 0x31, `${what} RDN`).body);
+    if (atvs.length === 0) throw new DerError(`${what} RDN expected at least one attribute, got 0`);
+    for (const atv of atvs) {
+      const parts = readChildren(expectTag(atv, 0x30, `${what} attribute`).body);
+      if (parts.length !== 2) throw new DerError(`${what} attribute expected type and value, got ${parts.length} fields`);
+      expectTag(parts[0], 0x06, `${what} attribute type`);
+      expectTag(parts[1], NAME_VALUE_TAGS, `${what} attribute value`);
+    }
+  }
+}
+
 /**
- * Parses a DER certificate (RFC 5280 §4.1). Rejects BER-only encodings, trailing bytes, a
+ * The shape of TBSCertificate (RFC 5280 §4.1), checked on the strict DER tree before the lenient
+ * schema parser sees it: every field's tag, in order, nothing extra; Names, Validity and every
+ * Extension (§4.1.2.9: SEQUENCE { extnID OID, critical BOOLEAN DEFAULT FALSE, extnValue OCTET STRING }).
+ */
+function checkTbsStructure(parts: Tlv[]): void {
+  let i = 0;
+  if (parts[0]?.tag === 0xa0) {
+    const v = readChildren(parts[0].body);
+    if (v.length !== 1) throw new DerError(`version expected one INTEGER, got ${v.length} fields`);
+    expectTag(v[0], 0x02, 'version');
+    i = 1;
+  }
+  expectTag(parts[i++], 0x02, 'serialNumber');
+  const alg = readChildren(expectTag(parts[i++], 0x30, 'signature').body);
+  if (alg.length < 1 || alg.length > 2) throw new DerError(`signature AlgorithmIdentifier expected 1 or 2 fields, got ${alg.length}`);
+  expectTag(alg[0], 0x06, 'signature algorithm');
+  checkName(expectTag(parts[i++], 0x30, 'issuer'), 'issuer');
+  const validity = readChildren(expectTag(parts[i++], 0x30, 'validity').body);
+  if (validity.length !== 2) throw new DerError(`validity expected notBefore and notAfter, got ${validity.length} fields`);
+  expectTag(validity[0], TIME_TAGS, 'notBefore');
+  expectTag(validity[1], TIME_TAGS, 'notAfter');
+  checkName(expectTag(parts[i++], 0x30, 'subject'), 'subject');
+  expectTag(parts[i++], 0x30, 'subjectPublicKeyInfo');
+  if (parts[i]?.tag === 0x81) i++; // issuerUniqueID [1] IMPLICIT
+  if (parts[i]?.tag === 0x82) i++; // subjectUniqueID [2] IMPLICIT
+  if (parts[i]?.tag === 0xa3) {
+    const wrapped = readChildren(parts[i++].body);
+    if (wrapped.length !== 1) throw new DerError(`extensions [3] expected one SEQUENCE, got ${wrapped.length} fields`);
+    const list = readChildren(expectTag(wrapped[0], 0x30, 'Extensions').body);
+    // §4.1: Extensions ::= SEQUENCE SIZE (1..MAX) OF Extension.
+    if (list.length === 0) throw new DerError('Extensions expected at least one Extension, got 0');
+    for (const e of list) {
+      const f = readChildren(expectTag(e, 0x30, 'Extension').body);
+      expectTag(f[0], 0x06, 'extnID');
+      let j = 1;
+      // X.690 §11.5 wants critical absent rather than an explicit FALSE; like OpenSSL and Go, an
+      // explicit FALSE is tolerated (vendors have signed such certificates; the bytes are signed).
+      if (f[j]?.tag === 0x01) j++;
+      expectTag(f[j++], 0x04, 'extnValue');
+      if (j !== f.length) throw new DerError(`Extension expected at most 3 fields, got ${f.length}`);
+    }
+  }
+  if (i !== parts.length) throw new DerError(`TBSCertificate has ${parts.length - i} unexpected trailing field(s)`);
+}
+
+/**
+ * Parses a DER certificate (RFC 5280 §4.1). Rejects BER-only encodings and non-DER contents
+ * (assertStrictDer: non-minimal INTEGERs, 0x80-padded OID subidentifiers, invalid UTF-8, …), a
+ * TBSCertificate, Name or Extension of the wrong shape (checkTbsStructure), trailing bytes, a
  * signatureAlgorithm that differs from tbsCertificate.signature (§4.1.1.2), duplicate extensions
  * (§4.2) and extensions in a v1/v2 certificate.
  * @param der the certificate's DER bytes
@@ -151,6 +227,7 @@ export function parseCertificate(der: Uint8Array): X509Certificate {
     if (tbsTlv.tag !== 0x30 || sigAlgTlv.tag !== 0x30 || sigTlv.tag !== 0x03) throw new DerError('Certificate fields');
     if (sigTlv.body.length < 1 || sigTlv.body[0] !== 0) throw new DerError('signature BIT STRING has unused bits');
     tbsParts = readChildren(tbsTlv.body);
+    checkTbsStructure(tbsParts);
     cert = AsnConvert.parse(der, Certificate);
   } catch (e) {
     if (e instanceof KeyprintError) throw e;

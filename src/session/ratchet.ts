@@ -57,7 +57,8 @@ function pad(innerLength: number): number {
 }
 
 /**
- * Decodes a padded payload (after decryption). Padding must be zeros.
+ * Decodes a padded payload (after decryption). The padded length must be the bucket encodePayload
+ * picks for the payload's length, and the padding must be zeros.
  * @throws SessionError `truncated` / `malformed`
  * @example const payload = decodePayload(await open(chain, seq, ciphertext))
  */
@@ -65,6 +66,12 @@ export function decodePayload(padded: Uint8Array): Payload {
   const outer = new Reader(padded, 'payload');
   const n = outer.u32('length');
   if (n > padded.length - 4) throw new SessionError('truncated', `payload expected ${n} bytes, got ${padded.length - 4}`);
+  // docs/PROTOCOL.md "Data messages": padded to 256, 1024, 4096 or 16384 bytes, "the smallest that
+  // fits" — any other length would make the padding optional for the sender.
+  const bucket = pad(n);
+  if (padded.length !== bucket) {
+    throw new SessionError('malformed', `padded payload expected ${bucket} bytes for a ${n}-byte payload, got ${padded.length}`);
+  }
   const inner = outer.fixed('inner', n);
   for (let i = 4 + n; i < padded.length; i++) if (padded[i] !== 0) throw new SessionError('malformed', 'payload padding expected zeros');
   const r = new Reader(inner, 'payload');

@@ -84,6 +84,14 @@ export function expectTyped(e: unknown, typed: abstract new (...a: never[]) => E
 /** Counters a property reports (printed after the run, recorded in docs/SECURITY.md). */
 export interface Tally { accepted: number; rejected: number }
 
+// Printed by the first fuzz() of a file (not on import: test/identity reuses the edits, quietly).
+let announced = false;
+function announce(): void {
+  if (announced) return;
+  announced = true;
+  console.log(`[fuzz] KEYPRINT_FUZZ_SEED=${FUZZ_SEED} KEYPRINT_FUZZ_RUNS=${FUZZ_RUNS}`);
+}
+
 /**
  * Declares one fuzz property: FUZZ_RUNS cases at FUZZ_SEED, each timed against HANG_MS. The check
  * returns true when the input was accepted, false when it was rejected with a typed error, and
@@ -91,6 +99,7 @@ export interface Tally { accepted: number; rejected: number }
  * `arb` may be a function, for generators built from seeds that a `beforeAll` makes.
  */
 export function fuzz<T>(name: string, arb: fc.Arbitrary<T> | (() => fc.Arbitrary<T>), check: (x: T) => boolean | Promise<boolean>, options: { runs?: number } = {}): void {
+  announce();
   const runs = options.runs ?? FUZZ_RUNS;
   it(`${name} (${runs} cases)`, async () => {
     const tally: Tally = { accepted: 0, rejected: 0 };
@@ -109,4 +118,3 @@ export function fuzz<T>(name: string, arb: fc.Arbitrary<T> | (() => fc.Arbitrary
   });
 }
 
-console.log(`[fuzz] KEYPRINT_FUZZ_SEED=${FUZZ_SEED} KEYPRINT_FUZZ_RUNS=${FUZZ_RUNS}`);

@@ -2,10 +2,10 @@
 // python-fido2 tests/test_ctap2.py (_INFO, _MC_RESP, _GA_RESP, _AUTH_DATA_MC/GA), then fast-check
 // properties (fixed seed, ≥ 1 000 runs) that the decoder, the response parsers and the software
 // authenticator's request parser only ever fail with typed CTAP errors.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
 import {
-  CtapError, CtapStatus, SoftAuthenticator, ctapStatusName, decodeCbor, decodeCborMap, encodeCbor, parseAuthData, parseClientPin,
+  CtapError, CtapStatus, SoftAuthenticator, ctapStatusName, decodeCbor, decodeCborMap, decodeCborPrefix, encodeCbor, parseAuthData, parseClientPin,
   parseGetAssertion, parseGetInfo, parseMakeCredential, type CborMap, type CborValue,
 } from '../../src/hardware/index.js';
 import { fcSeed, hex, unhex } from '../_util.js';
@@ -55,6 +55,33 @@ describe('canonical CBOR', () => {
   });
   it('rejects non-canonical, tagged, indefinite, float, duplicate and trailing input with CTAP2_ERR_INVALID_CBOR', () => {
     for (const bad of ['a2020101' + '01', 'a201010101', 'c101', '9f01ff', 'f93c00', '1801', '0101', 'a1181701', '5f41aaff']) {
+      expect(() => decodeCbor(unhex(bad)), bad).toThrow(expect.objectContaining({ code: 'CTAP2_ERR_INVALID_CBOR' }));
+    }
+  });
+  it('CTAP 2.1 §8: a map key that is not an integer or text string → CTAP2_ERR_INVALID_CBOR, and cborg never warns', () => {
+    const warn = vi.spyOn(console, 'warn');
+    try {
+      for (const bad of [
+        'a1a001', // {{}: 1} — the fuzz campaign's reproducer
+        'a1800101', // {[]: 1}
+        'a1410001', // {h'00': 1}
+        'a1f501', 'a1f601', // {true: 1}, {null: 1}
+        'a1f93e0001', // {1.5: 1}
+        '8201a1a10102a0', // [1, {{1: 2}: {}}]: nested
+        'a10181a14001', // {1: [{h'': 1}]}: nested under an integer key
+      ]) {
+        expect(() => decodeCbor(unhex(bad)), bad).toThrow(expect.objectContaining({ code: 'CTAP2_ERR_INVALID_CBOR' }));
+        expect(() => decodeCborPrefix(unhex(bad + '00')), bad).toThrow(expect.objectContaining({ code: 'CTAP2_ERR_INVALID_CBOR' }));
+      }
+      expect(warn).not.toHaveBeenCalled();
+    } finally {
+      warn.mockRestore();
+    }
+    // Integer (including negative) and text keys, at any depth, still decode.
+    expect(decodeCbor(unhex('a2012002a1626964f5'))).toEqual(new Map<number | string, CborValue>([[1, -1], [2, new Map([['id', true]])]]));
+  });
+  it('floats → CTAP2_ERR_INVALID_CBOR, also those that re-encode identically (1.5)', () => {
+    for (const bad of ['f93e00', '81f93e00', 'a101f93e00', 'fb3ff8000000000000']) {
       expect(() => decodeCbor(unhex(bad)), bad).toThrow(expect.objectContaining({ code: 'CTAP2_ERR_INVALID_CBOR' }));
     }
   });

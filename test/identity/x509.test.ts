@@ -3,7 +3,7 @@
 // certificates in test/vectors/webauthn/real-attestations.json, and chains built with node:crypto.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { constants, createHash, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import { X509Certificate as NodeX509, constants, createHash, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { decode } from 'cborg';
 import { fcSeed, vectorJson, vectorText } from '../_util.js';
 import { CertificateError, parseCertificate, validatePath, type TrustAnchor } from '../../src/identity/x509.js';
@@ -13,6 +13,12 @@ import { CryptoError, KeyprintError } from '../../src/errors.js';
 import { verifySignature } from '../../src/identity/_signature.js';
 import { p256SignatureFromDer } from '../../src/core/index.js';
 import { ecKey, makeCert, KeyUsageFlags, type CertSpec } from './fixtures/make-attestation.js';
+import { generateAttestation } from '../../src/hardware/authenticator/attestation.js';
+import { identityCertificate } from '../../src/identity/identity-certificate.js';
+import { signBundle } from '../../src/identity/bundle.js';
+import { IdentityKeyPair } from '../../src/identity/identity.js';
+import { makeBinding } from './_fixtures.js';
+import { applyEdits, edits } from '../fuzz/_mutate.js';
 
 const pem = (f: string) => pemCertificates(vectorText(`webauthn/yubico-roots/${f}`));
 const fp = (der: Uint8Array) => createHash('sha256').update(der).digest('hex').toUpperCase();
@@ -218,6 +224,52 @@ describe('parseCertificate rejects malformed input', () => {
   });
 });
 
+describe('parseCertificate: strict DER contents (X.690 §8, §11) and the Extension structure (RFC 5280 §4.1)', () => {
+  const k = ecKey();
+  // serial 0x0123 (02 02 01 23), C=US, CN=Leafy, basicConstraints critical (01 01 ff) CA=false.
+  const good = makeCert({ subject: [['C', 'US'], ['CN', 'Leafy']], publicKey: k.publicKey, signingKey: k.privateKey, serial: 0x0123, ca: false });
+  /** `good` with the first occurrence of `from` (hex) replaced by `to` (same length). */
+  const patch = (from: string, to: string) => {
+    const at = Buffer.from(good).indexOf(Buffer.from(from, 'hex'));
+    expect(at, from).toBeGreaterThan(0);
+    const d = good.slice();
+    d.set(Buffer.from(to, 'hex'), at);
+    return d;
+  };
+  const utf8Hex = (s: string) => Buffer.from(s).toString('hex');
+
+  it('the unmodified certificate parses', () => {
+    expect(parseCertificate(good).serialNumber).toBe('0123');
+  });
+  it.each([
+    ['INTEGER with a redundant leading 00 (§8.3.2)', '02020123', '02020023'],
+    ['INTEGER with a redundant leading FF (§8.3.2)', '02020123', '0202ff83'],
+    ['OID subidentifier padded with 0x80 (§8.19.2)', '0603551d13', '0603801d13'],
+    ['OID ending inside a subidentifier (§8.19.2)', '0603551d13', '0603551d93'],
+    ['BOOLEAN that is neither 00 nor FF (§11.1)', '0101ff', '010101'],
+    ['UTF8String that is not UTF-8 (RFC 3629)', utf8Hex('Leafy'), utf8Hex('Le') + 'c0' + utf8Hex('fy')],
+    ['PrintableString with a character outside its set (X.680 §41.4)', `1302${utf8Hex('US')}`, `1302${utf8Hex('U@')}`],
+    ['BIT STRING with more than 7 unused bits (§8.6.2.2)', '03420004', '03420804'],
+    ['UTCTime with month 13 (§11.8)', utf8Hex('170714'), utf8Hex('171314')],
+    ['UTCTime not in the form YYMMDDHHMMSSZ (§11.8)', utf8Hex('170714024000Z'), utf8Hex('1707140240Z00')],
+    ['Extension whose SEQUENCE tag became [1] (RFC 5280 §4.1.2.9)', '300c0603551d13', 'a10c0603551d13'],
+    ['Extension with critical twice', '0101ff0402', '01010104'],
+    ['constructed OCTET STRING (§10.2)', '0101ff0402', '0101ff2402'],
+    ['primitive SEQUENCE (§8.9.1)', '300c0603551d13', '100c0603551d13'],
+    ['attribute value that is an OCTET STRING, not a DirectoryString (RFC 5280 §4.1.2.4)', `0c05${utf8Hex('Leafy')}`, `0405${utf8Hex('Leafy')}`],
+  ])('%s → malformed-certificate', async (_, from, to) => {
+    expect(await code(() => parseCertificate(patch(from, to)))).toBe('malformed-certificate');
+  });
+  // Deliberate leniencies, pinned (both are what OpenSSL and Go's crypto/x509 accept too).
+  it('tolerated: critical encoded as an explicit FALSE (X.690 §11.5 wants it absent)', () => {
+    const c = parseCertificate(patch('0603551d130101ff', '0603551d13010100'));
+    expect(c.extensions.find((e) => e.oid === '2.5.29.19')?.critical).toBe(false);
+  });
+  it("tolerated: '*' and '&' in a PrintableString (outside X.680 §41.4, found in real CA certificates)", () => {
+    expect(parseCertificate(patch(`1302${utf8Hex('US')}`, `1302${utf8Hex('*&')}`)).issuer.text).toBe('C=*&, CN=Leafy'); // the first C is the issuer's
+  });
+});
+
 describe('fuzz (fast-check, fixed seed): X.509 parsing and path validation only throw CertificateError', () => {
   const yubicoLeaf = (() => {
     const e = (vectorJson('webauthn/real-attestations.json').entries as any[]).find((x) => x.id === 'jws-YubiKey5Nfc');
@@ -341,3 +393,54 @@ function readTlvForTest(der: Uint8Array): { length: number; r: Uint8Array; s: Ui
   const s = der.subarray(6 + rl, 6 + rl + der[5 + rl]);
   return { length: der[1], r, s };
 }
+
+describe('differential against OpenSSL (node:crypto X509Certificate)', () => {
+  // Every certificate keyprint makes or meets: Yubico's PKI, the real attestations' x5c, makeCert
+  // fixtures, the software authenticator's CA and batch certificates, an identity certificate.
+  const realX5c = (vectorJson('webauthn/real-attestations.json').entries as any[]).flatMap((e) => {
+    const st = (decode(toBytes('a', e.attestationObject), { useMaps: true }) as Map<string, any>).get('attStmt') as Map<string, any>;
+    return (st.get('x5c') ?? []) as Uint8Array[];
+  });
+  const k = ecKey();
+  const made = [
+    makeCert({ subject: [['C', 'US'], ['O', 'Chromium'], ['OU', 'Authenticator Attestation'], ['CN', 'Batch Certificate']], publicKey: k.publicKey, signingKey: k.privateKey, ca: false }),
+    makeCert({ subject: [['CN', 'Root ✓']], publicKey: k.publicKey, signingKey: k.privateKey, ca: true, pathLength: 1, keyUsage: KeyUsageFlags.keyCertSign, skid: new Uint8Array(20).fill(1), serial: 0x80 }),
+    makeCert({ subject: [['CN', 'Leaf']], issuer: [['CN', 'Root ✓']], publicKey: k.publicKey, signingKey: k.privateKey, akid: new Uint8Array(20).fill(1), aaguid: new Uint8Array(16).fill(2), serial: 2 ** 40 }),
+  ];
+  const soft = generateAttestation(new Uint8Array(16).fill(5));
+  const id = IdentityKeyPair.generate();
+  const identity = identityCertificate(id, signBundle({ displayName: 'Ada Lovelace', identityPublicKey: id.publicKey, createdAt: Date.UTC(2026, 0, 1), binding: makeBinding(id.publicKey, Date.UTC(2026, 0, 1)) }, id));
+  const seeds = [...pem('yubico-ca-certs.txt'), ...pem('yubico-intermediate.pem'), ...realX5c, ...made, soft.caCertificate, soft.certificate, identity];
+  const openssl = (der: Uint8Array): boolean => { try { new NodeX509(der); return true; } catch { return false; } };
+
+  it('every seed parses in both', () => {
+    expect(seeds.length).toBeGreaterThan(30);
+    for (const der of seeds) {
+      expect(openssl(der)).toBe(true);
+      expect(() => parseCertificate(der)).not.toThrow();
+    }
+  });
+
+  it('fixtures and generators write minimal INTEGER serials (X.690 §8.3.2)', () => {
+    for (const der of [...made, soft.caCertificate, soft.certificate, identity]) {
+      const serial = parseCertificate(der).serialNumber;
+      expect(serial.length === 2 || !/^(00[0-7]|ff[89a-f])/.test(serial), serial).toBe(true);
+    }
+  });
+
+  it('mutated certificates (havoc edits): parseCertificate accepts only what OpenSSL accepts', () => {
+    fc.assert(
+      fc.property(fc.nat(seeds.length - 1), fc.nat(seeds.length - 1), edits, (i, j, list) => {
+        const der = applyEdits(seeds[i], seeds[j], list);
+        try {
+          parseCertificate(der);
+        } catch (e) {
+          if (!(e instanceof CertificateError)) throw e;
+          return;
+        }
+        if (!openssl(der)) throw new Error(`parseCertificate accepted what OpenSSL rejects: ${Buffer.from(der).toString('hex')}`);
+      }),
+      { numRuns: Number(process.env.KEYPRINT_X509_DIFF_RUNS ?? 500), seed: fcSeed },
+    );
+  });
+});

@@ -1,5 +1,5 @@
-// CTAP2 canonical CBOR — CTAP 2.1 §8 "Message Encoding" / "CTAP2 canonical CBOR encoding form": integer
-// and text map keys sorted length-first (major type, then encoded length, then bytes), minimal integer
+// CTAP2 canonical CBOR — CTAP 2.1 §8 "Message Encoding" / "CTAP2 canonical CBOR encoding form": only
+// integer and text map keys, sorted length-first (major type, then encoded length, then bytes), minimal integer
 // and length encodings, definite lengths, no tags, no floats. Encoding uses cborg's default (canonical)
 // sorter; decoding is strict and then re-encodes to prove the input was canonical, as python-fido2 does.
 
@@ -35,7 +35,35 @@ function invalid(why: string, cause?: unknown): CtapError {
   return new CtapError(CtapStatus.CTAP2_ERR_INVALID_CBOR, `invalid CTAP2 CBOR: ${why}`, { cause });
 }
 
+const kindName = (v: unknown): string =>
+  v instanceof Uint8Array ? 'byte string' : v instanceof Map ? 'map' : Array.isArray(v) ? 'array' : v === null ? 'null' : typeof v === 'number' ? 'float' : typeof v;
+
+/**
+ * CTAP 2.1 §8: map keys are integers or text strings — not maps, arrays, byte strings or simple
+ * values, which cborg decodes too, outside CborMap. And, as this module promises, no floats (no
+ * CTAP2 message has one; a float that happens to re-encode identically would otherwise pass).
+ * Runs before the canonical re-encoding, which would otherwise sort complex keys with a warning.
+ */
+function checkTypes(value: unknown): void {
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (typeof v === 'number' && !Number.isInteger(v)) throw invalid(`number expected an integer, got ${v}`);
+    if (Array.isArray(v)) {
+      for (const x of v) stack.push(x);
+    } else if (v instanceof Map) {
+      for (const [k, x] of v) {
+        if (!(typeof k === 'string' || (typeof k === 'number' && Number.isInteger(k)))) {
+          throw invalid(`map key expected an integer or a text string, got a ${kindName(k)}`);
+        }
+        stack.push(x);
+      }
+    }
+  }
+}
+
 function canonicalCheck(input: Uint8Array, value: unknown): void {
+  checkTypes(value);
   let again: Uint8Array;
   try {
     again = encode(value);
@@ -51,7 +79,7 @@ function canonicalCheck(input: Uint8Array, value: unknown): void {
  * Decodes exactly one canonical CBOR item.
  * @returns the value (maps as `Map`)
  * @throws CtapError `CTAP2_ERR_INVALID_CBOR` for malformed, non-canonical, tagged, indefinite or
- *   trailing data
+ *   trailing data, a map key that is not an integer or text string, or a float
  * @example const map = decodeCbor(bytes) as CborMap
  */
 export function decodeCbor(input: Uint8Array): CborValue {
