@@ -1,8 +1,10 @@
 // The state of one `keyprint chat` run: connection attempts (ChatPeer), the keyprint Session on
 // each open data channel, and the user's commands. Reports everything as ChatEvent objects — the
-// `--json` lines verbatim, or rendered as text (chat.ts). The outbox and contacts live as long as
-// the process: a message typed while the peer is away is queued and delivered after a reconnect
-// with the same identity (docs/PROTOCOL.md "Contacts and outbox").
+// `--json` lines verbatim, or rendered as text (chat.ts). The contacts and the outbox are the
+// stores it is given (chat.ts: HOME/contacts.json and HOME/outbox/, so they outlive the process):
+// a peer verified before is recognised without a new SAS comparison, a newcomer using a stored
+// contact's name with another key is flagged, and a message typed while the peer is away is queued
+// and delivered after a reconnect with the same identity (docs/PROTOCOL.md "Contacts and outbox").
 
 import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
@@ -11,7 +13,7 @@ import type { IdentityKeyPair } from '../identity/index.js';
 import { sasDecimal, sasEmoji, sasWords } from '../sas/index.js';
 import {
   dataChannelTransport, MAX_FILE_BYTES, MemoryContactStore, MemoryOutbox, newMessageId, Session,
-  type IceConfig, type SessionDriverEvent,
+  type Contact, type ContactStore, type IceConfig, type Outbox, type SessionDriverEvent, type VerificationMethod,
 } from '../session/index.js';
 import { ChatError, ChatPeer, parseSignal } from './_chat-peer.js';
 import { saveReceivedFile } from './_chat-files.js';
@@ -28,9 +30,15 @@ export type ChatEvent =
   | { type: 'signal'; kind: 'offer' | 'answer'; text: string }
   | { type: 'connected' }
   | { type: 'sas'; emoji: Array<{ emoji: string; name: string }>; words: string[]; numbers: [number, number, number]; peer: { name: string; did: string } }
-  /** Verified before: confirmed without comparing; the codes are there for a peer that asks to compare. */
-  | { type: 'recognized'; peer: { name: string; did: string }; emoji: Array<{ emoji: string; name: string }>; words: string[]; numbers: [number, number, number] }
-  | { type: 'key-changed'; peer: { name: string; did: string } }
+  /** Verified before (`verifiedBy`, `verifiedAt` ISO 8601): confirmed without comparing; the codes are there for a peer that asks to compare. */
+  | { type: 'recognized'; peer: { name: string; did: string }; verifiedBy: VerificationMethod; verifiedAt: string; emoji: Array<{ emoji: string; name: string }>; words: string[]; numbers: [number, number, number] }
+  /**
+   * The peer presents another identity key than the contact verified under its name (`previous`):
+   * maybe a new security key, maybe someone else. The SAS comparison is required.
+   */
+  | { type: 'key-changed'; peer: { name: string; did: string }; previous?: { name: string; did: string; verifiedBy: VerificationMethod; verifiedAt: string } }
+  /** At start: messages still waiting in the outbox from an earlier run. */
+  | { type: 'outbox'; pending: number; peers: string[] }
   | { type: 'peer-confirmed' }
   | { type: 'confirmed'; peer: { name: string; did: string } }
   | { type: 'message'; id: string; text: string }
@@ -41,6 +49,8 @@ export type ChatEvent =
   | { type: 'cancelled'; code: string; by: 'us' | 'them' }
   | { type: 'error'; code: string; message: string }
   | { type: 'bye' };
+
+const previousOf = (c: Contact) => ({ name: c.displayName, did: c.contactId, verifiedBy: c.verifiedBy ?? 'sas', verifiedAt: new Date(c.verifiedAt).toISOString() });
 
 export type ChatPhase = 'idle' | 'inviting' | 'connecting' | 'sas' | 'confirmed';
 
@@ -56,14 +66,20 @@ export interface ChatOptions {
   /** From both texts exchanged to the data channel open, and from open to the SAS. */
   connectMs: number;
   gatherMs: number;
+  /** Where verified contacts are kept (default: memory); `findByName` enables the name-reuse warning. */
+  contacts?: ContactStore & { findByName?(displayName: string): Promise<Contact[]> };
+  /** Where unacknowledged messages wait (default: memory); `scan` reports what an earlier run left. */
+  outbox?: Outbox & { scan?(): Promise<{ entries: Array<{ peer: string }>; damaged: Error[] }> };
   emit: (e: ChatEvent) => void;
 }
 
 export class ChatController {
   phase: ChatPhase = 'idle';
   readonly #o: ChatOptions;
-  readonly #outbox = new MemoryOutbox();
-  readonly #contacts = new MemoryContactStore();
+  readonly #outbox: NonNullable<ChatOptions['outbox']>;
+  readonly #contacts: NonNullable<ChatOptions['contacts']>;
+  /** Session events are handled one at a time, in order (some need a store lookup first). */
+  #events: Promise<void> = Promise.resolve();
   #peer: ChatPeer | null = null;
   #session: Session | null = null;
   #inviteTimer?: NodeJS.Timeout;
@@ -82,6 +98,27 @@ export class ChatController {
 
   constructor(options: ChatOptions) {
     this.#o = options;
+    this.#outbox = options.outbox ?? new MemoryOutbox();
+    this.#contacts = options.contacts ?? new MemoryContactStore();
+  }
+
+  /**
+   * Reports what an earlier run left in the outbox: pending messages (sent when their peer
+   * reconnects) and files that cannot be used (each one an error event; they stay on disk).
+   */
+  async start(): Promise<void> {
+    if (!this.#outbox.scan) return;
+    try {
+      const { entries, damaged } = await this.#outbox.scan();
+      for (const d of damaged) this.#error(d);
+      if (entries.length > 0) {
+        const peers = [...new Set(entries.map((e) => e.peer))];
+        this.#lastPeer = entries[entries.length - 1].peer;
+        this.#o.emit({ type: 'outbox', pending: entries.length, peers });
+      }
+    } catch (e) {
+      this.#error(e);
+    }
   }
 
   #error(e: unknown): void {
@@ -179,30 +216,50 @@ export class ChatController {
       localDtlsFingerprint: peer.localFingerprint(), expectedPeerDtlsFingerprint: peer.peerFingerprint!,
       transport: dataChannelTransport(dc), contacts: this.#contacts, outbox: this.#outbox,
       timeouts: { handshakeMs: this.#o.connectMs },
-      onEvent: (e) => { if (attempt === this.#attempt) this.#onEvent(e); },
+      onEvent: (e) => {
+        if (attempt !== this.#attempt) return;
+        // The text being sent belongs to this "queued" status: taken now, before later lines run.
+        let sending: string | null = null;
+        if (e.type === 'status' && e.status === 'queued') { sending = this.#sending; this.#sending = null; }
+        this.#events = this.#events.then(() => (attempt === this.#attempt ? this.#onEvent(e, sending) : undefined)).catch((err) => this.#error(err));
+      },
       onError: (e) => { if (attempt === this.#attempt) this.#error(e); },
     });
     this.#session = session;
     await session.start();
   }
 
-  #onEvent(e: SessionDriverEvent): void {
+  async #onEvent(e: SessionDriverEvent, sending: string | null): Promise<void> {
     const emit = this.#o.emit;
     switch (e.type) {
-      case 'sasShown':
+      case 'sasShown': {
+        // A newcomer (unknown did:key) using the name of a contact verified with another key.
+        // A store that cannot be read is reported; the SAS is still shown (the comparison is the check).
+        const namesakes = await this.#contacts.findByName?.(e.peer.displayName).catch((err) => { this.#error(err); return []; });
+        const namesake = namesakes?.filter((c) => c.contactId !== e.peer.did).sort((a, b) => b.verifiedAt - a.verifiedAt)[0];
+        if (namesake) emit({ type: 'key-changed', peer: { name: e.peer.displayName, did: e.peer.did }, previous: previousOf(namesake) });
         this.phase = 'sas';
         this.#sasAnswered = false;
         emit({ type: 'sas', ...sasCodes(e.sas), peer: { name: e.peer.displayName, did: e.peer.did } });
         break;
+      }
       case 'peerRecognized': {
         const s = this.#session?.machine.state;
         const p = s && 'peer' in s ? s.peer : undefined;
-        emit({ type: 'recognized', peer: { name: p?.displayName ?? '', did: p?.did ?? e.contactId }, ...sasCodes(e.sas) });
+        emit({
+          type: 'recognized', peer: { name: p?.displayName ?? '', did: p?.did ?? e.contactId },
+          verifiedBy: e.verifiedBy, verifiedAt: new Date(e.verifiedAt).toISOString(), ...sasCodes(e.sas),
+        });
         break;
       }
-      case 'keyChanged':
-        emit({ type: 'key-changed', peer: { name: '', did: e.contactId } });
+      case 'keyChanged': {
+        // The same contact id with another key (not reachable while ids are did:keys; kept for other stores).
+        const s = this.#session?.machine.state;
+        const p = s && 'peer' in s ? s.peer : undefined;
+        const known = await this.#contacts.get(e.contactId);
+        emit({ type: 'key-changed', peer: { name: p?.displayName ?? '', did: p?.did ?? e.contactId }, ...(known ? { previous: previousOf(known) } : {}) });
         break;
+      }
       case 'peerConfirmed':
         emit({ type: 'peer-confirmed' });
         break;
@@ -223,10 +280,7 @@ export class ChatController {
         break;
       }
       case 'status':
-        if (e.status === 'queued' && this.#sending !== null) {
-          emit({ type: 'sending', id: hex(e.id), text: this.#sending });
-          this.#sending = null;
-        }
+        if (e.status === 'queued' && sending !== null) emit({ type: 'sending', id: hex(e.id), text: sending });
         emit({ type: 'status', id: hex(e.id), status: e.status });
         break;
       case 'cancelled':

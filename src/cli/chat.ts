@@ -11,7 +11,10 @@ import { KeyprintError } from '../errors.js';
 import { readEnrollment, unlockIdentity } from '../identity/enroll.js';
 import type { IdentityKeyPair } from '../identity/index.js';
 import { checkIceConfig, parseIceServer, type IceConfig } from '../session/index.js';
+import { CLI_STORAGE_LABELS, StorageKey } from '../session/storage-key.js';
 import { ChatController, type ChatEvent } from './_chat-controller.js';
+import { FileContactStore } from './_contacts-store.js';
+import { FileOutbox } from './_outbox-store.js';
 import { terminalQr } from './_chat-qr.js';
 import { openDevice, parseDevice } from './enroll.js';
 import { resolveHome } from './_home.js';
@@ -22,7 +25,9 @@ export const CHAT_HELP = `Usage: keyprint chat [--home DIR] [--device DEV] [--pi
 
 Unlocks your identity, connects to one person by exchanging two short texts (an invite and an
 answer, also shown as QR codes), shows the short authentication string (SAS) to compare with them,
-then chats. Talks to another terminal or to the keyprint web app.
+then chats. Talks to another terminal or to the keyprint web app. Contacts you verify are kept in
+HOME/contacts.json (with those added by keyprint contacts add): next time they are recognised
+without comparing. Messages typed while the peer is away wait, encrypted, in HOME/outbox/.
   --ice URL           a STUN or TURN server, repeatable: stun:HOST[:PORT], turn:USER:PASS@HOST[:PORT][?transport=udp|tcp],
                       turns:USER:PASS@HOST[:PORT] (default: none — direct connections only)
   --relay-only        connect only through the TURN server: the other side never learns your IP address
@@ -82,8 +87,14 @@ export function iceFromFlags(urls: string[] | undefined, relayOnly: boolean | un
   }
 }
 
-/** Renders an event for a person (`--json` prints the object instead). */
-function render(e: ChatEvent, invertQr: boolean): string | undefined {
+const how = (by: string) => (by === 'sas' ? 'by SAS' : by === 'card' ? 'by card' : 'by receipt');
+const day = (iso: string) => iso.slice(0, 10);
+
+/**
+ * Renders an event for a person (`--json` prints the object instead).
+ * @returns the text, or undefined for events a person need not see
+ */
+export function render(e: ChatEvent, invertQr: boolean): string | undefined {
   switch (e.type) {
     case 'ready': return `Unlocked: ${e.name} (${e.did})\nType /invite to create an invite, or paste the invite you received. ${COMMANDS_HELP}`;
     case 'signal':
@@ -99,8 +110,11 @@ function render(e: ChatEvent, invertQr: boolean): string | undefined {
       `  numbers: ${e.numbers.join(' ')}`,
       'Do they match? [y/N]',
     ].join('\n');
-    case 'recognized': return `${e.peer.name} is the contact you verified before (same identity key). If they ask to compare: ${e.emoji.map((x) => x.emoji).join(' ')} · ${e.words.join(' ')} · ${e.numbers.join(' ')}`;
-    case 'key-changed': return `WARNING: ${e.peer.did} presents a different identity key than the one you verified. Compare the code again.`;
+    case 'recognized': return `${e.peer.name} is the contact you verified ${how(e.verifiedBy)} on ${day(e.verifiedAt)} (same identity key): no need to compare. If they ask to compare: ${e.emoji.map((x) => x.emoji).join(' ')} · ${e.words.join(' ')} · ${e.numbers.join(' ')}`;
+    case 'key-changed': return e.previous
+      ? `WARNING: ${e.peer.name} (${e.peer.did}) presents a different key than the ${e.previous.name} you verified ${how(e.previous.verifiedBy)} on ${day(e.previous.verifiedAt)} (${e.previous.did}). It may be a new security key — or someone else using the name. Compare the code below by voice or in person before you trust them.`
+      : `WARNING: ${e.peer.did} presents a different identity key than the one you verified. Compare the code again.`;
+    case 'outbox': return `${e.pending} message${e.pending === 1 ? '' : 's'} from an earlier run wait${e.pending === 1 ? 's' : ''} in your outbox: sent when you reconnect with ${e.peers.join(', ')}.`;
     case 'peer-confirmed': return 'They confirmed the codes match.';
     case 'confirmed': return `Verified: ${e.peer.name} (${e.peer.did}). Type a message and press Enter; /file PATH sends a file.`;
     case 'message': return `${e.text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '�')}`.split('\n').map((l) => `< ${l}`).join('\n');
@@ -156,7 +170,11 @@ export async function chat(args: string[]): Promise<number> {
   const json = flags.json === true;
   const home = resolveHome(flags.home);
   await ready();
+  // A damaged contacts file is said before the security key is touched (key continuity depends on it).
+  const contacts = new FileContactStore(home);
+  await contacts.check();
   const { identity, bundle, name } = await unlock(flags, home, json);
+  const outbox = new FileOutbox(home, await StorageKey.derive(identity, CLI_STORAGE_LABELS));
 
   const emit = (e: ChatEvent): void => {
     if (json) { print(JSON.stringify(e)); return; }
@@ -165,9 +183,10 @@ export async function chat(args: string[]): Promise<number> {
   };
   const controller = new ChatController({
     identity, bundle, displayName: name, ice, bindAddress: flags.bind, filesDir: flags.files ?? join(home, 'received'),
-    inviteMs, connectMs, gatherMs, emit,
+    inviteMs, connectMs, gatherMs, contacts, outbox, emit,
   });
   emit({ type: 'ready', name, did: identity.did });
+  await controller.start();
 
   return new Promise<number>((resolve) => {
     const rl = createInterface({ input: process.stdin, terminal: false });

@@ -23,22 +23,27 @@ Exit status: 0 stored, 1 the card did not verify, 2 unusable input.`;
 /** The contacts file name inside the home directory. */
 export const CONTACTS_FILE = 'contacts.json';
 
-/** One stored contact. */
+/**
+ * One stored contact: verified from their card (`keyprint contacts add`), by comparing the SAS in
+ * `keyprint chat`, or by a verification receipt. Only the card fields are optional: a SAS
+ * comparison has no bundle, trust verdict or printed text.
+ */
 export interface ContactRecord {
   did: string;
   displayName: string;
   /** Ed25519 identity key, base64url. */
   identityPublicKey: string;
-  /** The canonical bundle from the card, base64url. */
-  bundle: string;
-  verifiedBy: 'card';
+  /** The canonical bundle from the card, base64url (card contacts). */
+  bundle?: string;
+  verifiedBy: 'sas' | 'card' | 'receipt';
+  /** ISO 8601. */
   verifiedAt: string;
-  trust: string | null;
-  authenticator: string;
-  printedTextCompared: boolean;
+  trust?: string | null;
+  authenticator?: string;
+  printedTextCompared?: boolean;
 }
 
-/** The file's shape. */
+/** The file's shape (version 1 since the first release; SAS records are an additive extension). */
 export interface ContactsFile {
   version: 1;
   contacts: ContactRecord[];
@@ -68,7 +73,20 @@ export async function readContacts(home: string): Promise<ContactsFile> {
   if (typeof f !== 'object' || f === null || f.version !== 1 || !Array.isArray(f.contacts)) {
     throw new KeyprintError('contacts-corrupt', `${join(home, CONTACTS_FILE)} expected { "version": 1, "contacts": [...] }`);
   }
+  f.contacts.forEach((c, i) => checkRecord(c, i, join(home, CONTACTS_FILE)));
   return f;
+}
+
+/** @throws KeyprintError `contacts-corrupt` naming the record and the field that is wrong */
+function checkRecord(c: ContactRecord, i: number, path: string): void {
+  const bad = (what: string, found: unknown) => new KeyprintError('contacts-corrupt', `${path}: contact ${i} expected ${what}, got ${JSON.stringify(found) ?? 'nothing'}`);
+  if (typeof c !== 'object' || c === null) throw bad('an object', c);
+  if (typeof c.did !== 'string' || !c.did.startsWith('did:key:')) throw bad('"did" a did:key', c.did);
+  if (typeof c.displayName !== 'string') throw bad('"displayName" a string', c.displayName);
+  if (typeof c.identityPublicKey !== 'string' || !/^[A-Za-z0-9_-]{43}$/.test(c.identityPublicKey)) throw bad('"identityPublicKey" 32 bytes in base64url', c.identityPublicKey);
+  if (c.verifiedBy !== 'sas' && c.verifiedBy !== 'card' && c.verifiedBy !== 'receipt') throw bad('"verifiedBy" sas, card or receipt', c.verifiedBy);
+  if (typeof c.verifiedAt !== 'string' || Number.isNaN(Date.parse(c.verifiedAt))) throw bad('"verifiedAt" an ISO date', c.verifiedAt);
+  if (c.verifiedBy === 'card' && typeof c.bundle !== 'string') throw bad('"bundle" for a card contact', c.bundle);
 }
 
 /**

@@ -4,7 +4,7 @@
 // with timers; it owns no crypto.
 
 import { equalBytes } from './_bytes.js';
-import { MemoryContactStore, MemoryOutbox, type ContactStore, type DeliveryStatus, type Outbox, type OutboxEntry } from './contacts.js';
+import { MemoryContactStore, MemoryOutbox, type ContactStore, type DeliveryStatus, type Outbox, type OutboxEntry, type VerificationMethod } from './contacts.js';
 import { SessionError, type CancelCode } from './errors.js';
 import { newMessageId, SessionMachine, type PeerInfo, type SessionEvent, type SessionMachineOptions, type Step } from './machine.js';
 import type { Transport } from './transport.js';
@@ -18,7 +18,7 @@ export type SessionDriverEvent =
    * The peer's key is the one verified before for this contact; confirmed without a new SAS
    * comparison. `sas` is there for a peer that does not remember us and asks to compare.
    */
-  | { type: 'peerRecognized'; contactId: string; verifiedAt: number; sas: Uint8Array }
+  | { type: 'peerRecognized'; contactId: string; verifiedAt: number; verifiedBy: VerificationMethod; sas: Uint8Array }
   | { type: 'status'; id: Uint8Array; status: DeliveryStatus };
 
 export interface SessionOptions extends Omit<SessionMachineOptions, 'now'> {
@@ -185,7 +185,7 @@ export class Session {
             this.#emit({ type: 'keyChanged', contactId, previous: known.identityPublicKey, current: e.peer.identityPublicKey });
             this.#emit(e);
           } else if (known && this.#o.trustVerifiedContacts !== false) {
-            this.#emit({ type: 'peerRecognized', contactId, verifiedAt: known.verifiedAt, sas: e.sas });
+            this.#emit({ type: 'peerRecognized', contactId, verifiedAt: known.verifiedAt, verifiedBy: known.verifiedBy ?? 'sas', sas: e.sas });
             // Not awaited: its events queue behind this handler. It can only fail if the session was
             // cancelled meanwhile, which the cancelled event already reports.
             this.#step(this.machine.confirm(this.#clock())).catch(() => undefined);

@@ -202,6 +202,11 @@ describe('keyprint contacts add', () => {
     expect(file.version).toBe(1);
     expect(file.contacts).toHaveLength(1);
     expect(file.contacts[0]).toMatchObject({ did: fp.did, displayName: 'Ada Lovelace', verifiedBy: 'card', printedTextCompared: true, trust: 'attested-unknown-vendor' });
+    // `keyprint chat` reads the same file (src/cli/_contacts-store.ts): Ada is a contact verified by card.
+    const { FileContactStore } = await import('../../src/cli/_contacts-store.js');
+    const stored = await new FileContactStore(h).get(fp.did);
+    expect(stored).toMatchObject({ contactId: fp.did, displayName: 'Ada Lovelace', verifiedBy: 'card' });
+    expect(stored!.identityPublicKey).toEqual(soft.bundle.identityPublicKey);
     const again = await cli(['contacts', 'add', join(dir, 'ada.svg'), '--home', h]);
     expect(again.status).toBe(0);
     expect(again.stdout).toMatch(/^updated contact/);

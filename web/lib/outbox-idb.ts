@@ -7,11 +7,11 @@
 // message re-sent after a reconnect is shown once, even across a reload.
 import type { DeliveryStatus, Outbox, OutboxEntry } from 'keyprint/session';
 import { req, tx } from './db.js';
-import { decodeRecord, encodeRecord, hex, unhex } from './record-codec.js';
+import { decodeOutboxContent, encodeOutboxContent } from '../../src/session/outbox-record.js';
+import { hex, unhex } from './record-codec.js';
 import { fields, type Sealed, type StorageKey } from './storage-key.js';
 
 interface StoredEntry extends Sealed { peer: string; status: DeliveryStatus; createdAt: number }
-type Header = { kind: 'text'; text: string } | { kind: 'file'; name: string; mime: string };
 
 const aad = (peer: string, id: Uint8Array) => fields('keyprint-web outbox v1', peer, id);
 const isPending = (s: DeliveryStatus) => s === 'queued' || s === 'sent';
@@ -23,9 +23,7 @@ export class IdbOutbox implements Outbox {
   }
 
   async add(entry: OutboxEntry): Promise<void> {
-    const c = entry.content;
-    const plain = c.kind === 'text' ? encodeRecord({ kind: 'text', text: c.text } satisfies Header) : encodeRecord({ kind: 'file', name: c.name, mime: c.mime } satisfies Header, c.bytes);
-    const sealed = await this.#key.seal(aad(entry.peer, entry.id), plain);
+    const sealed = await this.#key.seal(aad(entry.peer, entry.id), encodeOutboxContent(entry.content));
     const value: StoredEntry = { ...sealed, peer: entry.peer, status: entry.status, createdAt: entry.createdAt };
     await tx('outbox', 'readwrite', (s) => req(s.put(value, hex(entry.id))));
   }
@@ -84,8 +82,7 @@ export class IdbOutbox implements Outbox {
 
   async #open(k: string, v: StoredEntry): Promise<OutboxEntry> {
     const id = unhex(k);
-    const { header, bytes } = decodeRecord<Header>(await this.#key.open(aad(v.peer, id), v));
-    const content: OutboxEntry['content'] = header.kind === 'text' ? { kind: 'text', text: header.text } : { kind: 'file', name: header.name, mime: header.mime, bytes };
+    const content = decodeOutboxContent(await this.#key.open(aad(v.peer, id), v));
     return { id, peer: v.peer, content, status: v.status, createdAt: v.createdAt };
   }
 }
