@@ -1,56 +1,54 @@
-// The state of one `keyprint chat` run: connection attempts (ChatPeer), the keyprint Session on
-// each open data channel, and the user's commands. Reports everything as ChatEvent objects — the
-// `--json` lines verbatim, or rendered as text (chat.ts). The contacts and the outbox are the
-// stores it is given (chat.ts: HOME/contacts.json and HOME/outbox/, so they outlive the process):
-// a peer verified before is recognised without a new SAS comparison, a newcomer using a stored
-// contact's name with another key is flagged, and a message typed while the peer is away is queued
-// and delivered after a reconnect with the same identity (docs/PROTOCOL.md "Contacts and outbox").
+// The terminal side of `keyprint chat`: connection attempts (ChatPeer, node-datachannel) and the
+// user's commands, over the conversation layer (src/session/conversation.ts), which makes every
+// decision — who is recognised, which name and warning to show, what is queued and delivered.
+// This file only turns the layer's events into ChatEvent objects: the `--json` lines verbatim, or
+// rendered as text (chat.ts). The contacts and the outbox are the stores it is given (chat.ts:
+// HOME/contacts.json and HOME/outbox/, so they outlive the process).
 
 import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { KeyprintError } from '../errors.js';
 import type { IdentityKeyPair } from '../identity/index.js';
-import { sasDecimal, sasEmoji, sasWords } from '../sas/index.js';
 import {
-  dataChannelTransport, MAX_FILE_BYTES, MemoryContactStore, MemoryOutbox, newMessageId, Session,
-  type Contact, type ContactStore, type IceConfig, type Outbox, type SessionDriverEvent, type VerificationMethod,
+  Conversation, dataChannelTransport, endedText, MAX_FILE_BYTES, MemoryContactStore, MemoryOutbox,
+  type ContactStore, type ConversationEvent, type IceConfig, type KnownContact, type Outbox, type PeerView, type SasCodes, type VerificationMethod,
 } from '../session/index.js';
 import { ChatError, ChatPeer, parseSignal } from './_chat-peer.js';
 import { saveReceivedFile } from './_chat-files.js';
 
-const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
-/** The three renderings the web app offers (web/lib/connection.svelte.ts): emoji, 5 words, 3 numbers. */
-const sasCodes = (sas: Uint8Array) => ({
-  emoji: sasEmoji(sas).map(({ emoji, name }) => ({ emoji, name })), words: sasWords(sas, 5), numbers: sasDecimal(sas),
-});
+type Who = { name: string; did: string; presentsAs?: string };
+type Previous = { name: string; did: string; verifiedBy: VerificationMethod; verifiedAt: string };
 
-/** What `keyprint chat` reports; with `--json`, one object per stdout line. */
+/** What `keyprint chat` reports; with `--json`, one object per stdout line. Peer-chosen strings are exact here (the text renderer makes them safe). */
 export type ChatEvent =
   | { type: 'ready'; name: string; did: string }
   | { type: 'signal'; kind: 'offer' | 'answer'; text: string }
   | { type: 'connected' }
-  | { type: 'sas'; emoji: Array<{ emoji: string; name: string }>; words: string[]; numbers: [number, number, number]; peer: { name: string; did: string } }
+  | ({ type: 'sas'; peer: Who } & SasCodes)
   /** Verified before (`verifiedBy`, `verifiedAt` ISO 8601): confirmed without comparing; the codes are there for a peer that asks to compare. */
-  | { type: 'recognized'; peer: { name: string; did: string }; verifiedBy: VerificationMethod; verifiedAt: string; emoji: Array<{ emoji: string; name: string }>; words: string[]; numbers: [number, number, number] }
+  | ({ type: 'recognized'; peer: Who; verifiedBy: VerificationMethod; verifiedAt: string } & SasCodes)
   /**
-   * The peer presents another identity key than the contact verified under its name (`previous`):
-   * maybe a new security key, maybe someone else. The SAS comparison is required.
+   * Before `sas`: the comparison is required although a key or name is known — `key-changed` (the
+   * expected contact answered with another key) or `name-taken` (another contact has this name).
+   * `text` is the layer's sentence, the same the web app shows.
    */
-  | { type: 'key-changed'; peer: { name: string; did: string }; previous?: { name: string; did: string; verifiedBy: VerificationMethod; verifiedAt: string } }
+  | { type: 'key-changed'; kind: 'key-changed' | 'name-taken'; text: string; peer: Who; previous: Previous }
   /** At start: messages still waiting in the outbox from an earlier run. */
   | { type: 'outbox'; pending: number; peers: string[] }
   | { type: 'peer-confirmed' }
-  | { type: 'confirmed'; peer: { name: string; did: string } }
+  | { type: 'confirmed'; peer: Who }
   | { type: 'message'; id: string; text: string }
   | { type: 'sending'; id: string; text: string }
   /** `offline`: queued while not connected, sent when the same peer is back. */
   | { type: 'status'; id: string; status: 'queued' | 'sent' | 'delivered' | 'failed'; offline?: true }
   | { type: 'file'; id: string; name: string; size: number; path: string }
-  | { type: 'cancelled'; code: string; by: 'us' | 'them' }
+  | { type: 'receipt'; valid: boolean; text: string }
+  | { type: 'cancelled'; code: string; by: 'us' | 'them'; text: string }
   | { type: 'error'; code: string; message: string }
   | { type: 'bye' };
 
-const previousOf = (c: Contact) => ({ name: c.displayName, did: c.contactId, verifiedBy: c.verifiedBy ?? 'sas', verifiedAt: new Date(c.verifiedAt).toISOString() });
+const who = (p: PeerView): Who => ({ name: p.name, did: p.did, ...(p.presentsAs !== undefined ? { presentsAs: p.presentsAs } : {}) });
+const previousOf = (c: KnownContact): Previous => ({ name: c.name, did: c.contactId, verifiedBy: c.verifiedBy, verifiedAt: new Date(c.verifiedAt).toISOString() });
 
 export type ChatPhase = 'idle' | 'inviting' | 'connecting' | 'sas' | 'confirmed';
 
@@ -66,8 +64,8 @@ export interface ChatOptions {
   /** From both texts exchanged to the data channel open, and from open to the SAS. */
   connectMs: number;
   gatherMs: number;
-  /** Where verified contacts are kept (default: memory); `findByName` enables the name-reuse warning. */
-  contacts?: ContactStore & { findByName?(displayName: string): Promise<Contact[]> };
+  /** Where verified contacts are kept (default: memory). */
+  contacts?: ContactStore;
   /** Where unacknowledged messages wait (default: memory); `scan` reports what an earlier run left. */
   outbox?: Outbox & { scan?(): Promise<{ entries: Array<{ peer: string }>; damaged: Error[] }> };
   emit: (e: ChatEvent) => void;
@@ -77,16 +75,10 @@ export class ChatController {
   phase: ChatPhase = 'idle';
   readonly #o: ChatOptions;
   readonly #outbox: NonNullable<ChatOptions['outbox']>;
-  readonly #contacts: NonNullable<ChatOptions['contacts']>;
-  /** Session events are handled one at a time, in order (some need a store lookup first). */
-  #events: Promise<void> = Promise.resolve();
+  readonly #contacts: ContactStore;
+  #conversation: Conversation;
   #peer: ChatPeer | null = null;
-  #session: Session | null = null;
   #inviteTimer?: NodeJS.Timeout;
-  /** The last verified peer: messages typed while it is away wait in the outbox for it. */
-  #lastPeer: string | null = null;
-  /** Text of the message being handed to the session (its "queued" status names the id). */
-  #sending: string | null = null;
   /** Bumped for each attempt, so a stale attempt's late callbacks change nothing. */
   #attempt = 0;
   #sasAnswered = false;
@@ -100,11 +92,20 @@ export class ChatController {
     this.#o = options;
     this.#outbox = options.outbox ?? new MemoryOutbox();
     this.#contacts = options.contacts ?? new MemoryContactStore();
+    this.#conversation = this.#newConversation();
+  }
+
+  #newConversation(defaultPeer?: string): Conversation {
+    return new Conversation({
+      identity: this.#o.identity, bundle: this.#o.bundle, contacts: this.#contacts, outbox: this.#outbox, defaultPeer,
+      onEvent: (e) => this.#onEvent(e),
+    });
   }
 
   /**
    * Reports what an earlier run left in the outbox: pending messages (sent when their peer
-   * reconnects) and files that cannot be used (each one an error event; they stay on disk).
+   * reconnects, or to the last of them when typed before any connection) and files that cannot be
+   * used (each one an error event; they stay on disk).
    */
   async start(): Promise<void> {
     if (!this.#outbox.scan) return;
@@ -113,7 +114,7 @@ export class ChatController {
       for (const d of damaged) this.#error(d);
       if (entries.length > 0) {
         const peers = [...new Set(entries.map((e) => e.peer))];
-        this.#lastPeer = entries[entries.length - 1].peer;
+        this.#conversation = this.#newConversation(entries[entries.length - 1].peer);
         this.#o.emit({ type: 'outbox', pending: entries.length, peers });
       }
     } catch (e) {
@@ -127,38 +128,42 @@ export class ChatController {
   }
 
   /**
-   * Ends the current attempt or session and returns to idle (the outbox stays).
+   * Ends the current attempt or channel and returns to idle (the outbox stays).
    * @param lingerMs keep the connection this long first, so a cancel frame just sent still leaves
    *   (closing the data channel at once can overtake it)
    */
   #drop(lingerMs = 0): void {
     this.#attempt++;
     clearTimeout(this.#inviteTimer);
-    const session = this.#session, peer = this.#peer;
-    this.#session = null;
+    const peer = this.#peer;
     this.#peer = null;
     this.phase = 'idle';
-    const close = () => { session?.close(); peer?.close(); };
-    if (lingerMs > 0 && (session || peer)) setTimeout(close, lingerMs).unref();
+    const close = () => { this.#conversation.close(); peer?.close(); };
+    if (lingerMs > 0 && peer) setTimeout(close, lingerMs).unref();
     else close();
   }
 
   #newPeer(): ChatPeer {
     this.#drop();
+    this.#conversation.connecting(); // what is typed from now on waits for this peer
     const peer = new ChatPeer({ ice: this.#o.ice, bindAddress: this.#o.bindAddress, gatherTimeoutMs: this.#o.gatherMs });
     const attempt = this.#attempt;
     peer.onfailed = (e) => {
       if (attempt !== this.#attempt) return;
-      // A session notices the closed channel itself; before one exists, say why here.
-      if (!this.#session) { this.#error(e); this.#drop(); } else this.#session.cancel('closed').catch(() => undefined);
+      // A channel notices its closed transport itself; before one exists, say why here.
+      if (this.#conversation.phase === 'idle') { this.#error(e); this.#drop(); } else this.#conversation.cancel().catch(() => undefined);
     };
     this.#peer = peer;
     return peer;
   }
 
+  #busy(): ChatError {
+    return new ChatError('busy', `already ${this.phase === 'confirmed' ? 'in a chat' : 'connecting'}: /quit first, or wait`);
+  }
+
   /** `/invite`: a new offer text; the answer must come within `inviteMs`. */
   async invite(): Promise<void> {
-    if (this.phase !== 'idle' && this.phase !== 'inviting') return this.#error(new ChatError('busy', `already ${this.phase === 'confirmed' ? 'in a chat' : 'connecting'}: /quit first, or wait`));
+    if (this.phase !== 'idle' && this.phase !== 'inviting') return this.#error(this.#busy());
     const peer = this.#newPeer();
     const attempt = this.#attempt;
     try {
@@ -189,7 +194,7 @@ export class ChatController {
         await this.#connect('initiator');
         return;
       }
-      if (this.phase !== 'idle') throw new ChatError('busy', `already ${this.phase === 'confirmed' ? 'in a chat' : 'connecting'}: /quit first, or wait`);
+      if (this.phase !== 'idle') throw this.#busy();
       const offer = parseSignal(text, 'offer');
       const peer = this.#newPeer();
       const attempt = this.#attempt;
@@ -211,114 +216,77 @@ export class ChatController {
     const dc = await peer.waitChannel(this.#o.connectMs);
     if (attempt !== this.#attempt) return;
     this.#o.emit({ type: 'connected' });
-    const session = new Session({
-      role, identity: this.#o.identity, bundle: this.#o.bundle,
-      localDtlsFingerprint: peer.localFingerprint(), expectedPeerDtlsFingerprint: peer.peerFingerprint!,
-      transport: dataChannelTransport(dc), contacts: this.#contacts, outbox: this.#outbox,
+    await this.#conversation.open(dataChannelTransport(dc), {
+      role, localDtlsFingerprint: peer.localFingerprint(), expectedPeerDtlsFingerprint: peer.peerFingerprint!,
       timeouts: { handshakeMs: this.#o.connectMs },
-      onEvent: (e) => {
-        if (attempt !== this.#attempt) return;
-        // The text being sent belongs to this "queued" status: taken now, before later lines run.
-        let sending: string | null = null;
-        if (e.type === 'status' && e.status === 'queued') { sending = this.#sending; this.#sending = null; }
-        this.#events = this.#events.then(() => (attempt === this.#attempt ? this.#onEvent(e, sending) : undefined)).catch((err) => this.#error(err));
-      },
-      onError: (e) => { if (attempt === this.#attempt) this.#error(e); },
     });
-    this.#session = session;
-    await session.start();
   }
 
-  async #onEvent(e: SessionDriverEvent, sending: string | null): Promise<void> {
+  #onEvent(e: ConversationEvent): void {
     const emit = this.#o.emit;
     switch (e.type) {
-      case 'sasShown': {
-        // A newcomer (unknown did:key) using the name of a contact verified with another key.
-        // A store that cannot be read is reported; the SAS is still shown (the comparison is the check).
-        const namesakes = await this.#contacts.findByName?.(e.peer.displayName).catch((err) => { this.#error(err); return []; });
-        const namesake = namesakes?.filter((c) => c.contactId !== e.peer.did).sort((a, b) => b.verifiedAt - a.verifiedAt)[0];
-        if (namesake) emit({ type: 'key-changed', peer: { name: e.peer.displayName, did: e.peer.did }, previous: previousOf(namesake) });
+      case 'sas':
+        if (e.warning) emit({ type: 'key-changed', kind: e.warning.kind, text: e.warning.text, peer: who(e.peer), previous: previousOf(e.warning.contact) });
         this.phase = 'sas';
         this.#sasAnswered = false;
-        emit({ type: 'sas', ...sasCodes(e.sas), peer: { name: e.peer.displayName, did: e.peer.did } });
+        emit({ type: 'sas', ...e.codes, peer: who(e.peer) });
         break;
-      }
-      case 'peerRecognized': {
-        const s = this.#session?.machine.state;
-        const p = s && 'peer' in s ? s.peer : undefined;
-        emit({
-          type: 'recognized', peer: { name: p?.displayName ?? '', did: p?.did ?? e.contactId },
-          verifiedBy: e.verifiedBy, verifiedAt: new Date(e.verifiedAt).toISOString(), ...sasCodes(e.sas),
-        });
+      case 'recognized':
+        emit({ type: 'recognized', peer: who(e.peer), verifiedBy: e.peer.contact!.verifiedBy, verifiedAt: new Date(e.peer.contact!.verifiedAt).toISOString(), ...e.codes });
         break;
-      }
-      case 'keyChanged': {
-        // The same contact id with another key (not reachable while ids are did:keys; kept for other stores).
-        const s = this.#session?.machine.state;
-        const p = s && 'peer' in s ? s.peer : undefined;
-        const known = await this.#contacts.get(e.contactId);
-        emit({ type: 'key-changed', peer: { name: p?.displayName ?? '', did: p?.did ?? e.contactId }, ...(known ? { previous: previousOf(known) } : {}) });
-        break;
-      }
-      case 'peerConfirmed':
+      case 'peer-confirmed':
         emit({ type: 'peer-confirmed' });
         break;
-      case 'confirmed':
+      case 'verified':
         this.phase = 'confirmed';
-        this.#lastPeer = e.peer.did;
-        emit({ type: 'confirmed', peer: { name: e.peer.displayName, did: e.peer.did } });
+        emit({ type: 'confirmed', peer: who(e.peer) });
         break;
-      case 'text':
-        emit({ type: 'message', id: hex(e.id), text: e.text });
+      case 'ended':
+        emit({ type: 'cancelled', code: e.code, by: e.by, text: e.text });
+        this.#drop(e.by === 'us' ? 1_000 : 0);
         break;
-      case 'file': {
-        const id = hex(e.id);
-        saveReceivedFile(this.#o.filesDir, e.name, e.bytes).then(
-          (path) => emit({ type: 'file', id, name: e.name, size: e.bytes.length, path }),
-          (err) => this.#error(err),
-        );
+      case 'outgoing': {
+        const m = e.message;
+        emit({ type: 'sending', id: m.id, text: m.content.kind === 'text' ? m.content.text : `[file] ${m.content.name}` });
         break;
       }
       case 'status':
-        if (e.status === 'queued' && sending !== null) emit({ type: 'sending', id: hex(e.id), text: sending });
-        emit({ type: 'status', id: hex(e.id), status: e.status });
+        emit({ type: 'status', id: e.id, status: e.status, ...(e.offline ? { offline: true as const } : {}) });
         break;
-      case 'cancelled':
-        emit({ type: 'cancelled', code: e.code, by: e.by });
-        this.#drop(e.by === 'us' ? 1_000 : 0);
+      case 'message':
+        emit({ type: 'message', id: e.id, text: e.text });
+        break;
+      case 'file':
+        saveReceivedFile(this.#o.filesDir, e.name, e.bytes).then(
+          (path) => emit({ type: 'file', id: e.id, name: e.name, size: e.bytes.length, path }),
+          (err) => this.#error(err),
+        );
+        break;
+      case 'receipt':
+        emit({ type: 'receipt', valid: e.valid, text: e.text });
+        break;
+      case 'error':
+        this.#error(e.error);
         break;
       default:
-        break; // fileStarted, fileProgress, acked (reported as status)
+        break; // connecting (reported as `connected`), file-started, file-progress
     }
   }
 
   /** `/verify`: the user says the SAS match. */
   async verify(): Promise<void> {
-    if (this.phase !== 'sas' || !this.#session) return this.#error(new ChatError('no-sas', 'there is no code to compare yet'));
     this.#sasAnswered = true;
-    await this.#session.confirm().catch((e) => this.#error(e));
+    await this.#conversation.confirm().catch((e) => this.#error(e));
   }
 
   /** `/reject`: the SAS differ — cancels on both sides (sas-mismatch). */
   async reject(): Promise<void> {
-    if (this.phase !== 'sas' || !this.#session) return this.#error(new ChatError('no-sas', 'there is no code to compare yet'));
-    await this.#session.cancel('sas-mismatch').catch((e) => this.#error(e));
+    await this.#conversation.reject().catch((e) => this.#error(e));
   }
 
-  /** A text message: sent now when verified, else queued for the last verified peer. */
+  /** A text message: to the connected peer (queued until verified), else to the last peer. */
   async send(text: string): Promise<void> {
-    try {
-      if (this.phase === 'confirmed' && this.#session) {
-        this.#sending = text;
-        await this.#session.sendText(text);
-      } else {
-        await this.#queue({ kind: 'text', text });
-      }
-    } catch (e) {
-      this.#error(e);
-    } finally {
-      this.#sending = null;
-    }
+    await this.#conversation.send(undefined, text).catch((e) => this.#error(e));
   }
 
   /** `/file PATH`. */
@@ -334,37 +302,22 @@ export class ChatController {
         if (e instanceof ChatError) throw e;
         throw new ChatError('file', `cannot read "${path}": ${(e as Error).message}`);
       }
-      const content = { kind: 'file' as const, name: basename(path), mime: 'application/octet-stream', bytes };
-      if (this.phase === 'confirmed' && this.#session) {
-        this.#sending = `[file] ${content.name}`;
-        await this.#session.sendFile(content.name, content.mime, bytes);
-      } else {
-        await this.#queue(content);
-      }
+      await this.#conversation.sendFile(undefined, basename(path), 'application/octet-stream', bytes);
     } catch (e) {
       this.#error(e);
-    } finally {
-      this.#sending = null;
     }
-  }
-
-  async #queue(content: { kind: 'text'; text: string } | { kind: 'file'; name: string; mime: string; bytes: Uint8Array }): Promise<void> {
-    if (!this.#lastPeer) throw new ChatError('not-connected', 'not connected: type /invite, or paste an invite, first');
-    const id = newMessageId();
-    await this.#outbox.add({ id, peer: this.#lastPeer, content, status: 'queued', createdAt: Date.now() });
-    this.#o.emit({ type: 'sending', id: hex(id), text: content.kind === 'text' ? content.text : `[file] ${content.name}` });
-    this.#o.emit({ type: 'status', id: hex(id), status: 'queued', offline: true });
   }
 
   /** `/cancel`: gives up the current invite, connection or chat, and stays (the outbox stays too). */
   async cancel(): Promise<void> {
     if (this.phase === 'idle') return this.#error(new ChatError('not-connected', 'nothing to cancel'));
-    if (this.#session && this.#session.machine.state.kind !== 'Cancelled') {
-      await this.#session.cancel('user').catch((e) => this.#error(e)); // reported by the cancelled event
+    const p = this.#conversation.phase;
+    if (p !== 'idle' && p !== 'ended') {
+      await this.#conversation.cancel().catch((e) => this.#error(e)); // reported by the ended event
       return;
     }
     this.#drop();
-    this.#o.emit({ type: 'cancelled', code: 'user', by: 'us' });
+    this.#o.emit({ type: 'cancelled', code: 'user', by: 'us', text: endedText('user', 'us') });
   }
 
   /** `/quit`: closes everything (the peer sees the channel close). */

@@ -48,12 +48,8 @@ export class FileContactStore implements ContactStore {
     return r && toContact(r);
   }
 
-  /**
-   * Contacts stored under this display name (exact match): a newcomer with a known name but an
-   * unknown key may be someone else using it.
-   */
-  async findByName(displayName: string): Promise<Contact[]> {
-    return (await readContacts(this.home)).contacts.filter((c) => c.displayName === displayName).map(toContact);
+  async all(): Promise<Contact[]> {
+    return (await readContacts(this.home)).contacts.map(toContact);
   }
 
   /** Adds or replaces the contact with this did; a card's fields stay when the key is the same. */

@@ -10,7 +10,7 @@ import { ready } from '../core/index.js';
 import { KeyprintError } from '../errors.js';
 import { readEnrollment, unlockIdentity } from '../identity/enroll.js';
 import type { IdentityKeyPair } from '../identity/index.js';
-import { checkIceConfig, parseIceServer, type IceConfig } from '../session/index.js';
+import { checkIceConfig, displayText, parseIceServer, type IceConfig } from '../session/index.js';
 import { CLI_STORAGE_LABELS, StorageKey } from '../session/storage-key.js';
 import { ChatController, type ChatEvent } from './_chat-controller.js';
 import { FileContactStore } from './_contacts-store.js';
@@ -87,44 +87,48 @@ export function iceFromFlags(urls: string[] | undefined, relayOnly: boolean | un
   }
 }
 
-const how = (by: string) => (by === 'sas' ? 'by SAS' : by === 'card' ? 'by card' : 'by receipt');
 const day = (iso: string) => iso.slice(0, 10);
+const how = (by: string) => (by === 'sas' ? 'by comparing the code' : by === 'card' ? 'with their printed card' : 'with a signed receipt');
+/** Peer-chosen text for a terminal: no control, escape or bidi characters (src/session/display-text.ts). */
+const safe = (s: string) => displayText(s);
+/** A peer: the name stored for its key, and the one it presents when that differs. */
+const peerName = (p: { name: string; did: string; presentsAs?: string }) => `${safe(p.name)}${p.presentsAs !== undefined ? ` (presents itself as "${safe(p.presentsAs)}")` : ''}`;
 
 /**
- * Renders an event for a person (`--json` prints the object instead).
+ * Renders an event for a person (`--json` prints the object instead). Every string the peer chose
+ * (names, messages, file names, the texts built from them) goes through `displayText` here.
  * @returns the text, or undefined for events a person need not see
  */
 export function render(e: ChatEvent, invertQr: boolean): string | undefined {
   switch (e.type) {
-    case 'ready': return `Unlocked: ${e.name} (${e.did})\nType /invite to create an invite, or paste the invite you received. ${COMMANDS_HELP}`;
+    case 'ready': return `Unlocked: ${safe(e.name)} (${e.did})\nType /invite to create an invite, or paste the invite you received. ${COMMANDS_HELP}`;
     case 'signal':
       return e.kind === 'offer'
         ? `${terminalQr(e.text, { invert: invertQr })}\n\nYour invite — send this text (or let them scan the code):\n\n  ${e.text}\n\nThen paste their answer here.`
         : `${terminalQr(e.text, { invert: invertQr })}\n\nYour answer — send this text back (or let them scan the code):\n\n  ${e.text}\n\nConnecting…`;
     case 'connected': return 'Connected. Checking identities…';
     case 'sas': return [
-      `Compare with ${e.peer.name} (${e.peer.did}) — by voice or in person, not in this chat:`,
+      `Compare with ${peerName(e.peer)} (${e.peer.did}) — by voice or in person, not in this chat:`,
       `  ${e.emoji.map((x) => x.emoji).join('  ')}`,
       `  ${e.emoji.map((x) => x.name).join(' · ')}`,
       `  words:   ${e.words.join(' ')}`,
       `  numbers: ${e.numbers.join(' ')}`,
       'Do they match? [y/N]',
     ].join('\n');
-    case 'recognized': return `${e.peer.name} is the contact you verified ${how(e.verifiedBy)} on ${day(e.verifiedAt)} (same identity key): no need to compare. If they ask to compare: ${e.emoji.map((x) => x.emoji).join(' ')} · ${e.words.join(' ')} · ${e.numbers.join(' ')}`;
-    case 'key-changed': return e.previous
-      ? `WARNING: ${e.peer.name} (${e.peer.did}) presents a different key than the ${e.previous.name} you verified ${how(e.previous.verifiedBy)} on ${day(e.previous.verifiedAt)} (${e.previous.did}). It may be a new security key — or someone else using the name. Compare the code below by voice or in person before you trust them.`
-      : `WARNING: ${e.peer.did} presents a different identity key than the one you verified. Compare the code again.`;
+    case 'recognized': return `${peerName(e.peer)} is the contact you verified ${how(e.verifiedBy)} on ${day(e.verifiedAt)} (same identity key): no need to compare. If they ask to compare: ${e.emoji.map((x) => x.emoji).join(' ')} · ${e.words.join(' ')} · ${e.numbers.join(' ')}`;
+    case 'key-changed': return `WARNING: ${safe(e.text)}`;
     case 'outbox': return `${e.pending} message${e.pending === 1 ? '' : 's'} from an earlier run wait${e.pending === 1 ? 's' : ''} in your outbox: sent when you reconnect with ${e.peers.join(', ')}.`;
     case 'peer-confirmed': return 'They confirmed the codes match.';
-    case 'confirmed': return `Verified: ${e.peer.name} (${e.peer.did}). Type a message and press Enter; /file PATH sends a file.`;
-    case 'message': return `${e.text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '�')}`.split('\n').map((l) => `< ${l}`).join('\n');
+    case 'confirmed': return `Verified: ${peerName(e.peer)} (${e.peer.did}). Type a message and press Enter; /file PATH sends a file.`;
+    case 'message': return displayText(e.text, { multiline: true }).split('\n').map((l) => `< ${l}`).join('\n');
     case 'sending': return undefined;
     case 'status':
       if (e.status === 'sent' || (e.status === 'queued' && !e.offline)) return undefined;
       return `  ${e.status === 'delivered' ? '✓✓ delivered' : e.status === 'queued' ? '… queued: sent when you reconnect' : '✗ failed'} [${e.id.slice(0, 8)}]`;
-    case 'file': return `Received file "${e.name}" (${e.size} bytes) → ${e.path}`;
-    case 'cancelled': return `The connection ended (${e.code}${e.by === 'them' ? ', by the other side' : ''}). ${COMMANDS_HELP}`;
-    case 'error': return `! ${e.message}`;
+    case 'file': return `Received file "${safe(e.name)}" (${e.size} bytes) → ${safe(e.path)}`;
+    case 'receipt': return `${e.valid ? '✓' : '!'} ${safe(e.text)}`;
+    case 'cancelled': return `${safe(e.text)} (${e.code}${e.by === 'them' ? ', by the other side' : ''}) ${COMMANDS_HELP}`;
+    case 'error': return `! ${safe(e.message)}`;
     case 'bye': return undefined;
   }
 }

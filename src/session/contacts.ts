@@ -26,6 +26,8 @@ export type VerificationMethod = 'sas' | 'card' | 'receipt';
 /** Where contacts live (IndexedDB, a file…). Implementations copy what they store. */
 export interface ContactStore {
   get(contactId: string): Promise<Contact | undefined>;
+  /** Every contact (a presented name is compared with all of them). */
+  all(): Promise<Contact[]>;
   put(contact: Contact): Promise<void>;
   delete(contactId: string): Promise<void>;
 }
@@ -37,6 +39,10 @@ export class MemoryContactStore implements ContactStore {
   async get(contactId: string): Promise<Contact | undefined> {
     const c = this.#map.get(contactId);
     return c && { ...c, identityPublicKey: c.identityPublicKey.slice() };
+  }
+  /** @returns copies of every stored contact */
+  async all(): Promise<Contact[]> {
+    return [...this.#map.values()].map((c) => ({ ...c, identityPublicKey: c.identityPublicKey.slice() }));
   }
   async put(contact: Contact): Promise<void> {
     this.#map.set(contact.contactId, { ...contact, identityPublicKey: contact.identityPublicKey.slice() });

@@ -17,6 +17,14 @@ export { memoryPipe, dataChannelTransport } from './transport.js';
 export type { Transport, DataChannelLike } from './transport.js';
 export { Session } from './session.js';
 export type { SessionOptions, SessionDriverEvent } from './session.js';
+export {
+  Conversation, ConversationError, RECEIPT_MIME, RECEIPT_NAME, endedText, sasCodes,
+} from './conversation.js';
+export type {
+  ChannelOptions, ConversationEvent, ConversationOptions, ConversationPhase, KnownContact, OutgoingMessage, PeerView, SasCodes, TrustWarning,
+} from './conversation.js';
+export { nameKey, sameName } from './names.js';
+export { displayText } from './display-text.js';
 export { createReceipt, encodeReceipt, decodeReceipt, verifyReceipt, RECEIPT_VERSION } from './receipt.js';
 export type { Receipt, ReceiptAssertion, ReceiptResult } from './receipt.js';
 export {

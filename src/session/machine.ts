@@ -216,9 +216,7 @@ export class SessionMachine {
    */
   sendText(id: Uint8Array, text: string, now: number): Promise<Step> {
     checkId(id);
-    if (typeof text !== 'string' || new TextEncoder().encode(text).length > MAX_TEXT_BYTES) {
-      throw new SessionError('invalid-value', `"text" expected a string of at most ${MAX_TEXT_BYTES} UTF-8 bytes`);
-    }
+    checkTextArgument(text);
     return this.#runData(now, [{ kind: 'text', id: id.slice(), text }]);
   }
 
@@ -231,10 +229,7 @@ export class SessionMachine {
    */
   sendFile(id: Uint8Array, name: string, mime: string, bytes: Uint8Array, now: number): Promise<Step> {
     checkId(id);
-    const n = new TextEncoder().encode(String(name)).length, t = new TextEncoder().encode(String(mime)).length;
-    if (typeof name !== 'string' || n < 1 || n > MAX_FILE_NAME_BYTES) throw new SessionError('invalid-value', `"name" expected 1 to ${MAX_FILE_NAME_BYTES} UTF-8 bytes`);
-    if (typeof mime !== 'string' || t > MAX_FILE_NAME_BYTES) throw new SessionError('invalid-value', `"mime" expected at most ${MAX_FILE_NAME_BYTES} UTF-8 bytes`);
-    if (!(bytes instanceof Uint8Array) || bytes.length > MAX_FILE_BYTES) throw new SessionError('invalid-value', `"bytes" expected a Uint8Array of at most ${MAX_FILE_BYTES} bytes`);
+    checkFileArguments(name, mime, bytes);
     const chunks = Math.max(1, Math.ceil(bytes.length / FILE_CHUNK_BYTES));
     const payloads: Payload[] = [{ kind: 'file-start', id: id.slice(), size: bytes.length, chunks, name, mime }];
     for (let i = 0; i < chunks; i++) payloads.push({ kind: 'file-chunk', id: id.slice(), index: i, data: bytes.slice(i * FILE_CHUNK_BYTES, (i + 1) * FILE_CHUNK_BYTES) });
@@ -454,6 +449,27 @@ export class SessionMachine {
 }
 
 function empty(): Step { return { send: [], events: [] }; }
+
+/**
+ * Checks a text message before anything is stored or sealed.
+ * @throws SessionError `invalid-value`
+ */
+export function checkTextArgument(text: string): void {
+  if (typeof text !== 'string' || new TextEncoder().encode(text).length > MAX_TEXT_BYTES) {
+    throw new SessionError('invalid-value', `"text" expected a string of at most ${MAX_TEXT_BYTES} UTF-8 bytes`);
+  }
+}
+
+/**
+ * Checks a file message before anything is stored or sealed.
+ * @throws SessionError `invalid-value`
+ */
+export function checkFileArguments(name: string, mime: string, bytes: Uint8Array): void {
+  const n = new TextEncoder().encode(String(name)).length, t = new TextEncoder().encode(String(mime)).length;
+  if (typeof name !== 'string' || n < 1 || n > MAX_FILE_NAME_BYTES) throw new SessionError('invalid-value', `"name" expected 1 to ${MAX_FILE_NAME_BYTES} UTF-8 bytes`);
+  if (typeof mime !== 'string' || t > MAX_FILE_NAME_BYTES) throw new SessionError('invalid-value', `"mime" expected at most ${MAX_FILE_NAME_BYTES} UTF-8 bytes`);
+  if (!(bytes instanceof Uint8Array) || bytes.length > MAX_FILE_BYTES) throw new SessionError('invalid-value', `"bytes" expected a Uint8Array of at most ${MAX_FILE_BYTES} bytes`);
+}
 
 function checkId(id: Uint8Array): void {
   if (!(id instanceof Uint8Array) || id.length !== MESSAGE_ID_BYTES) throw new SessionError('invalid-value', `"id" expected ${MESSAGE_ID_BYTES} bytes`);

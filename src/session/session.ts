@@ -1,47 +1,40 @@
-// A running session: the pure SessionMachine driven over a Transport, with a clock, a contacts
-// store (key continuity) and an outbox (nothing lost: acknowledged delivery, re-sent after a
-// reconnect). docs/PROTOCOL.md "Session protocol", "Contacts and outbox". This is the only layer
-// with timers; it owns no crypto.
+// A running session: the pure SessionMachine driven over a Transport, with a clock and an outbox
+// (nothing lost: acknowledged delivery, re-sent after a reconnect). docs/PROTOCOL.md "Session
+// protocol", "Contacts and outbox". This is the only layer with timers; it owns no crypto and makes
+// no trust decision (who is recognised, which name to show: conversation.ts).
+//
+// Ordering (docs/PROTOCOL.md "Delivery"): every data frame carries the next sequence number of its
+// chain and the receiver cancels on any gap, so frames must reach the transport in the order the
+// machine sealed them. Each transition's frames are therefore handed to the transport in a `then`
+// attached when the transition is requested — never after an await — and outgoing messages are
+// sealed in the order they were typed, each once its outbox record is stored.
 
-import { equalBytes } from './_bytes.js';
-import { MemoryContactStore, MemoryOutbox, type ContactStore, type DeliveryStatus, type Outbox, type OutboxEntry, type VerificationMethod } from './contacts.js';
+import { toHex } from './_bytes.js';
+import { MemoryOutbox, type DeliveryStatus, type Outbox, type OutboxEntry } from './contacts.js';
 import { SessionError, type CancelCode } from './errors.js';
-import { newMessageId, SessionMachine, type PeerInfo, type SessionEvent, type SessionMachineOptions, type Step } from './machine.js';
+import { checkFileArguments, checkTextArgument, newMessageId, SessionMachine, type PeerInfo, type SessionEvent, type SessionMachineOptions, type Step } from './machine.js';
 import type { Transport } from './transport.js';
 
-/** Events a Session reports: the machine's, plus key continuity and delivery status. */
+/** Events a Session reports: the machine's (acks become `status`), plus delivery status. */
 export type SessionDriverEvent =
-  | SessionEvent
-  /** A known contact presented a different identity key: it is not verified any more; compare the SAS. */
-  | { type: 'keyChanged'; contactId: string; previous: Uint8Array; current: Uint8Array }
-  /**
-   * The peer's key is the one verified before for this contact; confirmed without a new SAS
-   * comparison. `sas` is there for a peer that does not remember us and asks to compare.
-   */
-  | { type: 'peerRecognized'; contactId: string; verifiedAt: number; verifiedBy: VerificationMethod; sas: Uint8Array }
+  | Exclude<SessionEvent, { type: 'acked' }>
   | { type: 'status'; id: Uint8Array; status: DeliveryStatus };
 
 export interface SessionOptions extends Omit<SessionMachineOptions, 'now'> {
   transport: Transport;
-  /** Whom the application believes it is talking to; default: the peer's did:key. */
-  contactId?: string;
-  contacts?: ContactStore;
   outbox?: Outbox;
   /** Default `Date.now`. */
   clock?: () => number;
   /** How often deadlines are checked, ms (default 1000). */
   tickMs?: number;
-  /**
-   * Skip the SAS when the peer presents exactly the key verified before for `contactId`
-   * (its signature over the transcript authenticates it). Default true.
-   */
-  trustVerifiedContacts?: boolean;
   /** Outbox entries older than this are marked failed, ms (default 7 days). */
   maxMessageAgeMs?: number;
   onEvent?: (event: SessionDriverEvent) => void;
   /** Called when a store or an event handler throws (the session is then cancelled with `closed`). */
   onError?: (error: unknown) => void;
 }
+
+interface Outgoing { entry: OutboxEntry; stored: Promise<unknown> }
 
 /**
  * One session over one transport.
@@ -51,21 +44,31 @@ export interface SessionOptions extends Omit<SessionMachineOptions, 'now'> {
  */
 export class Session {
   readonly machine: SessionMachine;
-  readonly contacts: ContactStore;
   readonly outbox: Outbox;
   readonly #o: SessionOptions;
   readonly #clock: () => number;
   #timer?: ReturnType<typeof setInterval>;
+  /** Event handling, in machine order (store writes start at once; events wait for their own). */
   #chain: Promise<void> = Promise.resolve();
   #peer?: PeerInfo;
-  #sasCompared = false;
+  /** Messages to seal, oldest first; sealing starts once confirmed and the backlog is merged. */
+  #outgoing: Outgoing[] = [];
+  /** Ids sealed in this session (a message is sent at most once per session). */
+  #sealed = new Set<string>();
+  #sending = false;
+  #pumping = false;
+  #lastCreatedAt = 0;
 
   constructor(options: SessionOptions) {
     this.#o = options;
     this.#clock = options.clock ?? Date.now;
-    this.contacts = options.contacts ?? new MemoryContactStore();
     this.outbox = options.outbox ?? new MemoryOutbox();
     this.machine = new SessionMachine({ ...options, now: this.#clock() });
+  }
+
+  /** The peer, once its hello is checked (from the SAS on). */
+  get peer(): PeerInfo | undefined {
+    return this.#peer;
   }
 
   /** Attaches to the transport, starts the deadline timer and the handshake. */
@@ -80,7 +83,6 @@ export class Session {
 
   /** The user says the SAS match. */
   async confirm(): Promise<void> {
-    this.#sasCompared = true;
     await this.#step(this.machine.confirm(this.#clock()));
   }
 
@@ -90,11 +92,13 @@ export class Session {
   }
 
   /**
-   * Sends a text message (kept in the outbox until acknowledged).
+   * Sends a text message to the peer: stored in the outbox, sealed once the session is confirmed,
+   * kept until acknowledged.
    * @returns the message id
-   * @throws SessionError `invalid-state` before Confirmed, `invalid-value` for a bad argument
+   * @throws SessionError `invalid-state` before the peer is known or once cancelled, `invalid-value` for a bad argument
    */
   async sendText(text: string): Promise<Uint8Array> {
+    checkTextArgument(text);
     return this.#sendNew({ kind: 'text', text });
   }
 
@@ -103,7 +107,24 @@ export class Session {
    * @returns the message id
    */
   async sendFile(name: string, mime: string, bytes: Uint8Array): Promise<Uint8Array> {
+    checkFileArguments(name, mime, bytes);
     return this.#sendNew({ kind: 'file', name, mime, bytes });
+  }
+
+  /**
+   * Hands over a message whose outbox record is being written elsewhere (conversation.ts): it is
+   * sealed after `stored` resolves and after every message created before it.
+   * @param entry for this session's peer, content already checked
+   * @param stored the outbox write; if it fails the message is not sent (the writer reports why)
+   * @throws SessionError `invalid-state` before the peer is known or once cancelled, `invalid-value` for another peer
+   */
+  enqueue(entry: OutboxEntry, stored: Promise<unknown>): void {
+    const s = this.machine.state;
+    if (s.kind === 'Cancelled' || !this.#peer) throw new SessionError('invalid-state', `sending expected a known peer, got state ${s.kind}`);
+    if (entry.peer !== this.#peer.did) throw new SessionError('invalid-value', `"entry.peer" expected ${this.#peer.did}, got ${entry.peer}`);
+    stored.catch(() => undefined); // observed in #pump
+    this.#insert({ entry, stored });
+    this.#pump();
   }
 
   /** Stops the timer and closes the transport. */
@@ -116,27 +137,66 @@ export class Session {
 
   async #sendNew(content: OutboxEntry['content']): Promise<Uint8Array> {
     const s = this.machine.state;
-    if (s.kind !== 'Confirmed') throw new SessionError('invalid-state', `sending expected state Confirmed, got ${s.kind}`);
-    const entry: OutboxEntry = { id: newMessageId(), peer: s.peer.did, content, status: 'queued', createdAt: this.#clock() };
-    const step = this.#encrypt(entry); // validates arguments before anything is stored
-    await this.outbox.add(entry);
+    if (s.kind === 'Cancelled' || !this.#peer) throw new SessionError('invalid-state', `sending expected a known peer, got state ${s.kind}`);
+    // Strictly increasing, so the outbox's oldest-first order is the order of the calls.
+    const createdAt = this.#lastCreatedAt = Math.max(this.#clock(), this.#lastCreatedAt + 1);
+    const entry: OutboxEntry = { id: newMessageId(), peer: this.#peer.did, content, status: 'queued', createdAt };
+    const stored = this.outbox.add(entry);
+    this.enqueue(entry, stored);
+    await stored;
     this.#emit({ type: 'status', id: entry.id, status: 'queued' });
-    await this.#step(step);
-    await this.#markSent(entry);
     return entry.id;
   }
 
-  #encrypt(e: OutboxEntry): Promise<Step> {
-    const now = this.#clock();
-    return e.content.kind === 'text'
-      ? this.machine.sendText(e.id, e.content.text, now)
-      : this.machine.sendFile(e.id, e.content.name, e.content.mime, e.content.bytes, now);
+  #insert(o: Outgoing): void {
+    let i = this.#outgoing.length;
+    while (i > 0 && this.#outgoing[i - 1].entry.createdAt > o.entry.createdAt) i--;
+    this.#outgoing.splice(i, 0, o);
+  }
+
+  /** Seals queued messages in order, each after its record is stored; one pump at a time. */
+  async #pump(): Promise<void> {
+    if (this.#pumping) return;
+    this.#pumping = true;
+    try {
+      while (this.#sending && this.#outgoing.length > 0) {
+        const head = this.#outgoing[0];
+        try {
+          await head.stored;
+        } catch {
+          this.#outgoing.shift(); // not stored, so not sent: the writer reports the failure
+          continue;
+        }
+        if (!this.#sending || this.#outgoing[0] !== head) continue;
+        this.#outgoing.shift();
+        const key = toHex(head.entry.id);
+        if (this.#sealed.has(key)) continue;
+        this.#sealed.add(key);
+        const e = head.entry;
+        const now = this.#clock();
+        const pending = e.content.kind === 'text'
+          ? this.machine.sendText(e.id, e.content.text, now)
+          : this.machine.sendFile(e.id, e.content.name, e.content.mime, e.content.bytes, now);
+        this.#transition(pending).then(() => this.#markSent(e), () => undefined).catch((err) => this.#fail(err));
+      }
+    } finally {
+      this.#pumping = false;
+    }
   }
 
   async #markSent(e: OutboxEntry): Promise<void> {
     if (this.machine.state.kind !== 'Confirmed') return;
-    const updated = await this.outbox.setStatus(e.id, 'sent');
-    if (updated && e.status !== 'sent') this.#emit({ type: 'status', id: e.id, status: 'sent' });
+    if (await this.outbox.setStatus(e.id, 'sent')) this.#emit({ type: 'status', id: e.id, status: 'sent' });
+  }
+
+  /** Confirmed: re-send what this peer has not acknowledged (oldest first), then what is typed. */
+  async #resume(peer: string): Promise<void> {
+    const backlog = await this.outbox.pending(peer);
+    if (this.machine.state.kind !== 'Confirmed') return;
+    const queued = new Set(this.#outgoing.map((o) => toHex(o.entry.id)));
+    for (const entry of backlog) if (!queued.has(toHex(entry.id))) this.#insert({ entry, stored: Promise.resolve() });
+    this.#sending = true;
+    await this.#pump();
   }
 
   async #tick(): Promise<void> {
@@ -151,81 +211,57 @@ export class Session {
   /**
    * Sends a transition's frames as soon as it resolves. The `then` is attached when the transition
    * is requested, and the machine resolves transitions in order, so frames leave in machine order.
+   * What must happen at the instant of a state change (the peer becoming known, sending opening
+   * or closing) happens here too, before any later transition can run.
    */
   #transition(pending: Promise<Step>, sendFrames = true): Promise<Step> {
     return pending.then((step) => {
       if (sendFrames) for (const frame of step.send) this.#o.transport.send(frame);
+      for (const e of step.events) {
+        if (e.type === 'sasShown') this.#peer = e.peer;
+        if (e.type === 'confirmed') this.#resume(e.peer.did).catch((err) => this.#fail(err));
+        if (e.type === 'cancelled') { this.#sending = false; this.#stop(); }
+      }
       return step;
     });
   }
 
-  /** A transition whose events are handled after those of every earlier one. */
+  /**
+   * A transition whose events are reported after those of every earlier one. Store writes (seen
+   * ids, delivery) start at once, so slow storage delays events without serialising the writes.
+   */
   #step(pending: Promise<Step>, sendFrames = true): Promise<void> {
     return this.#transition(pending, sendFrames).then((step) => {
-      this.#chain = this.#chain.then(() => this.#handle(step.events)).catch((e) => this.#fail(e));
+      const ready = step.events.map((e) => this.#prepare(e));
+      for (const r of ready) r.catch(() => undefined); // observed below, in order
+      this.#chain = this.#chain.then(async () => {
+        for (const r of ready) {
+          const e = await r;
+          if (e) this.#emit(e);
+        }
+      }).catch((e) => this.#fail(e));
       return this.#chain;
     });
+  }
+
+  /** The event to report for a machine event, once what it needs is stored (null: report nothing). */
+  async #prepare(e: SessionEvent): Promise<SessionDriverEvent | null> {
+    switch (e.type) {
+      case 'text':
+      case 'file':
+        // A message re-sent after a lost ack arrives again: acknowledged by the machine, shown once.
+        return (await this.outbox.markSeen(this.#peer!.did, e.id)) ? e : null;
+      case 'acked':
+        return (await this.outbox.setStatus(e.id, 'delivered')) ? { type: 'status', id: e.id, status: 'delivered' } : null;
+      default:
+        return e;
+    }
   }
 
   #fail(e: unknown): void {
     // Store or handler failures must not leave the peer waiting silently.
     this.#step(this.machine.cancel('closed', this.#clock())).catch(() => undefined);
     this.#o.onError?.(e);
-  }
-
-  async #handle(events: SessionEvent[]): Promise<void> {
-    for (const e of events) {
-      switch (e.type) {
-        case 'sasShown': {
-          this.#peer = e.peer;
-          const contactId = this.#o.contactId ?? e.peer.did;
-          const known = await this.contacts.get(contactId);
-          if (known && !equalBytes(known.identityPublicKey, e.peer.identityPublicKey)) {
-            // Not verified any more: say so loudly and require a fresh SAS comparison.
-            this.#emit({ type: 'keyChanged', contactId, previous: known.identityPublicKey, current: e.peer.identityPublicKey });
-            this.#emit(e);
-          } else if (known && this.#o.trustVerifiedContacts !== false) {
-            this.#emit({ type: 'peerRecognized', contactId, verifiedAt: known.verifiedAt, verifiedBy: known.verifiedBy ?? 'sas', sas: e.sas });
-            // Not awaited: its events queue behind this handler. It can only fail if the session was
-            // cancelled meanwhile, which the cancelled event already reports.
-            this.#step(this.machine.confirm(this.#clock())).catch(() => undefined);
-          } else {
-            this.#emit(e);
-          }
-          break;
-        }
-        case 'confirmed': {
-          const contactId = this.#o.contactId ?? e.peer.did;
-          if (this.#sasCompared) {
-            await this.contacts.put({ contactId, identityPublicKey: e.peer.identityPublicKey, displayName: e.peer.displayName, verifiedAt: this.#clock(), verifiedBy: 'sas' });
-          }
-          this.#emit(e);
-          // Resume: re-send everything this peer has not acknowledged, oldest first.
-          for (const entry of await this.outbox.pending(e.peer.did)) {
-            if (this.machine.state.kind !== 'Confirmed') break;
-            const step = await this.#transition(this.#encrypt(entry));
-            await this.#handle(step.events);
-            await this.#markSent(entry);
-          }
-          break;
-        }
-        case 'text':
-        case 'file':
-          if (await this.outbox.markSeen(this.#peer!.did, e.id)) this.#emit(e);
-          break;
-        case 'acked': {
-          const updated = await this.outbox.setStatus(e.id, 'delivered');
-          if (updated) this.#emit({ type: 'status', id: e.id, status: 'delivered' });
-          break;
-        }
-        case 'cancelled':
-          this.#stop();
-          this.#emit(e);
-          break;
-        default:
-          this.#emit(e);
-      }
-    }
   }
 
   #emit(e: SessionDriverEvent): void {

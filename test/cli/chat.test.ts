@@ -126,7 +126,7 @@ describe('keyprint chat: terminal ↔ terminal', () => {
       expect(screen).toContain(`numbers: ${sas.numbers.join(' ')}`);
       human.stdin.write('n\n'); // anything but y/yes is "no"
       expect(await b.next(type('cancelled'))).toMatchObject({ code: 'sas-mismatch', by: 'them' });
-      await shows(/The connection ended \(sas-mismatch\)/);
+      await shows(/The codes did not match\. The connection was closed: someone may be in the middle\. \(sas-mismatch\)/);
       human.stdin.write('/quit\n');
       expect(await new Promise((r) => human.on('exit', r))).toBe(0);
     } finally {

@@ -1,11 +1,12 @@
 // Full flows through the Session driver over the in-memory pipe: SAS both outcomes, text and
-// files with delivery status, reconnect-and-resume from the outbox, key continuity (keyChanged).
+// files with delivery status, reconnect-and-resume from the outbox. Who is recognised, names and
+// key continuity are the conversation layer's (conversation.test.ts).
 import { describe, expect, it } from 'vitest';
 import {
-  MemoryContactStore, MemoryOutbox, memoryPipe, Session, type SessionDriverEvent, type SessionOptions, type Transport,
+  MemoryOutbox, memoryPipe, Session, type SessionDriverEvent, type SessionOptions, type Transport,
 } from '../../src/session/index.js';
 import { hex } from '../_util.js';
-import { alice, bob, mallory, type Party } from './_pair.js';
+import { alice, bob, type Party } from './_pair.js';
 
 /** Wraps a transport; while `drop` is true, outgoing frames are lost. */
 function lossy(t: Transport): Transport & { drop: boolean } {
@@ -30,22 +31,22 @@ async function waitFor(events: SessionDriverEvent[], pred: (e: SessionDriverEven
 }
 
 interface Side { session: Session; events: SessionDriverEvent[]; transport: ReturnType<typeof lossy> }
-interface Stores { contacts: MemoryContactStore; outbox: MemoryOutbox }
+interface Stores { outbox: MemoryOutbox }
 
 function connect(a: Party, b: Party, sa: Stores, sb: Stores, extra: Partial<SessionOptions> = {}): { a: Side; b: Side } {
   const [ta, tb] = memoryPipe().map(lossy) as [ReturnType<typeof lossy>, ReturnType<typeof lossy>];
-  const side = (role: 'initiator' | 'responder', me: Party, peer: Party, t: ReturnType<typeof lossy>, st: Stores, contactId: string): Side => {
+  const side = (role: 'initiator' | 'responder', me: Party, peer: Party, t: ReturnType<typeof lossy>, st: Stores): Side => {
     const events: SessionDriverEvent[] = [];
     const session = new Session({
       role, identity: me.identity, bundle: me.bundle, localDtlsFingerprint: me.dtls, expectedPeerDtlsFingerprint: peer.dtls,
-      transport: t, contactId, ...st, onEvent: (e) => events.push(e), ...extra,
+      transport: t, ...st, onEvent: (e) => events.push(e), ...extra,
     });
     return { session, events, transport: t };
   };
-  return { a: side('initiator', a, b, ta, sa, 'bob'), b: side('responder', b, a, tb, sb, 'alice') };
+  return { a: side('initiator', a, b, ta, sa), b: side('responder', b, a, tb, sb) };
 }
 
-const stores = (): Stores => ({ contacts: new MemoryContactStore(), outbox: new MemoryOutbox() });
+const stores = (): Stores => ({ outbox: new MemoryOutbox() });
 const isStatus = (id: Uint8Array, status: string) => (e: SessionDriverEvent) => e.type === 'status' && hex(e.id) === hex(id) && e.status === status;
 
 describe('Session over the in-memory pipe', () => {
@@ -60,8 +61,6 @@ describe('Session over the in-memory pipe', () => {
     await b.session.confirm();
     await waitFor(a.events, (e) => e.type === 'confirmed');
     await waitFor(b.events, (e) => e.type === 'confirmed');
-    expect((await a.session.contacts.get('bob'))?.displayName).toBe('Bob');
-    expect((await a.session.contacts.get('bob'))?.verifiedBy).toBe('sas');
 
     const id1 = await a.session.sendText('hello');
     const id2 = await b.session.sendText('hi');
@@ -115,33 +114,37 @@ describe('Session over the in-memory pipe', () => {
     const second = connect(alice, bob, storesA, storesB);
     await second.b.session.start();
     await second.a.session.start();
-    // Both know each other's verified key: recognised, no new SAS comparison needed.
-    await waitFor(second.a.events, (e) => e.type === 'peerRecognized');
-    await waitFor(second.b.events, (e) => e.type === 'peerRecognized');
+    await waitFor(second.a.events, (e) => e.type === 'sasShown');
+    await second.a.session.confirm();
+    await second.b.session.confirm();
     await waitFor(second.a.events, isStatus(m2, 'delivered'));
     await waitFor(second.a.events, isStatus(m3, 'delivered'));
-    expect(second.a.events.some((e) => e.type === 'sasShown')).toBe(false);
     const texts = second.b.events.filter((e) => e.type === 'text').map((e) => (e as { text: string }).text);
     expect(texts).toEqual(['m3 (lost)']); // m2 was re-sent and acknowledged, but not shown twice
     expect(storesA.outbox.size).toBe(0);
     second.a.session.close();
   });
 
-  it('key continuity: a known contact with another identity key raises keyChanged and needs a new SAS', async () => {
-    const storesA = stores();
-    await storesA.contacts.put({ contactId: 'bob', identityPublicKey: bob.identity.publicKey, displayName: 'Bob', verifiedAt: 1 });
-    const { a, b } = connect(alice, { ...mallory, dtls: bob.dtls }, storesA, stores());
+  it('sending before the SAS is confirmed: queued, sealed only once both confirm', async () => {
+    const { a, b } = connect(alice, bob, stores(), stores());
     await b.session.start();
     await a.session.start();
-    const changed = await waitFor(a.events, (e) => e.type === 'keyChanged');
-    expect(changed).toMatchObject({ contactId: 'bob' });
-    expect(changed.type === 'keyChanged' && hex(changed.previous) === hex(bob.identity.publicKey) && hex(changed.current) === hex(mallory.identity.publicKey)).toBe(true);
     await waitFor(a.events, (e) => e.type === 'sasShown');
-    expect(a.events.some((e) => e.type === 'peerRecognized')).toBe(false);
-    expect(a.session.machine.state.kind).toBe('SasShown'); // not confirmed without the user
-    await a.session.cancel('sas-mismatch');
-    await waitFor(b.events, (e) => e.type === 'cancelled');
-    expect(hex((await storesA.contacts.get('bob'))!.identityPublicKey)).toBe(hex(bob.identity.publicKey));
+    const id = await a.session.sendText('early');
+    await new Promise((r) => setTimeout(r, 20));
+    expect(b.events.some((e) => e.type === 'text')).toBe(false);
+    await a.session.confirm();
+    await b.session.confirm();
+    await waitFor(b.events, (e) => e.type === 'text' && e.text === 'early');
+    await waitFor(a.events, isStatus(id, 'delivered'));
+    a.session.close();
+  });
+
+  it('sending before the peer is known is refused (nobody to address it to)', async () => {
+    const { a } = connect(alice, bob, stores(), stores());
+    await a.session.start();
+    await expect(a.session.sendText('x')).rejects.toMatchObject({ code: 'invalid-state' });
+    a.session.close();
   });
 
   it('outbox entries past their age are marked failed', async () => {

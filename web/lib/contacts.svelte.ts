@@ -36,6 +36,11 @@ export class ContactsState implements ContactStore {
     return c && copy(c);
   }
 
+  /** Every stored contact, from the database (not the list, which may still be loading). */
+  async all(): Promise<Contact[]> {
+    return (await run('contacts', 'readonly', (s) => s.getAll(), []) as Contact[]).map(copy);
+  }
+
   async put(contact: Contact): Promise<void> {
     await run('contacts', 'readwrite', (s) => s.put(copy(contact), contact.contactId));
     await this.load();

@@ -1,0 +1,538 @@
+// The conversation layer: everything the web app and `keyprint chat` decide about a conversation,
+// once, below both (docs/ARCHITECTURE.md "The conversation layer", docs/PROTOCOL.md "Contacts and
+// outbox"). It owns the Session on the current channel, the outbox and delivery status, the SAS
+// renderings, who is recognised and which name is shown (names.ts), messages typed before the peer
+// is verified or while it is away, and verification receipts. It reports typed view events; the
+// apps only render them and make the connections (RTCPeerConnection, node-datachannel).
+// Browser-safe: no Node built-ins, no I/O of its own (the stores are given).
+//
+// Trust rules (docs/THREAT-MODEL.md "Names", "Key continuity"):
+// - A peer is *recognised* (confirmed without a new SAS comparison) only when its identity key is a
+//   stored contact's key, the name it presents is that contact's name (names.ts `sameName`), no
+//   other contact has that name, and it is the contact the user meant to reach (`expect`).
+// - Otherwise the SAS is shown; a presented name that another contact (another key) already has,
+//   or another key answering for the expected contact, comes with a warning the apps show as is.
+// - The name shown for a known key is the one the user stored; a different presented name is shown
+//   beside it ("presents itself as …"), never instead of it.
+
+import { equalBytes, toHex } from './_bytes.js';
+import type { IdentityKeyPair } from '../identity/index.js';
+import { decodeBundle } from '../identity/index.js';
+import { KeyprintError } from '../errors.js';
+import { sasDecimal, sasEmoji, sasWords } from '../sas/index.js';
+import type { Contact, ContactStore, DeliveryStatus, Outbox, OutboxEntry, VerificationMethod } from './contacts.js';
+import { displayText } from './display-text.js';
+import type { CancelCode } from './errors.js';
+import { checkFileArguments, checkTextArgument, newMessageId, type PeerInfo, type SessionTimeouts } from './machine.js';
+import { sameName } from './names.js';
+import { createReceipt, verifyReceipt, type ReceiptAssertion } from './receipt.js';
+import { Session, type SessionDriverEvent } from './session.js';
+import type { Role } from './key-schedule.js';
+import type { Transport } from './transport.js';
+
+/** Conversation failures the user can act on: `not-connected` (nobody to send to yet), `no-sas`, `not-verified`, `store`. */
+export class ConversationError extends KeyprintError {}
+
+/** The SAS as both apps show it: 7 emoji with names, 5 words, 3 numbers. */
+export interface SasCodes {
+  emoji: Array<{ emoji: string; name: string }>;
+  words: string[];
+  numbers: [number, number, number];
+}
+
+/** A stored contact as the apps show it. */
+export interface KnownContact {
+  contactId: string;
+  /** The name the user stored (display-safe). */
+  name: string;
+  verifiedBy: VerificationMethod;
+  verifiedAt: number;
+}
+
+/** The peer of the current channel, as the apps show it. */
+export interface PeerView {
+  did: string;
+  /** The name to show: the one the user stored for this key, else the one the peer presents (display-safe). */
+  name: string;
+  /** The name the peer's bundle presents (display-safe). */
+  presentedName: string;
+  /** The stored contact with this identity key, if any. */
+  contact?: KnownContact;
+  /** The presented name, when it differs from the stored one: shown beside `name` as "presents itself as …". */
+  presentsAs?: string;
+}
+
+/** Why the SAS must be compared although the key or the name is known. Apps show `text` as is. */
+export interface TrustWarning {
+  /** `key-changed`: the expected contact answered with another key; `name-taken`: another contact, with another key, has this name. */
+  kind: 'key-changed' | 'name-taken';
+  /** The contact whose key or name is at stake. */
+  contact: KnownContact;
+  text: string;
+}
+
+/** An outgoing message as shown in a conversation (files without their bytes). */
+export interface OutgoingMessage {
+  /** Message id, hex. */
+  id: string;
+  peer: string;
+  content: { kind: 'text'; text: string } | { kind: 'file'; name: string; mime: string; size: number };
+  at: number;
+  status: DeliveryStatus;
+}
+
+export type ConversationPhase = 'idle' | 'connecting' | 'sas' | 'verified' | 'ended';
+
+/** What the apps render. Ids are hex; `peer` is a did:key. Peer strings in `text` fields are display-safe. */
+export type ConversationEvent =
+  /** A channel is attached; the handshake runs. */
+  | { type: 'connecting' }
+  /** Compare the codes (with a warning first, when there is one). */
+  | { type: 'sas'; peer: PeerView; codes: SasCodes; warning?: TrustWarning }
+  /** The peer is a recognised contact: verified without comparing; the codes are there for a peer that asks. */
+  | { type: 'recognized'; peer: PeerView; codes: SasCodes }
+  | { type: 'peer-confirmed' }
+  | { type: 'verified'; peer: PeerView; recognized: boolean }
+  | { type: 'ended'; code: CancelCode; by: 'us' | 'them'; text: string }
+  /** A message the user typed, shown at once (`status: queued` follows when it is stored, then `sent`, `delivered`). */
+  | { type: 'outgoing'; message: OutgoingMessage }
+  /**
+   * Delivery progress of an outgoing message; never goes backwards. `queued` comes once it is stored,
+   * with `offline` when its peer is not connected (it goes out on their next verified connection).
+   */
+  | { type: 'status'; id: string; status: DeliveryStatus; offline?: true }
+  | { type: 'message'; id: string; peer: string; text: string; at: number }
+  | { type: 'file-started'; id: string; peer: string; name: string; mime: string; size: number }
+  | { type: 'file-progress'; id: string; peer: string; received: number; total: number }
+  | { type: 'file'; id: string; peer: string; name: string; mime: string; bytes: Uint8Array; at: number }
+  /** The peer's verification receipt for this session, checked. */
+  | { type: 'receipt'; peer: string; valid: boolean; text: string }
+  | { type: 'error'; error: Error };
+
+export interface ConversationOptions {
+  identity: IdentityKeyPair;
+  /** Our encoded identity bundle. */
+  bundle: Uint8Array;
+  contacts: ContactStore;
+  outbox: Outbox;
+  /** Where a message goes when the app names no peer and no channel has one (the terminal: the last peer an earlier run queued for). */
+  defaultPeer?: string;
+  clock?: () => number;
+  /** Session tick and message age (Session options). */
+  tickMs?: number;
+  maxMessageAgeMs?: number;
+  onEvent: (event: ConversationEvent) => void;
+}
+
+export interface ChannelOptions {
+  role: Role;
+  localDtlsFingerprint: Uint8Array;
+  expectedPeerDtlsFingerprint: Uint8Array;
+  /** The contact the user chose to reach: another key answering is a key change, not a stranger. */
+  expect?: string;
+  timeouts?: SessionTimeouts;
+}
+
+/** The file type that marks a session file as a verification receipt (handled here, never shown as a file). */
+export const RECEIPT_MIME = 'application/vnd.keyprint.receipt';
+export const RECEIPT_NAME = 'verification-receipt.kpr';
+
+const RANK: Record<DeliveryStatus, number> = { queued: 0, sent: 1, delivered: 2, failed: 2 };
+const HOW: Record<VerificationMethod, string> = { sas: 'by comparing the code', card: 'with their printed card', receipt: 'with a signed receipt' };
+const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+const ENDED: Partial<Record<CancelCode, string>> = {
+  'sas-mismatch': 'The codes did not match. The connection was closed: someone may be in the middle.',
+  user: 'The connection was cancelled.',
+  timeout: 'The other side did not answer in time.',
+  closed: 'The connection closed.',
+  'dtls-mismatch': 'The connection is not the one the texts described: someone may be in the middle.',
+};
+
+/**
+ * The sentence both apps show when a channel ends.
+ * @example endedText('sas-mismatch', 'them')
+ */
+export function endedText(code: CancelCode, by: 'us' | 'them'): string {
+  return ENDED[code] ?? `The connection was cancelled (${code}${by === 'them' ? ', by the other side' : ''}).`;
+}
+
+/**
+ * The three SAS renderings both apps offer.
+ * @example sasCodes(e.sas).words
+ */
+export function sasCodes(sas: Uint8Array): SasCodes {
+  return { emoji: sasEmoji(sas).map(({ emoji, name }) => ({ emoji, name })), words: sasWords(sas, 5), numbers: sasDecimal(sas) };
+}
+
+const known = (c: Contact): KnownContact => ({ contactId: c.contactId, name: displayText(c.displayName), verifiedBy: c.verifiedBy ?? 'sas', verifiedAt: c.verifiedAt });
+
+function warningText(kind: TrustWarning['kind'], c: KnownContact, presented: string): string {
+  const verified = `verified ${HOW[c.verifiedBy]} on ${day(c.verifiedAt)}`;
+  const lead = kind === 'key-changed'
+    ? `${c.name}'s key has changed: you reconnected to ${c.name}, ${verified}, but another key answered.`
+    : `"${presented}" is the name of ${c.name}, ${verified} — with another key.`;
+  return `${lead} It may be ${c.name} on a new device — or someone pretending to be ${c.name}. Not verified until you compare the code again, in person or on a call.`;
+}
+
+interface Channel {
+  session: Session;
+  options: ChannelOptions;
+  phase: ConversationPhase;
+  peer?: PeerView;
+  peerInfo?: PeerInfo;
+  transcriptHash?: Uint8Array;
+  /** The user confirmed the SAS on this channel (so the contact is stored as verified by SAS). */
+  compared: boolean;
+  weConfirmed: boolean;
+  theyConfirmed: boolean;
+  warning?: TrustWarning;
+  /** Events of this channel, handled one at a time in order (some need a contacts lookup). */
+  events: Promise<void>;
+  /** Incoming files that are receipts (by id). */
+  receipts: Set<string>;
+}
+
+/** A message typed for the channel's peer before it is known. */
+interface Held { content: OutboxEntry['content']; createdAt: number; done: (r: OutgoingMessage | Error) => void }
+
+/**
+ * The conversations of one unlocked identity: one channel at a time, any number of peers.
+ * @example
+ * const c = new Conversation({ identity, bundle, contacts, outbox, onEvent: render })
+ * await c.open(dataChannelTransport(dc), { role: 'initiator', localDtlsFingerprint, expectedPeerDtlsFingerprint })
+ * // on { type: 'sas' }: the user compares, then c.confirm() or c.reject()
+ * await c.send(peerDid, 'hello')
+ */
+export class Conversation {
+  readonly #o: ConversationOptions;
+  readonly #clock: () => number;
+  #channel: Channel | null = null;
+  /** A channel is being set up (invitation, answer, ICE): what is typed waits for its peer. */
+  #settingUp = false;
+  #lastCreatedAt = 0;
+  #lastPeer: string | undefined;
+  /** Outbox writes still running, in the order the messages were typed (handed to a channel whose peer they are for). */
+  #writing = new Map<string, { entry: OutboxEntry; stored: Promise<unknown> }>();
+  #held: Held[] = [];
+  /** Last status reported per outgoing id (statuses only move forward). */
+  #status = new Map<string, DeliveryStatus>();
+
+  constructor(options: ConversationOptions) {
+    this.#o = options;
+    this.#clock = options.clock ?? Date.now;
+    this.#lastPeer = options.defaultPeer;
+  }
+
+  /** The current channel's phase (`idle` when there is none). */
+  get phase(): ConversationPhase {
+    return this.#channel?.phase ?? 'idle';
+  }
+
+  /** The current channel's peer, once its identity is checked. */
+  get peer(): PeerView | undefined {
+    return this.#channel?.peer;
+  }
+
+  /** True when a message to `peer` goes out now (verified channel with it). */
+  isLive(peer: string): boolean {
+    const ch = this.#channel;
+    return ch !== null && ch.phase === 'verified' && ch.peer?.did === peer;
+  }
+
+  /**
+   * Says a channel is being set up (the invitation and answer are exchanged): a message typed from
+   * now on, with no peer named, waits for whoever the channel turns out to be. Ended by `open` or `close`.
+   */
+  connecting(): void {
+    this.close();
+    this.#settingUp = true;
+  }
+
+  /**
+   * Attaches a channel (replacing the current one, which is closed) and starts the handshake.
+   * @param transport the data channel (`dataChannelTransport`) or a `memoryPipe` end
+   */
+  async open(transport: Transport, options: ChannelOptions): Promise<void> {
+    this.#dropChannel();
+    this.#settingUp = false;
+    const o = this.#o;
+    const ch: Channel = {
+      options, phase: 'connecting', compared: false, weConfirmed: false, theyConfirmed: false, events: Promise.resolve(), receipts: new Set(),
+      session: new Session({
+        role: options.role, identity: o.identity, bundle: o.bundle,
+        localDtlsFingerprint: options.localDtlsFingerprint, expectedPeerDtlsFingerprint: options.expectedPeerDtlsFingerprint,
+        transport, outbox: o.outbox, clock: this.#clock, tickMs: o.tickMs, maxMessageAgeMs: o.maxMessageAgeMs,
+        ...(options.timeouts ? { timeouts: options.timeouts } : {}),
+        onEvent: (e) => this.#fromSession(ch, e),
+        onError: (e) => this.#error(e),
+      }),
+    };
+    this.#channel = ch;
+    this.#emit({ type: 'connecting' });
+    await ch.session.start();
+  }
+
+  /** The user says the codes match (also after a warning: they compared again). */
+  async confirm(): Promise<void> {
+    const ch = this.#requirePhase('sas');
+    if (ch.weConfirmed) return;
+    ch.compared = ch.weConfirmed = true;
+    await ch.session.confirm();
+  }
+
+  /** The user says the codes differ: both sides are cancelled (`sas-mismatch`). */
+  async reject(): Promise<void> {
+    await this.#requirePhase('sas').session.cancel('sas-mismatch');
+  }
+
+  /** Gives up the current channel (the peer is told); the outbox stays. */
+  async cancel(): Promise<void> {
+    const ch = this.#channel;
+    if (!ch || ch.phase === 'ended') throw new ConversationError('no-channel', 'nothing to cancel: not connected');
+    await ch.session.cancel('user');
+  }
+
+  /** Drops the current channel without reporting its end (the app starts over). The outbox stays. */
+  close(): void {
+    this.#dropChannel();
+    this.#settingUp = false;
+    this.#failHeld();
+  }
+
+  #dropChannel(): void {
+    const ch = this.#channel;
+    this.#channel = null;
+    ch?.session.close();
+  }
+
+  /**
+   * Sends a text: at once to a verified channel with `peer`, otherwise stored and delivered when
+   * that peer is next verified. Shown at once (`outgoing`, then `status`).
+   * @param peer the peer's did:key; omitted: the channel's peer, or (no channel) the last peer
+   * @returns the message as shown, once its outbox record is stored
+   * @throws SessionError `invalid-value` (too long); ConversationError `no-peer`, `store`
+   */
+  async send(peer: string | undefined, text: string): Promise<OutgoingMessage> {
+    checkTextArgument(text);
+    return this.#send(peer, { kind: 'text', text });
+  }
+
+  /** Sends a file, as `send`. @throws SessionError `invalid-value` (name, type or size) */
+  async sendFile(peer: string | undefined, name: string, mime: string, bytes: Uint8Array): Promise<OutgoingMessage> {
+    checkFileArguments(name, mime, bytes);
+    return this.#send(peer, { kind: 'file', name, mime, bytes });
+  }
+
+  /**
+   * Signs this session's transcript with the security key and sends the receipt to the peer.
+   * @param assert the hardware call (WebAuthn get / CTAP getAssertion) over the challenge
+   * @throws ConversationError `not-verified` without a verified channel
+   */
+  async sendReceipt(assert: (challenge: Uint8Array) => Promise<ReceiptAssertion>): Promise<void> {
+    const ch = this.#requirePhase('verified');
+    const receipt = await createReceipt(ch.transcriptHash!, assert);
+    if (this.#channel !== ch || ch.phase !== 'verified') throw new ConversationError('not-verified', 'the connection ended before the receipt was sent');
+    await this.#send(ch.peer!.did, { kind: 'file', name: RECEIPT_NAME, mime: RECEIPT_MIME, bytes: receipt });
+  }
+
+  // ---- outgoing -------------------------------------------------------------------------------
+
+  #send(to: string | undefined, content: OutboxEntry['content']): Promise<OutgoingMessage> {
+    const createdAt = this.#lastCreatedAt = Math.max(this.#clock(), this.#lastCreatedAt + 1);
+    const ch = this.#channel;
+    const waiting = ch ? ch.phase === 'connecting' : this.#settingUp;
+    const peer = to ?? ch?.peer?.did ?? (waiting ? undefined : this.#lastPeer);
+    if (peer !== undefined) return this.#store(peer, content, createdAt);
+    if (!waiting) return Promise.reject(new ConversationError('not-connected', 'not connected: create an invitation or answer one first'));
+    // Typed while connecting: for whoever this channel turns out to be (known with the SAS).
+    return new Promise((resolve, reject) => this.#held.push({ content, createdAt, done: (r) => (r instanceof Error ? reject(r) : resolve(r)) }));
+  }
+
+  #store(peer: string, content: OutboxEntry['content'], createdAt: number): Promise<OutgoingMessage> {
+    const entry: OutboxEntry = { id: newMessageId(), peer, content, status: 'queued', createdAt };
+    const id = toHex(entry.id);
+    const message: OutgoingMessage = {
+      id, peer, at: createdAt, status: 'queued',
+      content: content.kind === 'text' ? content : { kind: 'file', name: content.name, mime: content.mime, size: content.bytes.length },
+    };
+    // Shown at once, in typing order; `status: queued` follows once the record is stored.
+    const internal = content.kind === 'file' && content.mime === RECEIPT_MIME;
+    if (!internal) this.#emit({ type: 'outgoing', message });
+    const stored = this.#o.outbox.add(entry);
+    this.#writing.set(id, { entry, stored });
+    const ch = this.#channel;
+    if (ch && ch.phase !== 'ended' && ch.peer?.did === peer) ch.session.enqueue(entry, stored);
+    return stored.then(() => {
+      this.#writing.delete(id);
+      if (!internal) this.#setStatus(id, 'queued', !this.isLive(peer));
+      return message;
+    }, (e: unknown) => {
+      this.#writing.delete(id);
+      this.#setStatus(id, 'failed');
+      throw new ConversationError('store', `the message could not be stored, so it was not sent: ${(e as Error)?.message ?? String(e)}`, { cause: e });
+    });
+  }
+
+  /** The channel's peer is known: what was typed for it meanwhile joins its queue, in typing order. */
+  #handOver(ch: Channel, did: string): void {
+    for (const { entry, stored } of this.#writing.values()) if (entry.peer === did) ch.session.enqueue(entry, stored);
+    for (const h of this.#held.splice(0)) this.#store(did, h.content, h.createdAt).then(h.done, h.done);
+  }
+
+  #failHeld(): void {
+    for (const h of this.#held.splice(0)) {
+      const what = h.content.kind === 'text' ? `"${displayText(h.content.text)}"` : `the file "${displayText(h.content.name)}"`;
+      h.done(new ConversationError('not-connected', `not sent: the connection ended before the other side was known — ${what}`));
+    }
+  }
+
+  #setStatus(id: string, status: DeliveryStatus, offline = false): void {
+    const had = this.#status.get(id);
+    if (had !== undefined && RANK[status] <= RANK[had]) return;
+    this.#status.set(id, status);
+    this.#emit({ type: 'status', id, status, ...(offline ? { offline } : {}) });
+  }
+
+  // ---- channel events -------------------------------------------------------------------------
+
+  #fromSession(ch: Channel, e: SessionDriverEvent): void {
+    // Delivery statuses are facts whichever channel reports them; the rest only from the current one.
+    if (e.type === 'status') {
+      this.#setStatus(toHex(e.id), e.status);
+      return;
+    }
+    if (ch !== this.#channel) return;
+    ch.events = ch.events.then(() => this.#handle(ch, e)).catch((err) => this.#error(err));
+  }
+
+  async #handle(ch: Channel, e: Exclude<SessionDriverEvent, { type: 'status' }>): Promise<void> {
+    switch (e.type) {
+      case 'sasShown': {
+        ch.peerInfo = e.peer;
+        const { peer, warning, recognized } = await this.#judge(ch.options, e.peer);
+        if (ch !== this.#channel) return;
+        ch.peer = peer;
+        ch.warning = warning;
+        this.#handOver(ch, peer.did);
+        if (recognized) {
+          this.#emit({ type: 'recognized', peer, codes: sasCodes(e.sas) });
+          ch.weConfirmed = true;
+          // Fails only if the channel ended meanwhile, which its `ended` event reports.
+          await ch.session.confirm().catch(() => undefined);
+        } else {
+          ch.phase = 'sas';
+          this.#emit({ type: 'sas', peer, codes: sasCodes(e.sas), ...(warning ? { warning } : {}) });
+        }
+        break;
+      }
+      case 'peerConfirmed':
+        ch.theyConfirmed = true;
+        this.#emit({ type: 'peer-confirmed' });
+        break;
+      case 'confirmed': {
+        ch.transcriptHash = e.transcriptHash;
+        if (ch.compared) await this.#rememberVerified(ch, e.peer);
+        ch.phase = 'verified';
+        this.#lastPeer = e.peer.did;
+        this.#emit({ type: 'verified', peer: ch.peer!, recognized: !ch.compared });
+        break;
+      }
+      case 'cancelled':
+        ch.phase = 'ended';
+        this.#settingUp = false;
+        this.#failHeld();
+        this.#emit({ type: 'ended', code: e.code, by: e.by, text: endedText(e.code, e.by) });
+        break;
+      case 'text':
+        this.#emit({ type: 'message', id: toHex(e.id), peer: ch.peer!.did, text: e.text, at: this.#clock() });
+        break;
+      case 'fileStarted':
+        if (e.mime === RECEIPT_MIME) ch.receipts.add(toHex(e.id));
+        else this.#emit({ type: 'file-started', id: toHex(e.id), peer: ch.peer!.did, name: e.name, mime: e.mime, size: e.size });
+        break;
+      case 'fileProgress':
+        if (!ch.receipts.has(toHex(e.id))) this.#emit({ type: 'file-progress', id: toHex(e.id), peer: ch.peer!.did, received: e.received, total: e.total });
+        break;
+      case 'file':
+        if (e.mime === RECEIPT_MIME || ch.receipts.has(toHex(e.id))) await this.#receiptIn(ch, e.bytes);
+        else this.#emit({ type: 'file', id: toHex(e.id), peer: ch.peer!.did, name: e.name, mime: e.mime, bytes: e.bytes, at: this.#clock() });
+        break;
+    }
+  }
+
+  /** Who the peer is to the user: the name to show, whether it is recognised, and any warning. */
+  async #judge(options: ChannelOptions, p: PeerInfo): Promise<{ peer: PeerView; warning?: TrustWarning; recognized: boolean }> {
+    const contacts = await this.#o.contacts.all();
+    const own = contacts.find((c) => equalBytes(c.identityPublicKey, p.identityPublicKey));
+    const presentedName = displayText(p.displayName);
+    const peer: PeerView = { did: p.did, name: own ? displayText(own.displayName) : presentedName, presentedName };
+    if (own) {
+      peer.contact = known(own);
+      if (own.displayName !== p.displayName) peer.presentsAs = presentedName;
+    }
+    let warning: TrustWarning | undefined;
+    const expected = options.expect === undefined ? undefined : contacts.find((c) => c.contactId === options.expect);
+    if (expected && !equalBytes(expected.identityPublicKey, p.identityPublicKey)) {
+      const c = known(expected);
+      warning = { kind: 'key-changed', contact: c, text: warningText('key-changed', c, presentedName) };
+    } else if (!own || !sameName(own.displayName, p.displayName)) {
+      // A name another contact (another key) has: the newcomer, or a known contact, may be borrowing it.
+      const namesake = contacts
+        .filter((c) => !equalBytes(c.identityPublicKey, p.identityPublicKey) && sameName(c.displayName, p.displayName))
+        .sort((a, b) => b.verifiedAt - a.verifiedAt)[0];
+      if (namesake) {
+        const c = known(namesake);
+        warning = { kind: 'name-taken', contact: c, text: warningText('name-taken', c, presentedName) };
+      }
+    }
+    return { peer, warning, recognized: own !== undefined && warning === undefined };
+  }
+
+  /** The user compared the codes: this key is verified by SAS, under the name stored for it (or the one presented). */
+  async #rememberVerified(ch: Channel, p: PeerInfo): Promise<void> {
+    const existing = (await this.#o.contacts.all()).find((c) => equalBytes(c.identityPublicKey, p.identityPublicKey));
+    await this.#o.contacts.put({
+      contactId: existing?.contactId ?? p.did, identityPublicKey: p.identityPublicKey, displayName: existing?.displayName ?? p.displayName,
+      verifiedAt: this.#clock(), verifiedBy: 'sas',
+    });
+    const stored = (await this.#o.contacts.all()).find((c) => equalBytes(c.identityPublicKey, p.identityPublicKey));
+    if (stored && ch.peer) ch.peer = { ...ch.peer, contact: known(stored) };
+  }
+
+  async #receiptIn(ch: Channel, bytes: Uint8Array): Promise<void> {
+    const p = ch.peerInfo!, name = ch.peer!.name;
+    let ok = false, userVerified = false, reason = 'malformed';
+    try {
+      const r = verifyReceipt(bytes, decodeBundle(p.bundleBytes), { transcriptHash: ch.transcriptHash });
+      ok = r.valid;
+      if (r.valid) userVerified = r.userVerified;
+      else reason = r.reason;
+    } catch (e) {
+      if (!(e instanceof KeyprintError)) throw e;
+    }
+    if (!ok) {
+      this.#emit({ type: 'receipt', peer: p.did, valid: false, text: `${name} sent a verification receipt that does not verify (${reason}).` });
+      return;
+    }
+    const contact = (await this.#o.contacts.all()).find((c) => equalBytes(c.identityPublicKey, p.identityPublicKey));
+    if (contact) await this.#o.contacts.put({ ...contact, verifiedBy: 'receipt', verifiedAt: this.#clock() });
+    this.#emit({ type: 'receipt', peer: p.did, valid: true, text: `${name}'s security key signed this verification${userVerified ? ' (with PIN or biometric)' : ''}.` });
+  }
+
+  #requirePhase(phase: 'sas' | 'verified'): Channel {
+    const ch = this.#channel;
+    if (!ch || ch.phase !== phase) {
+      throw new ConversationError(phase === 'sas' ? 'no-sas' : 'not-verified', phase === 'sas' ? 'there is no code to compare yet' : 'not connected to a verified peer');
+    }
+    return ch;
+  }
+
+  #error(e: unknown): void {
+    this.#emit({ type: 'error', error: e instanceof Error ? e : new Error(String(e)) });
+  }
+
+  #emit(e: ConversationEvent): void {
+    this.#o.onEvent(e);
+  }
+}
