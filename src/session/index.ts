@@ -29,3 +29,4 @@ export {
   MAX_ICE_SERVERS,
 } from './ice.js';
 export type { IceConfig, IceServerConfig, IceUrl, BrowserIceConfiguration, LibdatachannelIceServer } from './ice.js';
+export { nameKey, sameName } from './names.js';
