@@ -30,3 +30,5 @@ export {
 } from './ice.js';
 export type { IceConfig, IceServerConfig, IceUrl, BrowserIceConfiguration, LibdatachannelIceServer } from './ice.js';
 export { nameKey, sameName } from './names.js';
+export { displayText } from './display-text.js';
+export type { DisplayTextOptions } from './display-text.js';
