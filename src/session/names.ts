@@ -17,9 +17,9 @@ const INVISIBLE = /[\p{Default_Ignorable_Code_Point}\p{Bidi_Control}]/gu;
 const SPACES = /[\s\u2800]+/gu;
 // A character with the combining marks after it: the unit sameName reads one way or another.
 const SEGMENT = /\P{M}\p{M}*|\p{M}+/gu;
-// Bounds the fold/skeleton alternation below. Every code point settles within 3 rounds (checked over
-// all of them in test/session/names.test.ts); a string that has not settled by then keeps its last
-// value, which is still deterministic.
+// Bounds the fold/skeleton alternation below. Single code points settle within 3 rounds, and nameKey
+// is idempotent for every assigned code point (test/session/names.test.ts); a string that has not
+// settled by then keeps its last value, which is still deterministic.
 const MAX_ROUNDS = 8;
 
 /**
