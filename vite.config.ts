@@ -80,6 +80,8 @@ export default defineConfig({
       'keyprint/card': resolve(import.meta.dirname, 'src', 'card', 'browser.ts'),
     },
   },
+  // unhomoglyph (src/session/names.ts) require()s a 100 KB JSON table; as named exports it would be bundled twice.
+  json: { namedExports: false },
   server: { host: '127.0.0.1', fs: { allow: ['..'] } },
   preview: { host: '127.0.0.1' },
   build: {

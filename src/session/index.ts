@@ -23,8 +23,6 @@ export {
 export type {
   ChannelOptions, ConversationEvent, ConversationOptions, ConversationPhase, KnownContact, OutgoingMessage, PeerView, SasCodes, TrustWarning,
 } from './conversation.js';
-export { nameKey, sameName } from './names.js';
-export { displayText } from './display-text.js';
 export { createReceipt, encodeReceipt, decodeReceipt, verifyReceipt, RECEIPT_VERSION } from './receipt.js';
 export type { Receipt, ReceiptAssertion, ReceiptResult } from './receipt.js';
 export {
@@ -37,3 +35,6 @@ export {
   MAX_ICE_SERVERS,
 } from './ice.js';
 export type { IceConfig, IceServerConfig, IceUrl, BrowserIceConfiguration, LibdatachannelIceServer } from './ice.js';
+export { nameKey, sameName } from './names.js';
+export { displayText } from './display-text.js';
+export type { DisplayTextOptions } from './display-text.js';
