@@ -1,4 +1,4 @@
-// Key continuity and the outbox (docs/PROTOCOL.md "Session protocol", "Contacts and outbox"): a
+// Key continuity and the outbox (docs/PROTOCOL.md "Delivery and outbox", "The conversation layer"): a
 // contacts store remembers the identity key verified (by SAS) for each contact, so a changed key is
 // caught (trust on first verification, as Signal's safety-number changes); the outbox keeps every
 // unacknowledged message per peer identity (did:key) until a later session delivers it.

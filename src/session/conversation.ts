@@ -1,5 +1,5 @@
 // The conversation layer: everything the web app and `keyprint chat` decide about a conversation,
-// once, below both (docs/ARCHITECTURE.md "The conversation layer", docs/PROTOCOL.md "Contacts and
+// once, below both (docs/ARCHITECTURE.md "The conversation layer", docs/PROTOCOL.md "The conversation layer", "Delivery and
 // outbox"). It owns the Session on the current channel, the outbox and delivery status, the SAS
 // renderings, who is recognised and which name is shown (names.ts), messages typed before the peer
 // is verified or while it is away, and verification receipts. It reports typed view events; the

@@ -1,6 +1,6 @@
 // A running session: the pure SessionMachine driven over a Transport, with a clock and an outbox
 // (nothing lost: acknowledged delivery, re-sent after a reconnect). docs/PROTOCOL.md "Session
-// protocol", "Contacts and outbox". This is the only layer with timers; it owns no crypto and makes
+// protocol", "Delivery and outbox". This is the only layer with timers; it owns no crypto and makes
 // no trust decision (who is recognised, which name to show: conversation.ts).
 //
 // Ordering (docs/PROTOCOL.md "Delivery"): every data frame carries the next sequence number of its

@@ -136,6 +136,58 @@ describe('keyprint chat: terminal ↔ terminal', () => {
   }, 90_000);
 });
 
+describe('keyprint chat: hostile text from the peer (issue item 8)', () => {
+  it('a person at the terminal never receives escape sequences or bidi controls from the peer; --json keeps the exact text', async () => {
+    for (const who of [ada, bob]) rmSync(join(who.home, 'contacts.json'), { force: true });
+    const human = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'chat', '--home', ada.home, '--device', ada.device, '--bind', '127.0.0.1'], { cwd: root });
+    let screen = '';
+    human.stdout.on('data', (d) => { screen += d; });
+    human.stderr.on('data', (d) => { screen += d; });
+    const shows = async (re: RegExp, ms = 20_000) => {
+      for (const end = Date.now() + ms; !re.test(screen); await new Promise((r) => setTimeout(r, 25))) {
+        if (Date.now() > end || human.exitCode !== null) throw new Error(`the terminal never showed ${re}:\n${screen}`);
+      }
+    };
+    const b = start(bob, '--files', join(bob.home, 'inbox-hostile'));
+    try {
+      await Promise.all([shows(/Unlocked: Ada/, 60_000), b.ready()]);
+      human.stdin.write('/invite\n');
+      await shows(/Then paste their answer here\./);
+      const offer = /^ {2}([A-Za-z0-9_-]{40,})$/m.exec(screen)![1];
+      b.send(`/accept ${offer}`);
+      human.stdin.write(`${(await b.next(type('signal'))).text}\n`);
+      await b.next(type('sas'));
+      await shows(/Do they match\? \[y\/N\]/);
+      human.stdin.write('y\n');
+      b.send('/verify');
+      await b.next(type('confirmed'));
+      await shows(/Verified: Ada|Verified: Bob/);
+      const before = screen.length;
+      // An SGR colour, an OSC 8 hyperlink, a clear-screen, backspaces over the text, a bidi override
+      // (a carriage return would end the line at stdin: test/session/display-text.test.ts covers it).
+      const hostile = '\x1b[31mred\x1b[0m \x1b]8;;https://evil.example\x07click\x1b]8;;\x07 \x1b[2J\b\bfake line \u202Egnp.exe';
+      b.send(hostile);
+      const name = '\x1b[31mred\x1b[0m\u202Etxt.exe';
+      const path = join(bob.home, name);
+      writeFileSync(path, 'x');
+      b.send(`/file ${path}`);
+      await shows(/Received file/);
+      await shows(/< .*fake line/);
+      const shown = screen.slice(before);
+      expect(shown).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/);
+      expect(shown).toContain('\\u{1B}[31mred\\u{1B}[0m');
+      expect(shown).toContain('\\u{202E}');
+      // The sender's own --json line keeps the exact text (JSON-escaped on the wire).
+      expect((await b.next(type('sending'))).text).toBe(hostile);
+      human.stdin.write('/quit\n');
+      expect(await new Promise((r) => human.on('exit', r))).toBe(0);
+    } finally {
+      if (human.exitCode === null) human.kill('SIGKILL');
+      await b.quit();
+    }
+  }, 90_000);
+});
+
 describe('keyprint chat: failures are clear messages within their deadlines', () => {
   it('bad texts; the peer vanishing mid-handshake; an expired invite; TURN unreachable', async () => {
     const a = start(ada, '--connect-timeout', '3', '--wait', '3');
