@@ -8,10 +8,10 @@
 //
 // Trust rules (docs/THREAT-MODEL.md "Names", "Key continuity"):
 // - A peer is *recognised* (confirmed without a new SAS comparison) only when its identity key is a
-//   stored contact's key, the name it presents is that contact's name (names.ts `sameName`), no
-//   other contact has that name, and it is the contact the user meant to reach (`expect`).
-// - Otherwise the SAS is shown; a presented name that another contact (another key) already has,
-//   or another key answering for the expected contact, comes with a warning the apps show as is.
+//   stored contact's key, the name it presents is that contact's name (names.ts `sameName`), and it
+//   is the contact the user meant to reach (`expect`), if they named one.
+// - Otherwise the SAS is shown; another key answering for the expected contact, or a presented name
+//   that another contact (another key) already has, comes with a warning the apps show as is.
 // - The name shown for a known key is the one the user stored; a different presented name is shown
 //   beside it ("presents itself as …"), never instead of it.
 
