@@ -185,6 +185,7 @@ export class ChatController {
 
   /** `/accept TEXT` (or a pasted text): the answer to our invite, or someone's invite. */
   async accept(text: string): Promise<void> {
+    let attempt = this.#attempt;
     try {
       if (this.phase === 'inviting') {
         const answer = parseSignal(text, 'answer');
@@ -197,13 +198,14 @@ export class ChatController {
       if (this.phase !== 'idle') throw this.#busy();
       const offer = parseSignal(text, 'offer');
       const peer = this.#newPeer();
-      const attempt = this.#attempt;
+      attempt = this.#attempt;
       this.phase = 'connecting';
       const answer = await peer.answer(offer);
       if (attempt !== this.#attempt) return;
       this.#o.emit({ type: 'signal', kind: 'answer', text: answer });
       await this.#connect('responder');
     } catch (e) {
+      if (attempt !== this.#attempt) return; // cancelled or replaced meanwhile: already reported
       // A bad text pasted for our invite leaves the invite waiting; anything else ends the attempt.
       if (!(e instanceof ChatError && e.code === 'signal' && this.phase === 'inviting')) this.#drop();
       this.#error(e);

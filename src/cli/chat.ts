@@ -224,7 +224,6 @@ export async function chat(args: string[]): Promise<number> {
         case '/accept': return controller.accept(arg);
         case '/verify': return controller.verify();
         case '/reject': return controller.reject();
-        case '/cancel': return controller.cancel();
         case '/file': return arg ? controller.sendFile(arg) : emit({ type: 'error', code: 'usage', message: '/file expected a path' });
         case '/help': if (!json) print(COMMANDS_HELP); return;
         default:
@@ -238,6 +237,8 @@ export async function chat(args: string[]): Promise<number> {
     };
     rl.on('line', (line) => {
       if (line.trim() === '/quit') { finish(); return; }
+      // At once, not behind a line still waiting (an answer pasted, the connection being made).
+      if (line.trim() === '/cancel') { controller.cancel().catch((e) => emit({ type: 'error', code: 'unexpected', message: String(e) })); return; }
       chain = chain.then(() => handle(line)).catch((e) => emit({ type: 'error', code: 'unexpected', message: String(e) }));
     });
     rl.on('close', () => { chain.finally(finish); });

@@ -1,7 +1,7 @@
 // Helpers for the `keyprint chat` tests: an identity enrolled on a software authenticator served on
 // UDP (as test/cli/card.test.ts), and a `keyprint chat --json` child process driven line by line.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,6 +33,67 @@ export async function enrolledHome(name: string): Promise<Enrolled> {
   const device = `udp:127.0.0.1:${port}`;
   const enrolled = JSON.parse(await run(['enroll', '--name', name, '--device', device, '--home', home, '--json'])) as { did: string };
   return { home, device, did: enrolled.did, close: async () => { emulator.kill(); } };
+}
+
+/**
+ * Identities for a test file, enrolled once, with the clean-up for `afterAll` (kills the chat
+ * processes started through `start`, stops the emulators, deletes the homes).
+ */
+export function chatFixture(...names: string[]) {
+  const homes: Enrolled[] = [];
+  const procs: ChatProcess[] = [];
+  return {
+    homes,
+    procs,
+    async enroll(): Promise<Enrolled[]> {
+      homes.push(...await Promise.all(names.map(enrolledHome)));
+      return homes;
+    },
+    start(who: Enrolled, ...extra: string[]): ChatProcess {
+      const p = new ChatProcess(['--home', who.home, '--device', who.device, '--bind', '127.0.0.1', ...extra]);
+      procs.push(p);
+      return p;
+    },
+    async cleanUp(): Promise<void> {
+      for (const p of procs) if (p.child.exitCode === null) p.child.kill('SIGKILL');
+      for (const who of homes) { await who.close(); rmSync(who.home, { recursive: true, force: true }); }
+    },
+  };
+}
+
+/** `keyprint chat` for a person (no --json): the screen as text, `shows` waits for a pattern. */
+export class HumanChat {
+  readonly child: ChildProcessWithoutNullStreams;
+  screen = '';
+  constructor(who: Enrolled) {
+    this.child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'chat', '--home', who.home, '--device', who.device, '--bind', '127.0.0.1'], { cwd: root });
+    this.child.stdout.on('data', (d) => { this.screen += d; });
+    this.child.stderr.on('data', (d) => { this.screen += d; });
+  }
+  write(line: string): void {
+    this.child.stdin.write(`${line}\n`);
+  }
+  async shows(re: RegExp, ms = 20_000): Promise<void> {
+    for (const end = Date.now() + ms; !re.test(this.screen); await new Promise((r) => setTimeout(r, 25))) {
+      if (Date.now() > end || this.child.exitCode !== null) throw new Error(`the terminal never showed ${re}:\n${this.screen}`);
+    }
+  }
+  /** The person invites, `peer` (--json) accepts, the person pastes the answer; resolves at the peer's SAS. */
+  async linkTo(peer: ChatProcess): Promise<Event> {
+    this.write('/invite');
+    await this.shows(/Then paste their answer here\./);
+    const offer = /^ {2}([A-Za-z0-9_-]{40,})$/m.exec(this.screen)![1];
+    peer.send(`/accept ${offer}`);
+    this.write((await peer.next(type('signal'))).text as string); // pasted
+    const sas = await peer.next(type('sas'));
+    await this.shows(/Do they match\? \[y\/N\]/);
+    return sas;
+  }
+  async quit(): Promise<number | null> {
+    if (this.child.exitCode !== null) return this.child.exitCode;
+    this.write('/quit');
+    return new Promise((r) => this.child.on('exit', r));
+  }
 }
 
 export type Event = Record<string, any> & { type: string };

@@ -3,27 +3,22 @@
 // same moment, while the other's acks flow back. Measured on main before the fix: three lines each
 // cancelled the session with `reorder` in 3 of 3 tries. Now: zero cancels, every line shown exactly
 // once on the other side, in the order it was typed, and every one acknowledged.
-import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ChatProcess, connectChats, enrolledHome, type, type Enrolled } from './_chat.js';
+import { ChatProcess, connectChats, chatFixture, type, type Enrolled } from './_chat.js';
 
 const N = 300;
 let ada: Enrolled, bob: Enrolled;
-const procs: ChatProcess[] = [];
+const fixture = chatFixture('Ada', 'Bob');
 
 beforeAll(async () => {
-  [ada, bob] = await Promise.all([enrolledHome('Ada'), enrolledHome('Bob')]);
+  [ada, bob] = await fixture.enroll();
 }, 60_000);
 
-afterAll(async () => {
-  for (const p of procs) if (p.child.exitCode === null) p.child.kill('SIGKILL');
-  for (const who of [ada, bob]) { await who?.close(); rmSync(who?.home ?? '/nonexistent', { recursive: true, force: true }); }
-});
+afterAll(() => fixture.cleanUp());
 
 describe('keyprint chat: both sides at once', () => {
   it(`${N} lines each way, pasted at the same moment: no cancel, each exactly once, in order, all delivered`, async () => {
-    const start = (who: Enrolled) => { const p = new ChatProcess(['--home', who.home, '--device', who.device, '--bind', '127.0.0.1']); procs.push(p); return p; };
-    const a = start(ada), b = start(bob);
+    const a = fixture.start(ada), b = fixture.start(bob);
     await Promise.all([a.ready(), b.ready()]);
     await connectChats(a, b);
     a.send('/verify');

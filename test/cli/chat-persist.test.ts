@@ -8,15 +8,11 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IdentityKeyPair } from '../../src/identity/index.js';
-import { ChatProcess, linkChats, connectChats, enrolledHome, type, type Enrolled } from './_chat.js';
+import { ChatProcess, linkChats, connectChats, chatFixture, type, type Enrolled } from './_chat.js';
 
 let ada: Enrolled, bob: Enrolled;
-const procs: ChatProcess[] = [];
-const start = (who: Enrolled, ...extra: string[]) => {
-  const p = new ChatProcess(['--home', who.home, '--device', who.device, '--bind', '127.0.0.1', ...extra]);
-  procs.push(p);
-  return p;
-};
+const fixture = chatFixture('Ada', 'Bob');
+const start = fixture.start;
 /** Test 1's second run, kept open for test 2 (contacts are read at each handshake: no restart needed). */
 let a: ChatProcess, b: ChatProcess;
 /** The first run's Ada, still exiting while the second runs. */
@@ -24,13 +20,10 @@ let adaExited: Promise<number | null>;
 const contactsOf = (who: Enrolled) => JSON.parse(readFileSync(join(who.home, 'contacts.json'), 'utf8'));
 
 beforeAll(async () => {
-  [ada, bob] = await Promise.all([enrolledHome('Ada'), enrolledHome('Bob')]);
+  [ada, bob] = await fixture.enroll();
 }, 60_000);
 
-afterAll(async () => {
-  for (const p of procs) if (p.child.exitCode === null) p.child.kill('SIGKILL');
-  for (const who of [ada, bob]) { await who?.close(); rmSync(who?.home ?? '/nonexistent', { recursive: true, force: true }); }
-});
+afterAll(() => fixture.cleanUp());
 
 describe('keyprint chat: contacts and outbox across runs', () => {
   it('a damaged contacts.json: one line, exit 1, before the security key is touched', async () => {

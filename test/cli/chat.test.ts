@@ -3,7 +3,6 @@
 // that delivers what was typed while the peer was away; and the failure paths — bad or expired
 // invite texts, a peer vanishing mid-handshake, an unreachable TURN server — each a clear error
 // event within its deadline, never a hang.
-import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -11,24 +10,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeSignal } from '../../src/session/index.js';
 import { chat } from '../../src/cli/chat.js';
 import { UsageError } from '../../src/cli/output.js';
-import { ChatProcess, connectChats, enrolledHome, linkChats, root, type, type Enrolled } from './_chat.js';
+import { ChatProcess, connectChats, chatFixture, HumanChat, linkChats, type, type Enrolled } from './_chat.js';
 
 let ada: Enrolled, bob: Enrolled;
-const procs: ChatProcess[] = [];
-const start = (who: Enrolled, ...extra: string[]) => {
-  const p = new ChatProcess(['--home', who.home, '--device', who.device, '--bind', '127.0.0.1', ...extra]);
-  procs.push(p);
-  return p;
-};
+const fixture = chatFixture('Ada', 'Bob');
+const start = fixture.start;
 
 beforeAll(async () => {
-  [ada, bob] = await Promise.all([enrolledHome('Ada'), enrolledHome('Bob')]);
+  [ada, bob] = await fixture.enroll();
 }, 60_000);
 
-afterAll(async () => {
-  for (const p of procs) if (p.child.exitCode === null) p.child.kill('SIGKILL');
-  for (const who of [ada, bob]) { await who?.close(); rmSync(who?.home ?? '/nonexistent', { recursive: true, force: true }); }
-});
+afterAll(() => fixture.cleanUp());
 
 /** A free UDP-less port: a TCP port just closed (nothing listens on it, so TURN requests go unanswered). */
 const closedPort = () => new Promise<number>((resolve) => { const s = createServer().listen(0, '127.0.0.1', () => { const p = (s.address() as { port: number }).port; s.close(() => resolve(p)); }); });
@@ -102,35 +94,20 @@ describe('keyprint chat: terminal ↔ terminal', () => {
   it('a person at the terminal (no --json): QR and text, the SAS, "Do they match? [y/N]" answered n cancels both', async () => {
     // Strangers again: forget the contacts the first test stored.
     for (const who of [ada, bob]) rmSync(join(who.home, 'contacts.json'), { force: true });
-    const human = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'chat', '--home', ada.home, '--device', ada.device, '--bind', '127.0.0.1'], { cwd: root });
-    let screen = '';
-    human.stdout.on('data', (d) => { screen += d; });
-    human.stderr.on('data', (d) => { screen += d; });
-    const shows = async (re: RegExp, ms = 20_000) => {
-      for (const end = Date.now() + ms; !re.test(screen); await new Promise((r) => setTimeout(r, 25))) {
-        if (Date.now() > end || human.exitCode !== null) throw new Error(`the terminal never showed ${re}:\n${screen}`);
-      }
-    };
+    const human = new HumanChat(ada);
     const b = start(bob);
     try {
-      await Promise.all([shows(/Unlocked: Ada/, 60_000), b.ready()]);
-      human.stdin.write('/invite\n');
-      await shows(/Then paste their answer here\./);
-      expect((screen.match(/[▀▄█]/g) ?? []).length).toBeGreaterThan(300); // the QR code
-      const offer = /^ {2}([A-Za-z0-9_-]{40,})$/m.exec(screen)![1];
-      b.send(`/accept ${offer}`);
-      human.stdin.write(`${(await b.next(type('signal'))).text}\n`); // pasted
-      const sas = await b.next(type('sas'));
-      await shows(/Do they match\? \[y\/N\]/);
-      expect(screen).toContain(sas.emoji.map((e: { emoji: string }) => e.emoji).join('  '));
-      expect(screen).toContain(`numbers: ${sas.numbers.join(' ')}`);
-      human.stdin.write('n\n'); // anything but y/yes is "no"
+      await Promise.all([human.shows(/Unlocked: Ada/, 60_000), b.ready()]);
+      const sas = await human.linkTo(b);
+      expect((human.screen.match(/[▀▄█]/g) ?? []).length).toBeGreaterThan(300); // the invite's QR code
+      expect(human.screen).toContain(sas.emoji.map((e: { emoji: string }) => e.emoji).join('  '));
+      expect(human.screen).toContain(`numbers: ${sas.numbers.join(' ')}`);
+      human.write('n'); // anything but y/yes is "no"
       expect(await b.next(type('cancelled'))).toMatchObject({ code: 'sas-mismatch', by: 'them' });
-      await shows(/The codes did not match\. The connection was closed: someone may be in the middle\. \(sas-mismatch\)/);
-      human.stdin.write('/quit\n');
-      expect(await new Promise((r) => human.on('exit', r))).toBe(0);
+      await human.shows(/The codes did not match\. The connection was closed: someone may be in the middle\. \(sas-mismatch\)/);
+      expect(await human.quit()).toBe(0);
     } finally {
-      if (human.exitCode === null) human.kill('SIGKILL');
+      if (human.child.exitCode === null) human.child.kill('SIGKILL');
       await b.quit();
     }
   }, 90_000);
@@ -139,30 +116,16 @@ describe('keyprint chat: terminal ↔ terminal', () => {
 describe('keyprint chat: hostile text from the peer (issue item 8)', () => {
   it('a person at the terminal never receives escape sequences or bidi controls from the peer; --json keeps the exact text', async () => {
     for (const who of [ada, bob]) rmSync(join(who.home, 'contacts.json'), { force: true });
-    const human = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'chat', '--home', ada.home, '--device', ada.device, '--bind', '127.0.0.1'], { cwd: root });
-    let screen = '';
-    human.stdout.on('data', (d) => { screen += d; });
-    human.stderr.on('data', (d) => { screen += d; });
-    const shows = async (re: RegExp, ms = 20_000) => {
-      for (const end = Date.now() + ms; !re.test(screen); await new Promise((r) => setTimeout(r, 25))) {
-        if (Date.now() > end || human.exitCode !== null) throw new Error(`the terminal never showed ${re}:\n${screen}`);
-      }
-    };
+    const human = new HumanChat(ada);
     const b = start(bob, '--files', join(bob.home, 'inbox-hostile'));
     try {
-      await Promise.all([shows(/Unlocked: Ada/, 60_000), b.ready()]);
-      human.stdin.write('/invite\n');
-      await shows(/Then paste their answer here\./);
-      const offer = /^ {2}([A-Za-z0-9_-]{40,})$/m.exec(screen)![1];
-      b.send(`/accept ${offer}`);
-      human.stdin.write(`${(await b.next(type('signal'))).text}\n`);
-      await b.next(type('sas'));
-      await shows(/Do they match\? \[y\/N\]/);
-      human.stdin.write('y\n');
+      await Promise.all([human.shows(/Unlocked: Ada/, 60_000), b.ready()]);
+      await human.linkTo(b);
+      human.write('y');
       b.send('/verify');
       await b.next(type('confirmed'));
-      await shows(/Verified: Ada|Verified: Bob/);
-      const before = screen.length;
+      await human.shows(/Verified: Bob/);
+      const before = human.screen.length;
       // An SGR colour, an OSC 8 hyperlink, a clear-screen, backspaces over the text, a bidi override
       // (a carriage return would end the line at stdin: test/session/display-text.test.ts covers it).
       const hostile = '\x1b[31mred\x1b[0m \x1b]8;;https://evil.example\x07click\x1b]8;;\x07 \x1b[2J\b\bfake line \u202Egnp.exe';
@@ -171,18 +134,17 @@ describe('keyprint chat: hostile text from the peer (issue item 8)', () => {
       const path = join(bob.home, name);
       writeFileSync(path, 'x');
       b.send(`/file ${path}`);
-      await shows(/Received file/);
-      await shows(/< .*fake line/);
-      const shown = screen.slice(before);
+      await human.shows(/Received file/);
+      await human.shows(/< .*fake line/);
+      const shown = human.screen.slice(before);
       expect(shown).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/);
       expect(shown).toContain('\\u{1B}[31mred\\u{1B}[0m');
       expect(shown).toContain('\\u{202E}');
       // The sender's own --json line keeps the exact text (JSON-escaped on the wire).
       expect((await b.next(type('sending'))).text).toBe(hostile);
-      human.stdin.write('/quit\n');
-      expect(await new Promise((r) => human.on('exit', r))).toBe(0);
+      expect(await human.quit()).toBe(0);
     } finally {
-      if (human.exitCode === null) human.kill('SIGKILL');
+      if (human.child.exitCode === null) human.child.kill('SIGKILL');
       await b.quit();
     }
   }, 90_000);
