@@ -6,6 +6,7 @@
 import jsQRModule from 'jsqr';
 import { InputError, describe } from '../errors.js';
 import { CardError } from './errors.js';
+import { checkPixels } from './image-size.js';
 import { CARD_TEXT_PREFIX } from './payload.js';
 
 // jsqr is CommonJS with `exports.default`; under NodeNext the default import is module.exports.
@@ -20,9 +21,6 @@ export interface RgbaImage {
   /** width × height × 4 bytes. */
   data: Uint8Array;
 }
-
-/** Largest image accepted, in pixels (a 600 dpi A4 scan is ~35 M; refuse what would exhaust memory). */
-export const MAX_IMAGE_PIXELS = 40_000_000;
 
 /** What a file holds, judged by its first bytes. */
 export type InputKind = 'png' | 'jpeg' | 'svg' | 'pdf' | 'payload-text' | 'bundle-or-payload';
@@ -90,7 +88,7 @@ export function readQr(image: RgbaImage, options: { rescale?: boolean } = {}): U
     throw new CardError('image-unreadable', `expected RGBA pixels { width, height, data: width × height × 4 bytes }, got ${describe(image)}`);
   }
   const pixels = image.width * image.height;
-  if (pixels > MAX_IMAGE_PIXELS) throw new CardError('image-unreadable', `image expected at most ${MAX_IMAGE_PIXELS} pixels, got ${pixels}`);
+  checkPixels(image.width, image.height, 'of RGBA pixels');
   // As is first; then other scales, keeping the work bounded (≤ ~6 MP per attempt).
   const factors = [1, 1.25, 0.66, 1.5, 0.8, 2, 0.5].filter((f) => f === 1 || (options.rescale !== false && pixels * f * f <= 6_000_000));
   for (const f of factors) {

@@ -14,16 +14,18 @@ import { writeEnrollment } from '../../src/identity/enroll.js';
 import { IdentityKeyPair, didKeyFromPublicKey, encodeBundle, signBundle } from '../../src/identity/index.js';
 import { keyprintParty, safetyNumber } from '../../src/sas/index.js';
 import { cardFingerprint, groupDigits, payloadToText, readCardImage } from '../../src/card/index.js';
-import { chromiumIdentity, softEnrollment } from '../card/_fixtures.js';
+import { chromiumIdentity, hostileJpeg, hostilePng, softEnrollment } from '../card/_fixtures.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
 interface Run { status: number | null; stdout: string; stderr: string }
 
-/** Runs the CLI from source, asynchronously, with a hard 60 s kill. */
-function cli(args: string[], stdin?: string | Uint8Array): Promise<Run> {
+/** Runs the CLI from source, asynchronously, with a hard 60 s kill; `maxRssFile` records its peak memory (test/cli/_maxrss.mjs). */
+function cli(args: string[], stdin?: string | Uint8Array, maxRssFile?: string): Promise<Run> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: root, env: { ...process.env, KEYPRINT_HOME: join(dir, 'default-home') } });
+    const preload = maxRssFile ? ['--import', './test/cli/_maxrss.mjs'] : [];
+    const env = { ...process.env, KEYPRINT_HOME: join(dir, 'default-home'), ...(maxRssFile ? { KEYPRINT_TEST_MAXRSS: maxRssFile } : {}) };
+    const child = spawn(process.execPath, [...preload, '--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: root, env });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => { stdout += d; });
@@ -229,5 +231,24 @@ describe('keyprint contacts add', () => {
     writeFileSync(f, payloadToText(card.payload) + '\n');
     const r = await cli(['verify', f, '--words', card.words.join(' ')]);
     expect(r.status).toBe(0);
+  }, 60_000);
+});
+
+describe('hostile images (issue 16): refused from the header, exit 2, well under 200 MB', () => {
+  // Before the header check, `keyprint verify` on the 30000 × 30000 PNG peaked at 10.6 GB for 57 s
+  // (PNG.sync.read allocated the declared image before the pixel check).
+  it.each([
+    ['verify', 'PNG', () => hostilePng(), (f: string) => ['verify', f]],
+    ['verify', 'JPEG', () => hostileJpeg(), (f: string) => ['verify', f]],
+    ['safety-number', 'PNG', () => hostilePng(), (f: string) => ['safety-number', passBundlePath, f]],
+    ['contacts add', 'JPEG', () => hostileJpeg(), (f: string) => ['contacts', 'add', f, '--home', join(dir, 'hostile-home'), '--digits', '0'.repeat(30)]],
+  ])('keyprint %s on a %s declaring 30000 × 30000', async (_, kind, make, args) => {
+    const f = join(dir, `hostile.${kind.toLowerCase()}`);
+    writeFileSync(f, make());
+    const rss = join(dir, `maxrss-${kind}-${args('x')[0]}`);
+    const r = await cli(args(f), undefined, rss);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe(`keyprint: image expected at most 40000000 pixels, got 900000000 (30000 × 30000 in its ${kind} header): use a photo or scan of the card at a lower resolution [image-too-large]\n`);
+    expect(Number(readFileSync(rss, 'utf8'))).toBeLessThan(200 * 1024);
   }, 60_000);
 });

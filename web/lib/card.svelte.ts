@@ -146,7 +146,7 @@ export class CardCheckState {
     return this.#run(async () => payloadFromText(text));
   }
 
-  /** From a picture of the card (PNG/JPEG/WebP/SVG), or a text file holding the `kpcard1:` text. */
+  /** From a picture of the card (PNG/JPEG/SVG), or a text file holding the `kpcard1:` text. */
   fromFile(file: Blob): Promise<void> {
     return this.#run(async () => {
       const head = new Uint8Array(await file.slice(0, 64).arrayBuffer());

@@ -8,6 +8,7 @@ import { execFile } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { crc32, deflateSync } from 'node:zlib';
 import { Resvg } from '@resvg/resvg-js';
 import { PDFDocument } from 'pdf-lib';
 import { OUT, assert, collector, enrolled } from '../harness.mjs';
@@ -25,6 +26,17 @@ async function cliVerify(file, digits) {
   const r = await run(process.execPath, args, { cwd: ROOT, timeout: 30_000 }).catch((e) => e);
   assert(r.stdout, `keyprint verify ${file} printed nothing: ${r.stderr ?? r}`);
   return JSON.parse(r.stdout);
+}
+
+/** Hostile pictures (issue 16): headers declaring 30000 × 30000 pixels over a few bytes of data. */
+function hostilePictures() {
+  const u32 = (n) => { const b = Buffer.alloc(4); b.writeUInt32BE(n); return b; };
+  const chunk = (type, data) => Buffer.concat([u32(data.length), Buffer.from(type), data, u32(crc32(Buffer.concat([Buffer.from(type), data])))]);
+  const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', Buffer.concat([u32(30000), u32(30000), Buffer.from([8, 6, 0, 0, 0])])), chunk('IDAT', deflateSync(Buffer.alloc(8 * 120001))), chunk('IEND', Buffer.alloc(0))]);
+  const sof0 = [0xff, 0xc0, 0, 17, 8, 0x75, 0x30, 0x75, 0x30, 3, 1, 0x11, 0, 2, 0x11, 1, 3, 0x11, 1];
+  const jpeg = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 16, 0x4a, 0x46, 0x49, 0x46, 0, 1, 1, 0, 0, 1, 0, 1, 0, 0, ...sof0, 0xff, 0xd9]);
+  return { png, jpeg };
 }
 
 const visible = (page, selector) => page.evaluate((s) => [...document.querySelectorAll(s)].some((e) => e.getClientRects().length > 0), selector);
@@ -105,6 +117,12 @@ test('cards: print my card, download it, CLI round trip, Bob verifies it from a 
   const blank = new Resvg('<svg xmlns="http://www.w3.org/2000/svg" width="200" height="120"><rect width="200" height="120" fill="#fff"/></svg>').render().asPng();
   await b.page.getByTestId('card-scan-file').setInputFiles({ name: 'blank.png', mimeType: 'image/png', buffer: blank });
   await b.page.getByTestId('card-check-error').filter({ hasText: 'no readable QR code' }).waitFor({ timeout: 10_000 });
+  // Pictures declaring 30000 × 30000 pixels are refused from their headers, before the browser decodes them.
+  const hostile = hostilePictures();
+  for (const [name, mimeType, buffer, kind] of [['huge.png', 'image/png', hostile.png, 'PNG'], ['huge.jpg', 'image/jpeg', hostile.jpeg, 'JPEG']]) {
+    await b.page.getByTestId('card-scan-file').setInputFiles({ name, mimeType, buffer });
+    await b.page.getByTestId('card-check-error').filter({ hasText: `got 900000000 (30000 × 30000 in its ${kind} header)` }).waitFor({ timeout: 10_000 });
+  }
 
   await b.page.getByTestId('card-scan-file').setInputFiles(pngPath);
   await b.page.getByTestId('card-checks').waitFor({ timeout: 15_000 });
