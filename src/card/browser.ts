@@ -25,5 +25,5 @@ export { readQr, printedTextFromSvg, sniff } from './decode-qr.js';
 export { MAX_IMAGE_PIXELS, imageHeader, checkImageSize } from './image-size.js';
 export type { ImageHeader } from './image-size.js';
 export type { RgbaImage, InputKind } from './decode-qr.js';
-export { verifyCardPayload } from './verify-payload.js';
-export type { CardVerification, CardCheck, CardCheckName, CardIdentity, VerifyCardOptions } from './verify-payload.js';
+export { verifyCardPayload, claimText, CLAIM_LABEL } from './verify-payload.js';
+export type { CardVerification, CardCheck, CardCheckName, CardClaim, CardIdentity, VerifyCardOptions } from './verify-payload.js';

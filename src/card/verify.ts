@@ -9,7 +9,7 @@ import { printedTextFromSvg, readCardImage, sniff } from './decode.js';
 import { verifyCardPayload, type CardVerification, type VerifyCardOptions } from './verify-payload.js';
 
 export { verifyCardPayload } from './verify-payload.js';
-export type { CardCheck, CardCheckName, CardIdentity, CardVerification, VerifyCardOptions } from './verify-payload.js';
+export type { CardCheck, CardCheckName, CardClaim, CardIdentity, CardVerification, VerifyCardOptions } from './verify-payload.js';
 
 /** What to verify: an image file (PNG/JPEG), an SVG card, or the payload (bytes or `kpcard1:` text). */
 export type CardInput = { image: Uint8Array } | { svg: string } | { payload: Uint8Array | string };

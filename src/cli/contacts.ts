@@ -1,5 +1,6 @@
 // `keyprint contacts add FILE`: verifies a card (src/card/verify.ts) and stores the identity as a
-// contact verified by card in HOME/contacts.json — written atomically (temporary file, fsync,
+// contact verified by card in HOME/contacts.json (the trust level checked here; a compact card's
+// claimed level only under `claimed`, with its label) — written atomically (temporary file, fsync,
 // rename) with mode 0600 in a 0700 home, so a crash never leaves half a file and other users cannot
 // read or swap the contacts.
 
@@ -9,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { ready } from '../core/index.js';
 import { KeyprintError } from '../errors.js';
 import { groupDigits, verifyCard, type CardVerification } from '../card/index.js';
-import { readCardFile, unusable, verdictLine } from './verify.js';
+import { claimJson, claimNote, readCardFile, unusable, verdictLine } from './verify.js';
 import { resolveHome } from './_home.js';
 import { EXIT, UsageError, print } from './output.js';
 
@@ -38,8 +39,11 @@ export interface ContactRecord {
   verifiedBy: 'sas' | 'card' | 'receipt';
   /** ISO 8601. */
   verifiedAt: string;
+  /** The trust level checked when the card was added (a compact card's is `unattested`). */
   trust?: string | null;
   authenticator?: string;
+  /** A compact card's own verdict: its holder's claim, not checked (`label` says so). */
+  claimed?: Record<string, unknown>;
   printedTextCompared?: boolean;
 }
 
@@ -125,7 +129,7 @@ export function contactFromVerification(r: CardVerification, now = Date.now()): 
   return {
     did: id.did, displayName: id.displayName, identityPublicKey: Buffer.from(id.identityPublicKey).toString('base64url'),
     bundle: Buffer.from(id.bundleBytes).toString('base64url'), verifiedBy: 'card', verifiedAt: new Date(now).toISOString(),
-    trust: r.trust ?? null, authenticator: id.authenticator.model, printedTextCompared: r.printedTextCompared,
+    trust: r.trust ?? null, authenticator: id.authenticator.model, ...(r.claimed ? { claimed: claimJson(r.claimed) } : {}), printedTextCompared: r.printedTextCompared,
   };
 }
 
@@ -168,7 +172,7 @@ export async function contacts(args: string[]): Promise<number> {
   await writeContacts(home, file);
   if (parsed.values.json) print(JSON.stringify({ added: existing < 0, updated: existing >= 0, contact: record, file: join(home, CONTACTS_FILE) }));
   else {
-    print(`${existing >= 0 ? 'updated' : 'added'} contact ${record.displayName} ${record.did} (verified by card, ${record.trust})`);
+    print(`${existing >= 0 ? 'updated' : 'added'} contact ${record.displayName} ${record.did} (verified by card, ${record.trust}${r.claimed ? `; ${claimNote(r.claimed)}` : ''})`);
     if (!r.printedTextCompared) print(`  the printed text was not compared: check the card reads ${groupDigits(r.identity!.digits)}`);
   }
   return EXIT.ok;

@@ -7,7 +7,8 @@ import { PNG } from 'pngjs';
 import jpeg from 'jpeg-js';
 import { Ctap2Client, CtapHidChannel, CtapHidDevice, MemoryReportTransport, SoftAuthenticator } from '../../src/hardware/index.js';
 import { enroll, type Enrollment } from '../../src/identity/enroll.js';
-import { IdentityKeyPair, bindingChallenge, signBundle, type IdentityBundle } from '../../src/identity/index.js';
+import { IdentityKeyPair, bindingChallenge, encodeBundle, signBundle, type IdentityBundle } from '../../src/identity/index.js';
+import { cardFingerprint, encodeCardPayload, signVerdict, type AttestationVerdict } from '../../src/card/index.js';
 import { makeBinding } from '../identity/_fixtures.js';
 import {
   BATCH_SUBJECT, CHROMIUM_AAGUID, attestationObject, coseKey, ecKey, makeAuthData, makeCert, makeClientData, sha256, signWith, uuidBytes,
@@ -53,6 +54,26 @@ export function chromiumIdentity(o: { displayName?: string; notAfter?: Date; not
   binding.attestationObject = att;
   const bundle = signBundle({ displayName: o.displayName ?? 'Grace Hopper', identityPublicKey: identity.publicKey, createdAt, binding }, identity);
   return { identity, bundle, registrationClientDataJSON };
+}
+
+/** The AAGUID of a YubiKey 5 NFC (what a forged verdict names). */
+export const YUBIKEY_5_NFC_AAGUID = '2fc0579f-8113-47ea-b116-bb5a8db9202a';
+
+/**
+ * A compact card whose verdict claims "hardware-attested, Yubico, YubiKey 5 NFC", made by anyone:
+ * a software P-256 credential binds a fresh identity key (no attestation at all), and the verdict is
+ * signed by that same identity key (issue 16, review finding 1).
+ */
+export function forgedCompactCard(displayName = 'Mallory'): { identity: IdentityKeyPair; payload: Uint8Array; verdict: AttestationVerdict; did: string; digits: string; words: string[] } {
+  const identity = IdentityKeyPair.generate();
+  const createdAt = Date.UTC(2026, 10, 1);
+  const bundle = encodeBundle(signBundle({ displayName, identityPublicKey: identity.publicKey, createdAt, binding: makeBinding(identity.publicKey, createdAt) }, identity));
+  const verdict: AttestationVerdict = {
+    trust: 'hardware-attested', fmt: 'packed', aaguid: uuidBytes(YUBIKEY_5_NFC_AAGUID), attestationHash: new Uint8Array(32).fill(0xaa),
+    checkedAt: createdAt, vendor: 'Yubico', model: 'YubiKey 5 NFC',
+  };
+  const payload = encodeCardPayload({ version: 1, bundle, verdict, verdictSignature: signVerdict(bundle, verdict, identity) });
+  return { identity, payload, verdict, ...cardFingerprint(identity.publicKey) };
 }
 
 export interface Rgba { width: number; height: number; data: Uint8Array }

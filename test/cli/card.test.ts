@@ -14,7 +14,9 @@ import { writeEnrollment } from '../../src/identity/enroll.js';
 import { IdentityKeyPair, didKeyFromPublicKey, encodeBundle, signBundle } from '../../src/identity/index.js';
 import { keyprintParty, safetyNumber } from '../../src/sas/index.js';
 import { cardFingerprint, groupDigits, payloadToText, readCardImage } from '../../src/card/index.js';
-import { chromiumIdentity, hostileJpeg, hostilePng, softEnrollment } from '../card/_fixtures.js';
+import { chromiumIdentity, forgedCompactCard, hostileJpeg, hostilePng, softEnrollment } from '../card/_fixtures.js';
+
+const CLAIM = "claimed by the card's holder, not checked here";
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -122,14 +124,17 @@ describe('keyprint verify', () => {
     const a = await cli(['verify', png, '--digits', groupDigits(fp.digits)]);
     expect(a.status).toBe(0);
     expect(a.stdout.trim().split('\n')).toHaveLength(1);
-    expect(a.stdout).toMatch(/^VERIFIED: Ada Lovelace did:key:z6Mk\S+ — attested-unknown-vendor, keyprint software authenticator \(emulator\); printed fingerprint matches/);
+    expect(a.stdout).toBe(`VERIFIED: Ada Lovelace ${fp.did} — unattested (the card claims attested-unknown-vendor, keyprint software authenticator (emulator): ${CLAIM}); printed fingerprint matches\n`);
     const b = await cli(['verify', png]);
     expect(b.status).toBe(0);
     expect(b.stdout).toContain(`printed text NOT compared — check the card reads ${groupDigits(fp.digits)}`);
     const text = payloadToText(readCardImage(new Uint8Array(readFileSync(png))));
     const c = await cli(['verify', '-', '--json'], text);
     expect(c.status).toBe(0);
-    expect(JSON.parse(c.stdout)).toMatchObject({ verified: true, trust: 'attested-unknown-vendor', identity: { did: didKeyFromPublicKey(soft.bundle.identityPublicKey) } });
+    expect(JSON.parse(c.stdout)).toMatchObject({
+      verified: true, trust: 'unattested', claimed: { trust: 'attested-unknown-vendor', model: 'keyprint software authenticator (emulator)', label: CLAIM },
+      identity: { did: didKeyFromPublicKey(soft.bundle.identityPublicKey) },
+    });
   }, 60_000);
 
   it('exit 1 not verified: a changed printed digit; an SVG whose text was altered', async () => {
@@ -154,7 +159,7 @@ describe('keyprint verify', () => {
     writeFileSync(blank, Buffer.from('89504e470d0a1a0a0000', 'hex'));
     for (const [args, message] of [
       [['verify', join(dir, 'missing.png')], /cannot read .*missing\.png: ENOENT \[input\]/],
-      [['verify', blank], /does not decode.*\[image-unreadable\]/],
+      [['verify', blank], /the PNG image's header is truncated.*\[image-unreadable\]/],
       [['verify', join(dir, 'sheet.pdf')], /is a PDF: rasterise the page first/],
       [['verify'], /expected one FILE/],
     ] as const) {
@@ -197,13 +202,16 @@ describe('keyprint contacts add', () => {
     const fp = cardFingerprint(soft.bundle.identityPublicKey);
     const r = await cli(['contacts', 'add', join(dir, 'ada.png'), '--home', h, '--digits', fp.digits]);
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/^added contact Ada Lovelace did:key:\S+ \(verified by card, attested-unknown-vendor\)/);
+    expect(r.stdout).toBe(`added contact Ada Lovelace ${fp.did} (verified by card, unattested; the card claims attested-unknown-vendor, keyprint software authenticator (emulator): ${CLAIM})\n`);
     const path = join(h, 'contacts.json');
     expect(statSync(path).mode & 0o777).toBe(0o600);
     const file = JSON.parse(readFileSync(path, 'utf8'));
     expect(file.version).toBe(1);
     expect(file.contacts).toHaveLength(1);
-    expect(file.contacts[0]).toMatchObject({ did: fp.did, displayName: 'Ada Lovelace', verifiedBy: 'card', printedTextCompared: true, trust: 'attested-unknown-vendor' });
+    expect(file.contacts[0]).toMatchObject({
+      did: fp.did, displayName: 'Ada Lovelace', verifiedBy: 'card', printedTextCompared: true, trust: 'unattested',
+      claimed: { trust: 'attested-unknown-vendor', model: 'keyprint software authenticator (emulator)', label: CLAIM },
+    });
     // `keyprint chat` reads the same file (src/cli/_contacts-store.ts): Ada is a contact verified by card.
     const { FileContactStore } = await import('../../src/cli/_contacts-store.js');
     const stored = await new FileContactStore(h).get(fp.did);
@@ -231,6 +239,30 @@ describe('keyprint contacts add', () => {
     writeFileSync(f, payloadToText(card.payload) + '\n');
     const r = await cli(['verify', f, '--words', card.words.join(' ')]);
     expect(r.status).toBe(0);
+  }, 60_000);
+});
+
+describe('issue 16 finding 1: a forged compact verdict through the CLI', () => {
+  it('verify --require-trust hardware-attested exits 1 with the reason; text and JSON label the claim; contacts add stores unattested', async () => {
+    const f = forgedCompactCard();
+    const file = join(dir, 'mallory.txt');
+    writeFileSync(file, payloadToText(f.payload));
+    const r = await cli(['verify', file, '--require-trust', 'hardware-attested', '--digits', f.digits]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe(`NOT VERIFIED (Mallory, ${f.did}): trust: required hardware-attested, got unattested: a compact card does not carry its attestation, so its "hardware-attested, YubiKey 5 NFC" is ${CLAIM} (verify a full card or the bundle itself)\n`);
+    const h = await cli(['verify', file, '--digits', f.digits]);
+    expect(h.status).toBe(0);
+    expect(h.stdout).toBe(`VERIFIED: Mallory ${f.did} — unattested (the card claims hardware-attested, YubiKey 5 NFC: ${CLAIM}); printed fingerprint matches\n`);
+    const j = JSON.parse((await cli(['verify', file, '--json', '--digits', f.digits])).stdout);
+    expect(j).toMatchObject({ verified: true, trust: 'unattested', claimed: { trust: 'hardware-attested', model: 'YubiKey 5 NFC', vendor: 'Yubico', checkedAt: '2026-11-01T00:00:00.000Z', label: CLAIM } });
+    expect(JSON.stringify(j.identity.authenticator)).not.toMatch(/YubiKey|Yubico/);
+    const home = join(dir, 'claims-home');
+    const c = await cli(['contacts', 'add', file, '--home', home, '--digits', f.digits]);
+    expect(c.status).toBe(0);
+    expect(c.stdout).toBe(`added contact Mallory ${f.did} (verified by card, unattested; the card claims hardware-attested, YubiKey 5 NFC: ${CLAIM})\n`);
+    const stored = JSON.parse(readFileSync(join(home, 'contacts.json'), 'utf8')).contacts[0];
+    expect(stored).toMatchObject({ trust: 'unattested', claimed: { trust: 'hardware-attested', model: 'YubiKey 5 NFC', vendor: 'Yubico', label: CLAIM } });
+    expect(stored.authenticator).not.toMatch(/YubiKey/);
   }, 60_000);
 });
 

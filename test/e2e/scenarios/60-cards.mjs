@@ -130,6 +130,9 @@ test('cards: print my card, download it, CLI round trip, Bob verifies it from a 
   assert((await b.page.getByTestId('card-check-did').textContent()) === a.did, 'with Alice\'s did:key');
   const oks = await b.page.locator('[data-testid=card-checks] li').evaluateAll((l) => l.map((e) => `${e.dataset.check}=${e.dataset.ok}`));
   assert(oks.join() === 'payload=true,bundle-signature=true,expiry=true,binding=true,attestation=true', `checks before the digits, got ${oks}`);
+  // A browser card is compact: its trust level and model are Alice's claim, and labelled so (issue 16).
+  const claim = (await b.page.getByTestId('card-claim').textContent()).trim();
+  assert(claim.includes("attested-unknown-vendor") && claim.includes("claimed by the card's holder, not checked here"), `the claim is labelled, got ${claim}`);
 
   // A changed digit (group 4) is refused, with the reason.
   const wrong = half.replace(/^(\d{5} \d{5} \d{5} )(\d)/, (_, p, d) => p + ((Number(d) + 1) % 10));
@@ -185,7 +188,9 @@ test('cards: print my card, download it, CLI round trip, Bob verifies it from a 
 
   const r = await cli;
   assert(r.verified === true && r.printedTextCompared === true, `CLI verifies the PNG card with its digits: ${JSON.stringify(r.checks)}`);
-  assert(r.identity.did === a.did && r.trust === 'attested-unknown-vendor', `Alice's did and the virtual key's trust, got ${r.identity.did} ${r.trust}`);
+  assert(r.identity.did === a.did && r.trust === 'unattested' && r.claimed?.trust === 'attested-unknown-vendor'
+    && r.claimed.label === "claimed by the card's holder, not checked here",
+  `Alice's did, unattested here, and the virtual key's trust as her claim, got ${r.identity.did} ${r.trust} ${JSON.stringify(r.claimed)}`);
 
   const problems = [...a.problems, ...b.problems];
   assert(problems.length === 0, problems.join('\n'));
