@@ -21,7 +21,7 @@ export type { QrMatrix, QrRun } from './qr.js';
 export { layoutCard, pageLayout, textWidth, CARD_WIDTH, CARD_HEIGHT, A4, QR_BOX } from './layout.js';
 export type { Primitive, PageLayout, FontRole } from './layout.js';
 export { renderSvg, SVG_FONTS } from './render-svg.js';
-export { readQr, printedTextFromSvg, sniff } from './decode-qr.js';
+export { readQr, sniff } from './decode-qr.js';
 export { MAX_IMAGE_PIXELS, imageHeader, checkImageSize } from './image-size.js';
 export type { ImageHeader } from './image-size.js';
 export type { RgbaImage, InputKind } from './decode-qr.js';

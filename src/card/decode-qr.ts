@@ -1,6 +1,6 @@
 // Reading a card's QR code from pixels, with no image-format decoder: RGBA pixels → QR code (jsQR,
 // ISO/IEC 18004 detection with perspective correction) → the payload bytes; sniffing what a file
-// is; the printed text of an SVG card. Browser-safe (no Node modules): the web app gets its pixels
+// is. Browser-safe (no Node modules): the web app gets its pixels
 // from a canvas, Node from decode.ts (pngjs / jpeg-js).
 
 import jsQRModule from 'jsqr';
@@ -98,26 +98,4 @@ export function readQr(image: RgbaImage, options: { rescale?: boolean } = {}): U
     if (found) return Uint8Array.from(found.binaryData);
   }
   throw new CardError('no-qr', 'no readable QR code in the image');
-}
-
-/**
- * The printed fingerprint text of a keyprint SVG card (the `kp-digits-*` and `kp-words-*` text
- * elements), so a verifier compares what the card shows, not what its QR code says.
- * @param svg the SVG text
- * @returns the printed digits (30, spaces removed) and words, or undefined if absent
- * @example printedTextFromSvg(renderSvg(card)).digits
- */
-export function printedTextFromSvg(svg: string): { digits?: string; words?: string[] } {
-  const grab = (prefix: string) => {
-    const parts: string[] = [];
-    for (let i = 0; ; i++) {
-      const m = new RegExp(`<text class="${prefix}-${i}"[^>]*>([^<]*)</text>`).exec(svg);
-      if (!m) break;
-      parts.push(m[1].replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'"));
-    }
-    return parts;
-  };
-  const d = grab('kp-digits');
-  const w = grab('kp-words');
-  return { ...(d.length ? { digits: d.join('').replace(/\s+/g, '') } : {}), ...(w.length ? { words: w.join(' ').split(/\s+/).filter(Boolean) } : {}) };
 }

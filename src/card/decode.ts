@@ -1,8 +1,7 @@
 // Reading a card back in Node: PNG (pngjs) or JPEG (jpeg-js) → RGBA pixels → QR code (decode-qr.ts)
 // → the payload bytes. The image is measured from its header first (image-size.ts): a file that
 // declares more than MAX_IMAGE_PIXELS never reaches a decoder. Also re-exports decode-qr.ts
-// (sniffing, readQr, the printed text of an SVG), so this stays the one decoding module the Node
-// entry and the CLI import.
+// (sniffing, readQr), so this stays the one decoding module the Node entry and the CLI import.
 
 import { PNG } from 'pngjs';
 import jpeg from 'jpeg-js';
@@ -10,7 +9,7 @@ import { CardError } from './errors.js';
 import { readQr, type RgbaImage } from './decode-qr.js';
 import { MAX_IMAGE_PIXELS, checkImageSize } from './image-size.js';
 
-export { printedTextFromSvg, readQr, sniff } from './decode-qr.js';
+export { readQr, sniff } from './decode-qr.js';
 export { MAX_IMAGE_PIXELS } from './image-size.js';
 export type { InputKind, RgbaImage } from './decode-qr.js';
 

@@ -6,7 +6,9 @@
 // card's trust level here is `unattested` and the claim is reported apart, docs/THREAT-MODEL.md
 // "Compact cards"), an optional minimum trust level, and that the printed
 // digits/words equal those computed from the payload (a card whose text was altered fails even if
-// its QR code is intact). verify.ts adds reading the payload from images and SVG files (Node).
+// its QR code is intact): typed by the person, or read from an SVG card only when the file is
+// exactly what the renderer draws for this payload (svg-text.ts). verify.ts adds reading the
+// payload from images and SVG files (Node).
 
 import { decodeBundle, encodeBundle, verifyBinding, verifyBundleSignature, type AttestationTrust, type IdentityBundle, type VerifyBindingOptions } from '../identity/index.js';
 import { KeyprintError, describe } from '../errors.js';
@@ -14,6 +16,7 @@ import { aaguidString, authenticatorModel, checkBundleAttestation, type Attestat
 import { CardError } from './errors.js';
 import { decodeCardPayload, verifyVerdict, type AttestationVerdict, type CardPayload } from './payload.js';
 import { cardFingerprint, describeAuthenticator, type CardAuthenticator } from './model.js';
+import { svgPrintedText } from './svg-text.js';
 
 /** Names of the checks, in the order they run. */
 export type CardCheckName = 'payload' | 'bundle-signature' | 'expiry' | 'binding' | 'attestation' | 'trust' | 'printed-text';
@@ -81,6 +84,11 @@ export interface CardVerification {
   identity?: CardIdentity;
   /** Whether printed digits or words were compared with the payload. */
   printedTextCompared: boolean;
+  /**
+   * When an SVG card was given (and no typed digits/words) but its text was not read: why — the
+   * file is not exactly what the renderer draws for this payload. The person must type the digits.
+   */
+  svgTextRejected?: string;
 }
 
 /** Options of verifyCard. */
@@ -102,26 +110,27 @@ const TRUST_RANK: Record<AttestationTrust, number> = { 'hardware-attested': 3, '
 /**
  * Verifies a card's payload bytes (the QR code's content). A payload that decodes badly or fails
  * any check gives `verified: false` with the reason in `checks`; only bad options throw.
- * Without `digits`/`words` the printed text is not compared: `printedTextCompared` is false, and
- * whoever holds the card must compare it with `identity.digits`.
+ * Without `digits`/`words` (or a faithful SVG) the printed text is not compared:
+ * `printedTextCompared` is false, and the person must type the digits printed on the card.
  * @param bytes the payload bytes (payloadFromText for the `kpcard1:` text form)
  * @param options see VerifyCardOptions
- * @param printed the printed digits/words read from the card itself (an SVG's text), used when
- *   `options` gives none
- * @returns `{ verified, trust, checks, identity, printedTextCompared }`
+ * @param source the SVG card the payload was read from: its printed text counts, when `options`
+ *   gives none, only if the file is exactly what the renderer draws for this payload
+ * @returns `{ verified, trust, claimed, checks, identity, printedTextCompared, svgTextRejected }`
  * @throws CardError `input` for an unknown `requireTrust`
  * @example
  * const r = await verifyCardPayload(readQr(pixels), { digits: '12345 67890 …' })
  * if (!r.verified) console.log(r.checks.filter((c) => !c.ok))
  */
-export async function verifyCardPayload(bytes: Uint8Array, options: VerifyCardOptions = {}, printed?: { digits?: string; words?: string[] }): Promise<CardVerification> {
+export async function verifyCardPayload(bytes: Uint8Array, options: VerifyCardOptions = {}, source?: { svg: string }): Promise<CardVerification> {
   if (!(bytes instanceof Uint8Array)) throw new CardError('input', `"bytes" expected the card payload as a Uint8Array, got ${describe(bytes)}`);
   const checks: CardCheck[] = [];
   const add = (name: CardCheckName, ok: boolean, reason: string) => { checks.push({ name, ok, reason }); return ok; };
   let claimed: CardClaim | undefined;
+  let svgTextRejected: string | undefined;
   const done = (identity?: CardIdentity, trust?: AttestationTrust, compared = false): CardVerification => ({
     verified: checks.every((c) => c.ok), ...(trust ? { trust } : {}), ...(claimed ? { claimed } : {}), checks, ...(identity ? { identity } : {}),
-    printedTextCompared: compared,
+    printedTextCompared: compared, ...(svgTextRejected ? { svgTextRejected } : {}),
   });
 
   // 1. Payload and bundle structure.
@@ -196,8 +205,20 @@ export async function verifyCardPayload(bytes: Uint8Array, options: VerifyCardOp
       ? `: a compact card does not carry its attestation, so its "${claimText(claimed)}" is ${CLAIM_LABEL} (verify a full card or the bundle itself)` : ''}`);
   }
 
-  // 6. The printed text against the payload.
+  // 6. The printed text against the payload: typed, or from a faithful SVG.
   const { did, digits, words } = cardFingerprint(bundle.identityPublicKey);
+  let printed: { digits: string; words: string[] } | undefined;
+  if (source?.svg !== undefined && options.digits === undefined && options.words === undefined) {
+    // As the maker drew it: a compact card prints its own verdict, a full card the level its maker
+    // checked (the same as here unless other trust anchors were used — then the file reads as not faithful).
+    const drawnVerdict = payload.verdict ?? verdict;
+    const t = svgPrintedText(source.svg, {
+      payload: bytes, bundle, form, trust: drawnVerdict?.trust ?? 'unattested', authenticator: describeAuthenticator(bundle, drawnVerdict),
+      ...(payload.verdict ? { printedAt: payload.verdict.checkedAt } : {}),
+    });
+    if ('rejected' in t) svgTextRejected = t.rejected;
+    else printed = t;
+  }
   const wantDigits = options.digits ?? printed?.digits;
   const wantWords = options.words ?? printed?.words;
   let compared = false;

@@ -16,7 +16,8 @@ export const VERIFY_HELP = `Usage: keyprint verify FILE|- [--digits D] [--words 
 
 Verifies a keyprint card offline: its QR code (from a PNG/JPEG photo or scan, an SVG card, or the
 kpcard1: payload text), the bundle signature, the hardware binding, the attestation, and — given
---digits or --words (or an SVG card, whose text is read) — that the printed fingerprint matches.
+--digits or --words (or an SVG card exactly as keyprint draws it, whose text is read) — that the
+printed fingerprint matches. A compact card's trust level and model are its holder's claim.
   --digits D            the 30 digits printed on the card (spaces allowed)
   --words W             the 13 words printed on the card
   --require-trust LEVEL hardware-attested | attested-unknown-vendor | self-attested | unattested
@@ -79,6 +80,12 @@ export function claimJson(c: CardClaim): Record<string, unknown> {
   };
 }
 
+/** What every command says when the printed text was not compared (the person must type it). */
+export const NOT_COMPARED = 'printed text not compared: type the digits or words with --digits/--words';
+
+/** NOT_COMPARED, with why an SVG's own text was not read. */
+export const notComparedText = (r: CardVerification): string => `${NOT_COMPARED}${r.svgTextRejected ? ` — ${r.svgTextRejected}` : ''}`;
+
 /** The one-line summary of a verification. */
 export function verdictLine(r: CardVerification): string {
   const id = r.identity;
@@ -86,7 +93,8 @@ export function verdictLine(r: CardVerification): string {
     const failed = r.checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.reason}`).join('; ');
     return `NOT VERIFIED${id ? ` (${id.displayName}, ${id.did})` : ''}: ${failed}`;
   }
-  const text = r.printedTextCompared ? 'printed fingerprint matches' : `printed text NOT compared — check the card reads ${groupDigits(id!.digits)}`;
+  // The digits are not shown: they must be read from the card, not copied from the screen.
+  const text = r.printedTextCompared ? 'printed fingerprint matches' : notComparedText(r);
   return `VERIFIED: ${id!.displayName} ${id!.did} — ${trustText(r)}; ${text}`;
 }
 
@@ -145,7 +153,8 @@ export async function verify(args: string[]): Promise<number> {
 export function resultJson(r: CardVerification): unknown {
   const id = r.identity;
   return {
-    verified: r.verified, trust: r.trust ?? null, claimed: r.claimed ? claimJson(r.claimed) : null, printedTextCompared: r.printedTextCompared, checks: r.checks,
+    verified: r.verified, trust: r.trust ?? null, claimed: r.claimed ? claimJson(r.claimed) : null, printedTextCompared: r.printedTextCompared,
+    ...(r.svgTextRejected ? { svgTextRejected: r.svgTextRejected } : {}), checks: r.checks,
     identity: id ? {
       displayName: id.displayName, did: id.did, digits: groupDigits(id.digits), words: id.words, createdAt: new Date(id.createdAt).toISOString(),
       ...(id.expiresAt !== undefined ? { expiresAt: new Date(id.expiresAt).toISOString() } : {}),

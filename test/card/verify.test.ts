@@ -2,7 +2,8 @@
 // keyprint's software authenticator and from a Chromium-style packed attestation; robustness of the
 // image path (rotation, downscaling to 300 dpi, JPEG, noise); tampering (printed text, payload bits,
 // re-signed bundles and verdicts, expired and invalid attestations), each rejected with its reason;
-// and the attacks of issue 16's review: a compact card's verdict is only its holder's claim (finding 1).
+// and the attacks of issue 16's review: a compact card's verdict is only its holder's claim (finding 1);
+// an SVG's printed text counts only when the file is exactly what the renderer draws (finding 2).
 import { beforeAll, describe, expect, it } from 'vitest';
 import { IdentityKeyPair, encodeBundle, signBundle, type IdentityBundle } from '../../src/identity/index.js';
 import { decode, encode } from 'cborg';
@@ -102,6 +103,7 @@ describe('round trip: card → PNG → QR → verify', () => {
     const r = await verifyCard({ svg: renderSvg(softCard) });
     expect(r.verified).toBe(true);
     expect(r.printedTextCompared).toBe(true);
+    expect(r.svgTextRejected).toBeUndefined();
   });
 });
 
@@ -149,15 +151,6 @@ describe('tampering', () => {
     expect(failed(r)).toEqual({ 'printed-text': 'printed digit group 4 differs from the QR code\'s identity' });
   });
 
-  it('a changed digit or word in an SVG card whose QR code is intact', async () => {
-    const svg = renderSvg(softCard);
-    const g = groupDigits(softCard.digits).split(' ');
-    const altered = g[0].slice(0, 4) + String((Number(g[0][4]) + 1) % 10);
-    const r = await verifyCard({ svg: svg.replace(`>${g.slice(0, 3).join(' ')}<`, `>${[altered, g[1], g[2]].join(' ')}<`) });
-    expect(failed(r)).toEqual({ 'printed-text': 'printed digit group 1 differs from the QR code\'s identity' });
-    const w = await verifyCard({ svg: svg.replace(`>${softCard.words[0]} `, '>banjo ') });
-    expect(Object.keys(failed(w))).toEqual(['printed-text']);
-  });
 
   it('a flipped bit in the QR payload (read from the image)', async () => {
     const p = softCard.payload.slice();
@@ -266,6 +259,70 @@ describe('issue 16 finding 1: a compact card\'s verdict is its holder\'s claim',
     expect(failed(r)).toEqual({});
     expect(r.trust).toBe('hardware-attested');
     expect(r.claimed).toBeUndefined();
+  });
+});
+
+describe('issue 16 finding 2: an SVG\'s printed text counts only when the SVG is exactly what the renderer draws', () => {
+  // Ada's card is "Bob" (what the person sees), Grace's is Mallory's (the key in the QR code).
+  const textOf = (card: Card) => {
+    const g = groupDigits(card.digits).split(' ');
+    const lines = renderSvg(card).match(/<text class="kp-words-\d"[^>]*>[^<]*<\/text>/g)!;
+    return `<text class="kp-digits-0">${g.slice(0, 3).join(' ')}</text><text class="kp-digits-1">${g.slice(3).join(' ')}</text>${lines.join('')}`;
+  };
+  /** Bob's card with Mallory's QR code in place of Bob's. */
+  const bobWithMalloryQr = () => {
+    const qr = /<path transform=[^>]*\/>/;
+    return renderSvg(softCard).replace(qr, renderSvg(chromiumCard).match(qr)![0]);
+  };
+  const notCompared = (r: CardVerification) => {
+    expect(r.printedTextCompared).toBe(false);
+    expect(r.svgTextRejected).toMatch(/^the SVG is not exactly what keyprint draws for this card \(first difference at line \d+\)$/);
+    expect(r.checks.some((c) => c.name === 'printed-text')).toBe(false);
+  };
+
+  it('Mallory\'s printed text in an XML comment, Bob\'s visible: not compared', async () => {
+    const svg = bobWithMalloryQr().replace('<title>', `<!-- ${textOf(chromiumCard)} -->\n<title>`);
+    const r = await verifyCard({ svg });
+    expect(r.identity!.did).toBe(chromium.identity.did);
+    notCompared(r);
+  });
+
+  it('Mallory\'s printed text in hidden <text> elements before Bob\'s: not compared', async () => {
+    const hidden = textOf(chromiumCard).replace(/<text /g, '<text visibility="hidden" ').replace(/<text visibility="hidden" class="([^"]+)"/g, '<text class="$1" visibility="hidden"');
+    const svg = bobWithMalloryQr().replace('<title>', `${hidden}\n<title>`);
+    notCompared(await verifyCard({ svg }));
+  });
+
+  it('an extra element: Mallory\'s honest card with Bob\'s digits drawn over its own: not compared', async () => {
+    const over = `<rect x="3" y="15" width="40" height="30" fill="#ffffff"/><text x="4" y="19.6" font-size="3.3">${groupDigits(softCard.digits)}</text>`;
+    const svg = renderSvg(chromiumCard).replace('\n</svg>\n', `\n${over}\n</svg>\n`);
+    notCompared(await verifyCard({ svg }));
+  });
+
+  it('an edited digit group or word: not compared (type the digits to compare them)', async () => {
+    const svg = renderSvg(softCard);
+    const g = groupDigits(softCard.digits).split(' ');
+    const altered = g[0].slice(0, 4) + String((Number(g[0][4]) + 1) % 10);
+    notCompared(await verifyCard({ svg: svg.replace(`>${g.slice(0, 3).join(' ')}<`, `>${[altered, g[1], g[2]].join(' ')}<`) }));
+    notCompared(await verifyCard({ svg: svg.replace(`>${softCard.words[0]} `, '>banjo ') }));
+    // The typed digits are compared as always, whatever the file.
+    const typed = await verifyCard({ svg: svg.replace(`>${softCard.words[0]} `, '>banjo ') }, { digits: softCard.digits.replace(/^./, (d) => String((Number(d) + 1) % 10)) });
+    expect(failed(typed)).toEqual({ 'printed-text': 'printed digit group 1 differs from the QR code\'s identity' });
+  });
+
+  it('the honest SVG is compared: as rendered, with CRLF line endings, a full card', async () => {
+    for (const svg of [renderSvg(softCard), renderSvg(chromiumCard).replace(/\n/g, '\r\n')]) {
+      const r = await verifyCard({ svg });
+      expect(failed(r)).toEqual({});
+      expect(r.printedTextCompared).toBe(true);
+      expect(r.checks.find((c) => c.name === 'printed-text')!.reason).toBe('the printed fingerprint matches the QR code');
+    }
+    const id = IdentityKeyPair.generate();
+    const full = await createCard(signBundle({ displayName: 'Pat', identityPublicKey: id.publicKey, createdAt: NOW, binding: null }, id), { now: NOW + 86_400_000 });
+    expect(full.form).toBe('full');
+    const r = await verifyCard({ svg: renderSvg(full) });
+    expect(r.printedTextCompared).toBe(true);
+    expect(Object.keys(failed(r))).toEqual(['binding', 'attestation']);
   });
 });
 

@@ -17,6 +17,7 @@ import { cardFingerprint, groupDigits, payloadToText, readCardImage } from '../.
 import { chromiumIdentity, forgedCompactCard, hostileJpeg, hostilePng, softEnrollment } from '../card/_fixtures.js';
 
 const CLAIM = "claimed by the card's holder, not checked here";
+const NOT_COMPARED = 'printed text not compared: type the digits or words with --digits/--words';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -127,7 +128,8 @@ describe('keyprint verify', () => {
     expect(a.stdout).toBe(`VERIFIED: Ada Lovelace ${fp.did} — unattested (the card claims attested-unknown-vendor, keyprint software authenticator (emulator): ${CLAIM}); printed fingerprint matches\n`);
     const b = await cli(['verify', png]);
     expect(b.status).toBe(0);
-    expect(b.stdout).toContain(`printed text NOT compared — check the card reads ${groupDigits(fp.digits)}`);
+    expect(b.stdout).toBe(`VERIFIED: Ada Lovelace ${fp.did} — unattested (the card claims attested-unknown-vendor, keyprint software authenticator (emulator): ${CLAIM}); ${NOT_COMPARED}\n`);
+    expect(b.stdout).not.toContain(groupDigits(fp.digits).slice(0, 11)); // typed from the card, not copied from the screen
     const text = payloadToText(readCardImage(new Uint8Array(readFileSync(png))));
     const c = await cli(['verify', '-', '--json'], text);
     expect(c.status).toBe(0);
@@ -137,7 +139,7 @@ describe('keyprint verify', () => {
     });
   }, 60_000);
 
-  it('exit 1 not verified: a changed printed digit; an SVG whose text was altered', async () => {
+  it('exit 1 not verified: a changed printed digit; an SVG whose text was altered is not read (type the digits)', async () => {
     const fp = cardFingerprint(soft.bundle.identityPublicKey);
     const wrong = (fp.digits[0] === '9' ? '0' : String(Number(fp.digits[0]) + 1)) + fp.digits.slice(1);
     const r = await cli(['verify', join(dir, 'ada.png'), '--digits', wrong]);
@@ -148,8 +150,18 @@ describe('keyprint verify', () => {
     const altered = join(dir, 'altered.svg');
     writeFileSync(altered, svg.replace(`>${g.slice(3).join(' ')}<`, `>${g[3]} ${g[4]} ${g[5].slice(0, 4)}${(Number(g[5][4]) + 1) % 10}<`));
     const s = await cli(['verify', altered]);
-    expect(s.status).toBe(1);
-    expect(s.stdout).toMatch(/printed digit group 6 differs/);
+    expect(s.status).toBe(0);
+    expect(s.stdout).toMatch(new RegExp(`; ${NOT_COMPARED} — the SVG is not exactly what keyprint draws for this card \\(first difference at line \\d+\\)\n$`));
+    expect(JSON.parse((await cli(['verify', altered, '--json'])).stdout)).toMatchObject({
+      printedTextCompared: false, svgTextRejected: expect.stringMatching(/^the SVG is not exactly what keyprint draws/),
+    });
+    const typed = await cli(['verify', altered, '--digits', wrong]);
+    expect(typed.status).toBe(1);
+    expect(typed.stdout).toMatch(/printed digit group 1 differs/);
+    // The SVG as `keyprint card` wrote it is read: its printed text is compared.
+    const honest = await cli(['verify', join(dir, 'ada.svg')]);
+    expect(honest.status).toBe(0);
+    expect(honest.stdout).toMatch(/; printed fingerprint matches\n$/);
   }, 60_000);
 
   it('exit 2 unusable input, one line on stderr', async () => {
@@ -221,6 +233,33 @@ describe('keyprint contacts add', () => {
     expect(again.status).toBe(0);
     expect(again.stdout).toMatch(/^updated contact/);
     expect(JSON.parse(readFileSync(path, 'utf8')).contacts).toHaveLength(1);
+  }, 60_000);
+
+  it('issue 16 finding 4: refuses (exit 1) a card whose printed text was not compared, and stores nothing', async () => {
+    const h = join(dir, 'photo-home');
+    const png = await cli(['contacts', 'add', join(dir, 'ada.png'), '--home', h]);
+    expect(png.status).toBe(1);
+    expect(png.stdout).toBe('');
+    expect(png.stderr).toBe(`keyprint: ${NOT_COMPARED} [printed-text-not-compared]\n`);
+    // Bob's printed text with Mallory's QR code, Mallory's text hidden in a comment (finding 2).
+    const mallory = chromiumIdentity({ displayName: 'Mallory' });
+    const { createCard, renderSvg } = await import('../../src/card/index.js');
+    const mCard = await createCard(mallory.bundle, { identity: mallory.identity, registrationClientDataJSON: mallory.registrationClientDataJSON });
+    const mSvg = renderSvg(mCard);
+    const qr = /<path transform=[^>]*\/>/;
+    const comment = `<!-- ${mSvg.match(/<text class="kp-(digits|words)-\d"[^>]*>[^<]*<\/text>/g)!.join('')} -->`;
+    const forged = readFileSync(join(dir, 'ada.svg'), 'utf8').replace(qr, mSvg.match(qr)![0]).replace('<title>', `${comment}\n<title>`);
+    const f = join(dir, 'bob-with-mallory-qr.svg');
+    writeFileSync(f, forged);
+    const s = await cli(['contacts', 'add', f, '--home', h]);
+    expect(s.status).toBe(1);
+    expect(s.stderr).toMatch(new RegExp(`^keyprint: ${NOT_COMPARED} — the SVG is not exactly what keyprint draws for this card \\(first difference at line \\d+\\) \\[printed-text-not-compared\\]\n$`));
+    expect(() => statSync(join(h, 'contacts.json'))).toThrow();
+    // Typed words from the card are a comparison.
+    const fp = cardFingerprint(soft.bundle.identityPublicKey);
+    const w = await cli(['contacts', 'add', join(dir, 'ada.png'), '--home', h, '--words', fp.words.join(' ')]);
+    expect(w.status).toBe(0);
+    expect(JSON.parse(readFileSync(join(h, 'contacts.json'), 'utf8')).contacts[0]).toMatchObject({ did: fp.did, printedTextCompared: true });
   }, 60_000);
 
   it('refuses a card that does not verify (exit 1) and stores nothing', async () => {

@@ -4,6 +4,9 @@
 // checks a picture of it on the Card screen (a wrong digit is refused, the right ones store Alice as
 // verified by card), and the camera path reads it from video frames (a canvas stream stands in for
 // the device); then Bob scans Alice's invitation QR code, and the session recognises Alice by her card.
+// Issue 16: pictures declaring 30000 × 30000 pixels are refused from their headers; the compact
+// card's trust level is shown as Alice's claim; the CLI reads the printed text of the downloaded SVG
+// (exactly what the renderer draws for its payload).
 import { execFile } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
@@ -102,6 +105,9 @@ test('cards: print my card, download it, CLI round trip, Bob verifies it from a 
   await download.saveAs(svgPath);
   const svgText = await readFile(svgPath, 'utf8');
   assert(svgText.startsWith('<?xml') && svgText.includes('width="85mm"'), 'downloaded an 85 mm SVG card');
+  // The downloaded SVG is exactly what the renderer draws for its payload, so the CLI reads its printed text.
+  const cliSvg = cliVerify(svgPath);
+  cliSvg.catch(() => undefined);
 
   // (b) Round trip in Node for an identity enrolled with Chromium's virtual authenticator:
   // the downloaded SVG → PNG (resvg) → QR → verify with the digits typed.
@@ -186,6 +192,9 @@ test('cards: print my card, download it, CLI round trip, Bob verifies it from a 
   assert(stored?.displayName === 'Alice' && stored.verifiedBy === 'card', `Bob stored Alice as verified by card, got ${JSON.stringify(stored)}`);
   await b.page.screenshot({ path: `${OUT}/cards-05-contacts-bob.png`, fullPage: true });
 
+  const fromSvg = await cliSvg;
+  assert(fromSvg.verified === true && fromSvg.printedTextCompared === true && fromSvg.svgTextRejected === undefined,
+    `CLI compares the printed text of the downloaded SVG: ${JSON.stringify(fromSvg)}`);
   const r = await cli;
   assert(r.verified === true && r.printedTextCompared === true, `CLI verifies the PNG card with its digits: ${JSON.stringify(r.checks)}`);
   assert(r.identity.did === a.did && r.trust === 'unattested' && r.claimed?.trust === 'attested-unknown-vendor'
