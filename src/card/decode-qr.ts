@@ -1,7 +1,7 @@
 // Reading a card's QR code from pixels, with no image-format decoder: RGBA pixels → QR code (jsQR,
 // ISO/IEC 18004 detection with perspective correction) → the payload bytes; sniffing what a file
-// is. Browser-safe (no Node modules): the web app gets its pixels
-// from a canvas, Node from decode.ts (pngjs / jpeg-js).
+// is. Browser-safe (no Node modules): the web app gets its pixels from a canvas, Node from
+// decode.ts (pngjs / jpeg-js).
 
 import jsQRModule from 'jsqr';
 import { InputError, describe } from '../errors.js';

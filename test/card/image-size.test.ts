@@ -5,6 +5,9 @@
 // their lengths (a fake frame header inside APP1 is not the frame); truncated, unknown and
 // ambiguous headers (a second IHDR, two frames, a scan before the frame) are refused.
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { fcSeed } from '../_util.js';
+import { CardError } from '../../src/card/errors.js';
 import { MAX_IMAGE_PIXELS, checkImageSize, createCard, decodeImage, imageHeader, renderPng, verifyCard } from '../../src/card/index.js';
 import { IdentityKeyPair, signBundle } from '../../src/identity/index.js';
 import {
@@ -90,6 +93,8 @@ describe('refused before decoding: more pixels than MAX_IMAGE_PIXELS', () => {
   it('an SVG whose rendering would exceed the limit (20000 mm wide at 300 dpi) is refused before rasterising', async () => {
     const svg = '<svg xmlns="http://www.w3.org/2000/svg" width="20000mm" height="20000mm" viewBox="0 0 10 10"><rect width="10" height="10"/></svg>';
     await expect(verifyCard({ svg })).rejects.toMatchObject({ code: 'image-too-large' });
+    // An SVG resvg cannot size is unreadable (a CardError, so the CLI exits 2 with one line).
+    await expect(verifyCard({ svg: '<svg xmlns="http://www.w3.org/2000/svg" width="0mm" height="10mm"/>' })).rejects.toMatchObject({ code: 'image-unreadable' });
   });
 });
 
@@ -121,5 +126,34 @@ describe('refused: headers that cannot be measured, or that a decoder could read
 
   it('a non-Uint8Array is an InputError', () => {
     for (const bad of [undefined, null, 'png', [0x89], new ArrayBuffer(8)]) expect(codeOf(() => imageHeader(bad as never))).toBe('invalid-type');
+  });
+});
+
+describe('mutated real files (fast-check, fixed seed)', () => {
+  // A header the reader accepts is the size the decoder produces: a mutated PNG or JPEG either
+  // fails with a CardError, or decodes to exactly the measured size (decodeImage checks both).
+  const img = { width: 40, height: 24, data: new Uint8Array(40 * 24 * 4).map((_, i) => (i * 37) & 255) };
+  const seeds = [writePng(img), writeJpeg(img, 70)];
+  it('imageHeader and decodeImage: CardError or the measured size, never another error', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 1 }), fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 4 }), fc.nat(), (which, edits, cut) => {
+        const b = seeds[which].slice(0, seeds[which].length - (cut % 8 === 0 ? cut % 200 : 0));
+        for (const [at, v] of edits) b[at % b.length] = v;
+        let header;
+        try {
+          header = imageHeader(b);
+        } catch (e) {
+          if (!(e instanceof CardError)) throw e;
+          return;
+        }
+        if (header.width * header.height > 1_000_000) return; // a mutated size: decoding it only costs time
+        try {
+          expect(decodeImage(b)).toMatchObject({ width: header.width, height: header.height });
+        } catch (e) {
+          if (!(e instanceof CardError)) throw e;
+        }
+      }),
+      { numRuns: 1000, seed: fcSeed },
+    );
   });
 });
