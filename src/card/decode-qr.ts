@@ -1,11 +1,12 @@
 // Reading a card's QR code from pixels, with no image-format decoder: RGBA pixels → QR code (jsQR,
 // ISO/IEC 18004 detection with perspective correction) → the payload bytes; sniffing what a file
-// is; the printed text of an SVG card. Browser-safe (no Node modules): the web app gets its pixels
-// from a canvas, Node from decode.ts (pngjs / jpeg-js).
+// is. Browser-safe (no Node modules): the web app gets its pixels from a canvas, Node from
+// decode.ts (pngjs / jpeg-js).
 
 import jsQRModule from 'jsqr';
 import { InputError, describe } from '../errors.js';
 import { CardError } from './errors.js';
+import { checkPixels } from './image-size.js';
 import { CARD_TEXT_PREFIX } from './payload.js';
 
 // jsqr is CommonJS with `exports.default`; under NodeNext the default import is module.exports.
@@ -20,9 +21,6 @@ export interface RgbaImage {
   /** width × height × 4 bytes. */
   data: Uint8Array;
 }
-
-/** Largest image accepted, in pixels (a 600 dpi A4 scan is ~35 M; refuse what would exhaust memory). */
-export const MAX_IMAGE_PIXELS = 40_000_000;
 
 /** What a file holds, judged by its first bytes. */
 export type InputKind = 'png' | 'jpeg' | 'svg' | 'pdf' | 'payload-text' | 'bundle-or-payload';
@@ -90,7 +88,7 @@ export function readQr(image: RgbaImage, options: { rescale?: boolean } = {}): U
     throw new CardError('image-unreadable', `expected RGBA pixels { width, height, data: width × height × 4 bytes }, got ${describe(image)}`);
   }
   const pixels = image.width * image.height;
-  if (pixels > MAX_IMAGE_PIXELS) throw new CardError('image-unreadable', `image expected at most ${MAX_IMAGE_PIXELS} pixels, got ${pixels}`);
+  checkPixels(image.width, image.height, 'of RGBA pixels');
   // As is first; then other scales, keeping the work bounded (≤ ~6 MP per attempt).
   const factors = [1, 1.25, 0.66, 1.5, 0.8, 2, 0.5].filter((f) => f === 1 || (options.rescale !== false && pixels * f * f <= 6_000_000));
   for (const f of factors) {
@@ -100,26 +98,4 @@ export function readQr(image: RgbaImage, options: { rescale?: boolean } = {}): U
     if (found) return Uint8Array.from(found.binaryData);
   }
   throw new CardError('no-qr', 'no readable QR code in the image');
-}
-
-/**
- * The printed fingerprint text of a keyprint SVG card (the `kp-digits-*` and `kp-words-*` text
- * elements), so a verifier compares what the card shows, not what its QR code says.
- * @param svg the SVG text
- * @returns the printed digits (30, spaces removed) and words, or undefined if absent
- * @example printedTextFromSvg(renderSvg(card)).digits
- */
-export function printedTextFromSvg(svg: string): { digits?: string; words?: string[] } {
-  const grab = (prefix: string) => {
-    const parts: string[] = [];
-    for (let i = 0; ; i++) {
-      const m = new RegExp(`<text class="${prefix}-${i}"[^>]*>([^<]*)</text>`).exec(svg);
-      if (!m) break;
-      parts.push(m[1].replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'"));
-    }
-    return parts;
-  };
-  const d = grab('kp-digits');
-  const w = grab('kp-words');
-  return { ...(d.length ? { digits: d.join('').replace(/\s+/g, '') } : {}), ...(w.length ? { words: w.join(' ').split(/\s+/).filter(Boolean) } : {}) };
 }

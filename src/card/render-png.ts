@@ -6,6 +6,8 @@
 import { existsSync } from 'node:fs';
 import { Resvg } from '@resvg/resvg-js';
 import type { Card } from './model.js';
+import { CardError } from './errors.js';
+import { checkPixels } from './image-size.js';
 import { pageLayout } from './layout.js';
 import { renderSvg } from './render-svg.js';
 
@@ -32,11 +34,21 @@ export function resvgFontOptions(dir = DEJAVU_DIR): { fontFiles: string[]; loadS
  * @param widthMm the page width in mm
  * @param dpi dots per inch
  * @returns PNG bytes
+ * @throws CardError `image-unreadable` for an SVG resvg cannot parse; `image-too-large` when the raster
+ *   would exceed MAX_IMAGE_PIXELS
  * @example svgToPng(renderSvg(card), 85, 300)
  */
 export function svgToPng(svg: string, widthMm: number, dpi: number): Uint8Array {
   const width = Math.round((widthMm / 25.4) * dpi);
-  const r = new Resvg(svg, { fitTo: { mode: 'width', value: width }, font: resvgFontOptions(), background: '#ffffff', shapeRendering: 2, textRendering: 1 });
+  let r: Resvg;
+  try {
+    r = new Resvg(svg, { fitTo: { mode: 'width', value: width }, font: resvgFontOptions(), background: '#ffffff', shapeRendering: 2, textRendering: 1 });
+  } catch (e) {
+    throw new CardError('image-unreadable', `the SVG does not render: ${(e as Error).message}`, { cause: e });
+  }
+  // The SVG's own size sets the height: measure the raster before allocating it (a hostile file
+  // can declare metres of paper).
+  checkPixels(width, Math.ceil((r.height * width) / r.width), 'to rasterise the SVG at its declared size');
   return new Uint8Array(r.render().asPng());
 }
 

@@ -1,17 +1,22 @@
 // Card verification from the payload bytes, offline and without any image decoding (browser-safe):
 // check, each as a named result — the payload's structure, the bundle's Ed25519 self-signature,
 // expiry, the hardware binding (WebAuthn L3 §7.2 / CTAP 2.1 §6.2 via verifyBinding), the
-// attestation (full card: verifyAttestation at the bundle's creation time; compact card: the
-// verdict signed by the identity key), an optional minimum trust level, and that the printed
+// attestation (full card: verifyAttestation at the bundle's creation time; compact card: only that
+// the verdict is signed by the identity key — the verdict itself is the holder's claim, so a compact
+// card's trust level here is `unattested` and the claim is reported apart, docs/THREAT-MODEL.md
+// "Compact cards"), an optional minimum trust level, and that the printed
 // digits/words equal those computed from the payload (a card whose text was altered fails even if
-// its QR code is intact). verify.ts adds reading the payload from images and SVG files (Node).
+// its QR code is intact): typed by the person, or read from an SVG card only when the file is
+// exactly what the renderer draws for this payload (svg-text.ts). verify.ts adds reading the
+// payload from images and SVG files (Node).
 
 import { decodeBundle, encodeBundle, verifyBinding, verifyBundleSignature, type AttestationTrust, type IdentityBundle, type VerifyBindingOptions } from '../identity/index.js';
 import { KeyprintError, describe } from '../errors.js';
-import { checkBundleAttestation, type AttestationCheckOptions } from './attestation.js';
+import { aaguidString, authenticatorModel, checkBundleAttestation, type AttestationCheckOptions } from './attestation.js';
 import { CardError } from './errors.js';
 import { decodeCardPayload, verifyVerdict, type AttestationVerdict, type CardPayload } from './payload.js';
 import { cardFingerprint, describeAuthenticator, type CardAuthenticator } from './model.js';
+import { svgPrintedText } from './svg-text.js';
 
 /** Names of the checks, in the order they run. */
 export type CardCheckName = 'payload' | 'bundle-signature' | 'expiry' | 'binding' | 'attestation' | 'trust' | 'printed-text';
@@ -39,19 +44,51 @@ export interface CardIdentity {
   bundle: IdentityBundle;
   /** The canonical bundle bytes as carried (compact cards: without the attestationObject). */
   bundleBytes: Uint8Array;
-  /** Compact cards: the verdict signed at print time. */
-  verdict?: AttestationVerdict;
+}
+
+/** The words every output puts beside a compact card's claimed trust level and model. */
+export const CLAIM_LABEL = "claimed by the card's holder, not checked here";
+
+/**
+ * What a compact card says about its own attestation: the verdict its maker signed with the
+ * identity key. Anyone holding an identity key can sign any verdict, so none of this is verified.
+ */
+export interface CardClaim {
+  /** The claimed trust level. */
+  trust: AttestationTrust;
+  /** The claimed authenticator model (authenticatorModel of the verdict). */
+  model: string;
+  vendor?: string;
+  /** Dashed lowercase AAGUID. */
+  aaguid: string;
+  fmt: string;
+  /** SHA-256 of the attestationObject the maker says it checked. */
+  attestationHash: Uint8Array;
+  /** When the maker says it checked it, ms. */
+  checkedAt: number;
+  /** Always CLAIM_LABEL, so no output can show the claim without it. */
+  label: typeof CLAIM_LABEL;
 }
 
 /** The result of verifyCard. `verified` is true exactly when every check is ok. */
 export interface CardVerification {
   verified: boolean;
-  /** The attestation trust level, when the attestation check passed. */
+  /**
+   * The attestation trust level checked here, when the attestation check passed: a full card's
+   * verified level; `unattested` for a compact card (its level is only `claimed`).
+   */
   trust?: AttestationTrust;
+  /** Compact cards whose verdict signature verifies: the holder's claim, never a verified fact. */
+  claimed?: CardClaim;
   checks: CardCheck[];
   identity?: CardIdentity;
   /** Whether printed digits or words were compared with the payload. */
   printedTextCompared: boolean;
+  /**
+   * When an SVG card was given (and no typed digits/words) but its text was not read: why — the
+   * file is not exactly what the renderer draws for this payload. The person must type the digits.
+   */
+  svgTextRejected?: string;
 }
 
 /** Options of verifyCard. */
@@ -73,24 +110,27 @@ const TRUST_RANK: Record<AttestationTrust, number> = { 'hardware-attested': 3, '
 /**
  * Verifies a card's payload bytes (the QR code's content). A payload that decodes badly or fails
  * any check gives `verified: false` with the reason in `checks`; only bad options throw.
- * Without `digits`/`words` the printed text is not compared: `printedTextCompared` is false, and
- * whoever holds the card must compare it with `identity.digits`.
+ * Without `digits`/`words` (or a faithful SVG) the printed text is not compared:
+ * `printedTextCompared` is false, and the person must type the digits printed on the card.
  * @param bytes the payload bytes (payloadFromText for the `kpcard1:` text form)
  * @param options see VerifyCardOptions
- * @param printed the printed digits/words read from the card itself (an SVG's text), used when
- *   `options` gives none
- * @returns `{ verified, trust, checks, identity, printedTextCompared }`
+ * @param source the SVG card the payload was read from: its printed text counts, when `options`
+ *   gives none, only if the file is exactly what the renderer draws for this payload
+ * @returns `{ verified, trust, claimed, checks, identity, printedTextCompared, svgTextRejected }`
  * @throws CardError `input` for an unknown `requireTrust`
  * @example
  * const r = await verifyCardPayload(readQr(pixels), { digits: '12345 67890 …' })
  * if (!r.verified) console.log(r.checks.filter((c) => !c.ok))
  */
-export async function verifyCardPayload(bytes: Uint8Array, options: VerifyCardOptions = {}, printed?: { digits?: string; words?: string[] }): Promise<CardVerification> {
+export async function verifyCardPayload(bytes: Uint8Array, options: VerifyCardOptions = {}, source?: { svg: string }): Promise<CardVerification> {
   if (!(bytes instanceof Uint8Array)) throw new CardError('input', `"bytes" expected the card payload as a Uint8Array, got ${describe(bytes)}`);
   const checks: CardCheck[] = [];
   const add = (name: CardCheckName, ok: boolean, reason: string) => { checks.push({ name, ok, reason }); return ok; };
+  let claimed: CardClaim | undefined;
+  let svgTextRejected: string | undefined;
   const done = (identity?: CardIdentity, trust?: AttestationTrust, compared = false): CardVerification => ({
-    verified: checks.every((c) => c.ok), ...(trust ? { trust } : {}), checks, ...(identity ? { identity } : {}), printedTextCompared: compared,
+    verified: checks.every((c) => c.ok), ...(trust ? { trust } : {}), ...(claimed ? { claimed } : {}), checks, ...(identity ? { identity } : {}),
+    printedTextCompared: compared, ...(svgTextRejected ? { svgTextRejected } : {}),
   });
 
   // 1. Payload and bundle structure.
@@ -134,13 +174,15 @@ export async function verifyCardPayload(bytes: Uint8Array, options: VerifyCardOp
   let trust: AttestationTrust | undefined;
   let verdict: AttestationVerdict | undefined;
   if (payload.verdict) {
+    // The identity key signs whatever verdict its holder likes (a software identity can sign
+    // "hardware-attested"): the signature only ties the claim to this card.
     const ok = verifyVerdict(bundle.identityPublicKey, payload.bundle, payload.verdict, payload.verdictSignature!);
     if (ok) {
-      trust = payload.verdict.trust;
-      verdict = payload.verdict;
+      trust = 'unattested';
+      claimed = claimOf(payload.verdict);
     }
     add('attestation', ok, ok
-      ? `${payload.verdict.trust}: verified by the card's maker on ${new Date(payload.verdict.checkedAt).toISOString().slice(0, 10)} and signed by the identity key (the attestation itself is not on the card)`
+      ? `unattested here: the card carries only its maker's verdict "${claimText(claimed!)}" (checked ${new Date(claimed!.checkedAt).toISOString().slice(0, 10)}), signed by the identity key — ${CLAIM_LABEL}`
       : 'the attestation verdict is not signed by this identity key for this bundle');
   } else if (bundle.binding?.attestationObject) {
     const r = await checkBundleAttestation(bundle, options, now);
@@ -158,11 +200,25 @@ export async function verifyCardPayload(bytes: Uint8Array, options: VerifyCardOp
   if (options.requireTrust !== undefined) {
     const need = TRUST_RANK[options.requireTrust];
     if (need === undefined) throw new CardError('input', `"requireTrust" expected a trust level, got ${JSON.stringify(options.requireTrust)}`);
-    add('trust', trust !== undefined && TRUST_RANK[trust] >= need, `required ${options.requireTrust}, got ${trust ?? 'none'}`);
+    const met = trust !== undefined && TRUST_RANK[trust] >= need;
+    add('trust', met, `required ${options.requireTrust}, got ${trust ?? 'none'}${!met && claimed
+      ? `: a compact card does not carry its attestation, so its "${claimText(claimed)}" is ${CLAIM_LABEL} (verify a full card or the bundle itself)` : ''}`);
   }
 
-  // 6. The printed text against the payload.
+  // 6. The printed text against the payload: typed, or from a faithful SVG.
   const { did, digits, words } = cardFingerprint(bundle.identityPublicKey);
+  let printed: { digits: string; words: string[] } | undefined;
+  if (source?.svg !== undefined && options.digits === undefined && options.words === undefined) {
+    // As the maker drew it: a compact card prints its own verdict, a full card the level its maker
+    // checked (the same as here unless other trust anchors were used — then the file reads as not faithful).
+    const drawnVerdict = payload.verdict ?? verdict;
+    const t = svgPrintedText(source.svg, {
+      payload: bytes, bundle, form, trust: drawnVerdict?.trust ?? 'unattested', authenticator: describeAuthenticator(bundle, drawnVerdict),
+      ...(payload.verdict ? { printedAt: payload.verdict.checkedAt } : {}),
+    });
+    if ('rejected' in t) svgTextRejected = t.rejected;
+    else printed = t;
+  }
   const wantDigits = options.digits ?? printed?.digits;
   const wantWords = options.words ?? printed?.words;
   let compared = false;
@@ -186,7 +242,27 @@ export async function verifyCardPayload(bytes: Uint8Array, options: VerifyCardOp
   const identity: CardIdentity = {
     displayName: bundle.displayName, did, identityPublicKey: bundle.identityPublicKey, digits, words, createdAt: bundle.createdAt,
     ...(bundle.expiresAt !== undefined ? { expiresAt: bundle.expiresAt } : {}),
-    authenticator: describeAuthenticator(bundle, verdict), form, bundle, bundleBytes: encodeBundle(bundle), ...(payload.verdict ? { verdict: payload.verdict } : {}),
+    authenticator: form === 'compact' ? { model: 'unknown authenticator (compact card: its attestation is not on the card)' } : describeAuthenticator(bundle, verdict),
+    form, bundle, bundleBytes: encodeBundle(bundle),
   };
   return done(identity, trust, compared);
+}
+
+/** A compact card's verdict as the holder's claim. */
+function claimOf(v: AttestationVerdict): CardClaim {
+  return {
+    trust: v.trust, model: authenticatorModel(v), ...(v.vendor !== undefined ? { vendor: v.vendor } : {}), aaguid: aaguidString(v.aaguid), fmt: v.fmt,
+    attestationHash: v.attestationHash, checkedAt: v.checkedAt, label: CLAIM_LABEL,
+  };
+}
+
+/**
+ * A claim in words: trust level and model, e.g. `hardware-attested, YubiKey 5 NFC`. Outputs put
+ * CLAIM_LABEL beside it.
+ * @param c the claim
+ * @returns the text
+ * @example `${claimText(r.claimed)} (${CLAIM_LABEL})`
+ */
+export function claimText(c: Pick<CardClaim, 'trust' | 'model'>): string {
+  return `${c.trust}, ${c.model}`;
 }

@@ -1,5 +1,8 @@
 // `keyprint contacts add FILE`: verifies a card (src/card/verify.ts) and stores the identity as a
-// contact verified by card in HOME/contacts.json — written atomically (temporary file, fsync,
+// contact verified by card in HOME/contacts.json (the trust level checked here; a compact card's
+// claimed level only under `claimed`, with its label). A card contact is recognised without a SAS
+// later, so it is stored only after the printed text was compared — typed with --digits/--words,
+// or read from an SVG that is exactly what keyprint draws — as the web app requires the digits — written atomically (temporary file, fsync,
 // rename) with mode 0600 in a 0700 home, so a crash never leaves half a file and other users cannot
 // read or swap the contacts.
 
@@ -8,17 +11,18 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ready } from '../core/index.js';
 import { KeyprintError } from '../errors.js';
-import { groupDigits, verifyCard, type CardVerification } from '../card/index.js';
-import { readCardFile, unusable, verdictLine } from './verify.js';
+import { verifyCard, type CardVerification } from '../card/index.js';
+import { claimJson, claimNote, notComparedText, readCardFile, unusable, verdictLine } from './verify.js';
 import { resolveHome } from './_home.js';
 import { EXIT, UsageError, print } from './output.js';
 
-export const CONTACTS_HELP = `Usage: keyprint contacts add FILE [--digits D] [--home DIR] [--json]
+export const CONTACTS_HELP = `Usage: keyprint contacts add FILE (--digits D | --words W) [--home DIR] [--json]
 
 Verifies a keyprint card (photo/scan, SVG or payload) and stores the identity in HOME/contacts.json
-as verified by card. Pass --digits with the digits printed on the card to compare them (recommended
-for photos: the printed text is not read from images).
-Exit status: 0 stored, 1 the card did not verify, 2 unusable input.`;
+as verified by card. The printed text must be compared: type the 30 digits (--digits) or the 13
+words (--words) printed on the card. Only an SVG card exactly as keyprint draws it has its text
+read without them; photos are not read.
+Exit status: 0 stored, 1 the card did not verify or its printed text was not compared, 2 unusable input.`;
 
 /** The contacts file name inside the home directory. */
 export const CONTACTS_FILE = 'contacts.json';
@@ -38,8 +42,11 @@ export interface ContactRecord {
   verifiedBy: 'sas' | 'card' | 'receipt';
   /** ISO 8601. */
   verifiedAt: string;
+  /** The trust level checked when the card was added (a compact card's is `unattested`). */
   trust?: string | null;
   authenticator?: string;
+  /** A compact card's own verdict: its holder's claim, not checked (`label` says so). */
+  claimed?: Record<string, unknown>;
   printedTextCompared?: boolean;
 }
 
@@ -125,7 +132,7 @@ export function contactFromVerification(r: CardVerification, now = Date.now()): 
   return {
     did: id.did, displayName: id.displayName, identityPublicKey: Buffer.from(id.identityPublicKey).toString('base64url'),
     bundle: Buffer.from(id.bundleBytes).toString('base64url'), verifiedBy: 'card', verifiedAt: new Date(now).toISOString(),
-    trust: r.trust ?? null, authenticator: id.authenticator.model, printedTextCompared: r.printedTextCompared,
+    trust: r.trust ?? null, authenticator: id.authenticator.model, ...(r.claimed ? { claimed: claimJson(r.claimed) } : {}), printedTextCompared: r.printedTextCompared,
   };
 }
 
@@ -143,7 +150,10 @@ export async function contacts(args: string[]): Promise<number> {
   if (sub !== 'add') throw new UsageError(`contacts: unknown subcommand "${sub}" (expected add)`);
   let parsed;
   try {
-    parsed = parseArgs({ args: rest, allowPositionals: true, strict: true, options: { digits: { type: 'string' }, home: { type: 'string' }, json: { type: 'boolean' } } });
+    parsed = parseArgs({
+      args: rest, allowPositionals: true, strict: true,
+      options: { digits: { type: 'string' }, words: { type: 'string' }, home: { type: 'string' }, json: { type: 'boolean' } },
+    });
   } catch (e) {
     throw new UsageError(`contacts add: ${(e as Error).message}`);
   }
@@ -152,7 +162,8 @@ export async function contacts(args: string[]): Promise<number> {
   await ready();
   let r: CardVerification;
   try {
-    r = await verifyCard(await readCardFile(parsed.positionals[0]), parsed.values.digits !== undefined ? { digits: parsed.values.digits } : {});
+    const { digits, words } = parsed.values;
+    r = await verifyCard(await readCardFile(parsed.positionals[0]), { ...(digits !== undefined ? { digits } : {}), ...(words !== undefined ? { words } : {}) });
   } catch (e) {
     return unusable(e);
   }
@@ -160,6 +171,8 @@ export async function contacts(args: string[]): Promise<number> {
     print(verdictLine(r));
     return EXIT.failed;
   }
+  // Without a comparison a swapped QR code would be stored as verified (issue 16, finding 4).
+  if (!r.printedTextCompared) throw new KeyprintError('printed-text-not-compared', notComparedText(r));
   const record = contactFromVerification(r);
   const file = await readContacts(home);
   const existing = file.contacts.findIndex((c) => c.did === record.did);
@@ -168,8 +181,7 @@ export async function contacts(args: string[]): Promise<number> {
   await writeContacts(home, file);
   if (parsed.values.json) print(JSON.stringify({ added: existing < 0, updated: existing >= 0, contact: record, file: join(home, CONTACTS_FILE) }));
   else {
-    print(`${existing >= 0 ? 'updated' : 'added'} contact ${record.displayName} ${record.did} (verified by card, ${record.trust})`);
-    if (!r.printedTextCompared) print(`  the printed text was not compared: check the card reads ${groupDigits(r.identity!.digits)}`);
+    print(`${existing >= 0 ? 'updated' : 'added'} contact ${record.displayName} ${record.did} (verified by card, ${record.trust}${r.claimed ? `; ${claimNote(r.claimed)}` : ''})`);
   }
   return EXIT.ok;
 }

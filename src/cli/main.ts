@@ -17,9 +17,9 @@ Commands:
   unlock      check that the security key unlocks the identity (--device, --pin, --home, --json)
   whoami      show the identity in the home directory without touching the key (--home, --json)
   card        render your printed verification card (--out FILE, --format svg|pdf|png, --layout card|a4, --bundle FILE | --home DIR)
-  verify      verify a card offline from a photo, scan, SVG or payload (FILE|-, --digits D, --json)
+  verify      verify a card offline from a photo, scan, SVG or payload (FILE|-, --digits D, --words W, --require-trust L, --json)
   safety-number  the 60-digit safety number of two identities (MINE THEIRS: bundles or cards)
-  contacts    contacts add FILE: verify a card and store the contact (--home DIR, --digits D)
+  contacts    contacts add FILE: verify a card and store the contact (--digits D or --words W required, --home DIR)
   chat        verified chat with a terminal or the web app (--ice URL, --relay-only, --json; see chat --help)
   version     print the version
   help        show this help`;

@@ -1,21 +1,23 @@
 // `keyprint verify FILE|-`: verifies a printed card offline (src/card/verify.ts) from a photo or
 // scan (PNG/JPEG), an SVG card, or the payload (`kpcard1:` text or raw bytes). Exit codes: 0
 // verified, 1 not verified, 2 unusable input (unreadable file, no QR code, bad flags). Prints one
-// line; `--json` prints the whole result instead.
+// line; `--json` prints the whole result instead. A compact card's trust level and model are its
+// holder's claim: every output shows them with CLAIM_LABEL, never as the verified level.
 
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { ready } from '../core/index.js';
 import { KeyprintError } from '../errors.js';
 import type { AttestationTrust } from '../identity/index.js';
-import { CardError, groupDigits, sniff, verifyCard, type CardInput, type CardVerification } from '../card/index.js';
+import { CLAIM_LABEL, CardError, claimText, groupDigits, sniff, verifyCard, type CardClaim, type CardInput, type CardVerification } from '../card/index.js';
 import { EXIT, UsageError, print } from './output.js';
 
 export const VERIFY_HELP = `Usage: keyprint verify FILE|- [--digits D] [--words W] [--require-trust LEVEL] [--json]
 
 Verifies a keyprint card offline: its QR code (from a PNG/JPEG photo or scan, an SVG card, or the
 kpcard1: payload text), the bundle signature, the hardware binding, the attestation, and — given
---digits or --words (or an SVG card, whose text is read) — that the printed fingerprint matches.
+--digits or --words (or an SVG card exactly as keyprint draws it, whose text is read) — that the
+printed fingerprint matches. A compact card's trust level and model are its holder's claim.
   --digits D            the 30 digits printed on the card (spaces allowed)
   --words W             the 13 words printed on the card
   --require-trust LEVEL hardware-attested | attested-unknown-vendor | self-attested | unattested
@@ -57,6 +59,33 @@ async function readStdin(): Promise<Uint8Array> {
   return new Uint8Array(Buffer.concat(chunks));
 }
 
+/**
+ * The trust level checked here and the authenticator, with a compact card's claim labelled:
+ * `attested-unknown-vendor, keyprint software authenticator (emulator)` or
+ * `unattested (the card claims hardware-attested, YubiKey 5 NFC: claimed by the card's holder, not checked here)`.
+ */
+export function trustText(r: CardVerification): string {
+  if (r.claimed) return `${r.trust} (${claimNote(r.claimed)})`;
+  return `${r.trust ?? 'no trust level'}, ${r.identity?.authenticator.model ?? 'unknown authenticator'}`;
+}
+
+/** `the card claims hardware-attested, YubiKey 5 NFC: claimed by the card's holder, not checked here`. */
+export const claimNote = (c: CardClaim): string => `the card claims ${claimText(c)}: ${CLAIM_LABEL}`;
+
+/** A claim for JSON output and contacts.json (dates ISO 8601, bytes hex), its label included. */
+export function claimJson(c: CardClaim): Record<string, unknown> {
+  return {
+    trust: c.trust, model: c.model, ...(c.vendor !== undefined ? { vendor: c.vendor } : {}), aaguid: c.aaguid, fmt: c.fmt,
+    checkedAt: new Date(c.checkedAt).toISOString(), attestationHash: Buffer.from(c.attestationHash).toString('hex'), label: c.label,
+  };
+}
+
+/** What every command says when the printed text was not compared (the person must type it). */
+export const NOT_COMPARED = 'printed text not compared: type the digits or words with --digits/--words';
+
+/** NOT_COMPARED, with why an SVG's own text was not read. */
+export const notComparedText = (r: CardVerification): string => `${NOT_COMPARED}${r.svgTextRejected ? ` — ${r.svgTextRejected}` : ''}`;
+
 /** The one-line summary of a verification. */
 export function verdictLine(r: CardVerification): string {
   const id = r.identity;
@@ -64,8 +93,9 @@ export function verdictLine(r: CardVerification): string {
     const failed = r.checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.reason}`).join('; ');
     return `NOT VERIFIED${id ? ` (${id.displayName}, ${id.did})` : ''}: ${failed}`;
   }
-  const text = r.printedTextCompared ? 'printed fingerprint matches' : `printed text NOT compared — check the card reads ${groupDigits(id!.digits)}`;
-  return `VERIFIED: ${id!.displayName} ${id!.did} — ${r.trust}, ${id!.authenticator.model}; ${text}`;
+  // The digits are not shown: they must be read from the card, not copied from the screen.
+  const text = r.printedTextCompared ? 'printed fingerprint matches' : notComparedText(r);
+  return `VERIFIED: ${id!.displayName} ${id!.did} — ${trustText(r)}; ${text}`;
 }
 
 /** Reports an error of unusable input on one line and returns exit code 2. */
@@ -123,7 +153,8 @@ export async function verify(args: string[]): Promise<number> {
 export function resultJson(r: CardVerification): unknown {
   const id = r.identity;
   return {
-    verified: r.verified, trust: r.trust ?? null, printedTextCompared: r.printedTextCompared, checks: r.checks,
+    verified: r.verified, trust: r.trust ?? null, claimed: r.claimed ? claimJson(r.claimed) : null, printedTextCompared: r.printedTextCompared,
+    ...(r.svgTextRejected ? { svgTextRejected: r.svgTextRejected } : {}), checks: r.checks,
     identity: id ? {
       displayName: id.displayName, did: id.did, digits: groupDigits(id.digits), words: id.words, createdAt: new Date(id.createdAt).toISOString(),
       ...(id.expiresAt !== undefined ? { expiresAt: new Date(id.expiresAt).toISOString() } : {}),

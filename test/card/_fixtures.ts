@@ -2,11 +2,13 @@
 // authenticator, enrolled in-process over the in-memory CTAPHID link (as test/hardware does), and
 // (2) a Chromium-virtual-authenticator-style packed attestation (self-signed "Batch Certificate",
 // AAGUID 01020304-…) with a WebAuthn binding assertion, built with node:crypto; plus image helpers.
+import { crc32, deflateSync } from 'node:zlib';
 import { PNG } from 'pngjs';
 import jpeg from 'jpeg-js';
 import { Ctap2Client, CtapHidChannel, CtapHidDevice, MemoryReportTransport, SoftAuthenticator } from '../../src/hardware/index.js';
 import { enroll, type Enrollment } from '../../src/identity/enroll.js';
-import { IdentityKeyPair, bindingChallenge, signBundle, type IdentityBundle } from '../../src/identity/index.js';
+import { IdentityKeyPair, bindingChallenge, encodeBundle, signBundle, type IdentityBundle } from '../../src/identity/index.js';
+import { cardFingerprint, encodeCardPayload, signVerdict, type AttestationVerdict } from '../../src/card/index.js';
 import { makeBinding } from '../identity/_fixtures.js';
 import {
   BATCH_SUBJECT, CHROMIUM_AAGUID, attestationObject, coseKey, ecKey, makeAuthData, makeCert, makeClientData, sha256, signWith, uuidBytes,
@@ -52,6 +54,26 @@ export function chromiumIdentity(o: { displayName?: string; notAfter?: Date; not
   binding.attestationObject = att;
   const bundle = signBundle({ displayName: o.displayName ?? 'Grace Hopper', identityPublicKey: identity.publicKey, createdAt, binding }, identity);
   return { identity, bundle, registrationClientDataJSON };
+}
+
+/** The AAGUID of a YubiKey 5 NFC (what a forged verdict names). */
+export const YUBIKEY_5_NFC_AAGUID = '2fc0579f-8113-47ea-b116-bb5a8db9202a';
+
+/**
+ * A compact card whose verdict claims "hardware-attested, Yubico, YubiKey 5 NFC", made by anyone:
+ * a software P-256 credential binds a fresh identity key (no attestation at all), and the verdict is
+ * signed by that same identity key (issue 16, review finding 1).
+ */
+export function forgedCompactCard(displayName = 'Mallory'): { identity: IdentityKeyPair; payload: Uint8Array; verdict: AttestationVerdict; did: string; digits: string; words: string[] } {
+  const identity = IdentityKeyPair.generate();
+  const createdAt = Date.UTC(2026, 10, 1);
+  const bundle = encodeBundle(signBundle({ displayName, identityPublicKey: identity.publicKey, createdAt, binding: makeBinding(identity.publicKey, createdAt) }, identity));
+  const verdict: AttestationVerdict = {
+    trust: 'hardware-attested', fmt: 'packed', aaguid: uuidBytes(YUBIKEY_5_NFC_AAGUID), attestationHash: new Uint8Array(32).fill(0xaa),
+    checkedAt: createdAt, vendor: 'Yubico', model: 'YubiKey 5 NFC',
+  };
+  const payload = encodeCardPayload({ version: 1, bundle, verdict, verdictSignature: signVerdict(bundle, verdict, identity) });
+  return { identity, payload, verdict, ...cardFingerprint(identity.publicKey) };
 }
 
 export interface Rgba { width: number; height: number; data: Uint8Array }
@@ -131,3 +153,40 @@ export function noise(img: Rgba, amplitude: number, seed = 0x6b657970): Rgba {
   for (let i = 0; i < data.length; i += 4) for (let c = 0; c < 3; c++) data[i + c] = Math.max(0, Math.min(255, Math.round(data[i + c] + (next() * 2 - 1) * amplitude)));
   return { ...img, data };
 }
+
+// Hostile images (issue 16, "hostile input"): headers that declare far more pixels than the data
+// holds. Built byte by byte, so the header is exactly what a test says it is.
+const be32 = (n: number) => Uint8Array.of(n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255);
+const cat = (...parts: Uint8Array[]) => new Uint8Array(Buffer.concat(parts));
+
+/** A PNG chunk: length, type, data, CRC-32 over type ‖ data (ISO/IEC 15948 §5.3). */
+export function pngChunk(type: string, data: Uint8Array): Uint8Array {
+  const td = cat(new TextEncoder().encode(type), data);
+  return cat(be32(data.length), td, be32(crc32(td)));
+}
+
+/** An IHDR for 8-bit RGBA. */
+export const ihdr = (width: number, height: number) => pngChunk('IHDR', cat(be32(width), be32(height), Uint8Array.of(8, 6, 0, 0, 0)));
+export const PNG_SIGNATURE = Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a);
+
+/** A valid PNG header of width × height with a small zlib stream (zero rows for the first `rows` rows only). */
+export function hostilePng(width = 30000, height = 30000, rows = 8): Uint8Array {
+  const idat = deflateSync(Buffer.alloc(rows * (width * 4 + 1)), { level: 9 });
+  return cat(PNG_SIGNATURE, ihdr(width, height), pngChunk('IDAT', new Uint8Array(idat)), pngChunk('IEND', new Uint8Array(0)));
+}
+
+/** A JPEG marker segment: FF m, length (2 + data), data (ITU-T T.81 §B.1.1.4). */
+export const jpegSegment = (marker: number, data: Uint8Array) => cat(Uint8Array.of(0xff, marker, (data.length + 2) >> 8, (data.length + 2) & 255), data);
+
+/** A baseline frame header (SOF0) for three components. */
+export const sof0 = (width: number, height: number) =>
+  jpegSegment(0xc0, Uint8Array.of(8, height >> 8, height & 255, width >> 8, width & 255, 3, 1, 0x11, 0, 2, 0x11, 1, 3, 0x11, 1));
+
+/** SOI, an APP0 (JFIF), then `segments`, then EOI. */
+export function jpegOf(...segments: Uint8Array[]): Uint8Array {
+  const jfif = jpegSegment(0xe0, Uint8Array.of(0x4a, 0x46, 0x49, 0x46, 0, 1, 1, 0, 0, 1, 0, 1, 0, 0));
+  return cat(Uint8Array.of(0xff, 0xd8), jfif, ...segments, Uint8Array.of(0xff, 0xd9));
+}
+
+/** A JPEG whose frame header declares width × height and that holds no image data. */
+export const hostileJpeg = (width = 30000, height = 30000) => jpegOf(sof0(width, height));

@@ -1,16 +1,20 @@
 // verifyCard (src/card/verify.ts): render → PNG → decode QR → verify round trips for identities from
 // keyprint's software authenticator and from a Chromium-style packed attestation; robustness of the
 // image path (rotation, downscaling to 300 dpi, JPEG, noise); tampering (printed text, payload bits,
-// re-signed bundles and verdicts, expired and invalid attestations), each rejected with its reason.
+// re-signed bundles and verdicts, expired and invalid attestations), each rejected with its reason;
+// and the attacks of issue 16's review: a compact card's verdict is only its holder's claim (finding 1);
+// an SVG's printed text counts only when the file is exactly what the renderer draws (finding 2).
 import { beforeAll, describe, expect, it } from 'vitest';
 import { IdentityKeyPair, encodeBundle, signBundle, type IdentityBundle } from '../../src/identity/index.js';
 import { decode, encode } from 'cborg';
 import {
-  CardError, createCard, decodeCardPayload, encodeCardPayload, groupDigits, payloadToText, qrMatrix, renderPng, renderSvg, signVerdict,
-  verifyCard, type Card, type CardVerification,
+  CLAIM_LABEL, CardError, createCard, decodeCardPayload, encodeCardPayload, groupDigits, payloadToText, qrMatrix, renderPng, renderSvg, signVerdict,
+  verifyCard, verifyCardPayload, type Card, type CardVerification,
 } from '../../src/card/index.js';
 import { KeyprintError } from '../../src/errors.js';
-import { chromiumIdentity, noise, readPng, rotate, rotate90, scaleTo, softEnrollment, writeJpeg, writePng, type ChromiumIdentity } from './_fixtures.js';
+import {
+  YUBIKEY_5_NFC_AAGUID, chromiumIdentity, forgedCompactCard, noise, readPng, rotate, rotate90, scaleTo, softEnrollment, writeJpeg, writePng, type ChromiumIdentity,
+} from './_fixtures.js';
 
 const NOW = Date.UTC(2026, 10, 26, 12);
 let soft: Awaited<ReturnType<typeof softEnrollment>>;
@@ -39,7 +43,9 @@ describe('round trip: card → PNG → QR → verify', () => {
     const r = await verifyCard({ image: softPng }, { digits: groupDigits(softCard.digits), words: softCard.words.join(' ') });
     expect(failed(r)).toEqual({});
     expect(r.verified).toBe(true);
-    expect(r.trust).toBe('attested-unknown-vendor');
+    // A compact card's level is its maker's claim: verified here, it is unattested.
+    expect(r.trust).toBe('unattested');
+    expect(r.claimed).toMatchObject({ trust: 'attested-unknown-vendor', model: 'keyprint software authenticator (emulator)', label: CLAIM_LABEL });
     expect(r.printedTextCompared).toBe(true);
     expect(r.checks.map((c) => c.name)).toEqual(['payload', 'bundle-signature', 'expiry', 'binding', 'attestation', 'printed-text']);
     expect(r.identity!.did).toBe(soft.identity.did);
@@ -64,7 +70,8 @@ describe('round trip: card → PNG → QR → verify', () => {
     expect(chromiumCard.trust).toBe('attested-unknown-vendor');
     const r = await verifyCard({ image: renderPng(chromiumCard) }, { digits: chromiumCard.digits });
     expect(failed(r)).toEqual({});
-    expect(r.identity!.authenticator.aaguid).toBe('01020304-0506-0708-0102-030405060708');
+    expect(r.claimed!.aaguid).toBe('01020304-0506-0708-0102-030405060708');
+    expect(r.identity!.authenticator.aaguid).toBeUndefined();
   });
 
   it('full cards (large QR allowed) verify the attestation itself', async () => {
@@ -87,13 +94,16 @@ describe('round trip: card → PNG → QR → verify', () => {
   it('requireTrust reports a level below the requirement', async () => {
     const r = await verifyCard({ payload: softCard.payload }, { requireTrust: 'hardware-attested' });
     expect(r.verified).toBe(false);
-    expect(failed(r)).toEqual({ trust: 'required hardware-attested, got attested-unknown-vendor' });
+    expect(failed(r)).toEqual({ trust: `required hardware-attested, got unattested: a compact card does not carry its attestation, so its "attested-unknown-vendor, keyprint software authenticator (emulator)" is ${CLAIM_LABEL} (verify a full card or the bundle itself)` });
+    const full = await createCard(soft.bundle, { form: 'full', maxQrVersion: 40, now: NOW });
+    expect(failed(await verifyCard({ payload: full.payload }, { requireTrust: 'hardware-attested' }))).toEqual({ trust: 'required hardware-attested, got attested-unknown-vendor' });
   });
 
   it('an SVG card is read back with its printed text', async () => {
     const r = await verifyCard({ svg: renderSvg(softCard) });
     expect(r.verified).toBe(true);
     expect(r.printedTextCompared).toBe(true);
+    expect(r.svgTextRejected).toBeUndefined();
   });
 });
 
@@ -141,15 +151,6 @@ describe('tampering', () => {
     expect(failed(r)).toEqual({ 'printed-text': 'printed digit group 4 differs from the QR code\'s identity' });
   });
 
-  it('a changed digit or word in an SVG card whose QR code is intact', async () => {
-    const svg = renderSvg(softCard);
-    const g = groupDigits(softCard.digits).split(' ');
-    const altered = g[0].slice(0, 4) + String((Number(g[0][4]) + 1) % 10);
-    const r = await verifyCard({ svg: svg.replace(`>${g.slice(0, 3).join(' ')}<`, `>${[altered, g[1], g[2]].join(' ')}<`) });
-    expect(failed(r)).toEqual({ 'printed-text': 'printed digit group 1 differs from the QR code\'s identity' });
-    const w = await verifyCard({ svg: svg.replace(`>${softCard.words[0]} `, '>banjo ') });
-    expect(Object.keys(failed(w))).toEqual(['printed-text']);
-  });
 
   it('a flipped bit in the QR payload (read from the image)', async () => {
     const p = softCard.payload.slice();
@@ -215,6 +216,113 @@ describe('tampering', () => {
     const r = await verifyCard({ payload: card.payload });
     expect(Object.keys(failed(r))).toEqual(['expiry']);
     void id;
+  });
+});
+
+describe('issue 16 finding 1: a compact card\'s verdict is its holder\'s claim', () => {
+  it('"hardware-attested, Yubico, YubiKey 5 NFC" signed with a software identity satisfies no requireTrust above unattested', async () => {
+    const f = forgedCompactCard();
+    for (const level of ['hardware-attested', 'attested-unknown-vendor', 'self-attested'] as const) {
+      const r = await verifyCardPayload(f.payload, { requireTrust: level, digits: f.digits });
+      expect(r.verified, level).toBe(false);
+      expect(failed(r)).toEqual({
+        trust: `required ${level}, got unattested: a compact card does not carry its attestation, so its "hardware-attested, YubiKey 5 NFC" is ${CLAIM_LABEL} (verify a full card or the bundle itself)`,
+      });
+    }
+    const r = await verifyCardPayload(f.payload, { requireTrust: 'unattested', digits: f.digits });
+    expect(failed(r)).toEqual({});
+    expect(r.trust).toBe('unattested');
+    expect(r.claimed).toEqual({
+      trust: 'hardware-attested', model: 'YubiKey 5 NFC', vendor: 'Yubico', aaguid: YUBIKEY_5_NFC_AAGUID, fmt: 'packed',
+      attestationHash: f.verdict.attestationHash, checkedAt: f.verdict.checkedAt, label: CLAIM_LABEL,
+    });
+    // What the result states as checked names nothing the card only claims.
+    expect(JSON.stringify(r.identity!.authenticator)).not.toMatch(/YubiKey|Yubico/);
+    expect(r.identity!.authenticator.model).toBe('unknown authenticator (compact card: its attestation is not on the card)');
+    expect(r.checks.find((c) => c.name === 'attestation')!.reason).toBe(
+      `unattested here: the card carries only its maker's verdict "hardware-attested, YubiKey 5 NFC" (checked 2026-11-01), signed by the identity key — ${CLAIM_LABEL}`,
+    );
+  });
+
+  it('the same card read from a PNG through verifyCard', async () => {
+    const f = forgedCompactCard();
+    const png = renderPng({ ...softCard, payload: f.payload, qr: qrMatrix(f.payload) });
+    const r = await verifyCard({ image: png }, { requireTrust: 'hardware-attested', digits: f.digits });
+    expect(r.verified).toBe(false);
+    expect(Object.keys(failed(r))).toEqual(['trust']);
+    expect(r.claimed?.trust).toBe('hardware-attested');
+  });
+
+  it('a full card carries its attestation: its level is checked here, and there is no claim', async () => {
+    const full = await createCard(soft.bundle, { form: 'full', maxQrVersion: 40, now: NOW });
+    const r = await verifyCard({ payload: full.payload }, { trustAnchors: [soft.caCertificate], requireTrust: 'hardware-attested' });
+    expect(failed(r)).toEqual({});
+    expect(r.trust).toBe('hardware-attested');
+    expect(r.claimed).toBeUndefined();
+  });
+});
+
+describe('issue 16 finding 2: an SVG\'s printed text counts only when the SVG is exactly what the renderer draws', () => {
+  // Ada's card is "Bob" (what the person sees), Grace's is Mallory's (the key in the QR code).
+  const textOf = (card: Card) => {
+    const g = groupDigits(card.digits).split(' ');
+    const lines = renderSvg(card).match(/<text class="kp-words-\d"[^>]*>[^<]*<\/text>/g)!;
+    return `<text class="kp-digits-0">${g.slice(0, 3).join(' ')}</text><text class="kp-digits-1">${g.slice(3).join(' ')}</text>${lines.join('')}`;
+  };
+  /** Bob's card with Mallory's QR code in place of Bob's. */
+  const bobWithMalloryQr = () => {
+    const qr = /<path transform=[^>]*\/>/;
+    return renderSvg(softCard).replace(qr, renderSvg(chromiumCard).match(qr)![0]);
+  };
+  const notCompared = (r: CardVerification) => {
+    expect(r.printedTextCompared).toBe(false);
+    expect(r.svgTextRejected).toMatch(/^the SVG is not exactly what keyprint draws for this card \(first difference at line \d+\)$/);
+    expect(r.checks.some((c) => c.name === 'printed-text')).toBe(false);
+  };
+
+  it('Mallory\'s printed text in an XML comment, Bob\'s visible: not compared', async () => {
+    const svg = bobWithMalloryQr().replace('<title>', `<!-- ${textOf(chromiumCard)} -->\n<title>`);
+    const r = await verifyCard({ svg });
+    expect(r.identity!.did).toBe(chromium.identity.did);
+    notCompared(r);
+  });
+
+  it('Mallory\'s printed text in hidden <text> elements before Bob\'s: not compared', async () => {
+    const hidden = textOf(chromiumCard).replace(/<text /g, '<text visibility="hidden" ').replace(/<text visibility="hidden" class="([^"]+)"/g, '<text class="$1" visibility="hidden"');
+    const svg = bobWithMalloryQr().replace('<title>', `${hidden}\n<title>`);
+    notCompared(await verifyCard({ svg }));
+  });
+
+  it('an extra element: Mallory\'s honest card with Bob\'s digits drawn over its own: not compared', async () => {
+    const over = `<rect x="3" y="15" width="40" height="30" fill="#ffffff"/><text x="4" y="19.6" font-size="3.3">${groupDigits(softCard.digits)}</text>`;
+    const svg = renderSvg(chromiumCard).replace('\n</svg>\n', `\n${over}\n</svg>\n`);
+    notCompared(await verifyCard({ svg }));
+  });
+
+  it('an edited digit group or word: not compared (type the digits to compare them)', async () => {
+    const svg = renderSvg(softCard);
+    const g = groupDigits(softCard.digits).split(' ');
+    const altered = g[0].slice(0, 4) + String((Number(g[0][4]) + 1) % 10);
+    notCompared(await verifyCard({ svg: svg.replace(`>${g.slice(0, 3).join(' ')}<`, `>${[altered, g[1], g[2]].join(' ')}<`) }));
+    notCompared(await verifyCard({ svg: svg.replace(`>${softCard.words[0]} `, '>banjo ') }));
+    // The typed digits are compared as always, whatever the file.
+    const typed = await verifyCard({ svg: svg.replace(`>${softCard.words[0]} `, '>banjo ') }, { digits: softCard.digits.replace(/^./, (d) => String((Number(d) + 1) % 10)) });
+    expect(failed(typed)).toEqual({ 'printed-text': 'printed digit group 1 differs from the QR code\'s identity' });
+  });
+
+  it('the honest SVG is compared: as rendered, with CRLF line endings, a full card', async () => {
+    for (const svg of [renderSvg(softCard), renderSvg(chromiumCard).replace(/\n/g, '\r\n')]) {
+      const r = await verifyCard({ svg });
+      expect(failed(r)).toEqual({});
+      expect(r.printedTextCompared).toBe(true);
+      expect(r.checks.find((c) => c.name === 'printed-text')!.reason).toBe('the printed fingerprint matches the QR code');
+    }
+    const id = IdentityKeyPair.generate();
+    const full = await createCard(signBundle({ displayName: 'Pat', identityPublicKey: id.publicKey, createdAt: NOW, binding: null }, id), { now: NOW + 86_400_000 });
+    expect(full.form).toBe('full');
+    const r = await verifyCard({ svg: renderSvg(full) });
+    expect(r.printedTextCompared).toBe(true);
+    expect(Object.keys(failed(r))).toEqual(['binding', 'attestation']);
   });
 });
 

@@ -14,16 +14,21 @@ import { writeEnrollment } from '../../src/identity/enroll.js';
 import { IdentityKeyPair, didKeyFromPublicKey, encodeBundle, signBundle } from '../../src/identity/index.js';
 import { keyprintParty, safetyNumber } from '../../src/sas/index.js';
 import { cardFingerprint, groupDigits, payloadToText, readCardImage } from '../../src/card/index.js';
-import { chromiumIdentity, softEnrollment } from '../card/_fixtures.js';
+import { chromiumIdentity, forgedCompactCard, hostileJpeg, hostilePng, softEnrollment } from '../card/_fixtures.js';
+
+const CLAIM = "claimed by the card's holder, not checked here";
+const NOT_COMPARED = 'printed text not compared: type the digits or words with --digits/--words';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
 interface Run { status: number | null; stdout: string; stderr: string }
 
-/** Runs the CLI from source, asynchronously, with a hard 60 s kill. */
-function cli(args: string[], stdin?: string | Uint8Array): Promise<Run> {
+/** Runs the CLI from source, asynchronously, with a hard 60 s kill; `maxRssFile` records its peak memory (test/cli/_maxrss.mjs). */
+function cli(args: string[], stdin?: string | Uint8Array, maxRssFile?: string): Promise<Run> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: root, env: { ...process.env, KEYPRINT_HOME: join(dir, 'default-home') } });
+    const preload = maxRssFile ? ['--import', './test/cli/_maxrss.mjs'] : [];
+    const env = { ...process.env, KEYPRINT_HOME: join(dir, 'default-home'), ...(maxRssFile ? { KEYPRINT_TEST_MAXRSS: maxRssFile } : {}) };
+    const child = spawn(process.execPath, [...preload, '--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: root, env });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => { stdout += d; });
@@ -120,17 +125,21 @@ describe('keyprint verify', () => {
     const a = await cli(['verify', png, '--digits', groupDigits(fp.digits)]);
     expect(a.status).toBe(0);
     expect(a.stdout.trim().split('\n')).toHaveLength(1);
-    expect(a.stdout).toMatch(/^VERIFIED: Ada Lovelace did:key:z6Mk\S+ — attested-unknown-vendor, keyprint software authenticator \(emulator\); printed fingerprint matches/);
+    expect(a.stdout).toBe(`VERIFIED: Ada Lovelace ${fp.did} — unattested (the card claims attested-unknown-vendor, keyprint software authenticator (emulator): ${CLAIM}); printed fingerprint matches\n`);
     const b = await cli(['verify', png]);
     expect(b.status).toBe(0);
-    expect(b.stdout).toContain(`printed text NOT compared — check the card reads ${groupDigits(fp.digits)}`);
+    expect(b.stdout).toBe(`VERIFIED: Ada Lovelace ${fp.did} — unattested (the card claims attested-unknown-vendor, keyprint software authenticator (emulator): ${CLAIM}); ${NOT_COMPARED}\n`);
+    expect(b.stdout).not.toContain(groupDigits(fp.digits).slice(0, 11)); // typed from the card, not copied from the screen
     const text = payloadToText(readCardImage(new Uint8Array(readFileSync(png))));
     const c = await cli(['verify', '-', '--json'], text);
     expect(c.status).toBe(0);
-    expect(JSON.parse(c.stdout)).toMatchObject({ verified: true, trust: 'attested-unknown-vendor', identity: { did: didKeyFromPublicKey(soft.bundle.identityPublicKey) } });
+    expect(JSON.parse(c.stdout)).toMatchObject({
+      verified: true, trust: 'unattested', claimed: { trust: 'attested-unknown-vendor', model: 'keyprint software authenticator (emulator)', label: CLAIM },
+      identity: { did: didKeyFromPublicKey(soft.bundle.identityPublicKey) },
+    });
   }, 60_000);
 
-  it('exit 1 not verified: a changed printed digit; an SVG whose text was altered', async () => {
+  it('exit 1 not verified: a changed printed digit; an SVG whose text was altered is not read (type the digits)', async () => {
     const fp = cardFingerprint(soft.bundle.identityPublicKey);
     const wrong = (fp.digits[0] === '9' ? '0' : String(Number(fp.digits[0]) + 1)) + fp.digits.slice(1);
     const r = await cli(['verify', join(dir, 'ada.png'), '--digits', wrong]);
@@ -141,8 +150,18 @@ describe('keyprint verify', () => {
     const altered = join(dir, 'altered.svg');
     writeFileSync(altered, svg.replace(`>${g.slice(3).join(' ')}<`, `>${g[3]} ${g[4]} ${g[5].slice(0, 4)}${(Number(g[5][4]) + 1) % 10}<`));
     const s = await cli(['verify', altered]);
-    expect(s.status).toBe(1);
-    expect(s.stdout).toMatch(/printed digit group 6 differs/);
+    expect(s.status).toBe(0);
+    expect(s.stdout).toMatch(new RegExp(`; ${NOT_COMPARED} — the SVG is not exactly what keyprint draws for this card \\(first difference at line \\d+\\)\n$`));
+    expect(JSON.parse((await cli(['verify', altered, '--json'])).stdout)).toMatchObject({
+      printedTextCompared: false, svgTextRejected: expect.stringMatching(/^the SVG is not exactly what keyprint draws/),
+    });
+    const typed = await cli(['verify', altered, '--digits', wrong]);
+    expect(typed.status).toBe(1);
+    expect(typed.stdout).toMatch(/printed digit group 1 differs/);
+    // The SVG as `keyprint card` wrote it is read: its printed text is compared.
+    const honest = await cli(['verify', join(dir, 'ada.svg')]);
+    expect(honest.status).toBe(0);
+    expect(honest.stdout).toMatch(/; printed fingerprint matches\n$/);
   }, 60_000);
 
   it('exit 2 unusable input, one line on stderr', async () => {
@@ -152,7 +171,7 @@ describe('keyprint verify', () => {
     writeFileSync(blank, Buffer.from('89504e470d0a1a0a0000', 'hex'));
     for (const [args, message] of [
       [['verify', join(dir, 'missing.png')], /cannot read .*missing\.png: ENOENT \[input\]/],
-      [['verify', blank], /does not decode.*\[image-unreadable\]/],
+      [['verify', blank], /the PNG image's header is truncated.*\[image-unreadable\]/],
       [['verify', join(dir, 'sheet.pdf')], /is a PDF: rasterise the page first/],
       [['verify'], /expected one FILE/],
     ] as const) {
@@ -195,13 +214,16 @@ describe('keyprint contacts add', () => {
     const fp = cardFingerprint(soft.bundle.identityPublicKey);
     const r = await cli(['contacts', 'add', join(dir, 'ada.png'), '--home', h, '--digits', fp.digits]);
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/^added contact Ada Lovelace did:key:\S+ \(verified by card, attested-unknown-vendor\)/);
+    expect(r.stdout).toBe(`added contact Ada Lovelace ${fp.did} (verified by card, unattested; the card claims attested-unknown-vendor, keyprint software authenticator (emulator): ${CLAIM})\n`);
     const path = join(h, 'contacts.json');
     expect(statSync(path).mode & 0o777).toBe(0o600);
     const file = JSON.parse(readFileSync(path, 'utf8'));
     expect(file.version).toBe(1);
     expect(file.contacts).toHaveLength(1);
-    expect(file.contacts[0]).toMatchObject({ did: fp.did, displayName: 'Ada Lovelace', verifiedBy: 'card', printedTextCompared: true, trust: 'attested-unknown-vendor' });
+    expect(file.contacts[0]).toMatchObject({
+      did: fp.did, displayName: 'Ada Lovelace', verifiedBy: 'card', printedTextCompared: true, trust: 'unattested',
+      claimed: { trust: 'attested-unknown-vendor', model: 'keyprint software authenticator (emulator)', label: CLAIM },
+    });
     // `keyprint chat` reads the same file (src/cli/_contacts-store.ts): Ada is a contact verified by card.
     const { FileContactStore } = await import('../../src/cli/_contacts-store.js');
     const stored = await new FileContactStore(h).get(fp.did);
@@ -211,6 +233,33 @@ describe('keyprint contacts add', () => {
     expect(again.status).toBe(0);
     expect(again.stdout).toMatch(/^updated contact/);
     expect(JSON.parse(readFileSync(path, 'utf8')).contacts).toHaveLength(1);
+  }, 60_000);
+
+  it('issue 16 finding 4: refuses (exit 1) a card whose printed text was not compared, and stores nothing', async () => {
+    const h = join(dir, 'photo-home');
+    const png = await cli(['contacts', 'add', join(dir, 'ada.png'), '--home', h]);
+    expect(png.status).toBe(1);
+    expect(png.stdout).toBe('');
+    expect(png.stderr).toBe(`keyprint: ${NOT_COMPARED} [printed-text-not-compared]\n`);
+    // Bob's printed text with Mallory's QR code, Mallory's text hidden in a comment (finding 2).
+    const mallory = chromiumIdentity({ displayName: 'Mallory' });
+    const { createCard, renderSvg } = await import('../../src/card/index.js');
+    const mCard = await createCard(mallory.bundle, { identity: mallory.identity, registrationClientDataJSON: mallory.registrationClientDataJSON });
+    const mSvg = renderSvg(mCard);
+    const qr = /<path transform=[^>]*\/>/;
+    const comment = `<!-- ${mSvg.match(/<text class="kp-(digits|words)-\d"[^>]*>[^<]*<\/text>/g)!.join('')} -->`;
+    const forged = readFileSync(join(dir, 'ada.svg'), 'utf8').replace(qr, mSvg.match(qr)![0]).replace('<title>', `${comment}\n<title>`);
+    const f = join(dir, 'bob-with-mallory-qr.svg');
+    writeFileSync(f, forged);
+    const s = await cli(['contacts', 'add', f, '--home', h]);
+    expect(s.status).toBe(1);
+    expect(s.stderr).toMatch(new RegExp(`^keyprint: ${NOT_COMPARED} — the SVG is not exactly what keyprint draws for this card \\(first difference at line \\d+\\) \\[printed-text-not-compared\\]\n$`));
+    expect(() => statSync(join(h, 'contacts.json'))).toThrow();
+    // Typed words from the card are a comparison.
+    const fp = cardFingerprint(soft.bundle.identityPublicKey);
+    const w = await cli(['contacts', 'add', join(dir, 'ada.png'), '--home', h, '--words', fp.words.join(' ')]);
+    expect(w.status).toBe(0);
+    expect(JSON.parse(readFileSync(join(h, 'contacts.json'), 'utf8')).contacts[0]).toMatchObject({ did: fp.did, printedTextCompared: true });
   }, 60_000);
 
   it('refuses a card that does not verify (exit 1) and stores nothing', async () => {
@@ -229,5 +278,48 @@ describe('keyprint contacts add', () => {
     writeFileSync(f, payloadToText(card.payload) + '\n');
     const r = await cli(['verify', f, '--words', card.words.join(' ')]);
     expect(r.status).toBe(0);
+  }, 60_000);
+});
+
+describe('issue 16 finding 1: a forged compact verdict through the CLI', () => {
+  it('verify --require-trust hardware-attested exits 1 with the reason; text and JSON label the claim; contacts add stores unattested', async () => {
+    const f = forgedCompactCard();
+    const file = join(dir, 'mallory.txt');
+    writeFileSync(file, payloadToText(f.payload));
+    const r = await cli(['verify', file, '--require-trust', 'hardware-attested', '--digits', f.digits]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe(`NOT VERIFIED (Mallory, ${f.did}): trust: required hardware-attested, got unattested: a compact card does not carry its attestation, so its "hardware-attested, YubiKey 5 NFC" is ${CLAIM} (verify a full card or the bundle itself)\n`);
+    const h = await cli(['verify', file, '--digits', f.digits]);
+    expect(h.status).toBe(0);
+    expect(h.stdout).toBe(`VERIFIED: Mallory ${f.did} — unattested (the card claims hardware-attested, YubiKey 5 NFC: ${CLAIM}); printed fingerprint matches\n`);
+    const j = JSON.parse((await cli(['verify', file, '--json', '--digits', f.digits])).stdout);
+    expect(j).toMatchObject({ verified: true, trust: 'unattested', claimed: { trust: 'hardware-attested', model: 'YubiKey 5 NFC', vendor: 'Yubico', checkedAt: '2026-11-01T00:00:00.000Z', label: CLAIM } });
+    expect(JSON.stringify(j.identity.authenticator)).not.toMatch(/YubiKey|Yubico/);
+    const home = join(dir, 'claims-home');
+    const c = await cli(['contacts', 'add', file, '--home', home, '--digits', f.digits]);
+    expect(c.status).toBe(0);
+    expect(c.stdout).toBe(`added contact Mallory ${f.did} (verified by card, unattested; the card claims hardware-attested, YubiKey 5 NFC: ${CLAIM})\n`);
+    const stored = JSON.parse(readFileSync(join(home, 'contacts.json'), 'utf8')).contacts[0];
+    expect(stored).toMatchObject({ trust: 'unattested', claimed: { trust: 'hardware-attested', model: 'YubiKey 5 NFC', vendor: 'Yubico', label: CLAIM } });
+    expect(stored.authenticator).not.toMatch(/YubiKey/);
+  }, 60_000);
+});
+
+describe('hostile images (issue 16): refused from the header, exit 2, well under 200 MB', () => {
+  // Before the header check, `keyprint verify` on the 30000 × 30000 PNG peaked at 10.6 GB for 57 s
+  // (PNG.sync.read allocated the declared image before the pixel check).
+  it.each([
+    ['verify', 'PNG', () => hostilePng(), (f: string) => ['verify', f]],
+    ['verify', 'JPEG', () => hostileJpeg(), (f: string) => ['verify', f]],
+    ['safety-number', 'PNG', () => hostilePng(), (f: string) => ['safety-number', passBundlePath, f]],
+    ['contacts add', 'JPEG', () => hostileJpeg(), (f: string) => ['contacts', 'add', f, '--home', join(dir, 'hostile-home'), '--digits', '0'.repeat(30)]],
+  ])('keyprint %s on a %s declaring 30000 × 30000', async (_, kind, make, args) => {
+    const f = join(dir, `hostile.${kind.toLowerCase()}`);
+    writeFileSync(f, make());
+    const rss = join(dir, `maxrss-${kind}-${args('x')[0]}`);
+    const r = await cli(args(f), undefined, rss);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe(`keyprint: image expected at most 40000000 pixels, got 900000000 (30000 × 30000 in its ${kind} header): use a photo or scan of the card at a lower resolution [image-too-large]\n`);
+    expect(Number(readFileSync(rss, 'utf8'))).toBeLessThan(200 * 1024);
   }, 60_000);
 });

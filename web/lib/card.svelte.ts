@@ -2,8 +2,8 @@
 // checking someone else's — QR payload → verifyCardPayload → the person types the printed digits →
 // verified → stored as a contact verified by card. Components render these fields and call these methods.
 import {
-  createCard, groupDigits, payloadFromText, renderSvg, sniff, verifyCardPayload,
-  type Card, type CardCheckName, type CardVerification,
+  CLAIM_LABEL, claimText, createCard, groupDigits, payloadFromText, renderSvg, sniff, verifyCardPayload,
+  type Card, type CardCheckName, type CardClaim, type CardVerification,
 } from 'keyprint/card';
 import type { IdentityState } from './identity.svelte.js';
 import type { ContactsState } from './contacts.svelte.js';
@@ -88,6 +88,12 @@ export const CHECK_LABEL: Record<CardCheckName, string> = {
   'printed-text': 'Printed digits match the QR code',
 };
 
+/**
+ * A compact card's own trust level and model, as the Card screen shows it: always with the words
+ * that it is the holder's claim (docs/THREAT-MODEL.md, "Compact cards").
+ */
+export const claimLine = (c: CardClaim): string => `The card says: ${claimText(c)} — ${CLAIM_LABEL}.`;
+
 export type CardCheckPhase = 'idle' | 'reading' | 'checked' | 'comparing' | 'done';
 
 /** Checking someone's card. */
@@ -146,7 +152,7 @@ export class CardCheckState {
     return this.#run(async () => payloadFromText(text));
   }
 
-  /** From a picture of the card (PNG/JPEG/WebP/SVG), or a text file holding the `kpcard1:` text. */
+  /** From a picture of the card (PNG/JPEG/SVG), or a text file holding the `kpcard1:` text. */
   fromFile(file: Blob): Promise<void> {
     return this.#run(async () => {
       const head = new Uint8Array(await file.slice(0, 64).arrayBuffer());

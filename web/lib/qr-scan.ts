@@ -1,9 +1,11 @@
-// Reading QR codes in the browser: an uploaded picture (PNG/JPEG/WebP/GIF via createImageBitmap,
-// SVG via an <img>) or camera frames (getUserMedia) are drawn to a canvas, and the canvas pixels go
-// to keyprint/card's readQr (jsQR, ISO/IEC 18004). The QR codec is jsQR for every source, because
+// Reading QR codes in the browser: an uploaded picture (PNG/JPEG via createImageBitmap, measured
+// from its header first with keyprint/card's checkImageSize — the same reader as the CLI — so a
+// file declaring more than MAX_IMAGE_PIXELS is never decoded; SVG via an <img>) or camera frames
+// (getUserMedia) are drawn to a canvas, and the canvas pixels go to keyprint/card's readQr (jsQR,
+// ISO/IEC 18004). The QR codec is jsQR for every source, because
 // BarcodeDetector hands back `rawValue` as a string, which loses the bytes of a binary (card) code.
 import { KeyprintError } from 'keyprint/core';
-import { CardError, MAX_IMAGE_PIXELS, readQr, sniff, type RgbaImage } from 'keyprint/card';
+import { CardError, MAX_IMAGE_PIXELS, checkImageSize, readQr, sniff, type RgbaImage } from 'keyprint/card';
 
 /**
  * Codes: `image-unreadable` (not an image the browser can decode), `no-qr`, `not-text` (a binary
@@ -49,22 +51,35 @@ async function svgPixels(text: string): Promise<RgbaImage> {
   return pixels(img, w, h, SVG_SIDE / Math.max(w, h));
 }
 
+/** The header check's refusal as a ScanError (the picture was not decoded). */
+function measured(bytes: Uint8Array): void {
+  try {
+    checkImageSize(bytes);
+  } catch (e) {
+    if (!(e instanceof CardError)) throw e;
+    if (e.code === 'image-too-large') throw new ScanError('too-large', e.message, { cause: e });
+    throw new ScanError('image-unreadable', `expected a PNG or JPEG picture, or an SVG card (${e.message}): convert the picture, or paste the card's text instead`, { cause: e });
+  }
+}
+
 /**
- * Reads a picture file (photo, scan, screenshot or an SVG card) into RGBA pixels.
+ * Reads a picture file (photo, scan, screenshot or an SVG card) into RGBA pixels. PNG and JPEG are
+ * measured from their headers before the browser decodes them.
  * @param file the picked file
  * @returns the pixels, scaled to at most 2000 px on the longer side
  * @throws ScanError `too-large`, `image-unreadable`
  */
 export async function picturePixels(file: Blob): Promise<RgbaImage> {
   if (file.size > MAX_FILE_BYTES) throw new ScanError('too-large', `picture expected at most ${MAX_FILE_BYTES / 1e6} MB, got ${(file.size / 1e6).toFixed(1)} MB`);
-  const head = new Uint8Array(await file.slice(0, 512).arrayBuffer());
-  if (head.length === 0) throw new ScanError('image-unreadable', 'the file is empty');
-  if (sniff(head) === 'svg') return svgPixels(await file.text());
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  if (bytes.length === 0) throw new ScanError('image-unreadable', 'the file is empty');
+  if (sniff(bytes) === 'svg') return svgPixels(new TextDecoder().decode(bytes));
+  measured(bytes);
   let bitmap: ImageBitmap;
   try {
-    bitmap = await createImageBitmap(file);
+    bitmap = await createImageBitmap(new Blob([bytes.buffer as ArrayBuffer]));
   } catch (e) {
-    throw new ScanError('image-unreadable', `expected a picture (PNG, JPEG, WebP or SVG), got a file this browser cannot decode${file.type ? ` (${file.type})` : ''}`, { cause: e });
+    throw new ScanError('image-unreadable', `expected a picture (PNG, JPEG or SVG), got a file this browser cannot decode${file.type ? ` (${file.type})` : ''}`, { cause: e });
   }
   try {
     return pixels(bitmap, bitmap.width, bitmap.height, Math.min(1, MAX_SIDE / Math.max(bitmap.width, bitmap.height)));

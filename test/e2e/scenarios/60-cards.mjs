@@ -4,10 +4,14 @@
 // checks a picture of it on the Card screen (a wrong digit is refused, the right ones store Alice as
 // verified by card), and the camera path reads it from video frames (a canvas stream stands in for
 // the device); then Bob scans Alice's invitation QR code, and the session recognises Alice by her card.
+// Issue 16: pictures declaring 30000 × 30000 pixels are refused from their headers; the compact
+// card's trust level is shown as Alice's claim; the CLI reads the printed text of the downloaded SVG
+// (exactly what the renderer draws for its payload).
 import { execFile } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { crc32, deflateSync } from 'node:zlib';
 import { Resvg } from '@resvg/resvg-js';
 import { PDFDocument } from 'pdf-lib';
 import { OUT, assert, collector, enrolled } from '../harness.mjs';
@@ -25,6 +29,17 @@ async function cliVerify(file, digits) {
   const r = await run(process.execPath, args, { cwd: ROOT, timeout: 30_000 }).catch((e) => e);
   assert(r.stdout, `keyprint verify ${file} printed nothing: ${r.stderr ?? r}`);
   return JSON.parse(r.stdout);
+}
+
+/** Hostile pictures (issue 16): headers declaring 30000 × 30000 pixels over a few bytes of data. */
+function hostilePictures() {
+  const u32 = (n) => { const b = Buffer.alloc(4); b.writeUInt32BE(n); return b; };
+  const chunk = (type, data) => Buffer.concat([u32(data.length), Buffer.from(type), data, u32(crc32(Buffer.concat([Buffer.from(type), data])))]);
+  const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', Buffer.concat([u32(30000), u32(30000), Buffer.from([8, 6, 0, 0, 0])])), chunk('IDAT', deflateSync(Buffer.alloc(8 * 120001))), chunk('IEND', Buffer.alloc(0))]);
+  const sof0 = [0xff, 0xc0, 0, 17, 8, 0x75, 0x30, 0x75, 0x30, 3, 1, 0x11, 0, 2, 0x11, 1, 3, 0x11, 1];
+  const jpeg = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 16, 0x4a, 0x46, 0x49, 0x46, 0, 1, 1, 0, 0, 1, 0, 1, 0, 0, ...sof0, 0xff, 0xd9]);
+  return { png, jpeg };
 }
 
 const visible = (page, selector) => page.evaluate((s) => [...document.querySelectorAll(s)].some((e) => e.getClientRects().length > 0), selector);
@@ -90,6 +105,9 @@ test('cards: print my card, download it, CLI round trip, Bob verifies it from a 
   await download.saveAs(svgPath);
   const svgText = await readFile(svgPath, 'utf8');
   assert(svgText.startsWith('<?xml') && svgText.includes('width="85mm"'), 'downloaded an 85 mm SVG card');
+  // The downloaded SVG is exactly what the renderer draws for its payload, so the CLI reads its printed text.
+  const cliSvg = cliVerify(svgPath);
+  cliSvg.catch(() => undefined);
 
   // (b) Round trip in Node for an identity enrolled with Chromium's virtual authenticator:
   // the downloaded SVG → PNG (resvg) → QR → verify with the digits typed.
@@ -105,6 +123,12 @@ test('cards: print my card, download it, CLI round trip, Bob verifies it from a 
   const blank = new Resvg('<svg xmlns="http://www.w3.org/2000/svg" width="200" height="120"><rect width="200" height="120" fill="#fff"/></svg>').render().asPng();
   await b.page.getByTestId('card-scan-file').setInputFiles({ name: 'blank.png', mimeType: 'image/png', buffer: blank });
   await b.page.getByTestId('card-check-error').filter({ hasText: 'no readable QR code' }).waitFor({ timeout: 10_000 });
+  // Pictures declaring 30000 × 30000 pixels are refused from their headers, before the browser decodes them.
+  const hostile = hostilePictures();
+  for (const [name, mimeType, buffer, kind] of [['huge.png', 'image/png', hostile.png, 'PNG'], ['huge.jpg', 'image/jpeg', hostile.jpeg, 'JPEG']]) {
+    await b.page.getByTestId('card-scan-file').setInputFiles({ name, mimeType, buffer });
+    await b.page.getByTestId('card-check-error').filter({ hasText: `got 900000000 (30000 × 30000 in its ${kind} header)` }).waitFor({ timeout: 10_000 });
+  }
 
   await b.page.getByTestId('card-scan-file').setInputFiles(pngPath);
   await b.page.getByTestId('card-checks').waitFor({ timeout: 15_000 });
@@ -112,6 +136,9 @@ test('cards: print my card, download it, CLI round trip, Bob verifies it from a 
   assert((await b.page.getByTestId('card-check-did').textContent()) === a.did, 'with Alice\'s did:key');
   const oks = await b.page.locator('[data-testid=card-checks] li').evaluateAll((l) => l.map((e) => `${e.dataset.check}=${e.dataset.ok}`));
   assert(oks.join() === 'payload=true,bundle-signature=true,expiry=true,binding=true,attestation=true', `checks before the digits, got ${oks}`);
+  // A browser card is compact: its trust level and model are Alice's claim, and labelled so (issue 16).
+  const claim = (await b.page.getByTestId('card-claim').textContent()).trim();
+  assert(claim.includes("attested-unknown-vendor") && claim.includes("claimed by the card's holder, not checked here"), `the claim is labelled, got ${claim}`);
 
   // A changed digit (group 4) is refused, with the reason.
   const wrong = half.replace(/^(\d{5} \d{5} \d{5} )(\d)/, (_, p, d) => p + ((Number(d) + 1) % 10));
@@ -165,9 +192,14 @@ test('cards: print my card, download it, CLI round trip, Bob verifies it from a 
   assert(stored?.displayName === 'Alice' && stored.verifiedBy === 'card', `Bob stored Alice as verified by card, got ${JSON.stringify(stored)}`);
   await b.page.screenshot({ path: `${OUT}/cards-05-contacts-bob.png`, fullPage: true });
 
+  const fromSvg = await cliSvg;
+  assert(fromSvg.verified === true && fromSvg.printedTextCompared === true && fromSvg.svgTextRejected === undefined,
+    `CLI compares the printed text of the downloaded SVG: ${JSON.stringify(fromSvg)}`);
   const r = await cli;
   assert(r.verified === true && r.printedTextCompared === true, `CLI verifies the PNG card with its digits: ${JSON.stringify(r.checks)}`);
-  assert(r.identity.did === a.did && r.trust === 'attested-unknown-vendor', `Alice's did and the virtual key's trust, got ${r.identity.did} ${r.trust}`);
+  assert(r.identity.did === a.did && r.trust === 'unattested' && r.claimed?.trust === 'attested-unknown-vendor'
+    && r.claimed.label === "claimed by the card's holder, not checked here",
+  `Alice's did, unattested here, and the virtual key's trust as her claim, got ${r.identity.did} ${r.trust} ${JSON.stringify(r.claimed)}`);
 
   const problems = [...a.problems, ...b.problems];
   assert(problems.length === 0, problems.join('\n'));
