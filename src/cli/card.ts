@@ -15,7 +15,7 @@ import { CardError, DEFAULT_MAX_QR_VERSION, createCard, groupDigits, renderPdf, 
 import { openDevice, parseDevice } from './enroll.js';
 import { resolveHome } from './_home.js';
 import { touchPrompt } from './_prompt.js';
-import { EXIT, UsageError, print } from './output.js';
+import { EXIT, UsageError, print, printJson } from './output.js';
 
 export const CARD_HELP = `Usage: keyprint card --out FILE [--format svg|pdf|png] [--layout card|a4] [--bundle FILE | --home DIR]
 
@@ -114,10 +114,10 @@ export async function card(args: string[]): Promise<number> {
       : renderPng(made, { layout });
   await writeOut(values.out, bytes);
   if (values.json) {
-    print(JSON.stringify({
+    printJson({
       out: values.out, format, layout, form: made.form, qrVersion: made.qr.version, payloadBytes: made.payload.length,
       name: made.displayName, did: made.did, digits: groupDigits(made.digits), words: made.words, trust: made.trust,
-    }));
+    });
   } else {
     print(`card written to ${values.out} (${format}, ${layout}; ${made.form} QR payload ${made.payload.length} bytes, QR version ${made.qr.version})`);
     print(`  ${made.displayName}  ${made.did}`);

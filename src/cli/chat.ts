@@ -19,7 +19,7 @@ import { terminalQr } from './_chat-qr.js';
 import { openDevice, parseDevice } from './enroll.js';
 import { resolveHome } from './_home.js';
 import { interruptSignal, touchPrompt } from './_prompt.js';
-import { EXIT, UsageError, print } from './output.js';
+import { EXIT, UsageError, print, printJson } from './output.js';
 
 export const CHAT_HELP = `Usage: keyprint chat [--home DIR] [--device DEV] [--pin PIN] [--ice URL]... [--relay-only] [--json]
 
@@ -89,19 +89,18 @@ export function iceFromFlags(urls: string[] | undefined, relayOnly: boolean | un
 
 const day = (iso: string) => iso.slice(0, 10);
 const how = (by: string) => (by === 'sas' ? 'by comparing the code' : by === 'card' ? 'with their printed card' : 'with a signed receipt');
-/** Peer-chosen text for a terminal: no control, escape or bidi characters (src/session/display-text.ts). */
-const safe = (s: string) => displayText(s);
 /** A peer: the name stored for its key, and the one it presents when that differs. */
-const peerName = (p: { name: string; did: string; presentsAs?: string }) => `${safe(p.name)}${p.presentsAs !== undefined ? ` (presents itself as "${safe(p.presentsAs)}")` : ''}`;
+const peerName = (p: { name: string; did: string; presentsAs?: string }) => `${p.name}${p.presentsAs !== undefined ? ` (presents itself as "${p.presentsAs}")` : ''}`;
 
 /**
- * Renders an event for a person (`--json` prints the object instead). Every string the peer chose
- * (names, messages, file names, the texts built from them) goes through `displayText` here.
+ * Renders an event for a person (`--json` prints the object instead). `print` makes every line safe
+ * for the terminal (src/cli/output.ts); a message is made safe first, so that none of its line
+ * breaks (a U+2028 included) can start a line without the "< " mark.
  * @returns the text, or undefined for events a person need not see
  */
 export function render(e: ChatEvent, invertQr: boolean): string | undefined {
   switch (e.type) {
-    case 'ready': return `Unlocked: ${safe(e.name)} (${e.did})\nType /invite to create an invite, or paste the invite you received. ${COMMANDS_HELP}`;
+    case 'ready': return `Unlocked: ${e.name} (${e.did})\nType /invite to create an invite, or paste the invite you received. ${COMMANDS_HELP}`;
     case 'signal':
       return e.kind === 'offer'
         ? `${terminalQr(e.text, { invert: invertQr })}\n\nYour invite — send this text (or let them scan the code):\n\n  ${e.text}\n\nThen paste their answer here.`
@@ -116,7 +115,7 @@ export function render(e: ChatEvent, invertQr: boolean): string | undefined {
       'Do they match? [y/N]',
     ].join('\n');
     case 'recognized': return `${peerName(e.peer)} is the contact you verified ${how(e.verifiedBy)} on ${day(e.verifiedAt)} (same identity key): no need to compare. If they ask to compare: ${e.emoji.map((x) => x.emoji).join(' ')} · ${e.words.join(' ')} · ${e.numbers.join(' ')}`;
-    case 'key-changed': return `WARNING: ${safe(e.text)}`;
+    case 'key-changed': return `WARNING: ${e.text}`;
     case 'outbox': return `${e.pending} message${e.pending === 1 ? '' : 's'} from an earlier run wait${e.pending === 1 ? 's' : ''} in your outbox: sent when you reconnect with ${e.peers.join(', ')}.`;
     case 'peer-confirmed': return 'They confirmed the codes match.';
     case 'confirmed': return `Verified: ${peerName(e.peer)} (${e.peer.did}). Type a message and press Enter; /file PATH sends a file.`;
@@ -125,10 +124,10 @@ export function render(e: ChatEvent, invertQr: boolean): string | undefined {
     case 'status':
       if (e.status === 'sent' || (e.status === 'queued' && !e.offline)) return undefined;
       return `  ${e.status === 'delivered' ? '✓✓ delivered' : e.status === 'queued' ? '… queued: sent when you reconnect' : '✗ failed'} [${e.id.slice(0, 8)}]`;
-    case 'file': return `Received file "${safe(e.name)}" (${e.size} bytes) → ${safe(e.path)}`;
-    case 'receipt': return `${e.valid ? '✓' : '!'} ${safe(e.text)}`;
-    case 'cancelled': return `${safe(e.text)} (${e.code}${e.by === 'them' ? ', by the other side' : ''}) ${COMMANDS_HELP}`;
-    case 'error': return `! ${safe(e.message)}`;
+    case 'file': return `Received file "${e.name}" (${e.size} bytes) → ${e.path}`;
+    case 'receipt': return `${e.valid ? '✓' : '!'} ${e.text}`;
+    case 'cancelled': return `${e.text} (${e.code}${e.by === 'them' ? ', by the other side' : ''}) ${COMMANDS_HELP}`;
+    case 'error': return `! ${e.message}`;
     case 'bye': return undefined;
   }
 }
@@ -181,7 +180,7 @@ export async function chat(args: string[]): Promise<number> {
   const outbox = new FileOutbox(home, await StorageKey.derive(identity, CLI_STORAGE_LABELS));
 
   const emit = (e: ChatEvent): void => {
-    if (json) { print(JSON.stringify(e)); return; }
+    if (json) { printJson(e); return; }
     const text = render(e, flags['invert-qr'] === true);
     if (text !== undefined) print(text);
   };

@@ -14,7 +14,7 @@ import { KeyprintError } from '../errors.js';
 import { verifyCard, type CardVerification } from '../card/index.js';
 import { claimJson, claimNote, notComparedText, readCardFile, unusable, verdictLine } from './verify.js';
 import { resolveHome } from './_home.js';
-import { EXIT, UsageError, print } from './output.js';
+import { EXIT, UsageError, print, printJson } from './output.js';
 
 export const CONTACTS_HELP = `Usage: keyprint contacts add FILE (--digits D | --words W) [--home DIR] [--json]
 
@@ -179,7 +179,7 @@ export async function contacts(args: string[]): Promise<number> {
   if (existing >= 0) file.contacts[existing] = record;
   else file.contacts.push(record);
   await writeContacts(home, file);
-  if (parsed.values.json) print(JSON.stringify({ added: existing < 0, updated: existing >= 0, contact: record, file: join(home, CONTACTS_FILE) }));
+  if (parsed.values.json) printJson({ added: existing < 0, updated: existing >= 0, contact: record, file: join(home, CONTACTS_FILE) });
   else {
     print(`${existing >= 0 ? 'updated' : 'added'} contact ${record.displayName} ${record.did} (verified by card, ${record.trust}${r.claimed ? `; ${claimNote(r.claimed)}` : ''})`);
   }

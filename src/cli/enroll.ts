@@ -12,7 +12,7 @@ import { resolveHome } from './_home.js';
 import { interruptSignal, touchPrompt } from './_prompt.js';
 import type { IdentityKeyPair } from '../identity/index.js';
 import { identitySummary, printSummary } from './whoami.js';
-import { EXIT, UsageError, print } from './output.js';
+import { EXIT, UsageError, print, printJson } from './output.js';
 
 export const ENROLL_HELP = `Usage: keyprint enroll --name NAME [--device hid[:PATH] | udp:HOST:PORT] [--pin PIN] [--home DIR] [--json]
 
@@ -132,7 +132,7 @@ export async function enroll(args: string[]): Promise<number> {
     const files = await writeEnrollment(home, result);
     const summary = identitySummary({ home, bundle: result.bundle, credential: result.credential });
     if (values.json) {
-      print(JSON.stringify({ enrolled: true, reused: existing !== undefined, ...summary, files }));
+      printJson({ enrolled: true, reused: existing !== undefined, ...summary, files });
     } else {
       print(existing ? `Re-enrolled the identity in ${home}` : `Enrolled a new identity in ${home}`);
       printSummary(summary);

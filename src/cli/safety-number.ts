@@ -10,7 +10,7 @@ import { verifyCard } from '../card/index.js';
 import { keyprintParty, safetyNumber } from '../sas/index.js';
 import { KeyprintError } from '../errors.js';
 import { readCardFile, unusable, verdictLine } from './verify.js';
-import { EXIT, UsageError, print } from './output.js';
+import { EXIT, UsageError, print, printJson } from './output.js';
 
 export const SAFETY_NUMBER_HELP = `Usage: keyprint safety-number MINE THEIRS [--json]
 
@@ -75,10 +75,10 @@ export async function safetyNumberCommand(args: string[]): Promise<number> {
   const number = safetyNumber(party(mine.bundle), party(theirs.bundle));
   const grouped = number.match(/.{5}/g)!.join(' ');
   if (parsed.values.json) {
-    print(JSON.stringify({
+    printJson({
       safetyNumber: grouped, mine: { name: mine.bundle.displayName, did: didKeyFromPublicKey(mine.bundle.identityPublicKey) },
       theirs: { name: theirs.bundle.displayName, did: didKeyFromPublicKey(theirs.bundle.identityPublicKey) },
-    }));
+    });
   } else print(grouped);
   return EXIT.ok;
 }

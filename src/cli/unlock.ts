@@ -8,7 +8,7 @@ import { readEnrollment, unlockIdentity } from '../identity/enroll.js';
 import { openDevice, parseDevice, parseFlags } from './enroll.js';
 import { resolveHome } from './_home.js';
 import { interruptSignal, touchPrompt } from './_prompt.js';
-import { EXIT, UsageError, print } from './output.js';
+import { EXIT, UsageError, print, printJson } from './output.js';
 
 export const UNLOCK_HELP = `Usage: keyprint unlock [--device hid[:PATH] | udp:HOST:PORT] [--pin PIN] [--home DIR] [--json]
 
@@ -52,7 +52,7 @@ export async function unlock(args: string[]): Promise<number> {
   } finally {
     interrupt.dispose();
   }
-  if (values.json) print(JSON.stringify({ unlocked: true, name: enrolled.bundle.displayName, did, home }));
+  if (values.json) printJson({ unlocked: true, name: enrolled.bundle.displayName, did, home });
   else print(`identity unlocked: ${enrolled.bundle.displayName} ${did}`);
   return EXIT.ok;
 }

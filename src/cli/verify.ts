@@ -10,7 +10,7 @@ import { ready } from '../core/index.js';
 import { KeyprintError } from '../errors.js';
 import type { AttestationTrust } from '../identity/index.js';
 import { CLAIM_LABEL, CardError, claimText, groupDigits, sniff, verifyCard, type CardClaim, type CardInput, type CardVerification } from '../card/index.js';
-import { EXIT, UsageError, print } from './output.js';
+import { EXIT, UsageError, print, printJson, printError } from './output.js';
 
 export const VERIFY_HELP = `Usage: keyprint verify FILE|- [--digits D] [--words W] [--require-trust LEVEL] [--json]
 
@@ -101,7 +101,7 @@ export function verdictLine(r: CardVerification): string {
 /** Reports an error of unusable input on one line and returns exit code 2. */
 export function unusable(e: unknown): number {
   if (e instanceof UnusableInput || e instanceof CardError) {
-    process.stderr.write(`keyprint: ${e.message} [${e.code}]\n`);
+    printError(`keyprint: ${e.message} [${e.code}]`);
     return EXIT.usage;
   }
   throw e;
@@ -144,7 +144,7 @@ export async function verify(args: string[]): Promise<number> {
   } catch (e) {
     return unusable(e);
   }
-  if (values.json) print(JSON.stringify(resultJson(result)));
+  if (values.json) printJson(resultJson(result));
   else print(verdictLine(result));
   return result.verified ? EXIT.ok : EXIT.failed;
 }

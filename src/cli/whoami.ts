@@ -11,7 +11,7 @@ import { base64urlnopad } from '@scure/base';
 import { KeyprintError } from '../errors.js';
 import { parseArgs } from 'node:util';
 import { resolveHome } from './_home.js';
-import { EXIT, UsageError, print } from './output.js';
+import { EXIT, UsageError, print, printJson } from './output.js';
 
 export const WHOAMI_HELP = `Usage: keyprint whoami [--home DIR] [--json]
 
@@ -103,7 +103,7 @@ export async function whoami(args: string[]): Promise<number> {
   const binding = verifyBinding(enrolled.bundle, { rpId: enrolled.credential.rpId, requireUserVerification: enrolled.credential.userVerified });
   const bindingText = binding.valid ? 'valid' : `INVALID (${binding.reason})`;
   if (values.json) {
-    print(JSON.stringify({ ...summary, binding: binding.valid ? 'valid' : binding.reason }));
+    printJson({ ...summary, binding: binding.valid ? 'valid' : binding.reason });
   } else {
     print(`Identity in ${home}`);
     printSummary(summary);
