@@ -6,16 +6,9 @@
 
 import { equalBytes } from '../session/_bytes.js';
 import type { Contact, ContactStore } from '../session/contacts.js';
-import { readContacts, writeContacts, type ContactRecord } from './contacts.js';
+import { readContacts, toContact, writeContacts, type ContactRecord } from './contacts.js';
 
 const b64u = (b: Uint8Array) => Buffer.from(b).toString('base64url');
-
-function toContact(r: ContactRecord): Contact {
-  return {
-    contactId: r.did, identityPublicKey: new Uint8Array(Buffer.from(r.identityPublicKey, 'base64url')), displayName: r.displayName,
-    verifiedAt: Date.parse(r.verifiedAt), verifiedBy: r.verifiedBy,
-  };
-}
 
 /** Contacts in HOME/contacts.json. */
 export class FileContactStore implements ContactStore {

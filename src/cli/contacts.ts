@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { ready } from '../core/index.js';
 import { KeyprintError } from '../errors.js';
 import { verifyCard, type CardVerification } from '../card/index.js';
+import { judgePeer, type Contact } from '../session/index.js';
 import { claimJson, claimNote, notComparedText, readCardFile, unusable, verdictLine } from './verify.js';
 import { resolveHome } from './_home.js';
 import { EXIT, UsageError, print, printJson } from './output.js';
@@ -121,6 +122,14 @@ export async function writeContacts(home: string, file: ContactsFile): Promise<v
   }
 }
 
+/** A record as the session layer's Contact. */
+export function toContact(r: ContactRecord): Contact {
+  return {
+    contactId: r.did, identityPublicKey: new Uint8Array(Buffer.from(r.identityPublicKey, 'base64url')), displayName: r.displayName,
+    verifiedAt: Date.parse(r.verifiedAt), verifiedBy: r.verifiedBy,
+  };
+}
+
 /**
  * The record for a verified card.
  * @param r a verified result (identity present)
@@ -173,15 +182,21 @@ export async function contacts(args: string[]): Promise<number> {
   }
   // Without a comparison a swapped QR code would be stored as verified (issue 16, finding 4).
   if (!r.printedTextCompared) throw new KeyprintError('printed-text-not-compared', notComparedText(r));
-  const record = contactFromVerification(r);
   const file = await readContacts(home);
-  const existing = file.contacts.findIndex((c) => c.did === record.did);
+  // The same name rules as a chat (src/session/conversation.ts judgePeer): a known key keeps the
+  // name stored for it; a card using another contact's name is said loudly.
+  const judged = judgePeer(file.contacts.map(toContact), r.identity!, { via: 'card' });
+  const existing = file.contacts.findIndex((c) => c.did === r.identity!.did);
+  const record = { ...contactFromVerification(r), ...(existing >= 0 ? { displayName: file.contacts[existing].displayName } : {}) };
   if (existing >= 0) file.contacts[existing] = record;
   else file.contacts.push(record);
   await writeContacts(home, file);
-  if (parsed.values.json) printJson({ added: existing < 0, updated: existing >= 0, contact: record, file: join(home, CONTACTS_FILE) });
+  const warning = judged.warning ? { kind: judged.warning.kind, text: judged.warning.text, contact: judged.warning.contact.contactId } : undefined;
+  if (parsed.values.json) printJson({ added: existing < 0, updated: existing >= 0, contact: record, file: join(home, CONTACTS_FILE), ...(warning ? { warning } : {}) });
   else {
-    print(`${existing >= 0 ? 'updated' : 'added'} contact ${record.displayName} ${record.did} (verified by card, ${record.trust}${r.claimed ? `; ${claimNote(r.claimed)}` : ''})`);
+    if (warning) print(`WARNING: ${warning.text}`);
+    const presents = judged.peer.presentsAs !== undefined ? ` (the card says "${judged.peer.presentsAs}")` : '';
+    print(`${existing >= 0 ? 'updated' : 'added'} contact ${record.displayName}${presents} ${record.did} (verified by card, ${record.trust}${r.claimed ? `; ${claimNote(r.claimed)}` : ''})`);
   }
   return EXIT.ok;
 }

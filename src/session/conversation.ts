@@ -167,12 +167,55 @@ export function sasCodes(sas: Uint8Array): SasCodes {
 
 const known = (c: Contact): KnownContact => ({ contactId: c.contactId, name: displayText(c.displayName), verifiedBy: c.verifiedBy ?? 'sas', verifiedAt: c.verifiedAt });
 
-function warningText(kind: TrustWarning['kind'], c: KnownContact, presented: string): string {
+function warningText(kind: TrustWarning['kind'], c: KnownContact, presented: string, via: 'channel' | 'card'): string {
   const verified = `verified ${HOW[c.verifiedBy]} on ${day(c.verifiedAt)}`;
   const lead = kind === 'key-changed'
     ? `${c.name}'s key has changed: you reconnected to ${c.name}, ${verified}, but another key answered.`
     : `"${presented}" is the name of ${c.name}, ${verified} — with another key.`;
-  return `${lead} It may be ${c.name} on a new device — or someone pretending to be ${c.name}. Not verified until you compare the code again, in person or on a call.`;
+  const then = via === 'card'
+    ? 'Keep this card only if you know it is theirs: you had it from them, in person.'
+    : 'Not verified until you compare the code again, in person or on a call.';
+  return `${lead} It may be ${c.name} on a new device — or someone pretending to be ${c.name}. ${then}`;
+}
+
+/** An identity as presented by a peer's bundle or a card. */
+export interface PresentedIdentity { identityPublicKey: Uint8Array; did: string; displayName: string }
+
+/**
+ * What the user's contacts say about a presented identity — the one rule for every path (a channel,
+ * a card): the name to show (the stored one for a known key, the presented one beside it when it
+ * differs), a warning when another key answers for the expected contact or another contact has the
+ * presented name, and whether it is recognised (a known key, under its stored name, as expected).
+ * @param contacts every stored contact
+ * @param presented the identity as presented
+ * @param options `expect`: the contact id the user meant to reach; `via`: how it was presented (words the warning's advice)
+ * @example judgePeer(await contacts.all(), peer, { expect: chosen.contactId }).warning?.text
+ */
+export function judgePeer(contacts: readonly Contact[], presented: PresentedIdentity, options: { expect?: string; via?: 'channel' | 'card' } = {}): { peer: PeerView; warning?: TrustWarning; recognized: boolean } {
+  const via = options.via ?? 'channel';
+  const own = contacts.find((c) => equalBytes(c.identityPublicKey, presented.identityPublicKey));
+  const presentedName = displayText(presented.displayName);
+  const peer: PeerView = { did: presented.did, name: own ? displayText(own.displayName) : presentedName, presentedName };
+  if (own) {
+    peer.contact = known(own);
+    if (own.displayName !== presented.displayName) peer.presentsAs = presentedName;
+  }
+  let warning: TrustWarning | undefined;
+  const expected = options.expect === undefined ? undefined : contacts.find((c) => c.contactId === options.expect);
+  if (expected && !equalBytes(expected.identityPublicKey, presented.identityPublicKey)) {
+    const c = known(expected);
+    warning = { kind: 'key-changed', contact: c, text: warningText('key-changed', c, presentedName, via) };
+  } else if (!own || !sameName(own.displayName, presented.displayName)) {
+    // A name another contact (another key) has: the newcomer, or a known contact, may be borrowing it.
+    const namesake = contacts
+      .filter((c) => !equalBytes(c.identityPublicKey, presented.identityPublicKey) && sameName(c.displayName, presented.displayName))
+      .sort((a, b) => b.verifiedAt - a.verifiedAt)[0];
+    if (namesake) {
+      const c = known(namesake);
+      warning = { kind: 'name-taken', contact: c, text: warningText('name-taken', c, presentedName, via) };
+    }
+  }
+  return { peer, ...(warning ? { warning } : {}), recognized: own !== undefined && warning === undefined };
 }
 
 interface Channel {
@@ -410,7 +453,7 @@ export class Conversation {
     switch (e.type) {
       case 'sasShown': {
         ch.peerInfo = e.peer;
-        const { peer, warning, recognized } = await this.#judge(ch.options, e.peer);
+        const { peer, warning, recognized } = judgePeer(await this.#o.contacts.all(), e.peer, { expect: ch.options.expect });
         if (ch !== this.#channel) return;
         ch.peer = peer;
         ch.warning = warning;
@@ -459,34 +502,6 @@ export class Conversation {
         else this.#emit({ type: 'file', id: toHex(e.id), peer: ch.peer!.did, name: e.name, mime: e.mime, bytes: e.bytes, at: this.#clock() });
         break;
     }
-  }
-
-  /** Who the peer is to the user: the name to show, whether it is recognised, and any warning. */
-  async #judge(options: ChannelOptions, p: PeerInfo): Promise<{ peer: PeerView; warning?: TrustWarning; recognized: boolean }> {
-    const contacts = await this.#o.contacts.all();
-    const own = contacts.find((c) => equalBytes(c.identityPublicKey, p.identityPublicKey));
-    const presentedName = displayText(p.displayName);
-    const peer: PeerView = { did: p.did, name: own ? displayText(own.displayName) : presentedName, presentedName };
-    if (own) {
-      peer.contact = known(own);
-      if (own.displayName !== p.displayName) peer.presentsAs = presentedName;
-    }
-    let warning: TrustWarning | undefined;
-    const expected = options.expect === undefined ? undefined : contacts.find((c) => c.contactId === options.expect);
-    if (expected && !equalBytes(expected.identityPublicKey, p.identityPublicKey)) {
-      const c = known(expected);
-      warning = { kind: 'key-changed', contact: c, text: warningText('key-changed', c, presentedName) };
-    } else if (!own || !sameName(own.displayName, p.displayName)) {
-      // A name another contact (another key) has: the newcomer, or a known contact, may be borrowing it.
-      const namesake = contacts
-        .filter((c) => !equalBytes(c.identityPublicKey, p.identityPublicKey) && sameName(c.displayName, p.displayName))
-        .sort((a, b) => b.verifiedAt - a.verifiedAt)[0];
-      if (namesake) {
-        const c = known(namesake);
-        warning = { kind: 'name-taken', contact: c, text: warningText('name-taken', c, presentedName) };
-      }
-    }
-    return { peer, warning, recognized: own !== undefined && warning === undefined };
   }
 
   /** The user compared the codes: this key is verified by SAS, under the name stored for it (or the one presented). */

@@ -262,6 +262,24 @@ describe('keyprint contacts add', () => {
     expect(JSON.parse(readFileSync(join(h, 'contacts.json'), 'utf8')).contacts[0]).toMatchObject({ did: fp.did, printedTextCompared: true });
   }, 60_000);
 
+  it('a card using the name of another contact (another key) is stored with the same warning a chat shows (issue 16 item 5)', async () => {
+    const [h, hj] = [join(dir, 'namesake-home'), join(dir, 'namesake-home-json')];
+    const fp = cardFingerprint(soft.bundle.identityPublicKey);
+    for (const home of [h, hj]) expect((await cli(['contacts', 'add', join(dir, 'ada.png'), '--home', home, '--digits', fp.digits])).status).toBe(0);
+    const { createCard } = await import('../../src/card/index.js');
+    const other = chromiumIdentity({ displayName: 'Ada Lovelace\u200B' });
+    const card = await createCard(other.bundle, { identity: other.identity, registrationClientDataJSON: other.registrationClientDataJSON });
+    const f = join(dir, 'other-ada.txt');
+    writeFileSync(f, payloadToText(card.payload) + '\n');
+    const r = await cli(['contacts', 'add', f, '--home', h, '--words', card.words.join(' ')]);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const day = new Date().toISOString().slice(0, 10);
+    expect(r.stdout.split('\n')[0]).toBe(`WARNING: "Ada Lovelace\\u{200B}" is the name of Ada Lovelace, verified with their printed card on ${day} — with another key. It may be Ada Lovelace on a new device — or someone pretending to be Ada Lovelace. Keep this card only if you know it is theirs: you had it from them, in person.`);
+    const j = await cli(['contacts', 'add', f, '--home', hj, '--words', card.words.join(' '), '--json']);
+    expect(JSON.parse(j.stdout).warning).toMatchObject({ kind: 'name-taken', contact: fp.did });
+  }, 60_000);
+
   it('refuses a card that does not verify (exit 1) and stores nothing', async () => {
     const h = join(dir, 'eve-home');
     const r = await cli(['contacts', 'add', join(dir, 'ada.png'), '--home', h, '--digits', '0'.repeat(30)]);

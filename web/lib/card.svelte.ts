@@ -5,6 +5,7 @@ import {
   CLAIM_LABEL, claimText, createCard, groupDigits, payloadFromText, renderSvg, sniff, verifyCardPayload,
   type Card, type CardCheckName, type CardClaim, type CardVerification,
 } from 'keyprint/card';
+import { judgePeer, type PeerView, type TrustWarning } from 'keyprint/session';
 import type { IdentityState } from './identity.svelte.js';
 import type { ContactsState } from './contacts.svelte.js';
 import { scanFile } from './qr-scan.js';
@@ -108,6 +109,9 @@ export class CardCheckState {
   saved = $state(false);
   /** The card is this browser's own identity. */
   own = $state(false);
+  /** The card's identity as the contacts see it (the same rules as a connection: keyprint/session judgePeer). */
+  peer = $state.raw<PeerView | null>(null);
+  warning = $state.raw<TrustWarning | null>(null);
   #payload: Uint8Array | null = null;
 
   readonly identity: IdentityState;
@@ -123,6 +127,7 @@ export class CardCheckState {
     this.result = this.final = null;
     this.error = null;
     this.saved = this.own = false;
+    this.peer = this.warning = null;
     this.#payload = null;
   }
 
@@ -135,6 +140,11 @@ export class CardCheckState {
       this.#payload = payload;
       this.result = result;
       this.own = !!result.identity && result.identity.did === this.identity.did;
+      if (result.identity) {
+        const judged = judgePeer(await this.contacts.all(), result.identity, { via: 'card' });
+        this.peer = judged.peer;
+        this.warning = judged.warning ?? null;
+      }
       this.phase = 'checked';
     } catch (e) {
       this.phase = 'idle';
@@ -173,8 +183,10 @@ export class CardCheckState {
       const r = await verifyCardPayload(this.#payload, { digits });
       this.final = r;
       if (r.verified && r.printedTextCompared && r.identity && !this.own) {
+        // A key already stored keeps the name the user knows it by.
+        const stored = this.peer?.contact ? await this.contacts.get(this.peer.contact.contactId) : undefined;
         await this.contacts.put({
-          contactId: r.identity.did, identityPublicKey: r.identity.identityPublicKey, displayName: r.identity.displayName,
+          contactId: r.identity.did, identityPublicKey: r.identity.identityPublicKey, displayName: stored?.displayName ?? r.identity.displayName,
           verifiedAt: Date.now(), verifiedBy: 'card',
         });
         this.saved = true;
