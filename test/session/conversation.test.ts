@@ -3,7 +3,7 @@
 // the attacks of the review (a verified contact borrowing another contact's name, look-alike and
 // invisible names, another key for the contact one meant to reach) written as tests.
 import { describe, expect, it } from 'vitest';
-import { MemoryContactStore, MemoryOutbox } from '../../src/session/index.js';
+import { judgePeer, MemoryContactStore, MemoryOutbox, type Contact } from '../../src/session/index.js';
 import { alice, bob, mallory, party } from './_pair.js';
 import { link, memoryStores, Side, verifyBoth } from './_conversations.js';
 
@@ -214,5 +214,27 @@ describe('Conversation: queueing and delivery', () => {
     const seq = a.of('status').filter((e) => e.id === f.id).map((e) => e.status);
     expect(seq).toEqual(['queued', 'sent', 'delivered']);
     for (let i = 1; i < seq.length; i++) expect(rank[seq[i]]).toBeGreaterThan(rank[seq[i - 1]]);
+  });
+});
+
+describe('judgePeer: the one rule, for channels and cards', () => {
+  const bobContact: Contact = { contactId: bob.identity.did, identityPublicKey: bob.identity.publicKey, displayName: 'Bob', verifiedAt: Date.UTC(2026, 10, 1), verifiedBy: 'sas' };
+  const presented = (p: typeof bob, displayName: string) => ({ identityPublicKey: p.identity.publicKey, did: p.identity.did, displayName });
+
+  it('a card with a known key under another name: the stored name, "presents itself as" the card\'s, no warning', () => {
+    const j = judgePeer([bobContact], presented(bob, 'Robert'), { via: 'card' });
+    expect(j).toMatchObject({ recognized: true, peer: { name: 'Bob', presentsAs: 'Robert', contact: { contactId: bob.identity.did } } });
+    expect(j.warning).toBeUndefined();
+  });
+
+  it('a card using a contact\'s name with another key: the same warning, with advice for a card', () => {
+    const j = judgePeer([bobContact], presented(mallory, 'B\u200Bob'), { via: 'card' });
+    expect(j.recognized).toBe(false);
+    expect(j.peer.name).toBe('B\\u{200B}ob'); // shown with the invisible character made visible
+    expect(j.warning!.text).toBe('"B\\u{200B}ob" is the name of Bob, verified by comparing the code on 2026-11-01 — with another key. It may be Bob on a new device — or someone pretending to be Bob. Keep this card only if you know it is theirs: you had it from them, in person.');
+  });
+
+  it('no contacts: not recognised, no warning', () => {
+    expect(judgePeer([], presented(bob, 'Bob'))).toMatchObject({ recognized: false, peer: { name: 'Bob' } });
   });
 });
