@@ -17,7 +17,7 @@ export { memoryPipe, dataChannelTransport } from './transport.js';
 export type { Transport, DataChannelLike } from './transport.js';
 export { Session } from './session.js';
 export type { SessionOptions, SessionDriverEvent } from './session.js';
-export { createReceipt, encodeReceipt, decodeReceipt, verifyReceipt, RECEIPT_VERSION } from './receipt.js';
+export { createReceipt, encodeReceipt, decodeReceipt, verifyReceipt, receiptChallenge, RECEIPT_VERSION } from './receipt.js';
 export type { Receipt, ReceiptAssertion, ReceiptResult } from './receipt.js';
 export {
   compactFromSdp, sdpFromCompact, encodeSignal, decodeSignal, encodeBinary as encodeSignalBinary, decodeBinary as decodeSignalBinary,

@@ -1,9 +1,12 @@
 // Verification receipts in the web app (src/session/receipt.ts, docs/PROTOCOL.md "Verification
-// receipt"): after a confirmed session the user's security key signs the transcript hash; the
-// receipt travels to the peer as a file of its own type over the encrypted session, and the peer
-// checks it against our bundle's hardware binding and its own transcript hash of this session.
-import { createReceipt, verifyReceipt, type ReceiptResult } from 'keyprint/session';
-import { decodeBundle } from 'keyprint/identity';
+// receipt"): after a confirmed session the user's security key signs the receipt challenge of the
+// transcript hash; the receipt travels to the peer as a file of its own type over the encrypted
+// session, and the peer checks it against our bundle's hardware binding and its own transcript
+// hash of this session.
+// Relative imports (not the `keyprint/*` aliases) so vitest can load it; they name the same modules.
+import { createReceipt, verifyReceipt, type ReceiptResult } from '../../src/session/index.js';
+import { decodeBundle } from '../../src/identity/index.js';
+import { KeyprintError } from '../../src/errors.js';
 import type { StoredProfile } from './profile-store.js';
 import { getAssertion } from './webauthn.js';
 
@@ -25,11 +28,14 @@ export async function signReceipt(profile: StoredProfile, transcriptHash: Uint8A
   });
 }
 
+/** verifyReceipt's result, or why the receipt could not be checked at all: another receipt version, or bytes that are not a receipt. */
+export type ReceiptCheck = ReceiptResult | { valid: false; reason: 'version' | 'malformed' };
+
 /** Checks a peer's receipt for this session. A malformed one is `{ valid: false }` too. */
-export function checkReceipt(receipt: Uint8Array, peerBundleBytes: Uint8Array, transcriptHash: Uint8Array): ReceiptResult {
+export function checkReceipt(receipt: Uint8Array, peerBundleBytes: Uint8Array, transcriptHash: Uint8Array): ReceiptCheck {
   try {
-    return verifyReceipt(receipt, decodeBundle(peerBundleBytes), { transcriptHash });
-  } catch {
-    return { valid: false, reason: 'signature' };
+    return verifyReceipt(receipt, decodeBundle(peerBundleBytes), transcriptHash);
+  } catch (e) {
+    return { valid: false, reason: e instanceof KeyprintError && e.code === 'version' ? 'version' : 'malformed' };
   }
 }
