@@ -1,6 +1,7 @@
 // Ed25519 (RFC 8032 §5.1): twisted Edwards group arithmetic over GF(2^255 − 19), fixed-base scalar
 // multiplication from a precomputed table, scalar arithmetic mod L, key generation, signing and
-// cofactorless verification. Formulas and point representations follow ref10 (SUPERCOP):
+// cofactorless verification with libsodium's encoding checks (small-order A and R, y ≥ p).
+// Formulas and point representations follow ref10 (SUPERCOP):
 //   p2 (X:Y:Z), p3 (X:Y:Z:T) with XY = ZT, p1p1 ((X:Z),(Y:T)), precomp (y+x, y−x, 2dxy),
 //   cached (Y+X, Y−X, Z, 2dT); each coordinate one 80-byte field element (assembly/fe25519.ts).
 // Secret-dependent paths (key generation, signing) use only constant-time code: no branch or memory
@@ -11,7 +12,7 @@ import {
   feFromBytes, feToBytes, feIsCanonical, feIsNegative, feIsNonzero, feWipeScratch,
   feMulSum, feMulDiff, feMulSumSum, feMulDiffDiff, feMulSumDiff, feMulDiffSum,
 } from "./fe25519";
-import { BASE, BI, D, D2, SQRTM1 } from "./ed25519-table";
+import { BASE, BI, D, D2, SQRTM1, SMALL_ORDER_Y } from "./ed25519-table";
 import { SHA512_CTX, sha512Init, sha512Update, sha512Final } from "./sha512";
 import { wipe } from "./ct";
 
@@ -274,6 +275,19 @@ function fromBytesNegate(h: usize, s: usize): bool {
   return true;
 }
 
+/**
+ * true if the encoding s names a point of order dividing 8 — its low 255 bits (the sign bit masked)
+ * are the y of a torsion point, canonical or + p — whether or not it decodes (libsodium
+ * ge25519_has_small_order, the same 7-entry blocklist). Variable time: s is public.
+ */
+function hasSmallOrder(s: usize): bool {
+  const s0 = load<u64>(s), s1 = load<u64>(s, 8), s2 = load<u64>(s, 16), s3 = load<u64>(s, 24) & 0x7fffffffffffffff;
+  for (let e = SMALL_ORDER_Y; e < SMALL_ORDER_Y + 7 * 32; e += 32) {
+    if (((s0 ^ load<u64>(e)) | (s1 ^ load<u64>(e, 8)) | (s2 ^ load<u64>(e, 16)) | (s3 ^ load<u64>(e, 24))) == 0) return true;
+  }
+  return false;
+}
+
 const SL_A: usize = memory.data(256, 16);
 const SL_B: usize = memory.data(256, 16);
 
@@ -531,12 +545,28 @@ function finishSignature(sig: usize, m: usize, mLen: usize): void {
 }
 
 /**
- * §5.1.7, cofactorless: 1 if [S]B = R + [k]A, else 0. Rejects S ≥ L and public keys that are not a
- * canonical point encoding; R is compared as bytes with the canonical encoding of [S]B − [k]A, so a
- * non-canonical R never verifies.
+ * 1 if pk can verify signatures: a canonical encoding of a curve point (§5.1.3) that is not of small
+ * order — the checks ed25519Verify applies to A. Decodes into P3 (public data).
+ */
+export function ed25519IsValidPublicKey(pk: usize): i32 {
+  return !hasSmallOrder(pk) && fromBytesNegate(P3, pk) ? 1 : 0;
+}
+
+/**
+ * §5.1.7, cofactorless: 1 if [S]B = R + [k]A, else 0. Before the equation, as libsodium's
+ * crypto_sign_verify_detached does (without ED25519_COMPAT): S ≥ L, a small-order R, and an A that
+ * is small-order or not a canonical point encoding are refused. §5.1.7 asks for none of the
+ * small-order checks, but without them A = the identity point makes (R = identity, S = 0) verify for
+ * every message, and a small-order R lets one signature hold for several keys. R is then compared as
+ * bytes with the canonical encoding of [S]B − [k]A, so a non-canonical R never verifies either.
  */
 export function ed25519Verify(pk: usize, m: usize, mLen: usize, sig: usize): i32 {
+  // §5.1.7 step 1: "If ... S is not in [0, L), the signature is invalid" (libsodium sc25519_is_canonical).
   if (!scIsCanonical(sig + 32)) return 0;
+  // libsodium ge25519_has_small_order(sig), ge25519_has_small_order(pk): before decoding, so every
+  // encoding of a torsion point is caught, canonical or not.
+  if (hasSmallOrder(sig) || hasSmallOrder(pk)) return 0;
+  // §5.1.7 step 1: decode A (§5.1.3); y ≥ p fails here (libsodium ge25519_is_canonical(pk)).
   if (!fromBytesNegate(P3, pk)) return 0;
   sha512Init(CTX);
   sha512Update(CTX, sig, 32);

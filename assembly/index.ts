@@ -102,7 +102,7 @@ export function hkdfExpandSha512(prk: usize, prkLen: usize, info: usize, infoLen
 export { x25519 as x25519Scalarmult, x25519Base as x25519ScalarmultBase } from "./x25519";
 export { ed25519PublicKey as ed25519PublicKeyFromSeed, ed25519Sign as ed25519SignDetached } from "./ed25519";
 export { ed25519SignWithPublicKey } from "./ed25519";
-export { ed25519Verify as ed25519VerifyDetached } from "./ed25519";
+export { ed25519Verify as ed25519VerifyDetached, ed25519IsValidPublicKey } from "./ed25519";
 export const X25519_LOW_ORDER: i32 = 1;
 
 // --- P-256 ECDH / ECDSA (SEC 1, FIPS 186-5, RFC 6979) — owned by the P-256 work -------------------

@@ -46,7 +46,7 @@ const SECRET_FUNCTIONS = [
 // Functions over public data only (signature verification, point decoding): not audited, their
 // loads are public, and they do not make the parameters of the helpers they share secret.
 const PUBLIC_DATA = [
-  '$assembly/ed25519/ed25519Verify', '$assembly/ed25519/doubleScalarmultVartime', '$assembly/ed25519/slide',
+  '$assembly/ed25519/ed25519Verify', '$assembly/ed25519/ed25519IsValidPublicKey', '$assembly/ed25519/doubleScalarmultVartime', '$assembly/ed25519/slide',
   '$assembly/ed25519/fromBytesNegate', '$assembly/p256/ecdsa/p256Verify', '$assembly/p256/point/wnaf',
   '$assembly/p256/point/pointDecode', '$assembly/p256/point/curveRhs', '$assembly/p256/ecdh/p256NormalizePoint',
   '$assembly/index/sha256Digest', '$assembly/index/sha512Digest', '$assembly/index/sha512IterateDigest',

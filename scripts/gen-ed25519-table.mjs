@@ -1,7 +1,8 @@
 // Generates assembly/ed25519-table.ts: the precomputed multiples of the Ed25519 base point B
 // (RFC 8032 §5.1) used by fixed-base scalar multiplication (ref10 layout: BASE[i][j] = (j+1)·256^i·B
 // for i < 32, j < 8) and by verification (BI[j] = (2j+1)·B, j < 64), each as (y+x, y−x, 2d·x·y) in affine
-// coordinates, plus the curve constants d, 2d and √−1. Limbs are radix 2^25.5 (assembly/fe25519.ts):
+// coordinates, plus the curve constants d, 2d and √−1, and the y of the points of small order (the
+// blocklist of verification's encoding checks). Limbs are radix 2^25.5 (assembly/fe25519.ts):
 // BASE as i32 (scanned in full for every digit, so smaller is faster), BI as i64 (used in place).
 // Usage: node scripts/gen-ed25519-table.mjs
 import { writeFileSync } from 'node:fs';
@@ -53,6 +54,32 @@ const B2 = add(B, B);
 let q = B;
 for (let j = 0; j < 64; j++) { bi.push(precomp(q)); q = add(q, B2); }
 
+// The torsion subgroup E[8] (libsodium ge25519_has_small_order): [L]P lies in E[8] for every curve
+// point P, so [L]P for the first P (by y) where it has order 8 generates it. Listed by y (the sign
+// bit is ignored when matching), plus y + p for y = 0 and 1, the only torsion y small enough for
+// y + p to fit in 255 bits.
+const L = 2n ** 252n + 27742317777372353535851937790883648493n;
+const isIdentity = ([x, y]) => x === 0n && y === 1n;
+function mul(k, q) {
+  let r = [0n, 1n];
+  for (let i = BigInt(k.toString(2).length) - 1n; i >= 0n; i--) { r = add(r, r); if ((k >> i) & 1n) r = add(r, q); }
+  return r;
+}
+let t8;
+for (let y = 2n; !t8; y++) {
+  let q;
+  try { q = [recoverX(y), y]; } catch { continue; }
+  const t = mul(L, q);
+  if (!isIdentity(mul(4n, t))) t8 = t;
+}
+const torsion = [];
+for (let i = 0n, q = [0n, 1n]; i < 8n; i++, q = add(q, t8)) torsion.push(q);
+if (!isIdentity(mul(8n, t8)) || new Set(torsion.map(([x, y]) => `${x},${y}`)).size !== 8) throw new Error('E[8] not found');
+const smallOrderY = [...new Set(torsion.map(([, y]) => y))].sort((a, b) => (a < b ? -1 : 1));
+if (smallOrderY.length !== 5) throw new Error('expected 5 distinct y');
+smallOrderY.push(p, p + 1n);
+const le32 = (v) => Array.from({ length: 32 }, (_, i) => Number((v >> BigInt(8 * i)) & 0xffn));
+
 const fmt = (rows) => rows.map((r) => '  ' + r.join(', ')).join(',\n');
 // BASE entries are i32 limbs padded to 32 (128 bytes): the constant-time scan moves half the bytes.
 const padded = (rows) => rows.map((r) => [...r, 0, 0]);
@@ -76,5 +103,14 @@ ${fmt(bi)}
 export const D: usize = memory.data<i64>([${limbs(d).join(', ')}]);
 export const D2: usize = memory.data<i64>([${limbs(mod(2n * d)).join(', ')}]);
 export const SQRTM1: usize = memory.data<i64>([${limbs(sqrtm1).join(', ')}]);
+
+/**
+ * SMALL_ORDER_Y + 32·j, j < 7: the y of every point of order dividing 8 as 32 little-endian bytes
+ * (0, 1, the two y of order 8, p − 1), then p and p + 1 (non-canonical 0 and 1) — libsodium's
+ * ge25519_has_small_order blocklist; an encoding matches when its low 255 bits equal an entry.
+ */
+export const SMALL_ORDER_Y: usize = memory.data<u8>([
+${fmt(smallOrderY.map(le32))}
+]);
 `;
 writeFileSync(new URL('../assembly/ed25519-table.ts', import.meta.url), src);

@@ -1,7 +1,8 @@
 // Ed25519 signatures (RFC 8032 §5.1). The secret key is the 32-byte seed; the core expands it,
 // signs and wipes every secret (seed hash, nonce, scalar-multiplication state) before returning.
-// Verification is cofactorless, rejects S ≥ L and non-canonical encodings, and returns false for
-// every signature that does not verify; only wrongly typed or sized arguments throw.
+// Verification is cofactorless, rejects S ≥ L, non-canonical encodings and small-order A or R
+// (libsodium's rule), and returns false for every signature that does not verify; only wrongly
+// typed or sized arguments throw.
 
 import { bytes } from './_check.js';
 import { core, frame, put, alloc, take, wipeFrame } from './_wasm.js';
@@ -14,6 +15,7 @@ interface Ed25519Exports {
   ed25519SignDetached(sig: number, m: number, mLen: number, seed: number): void;
   ed25519SignWithPublicKey(sig: number, m: number, mLen: number, seed: number, pk: number): void;
   ed25519VerifyDetached(pk: number, m: number, mLen: number, sig: number): number;
+  ed25519IsValidPublicKey(pk: number): number;
 }
 const wasm = () => core() as unknown as Ed25519Exports;
 
@@ -101,11 +103,14 @@ export class Ed25519Signer {
 }
 
 /**
- * Verifies an Ed25519 signature (RFC 8032 §5.1.7, cofactorless: [S]B = R + [k]A).
- * @param publicKey 32-byte public key (an invalid point encoding makes every signature invalid)
+ * Verifies an Ed25519 signature (RFC 8032 §5.1.7, cofactorless: [S]B = R + [k]A), with libsodium's
+ * checks before the equation: a public key or R of small order (any encoding of one of the 8 torsion
+ * points) and a public key with y ≥ p never verify.
+ * @param publicKey 32-byte public key (one that fails `ed25519IsValidPublicKey` makes every signature invalid)
  * @param message any length
  * @param signature 64-byte R ‖ S
- * @returns true if the signature is valid; false otherwise, including S ≥ L, a non-canonical R or A
+ * @returns true if the signature is valid; false otherwise, including S ≥ L, a non-canonical R or A,
+ *   a small-order R or A
  * @throws InputError `invalid-type` / `invalid-length` for a non-Uint8Array or wrong length
  * @example if (!ed25519Verify(publicKey, message, signature)) throw new Error('bad signature')
  */
@@ -117,6 +122,23 @@ export function ed25519Verify(publicKey: Uint8Array, message: Uint8Array, signat
   const pk = put(publicKey), m = put(message), sig = put(signature);
   const ok = wasm().ed25519VerifyDetached(pk, m, message.length, sig) === 1;
   return ok;
+}
+
+/**
+ * Whether `publicKey` can verify Ed25519 signatures here: a canonical encoding of a curve point
+ * (RFC 8032 §5.1.3: y < p, x recoverable, no "−0") that is not one of the 8 points of small order
+ * (libsodium's `ge25519_is_canonical` and `ge25519_has_small_order`). A key that fails this makes
+ * `ed25519Verify` false for every signature; check it where a key is accepted (bundles, did:key).
+ * Points of large order with a small-order component pass, as in libsodium.
+ * @param publicKey 32 bytes
+ * @returns true if the key is valid
+ * @throws InputError `invalid-type` / `invalid-length`
+ * @example if (!ed25519IsValidPublicKey(key)) throw new Error('not an Ed25519 public key')
+ */
+export function ed25519IsValidPublicKey(publicKey: Uint8Array): boolean {
+  bytes('publicKey', publicKey, 32);
+  frame(32);
+  return wasm().ed25519IsValidPublicKey(put(publicKey)) === 1;
 }
 
 /**

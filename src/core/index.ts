@@ -12,7 +12,9 @@ export { KeyprintError, InputError, WasmError, CryptoError } from '../errors.js'
 
 // X25519 / Ed25519
 export { x25519, x25519PublicKey, x25519Keypair, type KeyPair } from './x25519.js';
-export { ed25519PublicKey, ed25519Sign, ed25519Verify, ed25519Keypair, Ed25519Signer } from './ed25519.js';
+export {
+  ed25519PublicKey, ed25519Sign, ed25519Verify, ed25519IsValidPublicKey, ed25519Keypair, Ed25519Signer,
+} from './ed25519.js';
 
 // P-256
 export {

@@ -10,6 +10,7 @@ import { decodeFirst, encode, rfc8949EncodeOptions } from 'cborg';
 import { ed25519PublicKey, ed25519Sign, ed25519Verify, sha256 } from '../core/index.js';
 import { InputError, describe } from '../errors.js';
 import { IdentityError, IdentityKeyPair } from './identity.js';
+import { identityKeyProblem } from './did-key.js';
 
 /** The only bundle version this code reads and writes. */
 export const BUNDLE_VERSION = 1;
@@ -117,6 +118,14 @@ function checkDisplayName(fail: Fail, v: unknown): string {
   return v;
 }
 
+/**
+ * The bundle's display-name rule alone, for a name checked before any key exists (enroll.ts).
+ * Internal. @throws InputError `"displayName" expected …`
+ */
+export function checkBundleDisplayName(v: unknown): string {
+  return checkDisplayName(inputFail, v);
+}
+
 function checkRpId(fail: Fail, v: unknown): string {
   if (typeof v !== 'string') return fail('binding.rpId', `expected a text string, got ${describe(v)}`);
   // WebAuthn §5.1.2 / §13.4.9: an RP ID is a valid domain string; keyprint stores it as ASCII
@@ -199,11 +208,18 @@ function fieldsToMap(fields: BundleFields, fail: Fail): Map<number, unknown> {
   return m;
 }
 
+/** An identity key that can verify its own signature: 32 bytes, canonical, not of small order. */
+function checkIdentityKey(fail: Fail, v: unknown): Uint8Array {
+  const key = checkBytes(fail, 'identityPublicKey', v, 32, 32);
+  const problem = identityKeyProblem(key);
+  return problem ? fail('identityPublicKey', `expected ${problem}`) : key.slice();
+}
+
 /** Validates a decoded top-level map (without looking at the signature) and returns the fields. */
 function fieldsFromMap(m: Map<unknown, unknown>, fail: Fail): BundleFields {
   const fields: BundleFields = {
     displayName: checkDisplayName(fail, m.get(K.displayName)),
-    identityPublicKey: checkBytes(fail, 'identityPublicKey', m.get(K.identityPublicKey), 32, 32).slice(),
+    identityPublicKey: checkIdentityKey(fail, m.get(K.identityPublicKey)),
     createdAt: checkTime(fail, 'createdAt', m.get(K.createdAt)),
     binding: bindingFromMap(fail, m.get(K.binding)),
   };
@@ -311,7 +327,8 @@ export function encodeBundle(bundle: IdentityBundle): Uint8Array {
  *   CBOR, or CBOR keyprint does not use: tags, undefined, big integers…), `bundle-duplicate-key`,
  *   `bundle-trailing-bytes`, `bundle-non-canonical` (longer-than-needed integers or lengths,
  *   indefinite lengths, unsorted keys, floats), `bundle-version`,
- *   `bundle-field` (missing, unknown, mistyped or out-of-range field), `bundle-bad-signature`
+ *   `bundle-field` (missing, unknown, mistyped or out-of-range field, including an identity key of
+ *   small order or not a canonical curve point), `bundle-bad-signature`
  * @example const bundle = decodeBundle(bytes) // signature checked
  */
 export function decodeBundle(bytes: Uint8Array, options: { verifySignature?: boolean } = {}): IdentityBundle {

@@ -1,11 +1,14 @@
 // did:key for Ed25519 identity keys (W3C CCG "The did:key Method v0.7", §3.1.2 Ed25519):
 //   did:key:z<base58btc( varint(0xed) ‖ publicKey )>,  varint(0xed) = ed 01 (multicodec ed25519-pub),
 // multibase prefix `z` = base58btc (Bitcoin alphabet). Decoding is strict: exactly one encoding of
-// each key is accepted, so a did:key string can be compared as a string.
+// each key is accepted, so a did:key string can be compared as a string, and only keys that can
+// verify a signature (not of small order, canonical: see identityKeyProblem) are accepted.
 
 import { base58 } from '@scure/base';
+import { ed25519IsValidPublicKey } from '../core/index.js';
 import { InputError, describe } from '../errors.js';
 import { IdentityError } from './identity.js';
+import { toHex } from './_bytes.js';
 
 const PREFIX = 'did:key:';
 const ALPHABET = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
@@ -16,6 +19,19 @@ const CODECS: Record<number, string> = {
 };
 
 const invalid = (message: string): IdentityError => new IdentityError('did-invalid', message);
+
+/**
+ * What is wrong with a 32-byte identity key, or undefined when nothing is: keys of small order (the 8
+ * torsion points, any encoding) and encodings that are not a canonical curve point are refused
+ * where a key enters (bundles, did:key), as ed25519Verify refuses them. Under the bare RFC 8032
+ * equation the identity point "verifies" (R = identity, S = 0) for every message.
+ * Internal (bundle.ts, did-key.ts); the text follows `expected`.
+ */
+export function identityKeyProblem(publicKey: Uint8Array): string | undefined {
+  if (ed25519IsValidPublicKey(publicKey)) return undefined;
+  const h = toHex(publicKey);
+  return `an Ed25519 public key (RFC 8032 §5.1.3: a canonical curve point, not of small order), got ${h.slice(0, 4)}…${h.slice(-4)}`;
+}
 
 /**
  * The did:key of an Ed25519 public key.
@@ -52,11 +68,12 @@ function readVarint(b: Uint8Array): { value: number; length: number } | undefine
 
 /**
  * The Ed25519 public key named by a did:key. Only the bare DID is accepted (no `#fragment`, path
- * or query); the key bytes are not checked to be a curve point (a bad point simply never verifies).
+ * or query), and only a key that can verify signatures (`ed25519IsValidPublicKey`).
  * @param did `did:key:z6Mk…`
  * @returns the 32-byte Ed25519 public key
  * @throws InputError `invalid-type` if `did` is not a string; IdentityError `did-invalid` for a
- *   wrong prefix, multibase, alphabet, multicodec, length or a non-canonical base58 encoding
+ *   wrong prefix, multibase, alphabet, multicodec, length, a non-canonical base58 encoding, or a
+ *   key of small order or not a canonical curve point
  * @example publicKeyFromDidKey('did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK')
  */
 export function publicKeyFromDidKey(did: string): Uint8Array {
@@ -89,6 +106,8 @@ export function publicKeyFromDidKey(did: string): Uint8Array {
   if (key.length !== 32) throw invalid(`did:key expected a 32-byte ed25519-pub key, got ${key.length} bytes`);
   // Leading '1's decode to zero bytes, so only the exact re-encoding is canonical.
   if (didKeyFromPublicKey(key) !== did) throw invalid('did:key expected the canonical base58btc encoding, got another');
+  const problem = identityKeyProblem(key);
+  if (problem) throw invalid(`did:key expected ${problem}`);
   return key.slice();
 }
 

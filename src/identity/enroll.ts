@@ -27,7 +27,7 @@ import {
 import { verifyAttestation, AttestationError, type AttestationTrust } from './attestation.js';
 import { authenticatorModel, KEYPRINT_PRF_INPUT, type AuthenticatorSummary } from './authenticator-model.js';
 import { bindingChallenge, registrationClientData as registrationClientDataFor, verifyBinding } from './binding.js';
-import { bundleSigningInput, decodeBundle, encodeBundle, signBundle, type HardwareBinding, type IdentityBundle } from './bundle.js';
+import { checkBundleDisplayName, decodeBundle, encodeBundle, signBundle, type HardwareBinding, type IdentityBundle } from './bundle.js';
 import { IdentityError, IdentityKeyPair } from './identity.js';
 import { NodeKeyStore } from './key-store-node.js';
 import type { TrustAnchorInput } from './trust-anchors.js';
@@ -175,8 +175,7 @@ async function pinTokenFor(ctap: Ctap2Client, info: AuthenticatorInfo, pin: stri
 export function checkDisplayName(name: unknown): string {
   if (typeof name !== 'string') throw new InputError('invalid-type', `"displayName" expected string, got ${describe(name)}`);
   const displayName = name.normalize('NFC');
-  bundleSigningInput({ displayName, identityPublicKey: new Uint8Array(32), createdAt: 0, binding: null });
-  return displayName;
+  return checkBundleDisplayName(displayName);
 }
 
 /**

@@ -25,7 +25,7 @@ import { displayText } from './display-text.js';
 import type { CancelCode } from './errors.js';
 import { checkFileArguments, checkTextArgument, newMessageId, type PeerInfo, type SessionTimeouts } from './machine.js';
 import { sameName } from './names.js';
-import { createReceipt, verifyReceipt, type ReceiptAssertion } from './receipt.js';
+import { createReceipt, verifyReceipt, type ReceiptAssertion, type ReceiptResult } from './receipt.js';
 import { Session, type SessionDriverEvent } from './session.js';
 import type { Role } from './key-schedule.js';
 import type { Transport } from './transport.js';
@@ -216,6 +216,26 @@ export function judgePeer(contacts: readonly Contact[], presented: PresentedIden
     }
   }
   return { peer, ...(warning ? { warning } : {}), recognized: own !== undefined && warning === undefined };
+}
+
+/** A peer's receipt, checked: a malformed one is `{ valid: false }` too, with `version` or `malformed` as its reason. */
+export type ReceiptCheck = ReceiptResult | { valid: false; reason: 'version' | 'malformed' };
+
+/**
+ * Checks a peer's verification receipt for this session against the peer's bundle (what the layer
+ * does with an incoming receipt; docs/PROTOCOL.md "Verification receipt").
+ * @param receipt the encoded receipt
+ * @param peerBundleBytes the bundle the peer presented in this session's handshake
+ * @param transcriptHash this session's transcript hash
+ * @example checkReceipt(bytes, peer.bundleBytes, transcriptHash).valid
+ */
+export function checkReceipt(receipt: Uint8Array, peerBundleBytes: Uint8Array, transcriptHash: Uint8Array): ReceiptCheck {
+  try {
+    return verifyReceipt(receipt, decodeBundle(peerBundleBytes), transcriptHash);
+  } catch (e) {
+    if (!(e instanceof KeyprintError)) throw e;
+    return { valid: false, reason: e.code === 'version' ? 'version' : 'malformed' };
+  }
 }
 
 interface Channel {
@@ -517,22 +537,14 @@ export class Conversation {
 
   async #receiptIn(ch: Channel, bytes: Uint8Array): Promise<void> {
     const p = ch.peerInfo!, name = ch.peer!.name;
-    let ok = false, userVerified = false, reason = 'malformed';
-    try {
-      const r = verifyReceipt(bytes, decodeBundle(p.bundleBytes), { transcriptHash: ch.transcriptHash });
-      ok = r.valid;
-      if (r.valid) userVerified = r.userVerified;
-      else reason = r.reason;
-    } catch (e) {
-      if (!(e instanceof KeyprintError)) throw e;
-    }
-    if (!ok) {
-      this.#emit({ type: 'receipt', peer: p.did, valid: false, text: `${name} sent a verification receipt that does not verify (${reason}).` });
+    const r = checkReceipt(bytes, p.bundleBytes, ch.transcriptHash!);
+    if (!r.valid) {
+      this.#emit({ type: 'receipt', peer: p.did, valid: false, text: `${name} sent a verification receipt that does not verify (${r.reason}).` });
       return;
     }
     const contact = (await this.#o.contacts.all()).find((c) => equalBytes(c.identityPublicKey, p.identityPublicKey));
     if (contact) await this.#o.contacts.put({ ...contact, verifiedBy: 'receipt', verifiedAt: this.#clock() });
-    this.#emit({ type: 'receipt', peer: p.did, valid: true, text: `${name}'s security key signed this verification${userVerified ? ' (with PIN or biometric)' : ''}.` });
+    this.#emit({ type: 'receipt', peer: p.did, valid: true, text: `${name}'s security key signed this verification${r.userVerified ? ' (with PIN or biometric)' : ''}.` });
   }
 
   #requirePhase(phase: 'sas' | 'verified'): Channel {

@@ -18,12 +18,12 @@ export type { Transport, DataChannelLike } from './transport.js';
 export { Session } from './session.js';
 export type { SessionOptions, SessionDriverEvent } from './session.js';
 export {
-  Conversation, ConversationError, RECEIPT_MIME, RECEIPT_NAME, endedText, judgePeer, sasCodes,
+  Conversation, ConversationError, RECEIPT_MIME, RECEIPT_NAME, checkReceipt, endedText, judgePeer, sasCodes,
 } from './conversation.js';
 export type {
-  ChannelOptions, ConversationEvent, PresentedIdentity, ConversationOptions, ConversationPhase, KnownContact, OutgoingMessage, PeerView, SasCodes, TrustWarning,
+  ChannelOptions, ConversationEvent, PresentedIdentity, ConversationOptions, ConversationPhase, KnownContact, OutgoingMessage, PeerView, ReceiptCheck, SasCodes, TrustWarning,
 } from './conversation.js';
-export { createReceipt, encodeReceipt, decodeReceipt, verifyReceipt, RECEIPT_VERSION } from './receipt.js';
+export { createReceipt, encodeReceipt, decodeReceipt, verifyReceipt, receiptChallenge, RECEIPT_VERSION } from './receipt.js';
 export type { Receipt, ReceiptAssertion, ReceiptResult } from './receipt.js';
 export {
   compactFromSdp, sdpFromCompact, encodeSignal, decodeSignal, encodeBinary as encodeSignalBinary, decodeBinary as decodeSignalBinary,

@@ -8,11 +8,12 @@ import fc from 'fast-check';
 import { beforeAll, describe } from 'vitest';
 import {
   CANCEL_CODES, SessionError, compactFromSdp, createReceipt, decodeMessage, decodePayload, decodeReceipt, decodeSignal, decodeSignalBinary,
-  dtlsFingerprintFromSdp, encodeMessage, encodePayload, encodeSignal, encodeSignalBinary, newMessageId, sdpFromCompact,
+  dtlsFingerprintFromSdp, encodeMessage, encodePayload, encodeSignal, encodeSignalBinary, newMessageId, sdpFromCompact, verifyReceipt,
 } from '../../src/session/index.js';
 import { encodeReceipt } from '../../src/session/receipt.js';
-import { authData, makeCredential, sha256n } from '../identity/_fixtures.js';
-import { alice, bob, confirmedPair, machine, Pair } from '../session/_pair.js';
+import { decodeBundle, encodeBundle, signBundle, type IdentityBundle } from '../../src/identity/index.js';
+import { authData, makeBinding, makeCredential, sha256n } from '../identity/_fixtures.js';
+import { alice, bob, confirmedPair, machine, Pair, T0 } from '../session/_pair.js';
 import { applyEdits, edits, equalBytes, expectTyped, fuzz, fuzzBytes, fuzzText, hexOf, FUZZ_RUNS } from './_mutate.js';
 
 const codes = new Set<string>(CANCEL_CODES);
@@ -37,6 +38,8 @@ const seeds = {
   frames: [] as Uint8Array[],
   payloads: [] as Uint8Array[],
   receipts: [] as Uint8Array[],
+  receiptSigner: undefined as unknown as IdentityBundle, // the bundle whose credential signed the receipts
+  receiptTranscript: new Uint8Array(32).map((_, i) => i),
   signals: [] as Uint8Array[],
   sdps: [OFFER, OFFER.replace(/^a=candidate:5 .*\r\n/m, '')],
 };
@@ -52,7 +55,11 @@ beforeAll(async () => {
   ];
   const cred = makeCredential();
   const ad = authData('keyprint.example', 0x05);
-  const th = new Uint8Array(32).map((_, i) => i);
+  const th = seeds.receiptTranscript;
+  seeds.receiptSigner = decodeBundle(encodeBundle(signBundle({
+    displayName: 'Alice', identityPublicKey: alice.identity.publicKey, createdAt: T0,
+    binding: makeBinding(alice.identity.publicKey, T0, { credential: cred, rpId: 'keyprint.example' }),
+  }, alice.identity)));
   seeds.receipts.push(
     await createReceipt(th, async (challenge) => ({ kind: 'ctap', credentialId: cred.credentialId, authenticatorData: ad, signature: new Uint8Array(nodeSign('sha256', Buffer.concat([ad, challenge]), cred.privateKey)) })),
     await createReceipt(th, async (challenge) => {
@@ -85,6 +92,15 @@ describe('session fuzz', () => {
     try { r = decodeReceipt(bytes); } catch (e) { expectTyped(e); return false; }
     if (!equalBytes(encodeReceipt(r), bytes)) throw new Error(`two encodings of one receipt: ${hexOf(bytes)}`);
     return true;
+  });
+
+  // Accepted = verified: only the seeds themselves may verify (a second encoding that verifies, or a
+  // changed field the signature does not cover, would be a finding).
+  fuzz('verifyReceipt: typed errors; only the unchanged receipts verify', () => fuzzBytes(seeds.receipts, 1024), (bytes) => {
+    let r;
+    try { r = verifyReceipt(bytes, seeds.receiptSigner, seeds.receiptTranscript); } catch (e) { expectTyped(e); return false; }
+    if (r.valid && !seeds.receipts.some((s) => equalBytes(s, bytes))) throw new Error(`a changed receipt verifies: ${hexOf(bytes)}`);
+    return r.valid;
   });
 
   fuzz('decodeSignalBinary: typed errors; accepted ⇒ re-encodes to the same bytes', () => fuzzBytes(seeds.signals, 200), (bytes) => {

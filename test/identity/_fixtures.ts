@@ -2,7 +2,7 @@
 // (an independent P-256 implementation), and bundles that use them.
 import { createHash, generateKeyPairSync, sign as nodeSign, type KeyObject } from 'node:crypto';
 import { base64urlnopad } from '@scure/base';
-import { encode } from 'cborg';
+import { encode, rfc8949EncodeOptions } from 'cborg';
 import { p256PublicKeyToCose } from '../../src/core/index.js';
 import { bindingChallenge } from '../../src/identity/binding.js';
 import type { HardwareBinding } from '../../src/identity/bundle.js';
@@ -86,4 +86,14 @@ export function attestationObject(cred: Credential, rpId = 'keyprint.example', c
   ad.set(credentialId, p);
   ad.set(cred.cose, p + credentialId.length);
   return encode(new Map<string, unknown>([['fmt', 'none'], ['attStmt', new Map()], ['authData', ad]]));
+}
+
+/** The identity point (0, 1): a small-order Ed25519 public key, for which (R = identity, S = 0) satisfies §5.1.7's equation for every message. */
+export const IDENTITY_POINT = Uint8Array.from({ length: 32 }, (_, i) => (i === 0 ? 1 : 0));
+/** R = identity, S = 0: the "signature" that verified under IDENTITY_POINT before the small-order rule. */
+export const SMALL_ORDER_FORGERY = Uint8Array.from({ length: 64 }, (_, i) => (i === 0 ? 1 : 0));
+
+/** A passphrase-only bundle (docs/PROTOCOL.md field table) whose key and self-signature are `key` and `signature`, encoded canonically. */
+export function rawBundle(displayName: string, key: Uint8Array, createdAt: number, signature: Uint8Array): Uint8Array {
+  return encode(new Map<number, unknown>([[0, 1], [1, displayName], [2, key], [3, createdAt], [5, null], [6, signature]]), rfc8949EncodeOptions);
 }

@@ -12,7 +12,8 @@ import {
 } from '../../src/identity/bundle.js';
 import { IdentityError, IdentityKeyPair } from '../../src/identity/identity.js';
 import { hex, unhex, utf8, fcSeed } from '../_util.js';
-import { makeBinding, makeCredential } from './_fixtures.js';
+import { ED25519_TORSION_SUBGROUP } from '@noble/curves/ed25519.js';
+import { IDENTITY_POINT, SMALL_ORDER_FORGERY, makeBinding, makeCredential, rawBundle } from './_fixtures.js';
 
 const RUNS = 1000;
 const SEED = unhex('9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60'); // RFC 8032 §7.1 TEST 1
@@ -215,6 +216,38 @@ describe('strict decoding: one typed error per defect', () => {
     expect(verifyBundleSignature({ ...b, binding: { ...b.binding!, rpId: 'evil.example' } })).toBe(false);
     const other = IdentityKeyPair.generate();
     expect(verifyBundleSignature({ ...b, identityPublicKey: other.publicKey })).toBe(false);
+  });
+});
+
+// Issue 16, finding 5: with A = the identity point, (R = identity, S = 0) satisfies RFC 8032's
+// cofactorless equation for every message, so such a bundle was accepted as self-signed.
+describe('small-order and non-canonical identity keys are refused (bundle-field)', () => {
+  const P_PLUS_1 = unhex('ee' + 'ff'.repeat(30) + '7f'); // y = p + 1: a non-canonical encoding of the identity
+
+  it('a bundle self-"signed" under the identity point with (R = identity, S = 0) is refused, signature check or not', () => {
+    const forged = rawBundle('Bob', IDENTITY_POINT, CREATED, SMALL_ORDER_FORGERY);
+    for (const options of [{}, { verifySignature: false }]) {
+      expect(code(() => decodeBundle(forged, options))).toBe('bundle-field');
+      expect(() => decodeBundle(forged, options)).toThrow(/^bundle identityPublicKey expected an Ed25519 public key .*small order.*, got 0100…0000$/);
+    }
+  });
+
+  it.each(ED25519_TORSION_SUBGROUP.map((h) => [h.slice(0, 8), unhex(h)] as const))('torsion point %s… as the identity key → bundle-field', (_, key) => {
+    for (const signature of [SMALL_ORDER_FORGERY, new Uint8Array([...key, ...new Uint8Array(32)])]) {
+      expect(code(() => decodeBundle(rawBundle('Bob', key, CREATED, signature)))).toBe('bundle-field');
+    }
+  });
+
+  it('y ≥ p and a y with no curve point → bundle-field', () => {
+    expect(code(() => decodeBundle(rawBundle('Bob', P_PLUS_1, CREATED, SMALL_ORDER_FORGERY)))).toBe('bundle-field');
+    expect(code(() => decodeBundle(rawBundle('Bob', unhex('02' + '00'.repeat(31)), CREATED, new Uint8Array(64))))).toBe('bundle-field');
+  });
+
+  it('signBundle, encodeBundle and verifyBundleSignature refuse such a key as input (InputError)', () => {
+    const fields = { ...base, identityPublicKey: IDENTITY_POINT };
+    expect(() => bundleSigningInput(fields)).toThrow(InputError);
+    expect(() => encodeBundle({ ...fields, version: 1, signature: SMALL_ORDER_FORGERY })).toThrow(InputError);
+    expect(() => verifyBundleSignature({ ...fields, version: 1, signature: SMALL_ORDER_FORGERY })).toThrow(/"identityPublicKey" expected an Ed25519 public key/);
   });
 });
 

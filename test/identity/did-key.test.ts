@@ -4,10 +4,12 @@ import { describe, expect, it } from 'vitest';
 import { inspect } from 'node:util';
 import fc from 'fast-check';
 import { base58 } from '@scure/base';
-import { ed25519PublicKey, InputError } from '../../src/core/index.js';
+import { ED25519_TORSION_SUBGROUP } from '@noble/curves/ed25519.js';
+import { ed25519IsValidPublicKey, ed25519PublicKey, InputError } from '../../src/core/index.js';
 import { didKeyFromPublicKey, publicKeyFromDidKey, isDidKey } from '../../src/identity/did-key.js';
 import { IdentityError, IdentityKeyPair } from '../../src/identity/identity.js';
 import { hex, unhex, fcSeed } from '../_util.js';
+import { IDENTITY_POINT } from './_fixtures.js';
 
 const RUNS = 1000;
 
@@ -59,12 +61,15 @@ describe('did:key published vectors', () => {
 });
 
 describe('did:key properties', () => {
-  it('round-trips every 32-byte key, always 56 characters starting z6Mk', () => {
+  it('encodes every 32-byte string in 56 characters starting z6Mk; decodes back exactly the valid keys', () => {
     fc.assert(fc.property(fc.uint8Array({ minLength: 32, maxLength: 32 }), (key) => {
       const did = didKeyFromPublicKey(key);
       expect(did).toHaveLength(56);
       expect(did.startsWith('did:key:z6Mk')).toBe(true);
-      expect(hex(publicKeyFromDidKey(did))).toBe(hex(key));
+      if (ed25519IsValidPublicKey(key)) expect(hex(publicKeyFromDidKey(did))).toBe(hex(key));
+      else expect(() => publicKeyFromDidKey(did)).toThrow(expect.objectContaining({ code: 'did-invalid' }));
+      const honest = ed25519PublicKey(key);
+      expect(hex(publicKeyFromDidKey(didKeyFromPublicKey(honest)))).toBe(hex(honest));
     }), { seed: fcSeed, numRuns: RUNS });
   });
 
@@ -143,6 +148,27 @@ describe('did:key strict decoding: did-invalid with what was expected and found'
   });
 
   it('accepts the valid DID', () => expect(isDidKey(good)).toBe(true));
+});
+
+// Issue 16, finding 5: a did:key naming a small-order point (the identity point verifies the
+// forgery (R = identity, S = 0) for every message under the bare equation) or a non-point.
+describe('did:key naming a key that cannot verify: did-invalid', () => {
+  it('the identity point', () => {
+    const did = didKeyFromPublicKey(IDENTITY_POINT);
+    expect(() => publicKeyFromDidKey(did)).toThrow(IdentityError);
+    expect(() => publicKeyFromDidKey(did)).toThrow(/^did:key expected an Ed25519 public key .*small order.*, got 0100…0000$/);
+    expect(isDidKey(did)).toBe(false);
+  });
+  it.each(ED25519_TORSION_SUBGROUP.map((h) => [h.slice(0, 8), unhex(h)] as const))('torsion point %s…, and with the sign bit flipped', (_, key) => {
+    for (const k of [key, key.map((b, i) => (i === 31 ? b ^ 0x80 : b))]) {
+      expect(() => publicKeyFromDidKey(didKeyFromPublicKey(k))).toThrow(expect.objectContaining({ code: 'did-invalid' }));
+    }
+  });
+  it('y ≥ p (p + 1 encodes the identity) and a y with no curve point', () => {
+    for (const k of [unhex('ee' + 'ff'.repeat(30) + '7f'), unhex('ef' + 'ff'.repeat(30) + '7f'), unhex('02' + '00'.repeat(31))]) {
+      expect(() => publicKeyFromDidKey(didKeyFromPublicKey(k))).toThrow(expect.objectContaining({ code: 'did-invalid' }));
+    }
+  });
 });
 
 describe('garbage input', () => {

@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { decodeMessage, encodeMessage, MAX_MESSAGE_BYTES, newMessageId, type HelloMessage } from '../../src/session/index.js';
 import { hex } from '../_util.js';
-import { alice, bob, confirmedPair, machine, mallory, mallory2, Pair, type Interceptor, type Side } from './_pair.js';
+import { alice, bob, confirmedPair, machine, mallory, mallory2, Pair, T0, type Interceptor, type Side } from './_pair.js';
+import { IDENTITY_POINT, SMALL_ORDER_FORGERY, rawBundle } from '../identity/_fixtures.js';
 
 const HELLO = 2, AUTH = 3, MAC = 4, DATA = 6;
 
@@ -74,6 +75,20 @@ describe('active man in the middle', () => {
     expect(r.state.kind).toBe('KeysExchanged');
     const step = await r.receive(fromA[2], 0);
     expect(step.events).toEqual([{ type: 'cancelled', code: 'bad-signature', by: 'us' }]);
+  });
+
+  it('a small-order identity key whose (R = identity, S = 0) "signs" the bundle and every transcript is refused (bad-bundle)', async () => {
+    // Issue 16, finding 5: Mallory, as responder, claims "Bob" under A = the identity point; under
+    // the bare RFC 8032 equation her bundle self-signature and her auth both verify for any input.
+    const forgedBundle = rawBundle('Bob', IDENTITY_POINT, T0, SMALL_ORDER_FORGERY);
+    const p = await run((from, f) => {
+      if (from !== 'b') return f;
+      if (f[1] === HELLO) return encodeMessage({ ...(decodeMessage(f) as HelloMessage), bundle: forgedBundle });
+      if (f[1] === AUTH) return encodeMessage({ type: 'auth', signature: SMALL_ORDER_FORGERY });
+      return f;
+    });
+    expect(p.of('a', 'sasShown')).toEqual([]);
+    expectCancel(p, 'a', 'bad-bundle');
   });
 
   it('reflection of our own hello is refused (identity)', async () => {

@@ -28,7 +28,8 @@ describe('garbage inputs', () => {
       expect(() => decodeMessage(g as never)).toThrow(KeyprintError);
       expect(() => decodeSignal(g as never)).toThrow(KeyprintError);
       await expect(createReceipt(g as never, async () => { throw new Error('not called'); })).rejects.toThrow(KeyprintError);
-      expect(() => verifyReceipt(g as never, {} as never)).toThrow(KeyprintError);
+      expect(() => verifyReceipt(g as never, {} as never, new Uint8Array(32))).toThrow(KeyprintError);
+      expect(() => verifyReceipt(new Uint8Array(0), {} as never, g as never)).toThrow(expect.objectContaining({ code: 'invalid-value' }));
     }
     expect(() => encodeMessage({ type: 'nope' } as never)).toThrow(KeyprintError);
     expect(() => encodeMessage({ type: 'cancel', code: 'whatever' } as never)).toThrow(KeyprintError);
