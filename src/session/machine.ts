@@ -13,16 +13,16 @@
 
 import { CryptoError, ed25519Verify, sha256, x25519Keypair, x25519PublicKey, type KeyPair } from '../core/index.js';
 import { decodeBundle, didKeyFromPublicKey, IdentityKeyPair, type IdentityBundle } from '../identity/index.js';
-import { equalBytes, toHex } from './_bytes.js';
+import { equalBytes } from './_bytes.js';
 import { SessionError, type CancelCode } from './errors.js';
 import {
   authInput, commitmentOf, confirmationMac, deriveSessionKeys, transcriptHash, verifyConfirmationMac,
   type Role, type SessionKeys,
 } from './key-schedule.js';
-import { decodeMessage, encodeMessage, SUITE_X25519_AES256GCM, type HelloMessage } from './messages.js';
+import { decodeMessage, encodeDataFrame, encodeMessage, PREVIOUS_VERSION, SUITE_X25519_AES256GCM, type HelloMessage, type SessionMessage } from './messages.js';
 import {
-  Chain, decodePayload, encodePayload, FILE_CHUNK_BYTES, MAX_FILE_BYTES, MAX_FILE_NAME_BYTES, MAX_TEXT_BYTES,
-  MESSAGE_ID_BYTES, open, seal, type Payload,
+  Chain, decodePayload, encodePayload, MAX_FILE_BYTES, MAX_FILE_NAME_BYTES, MAX_RECEIPT_BYTES, MAX_TEXT_BYTES,
+  MESSAGE_ID_BYTES, open, seal, type FilePayload, type Payload,
 } from './ratchet.js';
 import { describe, KeyprintError } from '../errors.js';
 
@@ -77,16 +77,13 @@ export type SessionEvent =
   | { type: 'confirmed'; peer: PeerInfo; transcriptHash: Uint8Array }
   | { type: 'cancelled'; code: CancelCode; by: 'us' | 'them' }
   | { type: 'text'; id: Uint8Array; text: string }
-  | { type: 'fileStarted'; id: Uint8Array; name: string; mime: string; size: number }
-  | { type: 'fileProgress'; id: Uint8Array; received: number; total: number }
-  | { type: 'file'; id: Uint8Array; name: string; mime: string; bytes: Uint8Array }
+  | { type: 'receipt'; id: Uint8Array; receipt: Uint8Array }
+  /** A payload of the file sub-protocol, for transfer.ts (the machine keeps no file state). */
+  | { type: 'transfer'; payload: FilePayload }
   | { type: 'acked'; id: Uint8Array };
 
 /** What a transition produced: frames to send, in order, and events for the UI. */
 export interface Step { send: Uint8Array[]; events: SessionEvent[] }
-
-interface IncomingFile { name: string; mime: string; size: number; chunks: number; next: number; parts: Uint8Array[]; received: number }
-const MAX_INCOMING_FILES = 4;
 
 /**
  * One side of one session. Every transition is serialised (data encryption is asynchronous
@@ -110,7 +107,6 @@ export class SessionMachine {
   #keys?: SessionKeys;
   #send?: Chain;
   #recv?: Chain;
-  #incoming = new Map<string, IncomingFile>();
   #queue: Promise<unknown> = Promise.resolve();
   #now = 0;
 
@@ -221,18 +217,24 @@ export class SessionMachine {
   }
 
   /**
-   * Encrypts a file as a start frame and FILE_CHUNK_BYTES chunks (state Confirmed).
-   * @param id 16-byte message id
-   * @param name file name, 1–255 UTF-8 bytes
-   * @param mime media type, 0–255 UTF-8 bytes
-   * @param bytes at most MAX_FILE_BYTES
+   * Encrypts a verification receipt (state Confirmed); acknowledged like a text.
+   * @param receipt an encoded receipt (receipt.ts), at most MAX_RECEIPT_BYTES
    */
-  sendFile(id: Uint8Array, name: string, mime: string, bytes: Uint8Array, now: number): Promise<Step> {
+  sendReceipt(id: Uint8Array, receipt: Uint8Array, now: number): Promise<Step> {
     checkId(id);
-    checkFileArguments(name, mime, bytes);
-    const chunks = Math.max(1, Math.ceil(bytes.length / FILE_CHUNK_BYTES));
-    const payloads: Payload[] = [{ kind: 'file-start', id: id.slice(), size: bytes.length, chunks, name, mime }];
-    for (let i = 0; i < chunks; i++) payloads.push({ kind: 'file-chunk', id: id.slice(), index: i, data: bytes.slice(i * FILE_CHUNK_BYTES, (i + 1) * FILE_CHUNK_BYTES) });
+    if (!(receipt instanceof Uint8Array) || receipt.length < 1 || receipt.length > MAX_RECEIPT_BYTES) {
+      throw new SessionError('invalid-value', `"receipt" expected 1 to ${MAX_RECEIPT_BYTES} bytes`);
+    }
+    return this.#runData(now, [{ kind: 'receipt', id: id.slice(), receipt }]);
+  }
+
+  /**
+   * Encrypts payloads of the file sub-protocol (transfer.ts), in order (state Confirmed). Their
+   * keys are taken from the chain in order at once and the encryptions run concurrently
+   * (pipelined AEAD); the frames come back in sequence order.
+   * @throws SessionError `invalid-state` before Confirmed, `malformed` for an invalid payload
+   */
+  sendFilePayloads(payloads: Array<FilePayload | { kind: 'ack'; id: Uint8Array }>, now: number): Promise<Step> {
     return this.#runData(now, payloads);
   }
 
@@ -245,9 +247,9 @@ export class SessionMachine {
   #runData(now: number, payloads: Payload[]): Promise<Step> {
     return this.#run(now, async () => {
       if (this.#state.kind !== 'Confirmed') throw new SessionError('invalid-state', `sending expected state Confirmed, got ${this.#state.kind}`);
-      const step = empty();
-      for (const p of payloads) step.send.push(await this.#seal(p));
-      return step;
+      // Every payload is encoded (and checked) before any key is used, so a bad one seals nothing.
+      const padded = payloads.map(encodePayload);
+      return { send: await Promise.all(padded.map((b) => this.#seal(b))), events: [] };
     });
   }
 
@@ -273,7 +275,14 @@ export class SessionMachine {
   async #receive(bytes: Uint8Array): Promise<Step> {
     if (this.#state.kind === 'Cancelled') return empty();
     try {
-      const m = decodeMessage(bytes);
+      let m: SessionMessage;
+      try {
+        m = decodeMessage(bytes);
+      } catch (e) {
+        // A peer on the previous protocol: refuse in its own version, so that it reports the refusal.
+        if (e instanceof SessionError && e.code === 'version' && bytes[0] === PREVIOUS_VERSION) return this.#cancel('version', 'us', PREVIOUS_VERSION);
+        throw e;
+      }
       if (m.type === 'cancel') return this.#cancel(m.code, 'them');
       const s = this.#state;
       switch (`${this.role}:${s.kind}:${m.type}`) {
@@ -380,11 +389,11 @@ export class SessionMachine {
     step.events.push({ type: 'confirmed', peer: s.peer, transcriptHash: s.transcriptHash.slice() });
   }
 
-  #cancel(code: CancelCode, by: 'us' | 'them'): Step {
+  #cancel(code: CancelCode, by: 'us' | 'them', version?: number): Step {
     if (this.#state.kind === 'Cancelled') return empty();
     this.#state = { kind: 'Cancelled', code, by };
     this.#wipe();
-    const send = by === 'us' ? [encodeMessage({ type: 'cancel', code })] : [];
+    const send = by === 'us' ? [encodeMessage({ type: 'cancel', code, ...(version !== undefined ? { version } : {}) })] : [];
     return { send, events: [{ type: 'cancelled', code, by }] };
   }
 
@@ -393,12 +402,12 @@ export class SessionMachine {
     this.#send?.wipe();
     this.#recv?.wipe();
     if (this.#keys) { this.#keys.confirmKey.fill(0); this.#keys.chainInitiator.fill(0); this.#keys.chainResponder.fill(0); }
-    this.#incoming.clear();
   }
 
-  async #seal(p: Payload): Promise<Uint8Array> {
-    const { seq, ciphertext } = await seal(this.#send!, encodePayload(p));
-    return encodeMessage({ type: 'data', seq, ciphertext });
+  /** Takes the next key at once (in call order) and encrypts; see sendFilePayloads. */
+  async #seal(padded: Uint8Array): Promise<Uint8Array> {
+    const { seq, ciphertext } = await seal(this.#send!, padded);
+    return encodeDataFrame(seq, ciphertext);
   }
 
   async #receiveData(m: { seq: number; ciphertext: Uint8Array }): Promise<Step> {
@@ -409,40 +418,22 @@ export class SessionMachine {
     if (m.seq > chain.seq) throw new SessionError('reorder', `data seq ${m.seq} skips ahead of ${chain.seq}`);
     const p = decodePayload(await open(chain, m.seq, m.ciphertext));
     const step = empty();
-    const key = toHex(p.id);
     switch (p.kind) {
       case 'text':
         step.events.push({ type: 'text', id: p.id, text: p.text });
-        step.send.push(await this.#seal({ kind: 'ack', id: p.id }));
+        step.send.push(await this.#seal(encodePayload({ kind: 'ack', id: p.id })));
+        break;
+      case 'receipt':
+        step.events.push({ type: 'receipt', id: p.id, receipt: p.receipt });
+        step.send.push(await this.#seal(encodePayload({ kind: 'ack', id: p.id })));
         break;
       case 'ack':
         step.events.push({ type: 'acked', id: p.id });
         break;
-      case 'file-start':
-        if (this.#incoming.has(key)) throw new SessionError('unexpected-message', 'a second file start for one id');
-        if (this.#incoming.size >= MAX_INCOMING_FILES) throw new SessionError('unexpected-message', `more than ${MAX_INCOMING_FILES} files at once`);
-        this.#incoming.set(key, { name: p.name, mime: p.mime, size: p.size, chunks: p.chunks, next: 0, parts: [], received: 0 });
-        step.events.push({ type: 'fileStarted', id: p.id, name: p.name, mime: p.mime, size: p.size });
+      default:
+        // The file sub-protocol: its state (offers, chunks, windows, hashes) lives in transfer.ts.
+        step.events.push({ type: 'transfer', payload: p });
         break;
-      case 'file-chunk': {
-        const f = this.#incoming.get(key);
-        if (!f) throw new SessionError('unexpected-message', 'a file chunk without a start');
-        const expected = f.next === f.chunks - 1 ? f.size - (f.chunks - 1) * FILE_CHUNK_BYTES : FILE_CHUNK_BYTES;
-        if (p.index !== f.next || p.data.length !== expected) throw new SessionError('malformed', `file chunk expected index ${f.next} of ${expected} bytes, got index ${p.index} of ${p.data.length}`);
-        f.parts.push(p.data);
-        f.next++;
-        f.received += p.data.length;
-        step.events.push({ type: 'fileProgress', id: p.id, received: f.received, total: f.size });
-        if (f.next === f.chunks) {
-          this.#incoming.delete(key);
-          const bytes = new Uint8Array(f.size);
-          let o = 0;
-          for (const part of f.parts) { bytes.set(part, o); o += part.length; }
-          step.events.push({ type: 'file', id: p.id, name: f.name, mime: f.mime, bytes });
-          step.send.push(await this.#seal({ kind: 'ack', id: p.id }));
-        }
-        break;
-      }
     }
     return step;
   }
@@ -461,14 +452,14 @@ export function checkTextArgument(text: string): void {
 }
 
 /**
- * Checks a file message before anything is stored or sealed.
+ * Checks a file's description before anything is stored or offered.
  * @throws SessionError `invalid-value`
  */
-export function checkFileArguments(name: string, mime: string, bytes: Uint8Array): void {
+export function checkFileArguments(name: string, mime: string, size: number): void {
   const n = new TextEncoder().encode(String(name)).length, t = new TextEncoder().encode(String(mime)).length;
   if (typeof name !== 'string' || n < 1 || n > MAX_FILE_NAME_BYTES) throw new SessionError('invalid-value', `"name" expected 1 to ${MAX_FILE_NAME_BYTES} UTF-8 bytes`);
   if (typeof mime !== 'string' || t > MAX_FILE_NAME_BYTES) throw new SessionError('invalid-value', `"mime" expected at most ${MAX_FILE_NAME_BYTES} UTF-8 bytes`);
-  if (!(bytes instanceof Uint8Array) || bytes.length > MAX_FILE_BYTES) throw new SessionError('invalid-value', `"bytes" expected a Uint8Array of at most ${MAX_FILE_BYTES} bytes`);
+  if (!Number.isSafeInteger(size) || size < 0 || size > MAX_FILE_BYTES) throw new SessionError('invalid-value', `"size" expected an integer from 0 to ${MAX_FILE_BYTES}, got ${describe(size)}`);
 }
 
 function checkId(id: Uint8Array): void {

@@ -1,7 +1,7 @@
 // Negative protocol tests: man-in-the-middle substitution, DTLS termination, commitment mismatch,
 // replay, reorder, truncated / oversized / wrong-version frames, each with its own cancel code.
 import { describe, expect, it } from 'vitest';
-import { decodeMessage, encodeMessage, MAX_MESSAGE_BYTES, newMessageId, type HelloMessage } from '../../src/session/index.js';
+import { decodeMessage, encodeMessage, endedText, MAX_MESSAGE_BYTES, newMessageId, PREVIOUS_VERSION, PROTOCOL_VERSION, type HelloMessage } from '../../src/session/index.js';
 import { hex } from '../_util.js';
 import { alice, bob, confirmedPair, machine, mallory, mallory2, Pair, T0, type Interceptor, type Side } from './_pair.js';
 import { IDENTITY_POINT, SMALL_ORDER_FORGERY, rawBundle } from '../identity/_fixtures.js';
@@ -137,9 +137,9 @@ describe('each failure has its own cancel code', () => {
     const cases: Array<[string, Interceptor]> = [
       ['truncated', (from, f) => (from === 'b' && f[1] === HELLO ? f.slice(0, f.length - 1) : f)],
       ['too-large', (from, f) => (from === 'b' && f[1] === HELLO ? new Uint8Array(MAX_MESSAGE_BYTES + 1).fill(1) : f)],
-      ['version', (from, f) => (from === 'b' && f[1] === HELLO ? Uint8Array.of(2, ...f.subarray(1)) : f)],
+      ['version', (from, f) => (from === 'b' && f[1] === HELLO ? Uint8Array.of(PROTOCOL_VERSION + 1, ...f.subarray(1)) : f)],
       ['suite', (from, f) => { if (from === 'b' && f[1] === HELLO) { const g = f.slice(); g[2] = 7; return g; } return f; }],
-      ['malformed', (from, f) => (from === 'b' && f[1] === HELLO ? Uint8Array.of(1, 99) : f)],
+      ['malformed', (from, f) => (from === 'b' && f[1] === HELLO ? Uint8Array.of(PROTOCOL_VERSION, 99) : f)],
       ['malformed', (from, f) => (from === 'b' && f[1] === HELLO ? Uint8Array.of(...f, 0) : f)],
       ['unexpected-message', (from, f) => (from === 'b' && f[1] === HELLO ? [encodeMessage({ type: 'mac', mac: new Uint8Array(32) }), f] : f)],
     ];
@@ -147,9 +147,30 @@ describe('each failure has its own cancel code', () => {
   });
 
   it('a cancel frame with an unknown code is itself malformed', async () => {
+    for (const version of [PROTOCOL_VERSION, PREVIOUS_VERSION]) {
+      const m = machine('responder', bob, alice);
+      const step = await m.receive(Uint8Array.of(version, 5, 0, 3, 0x61, 0x62, 0x63), 0);
+      expect(step.events).toEqual([{ type: 'cancelled', code: 'malformed', by: 'us' }]);
+    }
+  });
+
+  it('a peer on the previous protocol (version 1): refused with `version` in a frame it reads, and its own refusal understood', async () => {
+    // Its commit (version 1): we cancel, in a version-1 cancel frame, so it reports "version, by the other side".
     const m = machine('responder', bob, alice);
-    const step = await m.receive(Uint8Array.of(1, 5, 0, 3, 0x61, 0x62, 0x63), 0);
-    expect(step.events).toEqual([{ type: 'cancelled', code: 'malformed', by: 'us' }]);
+    const step = await m.receive(Uint8Array.of(PREVIOUS_VERSION, 1, ...new Uint8Array(32)), 0);
+    expect(step.events).toEqual([{ type: 'cancelled', code: 'version', by: 'us' }]);
+    expect([...step.send[0]]).toEqual([PREVIOUS_VERSION, 5, 0, 7, ...new TextEncoder().encode('version')]);
+    // Our commit reaches it and it refuses in its version: read as its refusal, not as garbage.
+    const i = machine('initiator', alice, bob);
+    await i.start(0);
+    const refused = await i.receive(Uint8Array.of(PREVIOUS_VERSION, 5, 0, 7, ...new TextEncoder().encode('version')), 0);
+    expect(refused.events).toEqual([{ type: 'cancelled', code: 'version', by: 'them' }]);
+    expect(refused.send).toEqual([]);
+    expect(endedText('version', 'them')).toMatch(/another version of keyprint/);
+    // Any other version-1 frame (a hello) is refused too.
+    const r = machine('responder', bob, alice);
+    await r.receive(encodeMessage({ type: 'commit', commitment: new Uint8Array(32) }), 0);
+    expect((await r.receive(Uint8Array.of(PREVIOUS_VERSION, 2, 1), 0)).events).toEqual([{ type: 'cancelled', code: 'version', by: 'us' }]);
   });
 });
 
