@@ -457,7 +457,7 @@ export class Conversation {
     for (const r of await this.#files.records()) {
       if (r.state !== 'receiving') continue;
       const sink = await this.#files.sink(r);
-      out.push(this.#offlineView(toHex(r.id), r.peer, 'in', r, Math.min(sink.written, r.size)));
+      out.push(this.#offlineView(toHex(r.id), r.peer, 'in', r, Math.min(sink.written, r.size), 'paused'));
       await sink.close();
     }
     return out;
@@ -468,8 +468,12 @@ export class Conversation {
     return (await this.#o.outbox.olderThan(Number.MAX_SAFE_INTEGER)).find((e) => toHex(e.id) === id);
   }
 
-  #offlineView(id: string, peer: string, direction: 'in' | 'out', f: { name: string; mime: string; size: number }, bytes: number): TransferView {
-    return { id, peer, direction, name: f.name, mime: f.mime, size: f.size, state: 'cancelled', bytes, rate: 0, end: { by: 'us', reason: 'cancelled' } };
+  /** A transfer with no channel: paused, or cancelled by us. */
+  #offlineView(id: string, peer: string, direction: 'in' | 'out', f: { name: string; mime: string; size: number }, bytes: number, state: 'paused' | 'cancelled' = 'cancelled'): TransferView {
+    return {
+      id, peer, direction, name: f.name, mime: f.mime, size: f.size, state, bytes, rate: 0,
+      ...(state === 'cancelled' ? { end: { by: 'us' as const, reason: 'cancelled' as const } } : {}),
+    };
   }
 
   /**
