@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
-  MemoryFileStore, memoryPipe, Session, WINDOW_BYTES, MAX_UNACKED_BYTES, type FileSink, type IncomingRecord, type SessionDriverEvent, type Transport,
+  MemoryFileStore, memoryPipe, Session, WINDOW_BYTES, MAX_UNACKED_BYTES, type FileSink, type IncomingRecord, type SessionDriverEvent, type SessionEvent, type Transport,
 } from '../../src/session/index.js';
 import { alice, bob, machine } from './_pair.js';
 import { link, memoryStores, Side, verifyBoth } from './_conversations.js';
@@ -292,8 +292,8 @@ async function hostile(files = new TestFileStore(), decide: 'accept' | 'ask' = '
     transport: tb, files, decideOffer: () => decide, onEvent: (e) => events.push(e), onError: () => undefined,
   });
   const m = machine('initiator', alice, bob, { now: Date.now() });
-  const received: SessionDriverEvent[] = [];
-  ta.onmessage = (f) => { m.receive(f, Date.now()).then((s) => { for (const x of s.send) ta.send(x); received.push(...(s.events as SessionDriverEvent[])); }); };
+  const received: SessionEvent[] = [];
+  ta.onmessage = (f) => { m.receive(f, Date.now()).then((s) => { for (const x of s.send) ta.send(x); received.push(...s.events); }); };
   ta.onclose = () => undefined;
   await victim.start();
   for (const f of (await m.start(Date.now())).send) ta.send(f);
