@@ -19,7 +19,7 @@ import {
   authInput, commitmentOf, confirmationMac, deriveSessionKeys, transcriptHash, verifyConfirmationMac,
   type Role, type SessionKeys,
 } from './key-schedule.js';
-import { decodeMessage, encodeDataFrame, encodeMessage, PREVIOUS_VERSION, SUITE_X25519_AES256GCM, type HelloMessage, type SessionMessage } from './messages.js';
+import { decodeMessage, encodeDataFrame, encodeMessage, MessageType, PREVIOUS_VERSION, SUITE_X25519_AES256GCM, type HelloMessage, type SessionMessage } from './messages.js';
 import {
   Chain, decodePayload, encodePayload, MAX_FILE_BYTES, MAX_FILE_NAME_BYTES, MAX_RECEIPT_BYTES, MAX_TEXT_BYTES,
   MESSAGE_ID_BYTES, open, seal, type FilePayload, type Payload,
@@ -107,6 +107,8 @@ export class SessionMachine {
   #keys?: SessionKeys;
   #send?: Chain;
   #recv?: Chain;
+  /** Data frames queued without early decryption (#openEarly): none may be decrypted early behind them. */
+  #dataWaiting = 0;
   #queue: Promise<unknown> = Promise.resolve();
   #now = 0;
 
@@ -166,7 +168,39 @@ export class SessionMachine {
    * @returns frames to send and events; a bad frame yields a cancel frame and a `cancelled` event
    */
   receive(bytes: Uint8Array, now: number): Promise<Step> {
-    return this.#run(now, () => this.#receive(bytes));
+    const opened = this.#openEarly(bytes);
+    return this.#run(now, async () => {
+      try {
+        return await this.#receive(bytes, opened ?? undefined);
+      } finally {
+        if (opened === null) this.#dataWaiting--;
+      }
+    });
+  }
+
+  /**
+   * Pipelined decryption: a data frame that carries the receiving chain's next sequence number is
+   * decrypted at once, while earlier frames are still being handled — its key is taken from the
+   * chain now, in arrival order, which is sequence order. Any other data frame (before the chain
+   * has caught up, out of order, malformed) waits its turn and is checked as usual, and no later
+   * frame is decrypted early until it has had its turn — so a reordered or replayed frame is still
+   * cancelled, never decrypted with the key of the frame it displaced.
+   * @returns the early decryption; null for a data frame that waits its turn; undefined for another frame
+   */
+  #openEarly(bytes: Uint8Array): { seq: number; plaintext: Promise<Uint8Array> } | null | undefined {
+    if (!(bytes instanceof Uint8Array) || bytes[1] !== MessageType.data) return undefined;
+    const chain = this.#recv;
+    if (this.#state.kind === 'Confirmed' && chain && this.#dataWaiting === 0) {
+      let m: SessionMessage | undefined;
+      try { m = decodeMessage(bytes); } catch { /* reported in its turn */ }
+      if (m?.type === 'data' && m.seq === chain.seq) {
+        const plaintext = open(chain, m.seq, m.ciphertext);
+        plaintext.catch(() => undefined); // observed in its turn
+        return { seq: m.seq, plaintext };
+      }
+    }
+    this.#dataWaiting++;
+    return null;
   }
 
   /**
@@ -272,7 +306,7 @@ export class SessionMachine {
     return undefined;
   }
 
-  async #receive(bytes: Uint8Array): Promise<Step> {
+  async #receive(bytes: Uint8Array, opened?: { seq: number; plaintext: Promise<Uint8Array> }): Promise<Step> {
     if (this.#state.kind === 'Cancelled') return empty();
     try {
       let m: SessionMessage;
@@ -338,7 +372,7 @@ export class SessionMachine {
         }
         case 'initiator:Confirmed:data':
         case 'responder:Confirmed:data':
-          return await this.#receiveData(m as { seq: number; ciphertext: Uint8Array });
+          return await this.#receiveData(m as { seq: number; ciphertext: Uint8Array }, opened);
         default:
           throw new SessionError('unexpected-message', `a ${m.type} message in state ${s.kind}`);
       }
@@ -410,13 +444,19 @@ export class SessionMachine {
     return encodeDataFrame(seq, ciphertext);
   }
 
-  async #receiveData(m: { seq: number; ciphertext: Uint8Array }): Promise<Step> {
+  async #receiveData(m: { seq: number; ciphertext: Uint8Array }, opened?: { seq: number; plaintext: Promise<Uint8Array> }): Promise<Step> {
     const chain = this.#recv!;
-    // The channel is ordered and reliable, so any other sequence number is an attack or a bug:
-    // cancel rather than drop, so that nothing is silently lost.
-    if (m.seq < chain.seq) throw new SessionError('replay', `data seq ${m.seq} already used (next is ${chain.seq})`);
-    if (m.seq > chain.seq) throw new SessionError('reorder', `data seq ${m.seq} skips ahead of ${chain.seq}`);
-    const p = decodePayload(await open(chain, m.seq, m.ciphertext));
+    let plaintext: Promise<Uint8Array>;
+    if (opened) {
+      plaintext = opened.plaintext; // its seq was the chain's next when it arrived (#openEarly)
+    } else {
+      // The channel is ordered and reliable, so any other sequence number is an attack or a bug:
+      // cancel rather than drop, so that nothing is silently lost.
+      if (m.seq < chain.seq) throw new SessionError('replay', `data seq ${m.seq} already used (next is ${chain.seq})`);
+      if (m.seq > chain.seq) throw new SessionError('reorder', `data seq ${m.seq} skips ahead of ${chain.seq}`);
+      plaintext = open(chain, m.seq, m.ciphertext);
+    }
+    const p = decodePayload(await plaintext);
     const step = empty();
     switch (p.kind) {
       case 'text':

@@ -203,6 +203,36 @@ describe('data-phase attacks', () => {
     expect(dataFrames('a')(p)).toHaveLength(2);
   });
 
+  it('with decryption pipelined (frames arriving faster than they are handled): a reorder, a replay, a bad frame first are still cancelled', async () => {
+    // Frames delivered back to back, without waiting for each step: #openEarly decrypts ahead, but
+    // never a frame behind one that waits its turn.
+    const frames = async (n: number) => {
+      const p = await confirmedPair();
+      const out: Uint8Array[] = [];
+      for (let i = 0; i < n; i++) out.push(...(await p.a.sendText(newMessageId(), `m${i}`, p.now)).send);
+      return { p, out };
+    };
+    const deliver = async (p: Pair, list: Uint8Array[]) => {
+      const steps = await Promise.all(list.map((f) => p.b.receive(f, p.now)));
+      return steps.flatMap((s) => s.events);
+    };
+    const inOrder = await frames(4);
+    expect((await deliver(inOrder.p, inOrder.out)).filter((e) => e.type === 'text').map((e) => (e as { text: string }).text)).toEqual(['m0', 'm1', 'm2', 'm3']);
+    const swapped = await frames(3);
+    const ev1 = await deliver(swapped.p, [swapped.out[0], swapped.out[2], swapped.out[1]]);
+    expect(ev1.filter((e) => e.type === 'text').map((e) => (e as { text: string }).text)).toEqual(['m0']);
+    expect(ev1.find((e) => e.type === 'cancelled')).toEqual({ type: 'cancelled', code: 'reorder', by: 'us' });
+    const replayed = await frames(2);
+    const ev2 = await deliver(replayed.p, [replayed.out[0], replayed.out[0], replayed.out[1]]);
+    expect(ev2.find((e) => e.type === 'cancelled')).toEqual({ type: 'cancelled', code: 'replay', by: 'us' });
+    const bad = await frames(2);
+    const garbled = bad.out[0].slice();
+    garbled[30] ^= 1;
+    const ev3 = await deliver(bad.p, [garbled, bad.out[1]]);
+    expect(ev3.filter((e) => e.type === 'text')).toEqual([]);
+    expect(ev3.find((e) => e.type === 'cancelled')).toEqual({ type: 'cancelled', code: 'decrypt-failed', by: 'us' });
+  });
+
   it('a changed ciphertext byte → decrypt-failed; a data frame before confirmation → unexpected-message', async () => {
     const p = await confirmedPair((from, f) => { if (from === 'a' && f[1] === DATA) { const g = f.slice(); g[20] ^= 1; return g; } return f; });
     p.take('a', await p.a.sendText(newMessageId(), 'x', p.now));
