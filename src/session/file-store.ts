@@ -35,6 +35,7 @@ export interface FileSource {
 export interface FileSink {
   /** Bytes held already (0 for a new file; a partial file's length when resumed). */
   readonly written: number;
+  /** Writes `data` at `offset`; the next write may start before this one resolves (each at its own offset). */
   write(offset: number, data: Uint8Array): Promise<void>;
   /** Reads back what is held (a resumed transfer hashes it again). */
   read(offset: number, length: number): Promise<Uint8Array>;

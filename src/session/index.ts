@@ -11,7 +11,7 @@ export { MAX_TEXT_BYTES, MAX_FILE_BYTES, MESSAGE_ID_BYTES, FILE_CANCEL_REASONS, 
 export type { Payload, FilePayload, FileCancelReason } from './ratchet.js';
 export { MemoryFileStore, memorySource } from './file-store.js';
 export type { FileContent, FileSource, FileSink, FileStore, IncomingRecord } from './file-store.js';
-export { Transfers, chunkBytesFor, WINDOW_BYTES, ACK_BYTES, MAX_UNACKED_BYTES } from './transfer.js';
+export { Transfers, chunkBytesFor, WINDOW_BYTES, MIN_WINDOW_BYTES, ACK_BYTES, MAX_UNACKED_BYTES } from './transfer.js';
 export type { TransferView, TransferState, TransferEndReason, TransferEvent, IncomingOffer } from './transfer.js';
 export { SessionMachine, newMessageId, dtlsFingerprintOf } from './machine.js';
 export type { SessionMachineOptions, SessionState, SessionEvent, Step, PeerInfo, SessionTimeouts } from './machine.js';

@@ -24,8 +24,15 @@ import type { Transport } from './transport.js';
 
 /** A sender keeps at most this much file data unacknowledged, all its transfers together. */
 export const WINDOW_BYTES = 8 * 1024 * 1024;
+/**
+ * …and at most what the receiver acknowledges in this long (at least MIN_WINDOW_BYTES): the window
+ * follows the measured rate, so a text sealed behind the window waits about this long at most,
+ * on a fast link or a slow one.
+ */
+const WINDOW_SECONDS = 0.5;
+export const MIN_WINDOW_BYTES = 1024 * 1024;
 /** A receiver acknowledges every this many bytes written. */
-export const ACK_BYTES = 1024 * 1024;
+export const ACK_BYTES = 256 * 1024;
 /** A receiver refuses more than this unacknowledged (a sender ignoring the window): the protocol's limit. */
 export const MAX_UNACKED_BYTES = 16 * 1024 * 1024;
 /** Chunks are sealed only while the transport holds less than this, so a text typed meanwhile waits behind at most this much. */
@@ -160,6 +167,8 @@ interface Outgoing extends Common {
   acked: number;
   /** The file-end (with the SHA-256) is sealed. */
   endSent: boolean;
+  /** The next bytes, read ahead while the current ones are sealed. */
+  ahead?: { offset: number; data: Promise<Uint8Array> };
 }
 interface Incoming extends Common {
   sink?: FileSink;
@@ -192,6 +201,9 @@ export class Transfers {
   #pumping = false;
   #wake: (() => void) | undefined;
   #turn = 0;
+  /** Bytes acknowledged by the receiver, all transfers together, and their rate: the window follows it. */
+  #ackedTotal = 0;
+  readonly #ackRate = new RateMeter();
 
   constructor(host: TransferHost) {
     this.#host = host;
@@ -424,16 +436,19 @@ export class Transfers {
     }
     t.hash.update(data);
     t.next++;
-    const sink = t.sink!, offset = index * t.chunkBytes;
+    // The write is issued at once (each chunk at its own offset, so several may be under way) and
+    // counted in order; the ack is sealed without holding up the writes behind it.
+    const written = t.sink!.write(index * t.chunkBytes, data);
+    written.catch(() => undefined); // observed below, in order
     t.writes = t.writes.then(async () => {
+      await written;
       if (this.#in.get(k) !== t) return;
-      await sink.write(offset, data);
       t.written++;
       const bytes = Math.min(t.written * t.chunkBytes, t.size);
       t.meter.sample(bytes, this.#host.clock());
       if (this.#live && ((t.written - t.acked) * t.chunkBytes >= ACK_BYTES || t.written === t.chunks)) {
         t.acked = t.written;
-        await this.#host.seal([{ kind: 'file-ack', id: t.id, next: t.written }]);
+        this.#host.seal([{ kind: 'file-ack', id: t.id, next: t.written }]).catch((e) => this.#host.error(e));
       }
       this.#progress(t, 'in');
     }).catch((e) => this.#failIn(t, e));
@@ -527,6 +542,8 @@ export class Transfers {
       return this.#host.violation('unexpected-message', 'a file ack for a file not sent');
     }
     if (t.state !== 'running' || next > t.next || next < t.acked) return this.#host.violation('malformed', `a file ack of ${next} chunks, ${t.acked} to ${t.next} expected`);
+    this.#ackedTotal += Math.min(next * t.chunkBytes, t.size) - Math.min(t.acked * t.chunkBytes, t.size);
+    this.#ackRate.sample(this.#ackedTotal, this.#host.clock());
     t.acked = next;
     const bytes = Math.min(next * t.chunkBytes, t.size);
     t.meter.sample(bytes, this.#host.clock());
@@ -565,6 +582,11 @@ export class Transfers {
     this.#end(t, 'out', state, by, reason, detail);
   }
 
+  /** The window now: what the receiver acknowledges in WINDOW_SECONDS, within [MIN_WINDOW_BYTES, WINDOW_BYTES]. */
+  #window(): number {
+    return Math.min(WINDOW_BYTES, Math.max(MIN_WINDOW_BYTES, this.#ackRate.rate * WINDOW_SECONDS));
+  }
+
   /** Bytes sent and not yet acknowledged, all transfers together. */
   #inFlight(): number {
     let n = 0;
@@ -576,7 +598,7 @@ export class Transfers {
   #pick(): Outgoing | undefined {
     const ready = [...this.#out.values()].filter((t) => t.state === 'running' && t.source && !t.endSent);
     if (ready.length === 0) return undefined;
-    const room = WINDOW_BYTES - this.#inFlight();
+    const room = this.#window() - this.#inFlight();
     for (let i = 0; i < ready.length; i++) {
       const t = ready[(this.#turn + i) % ready.length];
       if (t.next === t.chunks || room >= Math.min(t.chunkBytes, t.size - t.next * t.chunkBytes)) {
@@ -616,12 +638,29 @@ export class Transfers {
 
   async #batch(t: Outgoing): Promise<FilePayload[]> {
     const payloads: FilePayload[] = [];
-    const room = Math.max(1, Math.floor((WINDOW_BYTES - this.#inFlight()) / t.chunkBytes));
-    const n = Math.min(t.chunks - t.next, Math.max(1, Math.floor(BATCH_BYTES / t.chunkBytes)), room);
+    const room = Math.max(1, Math.floor((this.#window() - this.#inFlight()) / t.chunkBytes));
+    let n = Math.min(t.chunks - t.next, Math.max(1, Math.floor(BATCH_BYTES / t.chunkBytes)), room);
     if (n > 0) {
-      const offset = t.next * t.chunkBytes, length = Math.min(n * t.chunkBytes, t.size - offset);
-      const data = await t.source!.read(offset, length);
-      if (data.length !== length) throw new Error(`"${t.name}" is shorter than when it was sent`);
+      const offset = t.next * t.chunkBytes;
+      let length = Math.min(n * t.chunkBytes, t.size - offset);
+      let data: Uint8Array;
+      const ahead = t.ahead;
+      t.ahead = undefined;
+      if (ahead?.offset === offset) {
+        const got = await ahead.data;
+        // What was read ahead: whole chunks, or the file's last bytes. Less than wanted: that much now.
+        if (got.length < length) { n = Math.ceil(got.length / t.chunkBytes); length = got.length; }
+        data = got.subarray(0, length);
+        if (got.length > length) t.ahead = { offset: offset + length, data: Promise.resolve(got.subarray(length)) };
+      } else {
+        data = await this.#read(t, offset, length);
+      }
+      // Read the next batch while this one is hashed and sealed.
+      const following = offset + length;
+      if (!t.ahead && following < t.size) {
+        t.ahead = { offset: following, data: this.#read(t, following, Math.min(BATCH_BYTES, t.size - following)) };
+        t.ahead.data.catch(() => undefined); // observed when used
+      }
       t.hash.update(data);
       for (let i = 0; i < n; i++) payloads.push({ kind: 'file-chunk', id: t.id, index: t.next + i, data: data.subarray(i * t.chunkBytes, Math.min((i + 1) * t.chunkBytes, length)) });
       t.next += n;
@@ -631,6 +670,12 @@ export class Transfers {
       payloads.push({ kind: 'file-end', id: t.id, sha256: t.hash.digest() });
     }
     return payloads;
+  }
+
+  async #read(t: Outgoing, offset: number, length: number): Promise<Uint8Array> {
+    const data = await t.source!.read(offset, length);
+    if (data.length !== length) throw new Error(`"${t.name}" is shorter than when it was sent`);
+    return data;
   }
 
   /** Resolves when the transport reports it drained, or after a short poll. */
