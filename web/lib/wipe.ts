@@ -1,12 +1,13 @@
 // Deleting for real: "forget this contact" removes its contact record, its undelivered messages,
-// its received-message ids and its history; "wipe everything" deletes both IndexedDB databases
-// ("keyprint-web" and the library's key store "keyprint"), localStorage and sessionStorage, then
-// reloads the page so no state survives in memory.
+// its received-message ids, its history and its files (files-opfs.ts); "wipe everything" deletes
+// both IndexedDB databases ("keyprint-web" and the library's key store "keyprint"), the file
+// directory, localStorage and sessionStorage, then reloads the page so no state survives in memory.
 import { didKeyFromPublicKey } from 'keyprint/identity';
 import type { Contact } from 'keyprint/session';
 import { DB_NAME, deleteDatabase } from './db.js';
 import { deleteHistoryOf } from './history.js';
 import { deleteOutboxOf } from './outbox-idb.js';
+import { deleteAllFiles, deleteFilesOf } from './files-opfs.js';
 import type { ContactsState } from './contacts.svelte.js';
 import type { IdentityState } from './identity.svelte.js';
 
@@ -23,6 +24,7 @@ export async function forgetContact(contacts: ContactsState, c: Contact): Promis
   const peers = peersOf(c);
   await deleteOutboxOf(peers);
   await deleteHistoryOf(peers);
+  await deleteFilesOf(peers);
   await contacts.delete(c.contactId);
 }
 
@@ -33,7 +35,7 @@ export async function forgetContact(contacts: ContactsState, c: Contact): Promis
 export async function wipeEverything(identity: IdentityState): Promise<void> {
   identity.lock();
   // The key store keeps its connection open; a blocked delete completes when the reload closes it.
-  await Promise.all([deleteDatabase(DB_NAME), deleteDatabase(KEY_STORE_DB)]);
+  await Promise.all([deleteDatabase(DB_NAME), deleteDatabase(KEY_STORE_DB), deleteAllFiles()]);
   localStorage.clear();
   sessionStorage.clear();
   location.reload();
