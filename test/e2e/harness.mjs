@@ -79,3 +79,46 @@ export async function connectPair(browser, url) {
   return { a, b };
 }
 
+
+/** Copy-paste exchange between two pages already on Connect; resolves when both show `until` (a test id). */
+export async function exchange(from, to, until) {
+  await from.page.getByTestId('create-offer').click();
+  const offer = (await from.page.getByTestId('signal-out').inputValue({ timeout: 15_000 })).trim();
+  await to.page.getByTestId('offer-in').fill(offer);
+  await to.page.getByTestId('accept-offer').click();
+  await to.page.getByTestId('signal-out').waitFor({ timeout: 15_000 });
+  const answer = (await to.page.getByTestId('signal-out').inputValue()).trim();
+  await from.page.getByTestId('answer-in').fill(answer);
+  await from.page.getByTestId('accept-answer').click();
+  try {
+    await from.page.getByTestId(until).waitFor({ timeout: 20_000 });
+    await to.page.getByTestId(until).waitFor({ timeout: 20_000 });
+  } catch (e) {
+    await from.page.screenshot({ path: `${OUT}/exchange-fail-from.png`, fullPage: true });
+    await to.page.screenshot({ path: `${OUT}/exchange-fail-to.png`, fullPage: true });
+    throw e;
+  }
+}
+
+/** Unlocks the identity of a page (after a reload: the same context keeps its virtual authenticator). */
+export async function unlock(p) {
+  await p.page.getByTestId('core-ready').waitFor({ state: 'attached', timeout: 15_000 });
+  await p.page.getByRole('link', { name: 'Identity' }).click();
+  await p.page.getByTestId('unlock').click();
+  await p.page.getByTestId('lock-state').filter({ hasText: 'Unlocked' }).waitFor({ timeout: 20_000 });
+}
+
+/**
+ * Samples a page's memory every 100 ms until `stop()`: the peak of its JS heap plus the ArrayBuffer
+ * backing stores outside it (DevTools Runtime.getHeapUsage), in MiB — where a file held whole would show.
+ */
+export async function heapPeak(page) {
+  const cdp = await page.context().newCDPSession(page);
+  let peak = 0, stopped = false;
+  const sample = async () => {
+    const u = await cdp.send('Runtime.getHeapUsage');
+    peak = Math.max(peak, (u.usedSize + (u.backingStorageSize ?? 0)) / 1048576);
+  };
+  const loop = (async () => { while (!stopped) { await sample().catch(() => undefined); await new Promise((r) => setTimeout(r, 100)); } })();
+  return { async stop() { stopped = true; await loop; await cdp.detach().catch(() => undefined); return peak; } };
+}

@@ -2,42 +2,15 @@
 // encrypted outbox, and a changed key flagged (needs the lo-only netns).
 import { createHash, randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { OUT, assert, collector, connectPair, enrolled } from '../harness.mjs';
+import { OUT, assert, collector, connectPair, enrolled, exchange, unlock } from '../harness.mjs';
 
 const { test, tests } = collector();
 export { tests };
-
-/** Copy-paste exchange between two pages already on Connect; resolves when both show `until`. */
-async function exchange(from, to, until) {
-  await from.page.getByTestId('create-offer').click();
-  const offer = (await from.page.getByTestId('signal-out').inputValue({ timeout: 15_000 })).trim();
-  await to.page.getByTestId('offer-in').fill(offer);
-  await to.page.getByTestId('accept-offer').click();
-  await to.page.getByTestId('signal-out').waitFor({ timeout: 15_000 });
-  const answer = (await to.page.getByTestId('signal-out').inputValue()).trim();
-  await from.page.getByTestId('answer-in').fill(answer);
-  await from.page.getByTestId('accept-answer').click();
-  try {
-    await from.page.getByTestId(until).waitFor({ timeout: 20_000 });
-    await to.page.getByTestId(until).waitFor({ timeout: 20_000 });
-  } catch (e) {
-    await from.page.screenshot({ path: `${OUT}/chat-fail-from.png`, fullPage: true });
-    await to.page.screenshot({ path: `${OUT}/chat-fail-to.png`, fullPage: true });
-    throw e;
-  }
-}
 
 /** Reload a page (same context: its virtual authenticator survives) and unlock the identity. */
 async function reloadAndUnlock(p) {
   await p.page.reload();
   await unlock(p);
-}
-
-async function unlock(p) {
-  await p.page.getByTestId('core-ready').waitFor({ state: 'attached', timeout: 15_000 });
-  await p.page.getByRole('link', { name: 'Identity' }).click();
-  await p.page.getByTestId('unlock').click();
-  await p.page.getByTestId('lock-state').filter({ hasText: 'Unlocked' }).waitFor({ timeout: 20_000 });
 }
 
 const outboxRecords = (page) => page.evaluate(() => new Promise((resolve, reject) => {
