@@ -57,9 +57,9 @@ export const sasOf = async (page) => ({
 });
 
 /** Two enrolled contexts that exchange invitation and answer texts until both show the SAS. */
-export async function connectPair(browser, url) {
-  const a = await enrolled(browser, url, 'Alice', 'A');
-  const b = await enrolled(browser, url, 'Bob', 'B');
+export async function connectPair(browser, url, enroll = enrolled) {
+  const a = await enroll(browser, url, 'Alice', 'A');
+  const b = await enroll(browser, url, 'Bob', 'B');
 
   await a.page.bringToFront();
   await a.page.getByTestId('create-offer').click();
