@@ -1,24 +1,29 @@
 #!/usr/bin/env node
-// `npm run bench:transfer [-- SIZE_MIB]` (issue "Files of any size"; not a timed test): one file of
+// `npm run bench:transfer [-- SIZE_MIB] [--only terminal|browser|raw]` (issue "Files of any size"; not a timed test): one file of
 // 256 MiB (default) sent over real WebRTC on loopback, inside the e2e runner's lo-only network
 // namespace (test/e2e/netns.mjs --runner; root), for each pair:
 //   terminal → terminal   two `keyprint chat --json` processes
 //   browser → browser     two headless Chromium pages of the web app (dist-web)
 //   browser → terminal, terminal → browser
-//   raw Chromium data channel, 64 KiB messages, no crypto: the ceiling the browser pairs run under
-// Printed per pair: MiB/s from the receiver's offer to its verified file, and from choosing the file
+//   raw data channels, 64 KiB messages, no crypto, nothing stored: Chromium ↔ Chromium, and
+//   node-datachannel ↔ node-datachannel in one process — the ceilings the pairs run under
+// Printed per pair: MiB/s from the receiver's consent to its verified file, and from choosing the file
 // (the browser seals a copy into its storage first), and peak memory: VmHWM (peak resident set) of
 // each terminal process and of each page's renderer process, and each page's peak JS heap plus
 // ArrayBuffers (DevTools). Results in docs/BENCHMARKS.md "File transfers".
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import nodeDataChannel from 'node-datachannel';
+import { RTCPeerConnection as NodePeerConnection } from 'node-datachannel/polyfill';
 import { chromium } from 'playwright-core';
 import { serve } from '../web/serve.mjs';
 import { connectPair, enrolled, heapPeak } from '../test/e2e/harness.mjs';
 import { browserInvitesTerminal, chatProcess, compareAndConfirm, terminalIdentity, type } from '../test/e2e/terminal.mjs';
 import { makeFile } from '../test/e2e/scenarios/35-files.mjs';
 
-const MIB = Number(process.argv[2] ?? 256);
+const MIB = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 256);
+/** `--only NAME`: the pairs whose name contains NAME. */
+const ONLY = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : '';
 const CHROME = process.env.CHROME_PATH ?? '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update',
   '--disable-sync', '--no-first-run', '--disable-quic', '--allow-loopback-in-peer-connection'];
@@ -85,6 +90,24 @@ async function browserAndTerminal(browser, url) {
 }
 
 const fileMsg = (page, dir, name) => page.getByTestId(dir === 'out' ? 'msg-out' : 'msg-in').filter({ hasText: name });
+
+/** Waits for a locator; on a timeout, says what the pages show (file states, errors) before failing. */
+async function until(locator, ms, ...pages) {
+  try {
+    await locator.waitFor({ timeout: ms });
+  } catch (e) {
+    for (const p of pages) console.error(`  page: ${JSON.stringify(await p.getByTestId('file-state').allInnerTexts())} ${JSON.stringify(await p.getByTestId('chat-error').allInnerTexts())}`);
+    throw e;
+  }
+}
+/** The page receives the file offered (above its 100 MiB auto-accept size: Receive); resolves at the click. */
+async function receive(page, name, ...others) {
+  await until(fileMsg(page, 'in', name).getByTestId('file-accept'), 300_000, page, ...others);
+  const t = Date.now();
+  await fileMsg(page, 'in', name).getByTestId('file-accept').click();
+  return t;
+}
+
 const pageMemory = (rss, heap) => `${rss.toFixed(0)} (JS ${heap.toFixed(0)})`;
 
 async function terminalToTerminal(file) {
@@ -122,8 +145,8 @@ async function browserToBrowser(browser, url, file) {
     for (const p of [pair.a, pair.b]) await p.page.getByTestId('open-chat').click({ timeout: 15_000 });
     const heapB = await heapPeak(pair.b.page);
     const { t0, t1, t2, heaps } = await fromPage(pair.a, file, {
-      offer: async () => { await fileMsg(pair.b.page, 'in', file.name).getByTestId('file-progress-in').waitFor({ timeout: 600_000 }); return Date.now(); },
-      done: () => fileMsg(pair.b.page, 'in', file.name).getByTestId('file-download').waitFor({ timeout: 1_200_000 }),
+      offer: () => receive(pair.b.page, file.name, pair.a.page),
+      done: () => until(fileMsg(pair.b.page, 'in', file.name).getByTestId('file-download'), 900_000, pair.a.page, pair.b.page),
     });
     const [ha, hb] = [await heaps[0].stop(), await heapB.stop()];
     report('browser → browser', { fromOffer: t2 - t1, fromChoice: t2 - t0, memory: `${pageMemory(peakRss(pair.a.renderer), ha)} / ${pageMemory(peakRss(pair.b.renderer), hb)}` });
@@ -144,9 +167,8 @@ async function browserTerminal(browser, url, file) {
 
     const heap = await heapPeak(page.page);
     chat.send(`/file ${file.path}`);
-    await fileMsg(page.page, 'in', file.name).getByTestId('file-progress-in').waitFor({ timeout: 60_000 });
-    const t3 = Date.now();
-    await fileMsg(page.page, 'in', file.name).getByTestId('file-download').waitFor({ timeout: 1_200_000 });
+    const t3 = await receive(page.page, file.name);
+    await until(fileMsg(page.page, 'in', file.name).getByTestId('file-download'), 900_000, page.page);
     report('terminal → browser', { fromOffer: Date.now() - t3, memory: `${peakRss(chat.child.pid).toFixed(0)} / ${pageMemory(peakRss(page.renderer), await heap.stop())}` });
   } finally {
     await close();
@@ -186,6 +208,37 @@ async function rawChannel(browser, url) {
   }
 }
 
+/** The raw data channel between two node-datachannel peers in this process (as rawChannel, same pump). */
+async function rawNode() {
+  const peer = () => new NodePeerConnection({ peerConnection: new nodeDataChannel.PeerConnection('bench', { iceServers: [], bindAddress: '127.0.0.1', enableIceTcp: false }) });
+  const gathered = (pc) => new Promise((r) => { if (pc.iceGatheringState === 'complete') r(); pc.addEventListener('icegatheringstatechange', () => pc.iceGatheringState === 'complete' && r()); });
+  const a = peer(), b = peer();
+  try {
+    const dc = a.createDataChannel('x');
+    await a.createOffer();
+    await gathered(a);
+    const total = MIB * 1048576;
+    const done = new Promise((resolve) => {
+      b.ondatachannel = (e) => { let got = 0, t0 = 0; e.channel.binaryType = 'arraybuffer'; e.channel.onmessage = (m) => { t0 ||= performance.now(); got += m.data.byteLength; if (got >= total) resolve(performance.now() - t0); }; };
+    });
+    await b.setRemoteDescription(a.localDescription);
+    await b.setLocalDescription(await b.createAnswer());
+    await gathered(b);
+    await a.setRemoteDescription(b.localDescription);
+    await new Promise((r) => (dc.readyState === 'open' ? r() : dc.addEventListener('open', r)));
+    const buf = new Uint8Array(65536), high = 8 << 20;
+    let sent = 0;
+    dc.bufferedAmountLowThreshold = high / 4;
+    const pump = () => { while (sent < total && dc.bufferedAmount < high) { dc.send(buf); sent += buf.length; } };
+    dc.addEventListener('bufferedamountlow', pump);
+    pump();
+    report('raw node-datachannel, one process (reference)', { fromOffer: await done, memory: '–' });
+  } finally {
+    a.close();
+    b.close();
+  }
+}
+
 async function main() {
   if (process.env.KEYPRINT_E2E_NETNS !== '1') throw new Error('run through `npm run bench:transfer` (a lo-only network namespace; root)');
   const file = makeFile('bench.bin', MIB);
@@ -193,10 +246,12 @@ async function main() {
   const browser = await chromium.launch({ executablePath: CHROME, args: ARGS, headless: true });
   console.log(`bench:transfer — ${MIB} MiB over WebRTC on loopback; memory: peak RSS MiB (terminal: the process; page: its renderer, and its peak JS heap + buffers)`);
   try {
-    await terminalToTerminal(file);
-    await browserToBrowser(browser, server.url, file);
-    await browserTerminal(browser, server.url, file);
-    await rawChannel(browser, server.url);
+    const run = async (name, f) => { if (name.includes(ONLY)) await f(); };
+    await run('terminal terminal', () => terminalToTerminal(file));
+    await run('browser browser', () => browserToBrowser(browser, server.url, file));
+    await run('browser terminal', () => browserTerminal(browser, server.url, file));
+    await run('raw browser', () => rawChannel(browser, server.url));
+    await run('raw terminal', () => rawNode());
   } finally {
     await browser.close();
     await server.close();

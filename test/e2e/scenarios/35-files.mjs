@@ -293,7 +293,8 @@ test('files (slow): browser ↔ browser — 512 MiB, the same SHA-256, page memo
     const heaps = [await heapPeak(a.page), await heapPeak(b.page)];
     const t0 = Date.now();
     await a.page.getByTestId('file-in').setInputFiles(f.path);
-    await fileMsg(b.page, 'in', f.name).getByTestId('file-progress-in').waitFor({ timeout: 300_000 });
+    await fileMsg(b.page, 'in', f.name).getByTestId('file-accept').click({ timeout: 300_000 }); // above the 100 MiB auto-accept size
+    await fileMsg(b.page, 'in', f.name).getByTestId('file-progress-in').waitFor({ timeout: 60_000 });
     const latencies = [];
     for (const text of ['one', 'two', 'three']) latencies.push(await textLatency(a.page, b.page, text));
     await fileMsg(b.page, 'in', f.name).getByTestId('file-download').waitFor({ timeout: 1_200_000 });
