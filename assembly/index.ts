@@ -10,6 +10,10 @@ import { SHA512_CTX, sha512, sha512Init, sha512Update, sha512Final, sha512Iterat
 import { hmacInit, hmacUpdate, hmacFinal, hmacWipeScratch } from "./hmac";
 import { hkdf, hkdfExtract, hkdfExpand } from "./hkdf";
 import { wipe, ctEqual } from "./ct";
+import {
+  KECCAK_CTX, keccak, keccakInit, keccakUpdate, keccakFinal, keccakSqueeze,
+  SHA3_256_RATE, SHA3_512_RATE, SHAKE128_RATE, SHAKE256_RATE, SHA3_SUFFIX, SHAKE_SUFFIX,
+} from "./sha3";
 
 // Status codes returned by functions that can fail (keep in step with src/core/_wasm.ts).
 export const STATUS_OK: i32 = 0;
@@ -34,6 +38,24 @@ export function sha512IterateDigest(initial: usize, initialLen: usize, suffix: u
                                     iterations: u32, out: usize): void {
   sha512Iterate(CTX, initial, initialLen, suffix, suffixLen, iterations, out);
 }
+
+// --- SHA-3 / SHAKE (FIPS 202; public data, like SHA-2: no wiping) -----------------------------
+export const KECCAK_CTX_SIZE: u32 = <u32>KECCAK_CTX;
+export function sha3_256Digest(p: usize, len: usize, out: usize): void {
+  keccak(CTX, SHA3_256_RATE, SHA3_SUFFIX, p, len, out, 32);
+}
+export function sha3_512Digest(p: usize, len: usize, out: usize): void {
+  keccak(CTX, SHA3_512_RATE, SHA3_SUFFIX, p, len, out, 64);
+}
+export function shake128Digest(p: usize, len: usize, out: usize, outLen: usize): void {
+  keccak(CTX, SHAKE128_RATE, SHAKE_SUFFIX, p, len, out, outLen);
+}
+export function shake256Digest(p: usize, len: usize, out: usize, outLen: usize): void {
+  keccak(CTX, SHAKE256_RATE, SHAKE_SUFFIX, p, len, out, outLen);
+}
+// Streaming: the host keeps the context and passes the rate (136, 72, 168, 136) and suffix
+// (0x06 for SHA3, 0x1f for SHAKE) of the function it computes.
+export { keccakInit, keccakUpdate, keccakFinal, keccakSqueeze };
 
 // --- HMAC (secret key: every scratch byte is wiped before returning) -----------------------------
 export function hmacSha256(key: usize, keyLen: usize, p: usize, len: usize, out: usize): void {

@@ -39,6 +39,8 @@ const SECRET_FUNCTIONS = [
   '$assembly/p256/ecdh/p256PublicKey', '$assembly/p256/ecdh/wipeAll', '$assembly/p256/ecdsa/p256Sign',
   // SHA-2 compression (keys and secrets are hashed), HMAC, HKDF, constant-time tag comparison
   /^\$assembly\/sha256\//, /^\$assembly\/sha512\//, /^\$assembly\/hmac\//, /^\$assembly\/hkdf\//,
+  // SHA-3 sponge (ML-KEM and X-Wing hash their secrets with it)
+  /^\$assembly\/sha3\//,
   '$assembly/index/hmacSha256', '$assembly/index/hmacSha512', '$assembly/index/hmacSha256Verify', '$assembly/index/hmacSha512Verify',
   /^\$assembly\/index\/hkdf/,
 ];
@@ -53,11 +55,14 @@ const PUBLIC_DATA = [
 ];
 
 // Fields of a hash context that hold public values: the message length so far and the number of
-// bytes buffered (assembly/sha256.ts, sha512.ts: the context's `len` / `bufLen`). A load at one of
+// bytes buffered (assembly/sha256.ts, sha512.ts: the context's `len` / `bufLen`; assembly/sha3.ts:
+// the sponge's `pos` and `rate`). A load at one of
 // these offsets from a public pointer is public. Reviewed by hand; see docs/SECURITY.md.
 const PUBLIC_FIELDS = {
   '$assembly/sha256/sha256Update': [96, 104], '$assembly/sha256/sha256Final': [96, 104],
   '$assembly/sha512/sha512Update': [192, 200], '$assembly/sha512/sha512Final': [192, 200],
+  // assembly/sha3.ts: the sponge's position in the block and its rate, after the 200-byte state.
+  '$assembly/sha3/keccakUpdate': [200, 204], '$assembly/sha3/keccakFinal': [200, 204], '$assembly/sha3/keccakSqueeze': [200, 204],
 };
 
 // Secret sinks a human traced to values whose disclosure is harmless. Key: function name; value:

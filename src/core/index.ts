@@ -4,6 +4,7 @@
 export { ready } from './_wasm.js';
 export type { WasmSource } from './_wasm.js';
 export { sha256, sha512, sha512Iterate, Sha2Hash } from './sha2.js';
+export { sha3_256, sha3_512, shake128, shake256, Sha3Hash, Shake } from './sha3.js';
 export { hmacSha256, hmacSha512, hmacSha256Verify, hmacSha512Verify } from './hmac.js';
 export {
   hkdfSha256, hkdfSha512, hkdfExtractSha256, hkdfExtractSha512, hkdfExpandSha256, hkdfExpandSha512,
