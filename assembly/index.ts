@@ -131,3 +131,13 @@ export const X25519_LOW_ORDER: i32 = 1;
 export { P256_OK, P256_INVALID_SECRET, P256_INVALID_POINT } from "./p256/point";
 export { p256PublicKey, p256Ecdh, p256NormalizePoint } from "./p256/ecdh";
 export { p256Sign, p256Verify } from "./p256/ecdsa";
+
+// --- ML-KEM-768 (FIPS 203) and X-Wing (draft-connolly-cfrg-xwing-kem) ---------------------------
+// Randomness comes from the host (seeds, m, eseed). The input checks of FIPS 203 §7.2 and §7.3 are
+// separate exports that return 1 (valid) or 0, so the host decides and reports; the KEM functions
+// assume checked input. Every function wipes its scratch before returning.
+export { MLKEM768_EK, MLKEM768_DK, MLKEM768_CT, MLKEM768_SEED } from "./mlkem/kem";
+export { mlkemKeygen as mlkem768KeypairDerand, mlkemEncaps as mlkem768EncapsulateDerand } from "./mlkem/kem";
+export { mlkemDecaps as mlkem768Decapsulate } from "./mlkem/kem";
+export { mlkemEncapsulationKeyValid as mlkem768EncapsulationKeyValid } from "./mlkem/kem";
+export { mlkemDecapsulationKeyValid as mlkem768DecapsulationKeyValid } from "./mlkem/kem";

@@ -39,8 +39,9 @@ const SECRET_FUNCTIONS = [
   '$assembly/p256/ecdh/p256PublicKey', '$assembly/p256/ecdh/wipeAll', '$assembly/p256/ecdsa/p256Sign',
   // SHA-2 compression (keys and secrets are hashed), HMAC, HKDF, constant-time tag comparison
   /^\$assembly\/sha256\//, /^\$assembly\/sha512\//, /^\$assembly\/hmac\//, /^\$assembly\/hkdf\//,
-  // SHA-3 sponge (ML-KEM and X-Wing hash their secrets with it)
-  /^\$assembly\/sha3\//,
+  // SHA-3 sponge (ML-KEM and X-Wing hash their secrets with it); ML-KEM-768 (NTT, noise, encodings,
+  // K-PKE, the FO transform with implicit rejection) and X-Wing
+  /^\$assembly\/sha3\//, /^\$assembly\/mlkem\//, /^\$assembly\/xwing\//,
   '$assembly/index/hmacSha256', '$assembly/index/hmacSha512', '$assembly/index/hmacSha256Verify', '$assembly/index/hmacSha512Verify',
   /^\$assembly\/index\/hkdf/,
 ];
@@ -70,6 +71,7 @@ const PUBLIC_FIELDS = {
 const REVIEWED = {
   '$assembly/p256/ecdsa/p256Sign': [3, 'rejects an invalid secret key (the caller is told anyway); RFC 6979 §3.2 h.3 retries a candidate k ≥ n and FIPS 186-5 §6.4.1 retries r = 0 or s = 0: each reveals only that a discarded candidate was rejected (probability < 2^-32)'],
   '$assembly/p256/ecdh/p256PublicKey': [1, 'rejects an invalid secret key (d = 0 or d ≥ n): the status is returned to the caller'],
+  '$assembly/mlkem/kem/genMatrix': [2, 'SampleNTT (FIPS 203 Algorithm 7, inlined): rejection sampling of 12-bit values < q from SHAKE128(ρ ‖ j ‖ i); ρ is public (the last 32 bytes of the encapsulation key), so which values are kept and how many blocks are drawn is public (FIPS 203 §3.3)'],
   '$assembly/p256/ecdh/p256Ecdh': [2, 'rejects an invalid secret key (d = 0 or d ≥ n), and selects the status for a shared point at infinity: both are returned to the caller'],
 };
 
@@ -123,7 +125,7 @@ const readOnly = (address) => [...segments.values()].some(([a, b]) => address >=
 
 // ---- instruction arities ----------------------------------------------------------------------
 
-const BINARY = /^(i32|i64|f32|f64)\.(add|sub|mul|div_[su]|rem_[su]|and|or|xor|shl|shr_[su]|rotl|rotr|eq|ne|lt_[su]|gt_[su]|le_[su]|ge_[su])$|^v128\.(and|or|xor|andnot)$|^(i8x16|i16x8|i32x4|i64x2)\.(add|sub|mul|eq|ne|shl|shr_[su]|lt_[su]|gt_[su]|extmul_\w+|dot_\w+)$|^i8x16\.shuffle$|^(i8x16|i16x8|i32x4|i64x2)\.replace_lane$/;
+const BINARY = /^(i32|i64|f32|f64)\.(add|sub|mul|div_[su]|rem_[su]|and|or|xor|shl|shr_[su]|rotl|rotr|eq|ne|lt_[su]|gt_[su]|le_[su]|ge_[su])$|^v128\.(and|or|xor|andnot)$|^(i8x16|i16x8|i32x4|i64x2)\.(add|sub|mul|eq|ne|shl|shr_[su]|lt_[su]|gt_[su]|extmul_\w+|dot_\w+|q15mulr_sat_s|narrow_\w+)$|^i8x16\.shuffle$|^(i8x16|i16x8|i32x4|i64x2)\.replace_lane$/;
 const UNARY = /^(i32|i64)\.(eqz|clz|ctz|popcnt|extend\w*|wrap_i64)$|^(i8x16|i16x8|i32x4|i64x2|f32x4|f64x2)\.(splat|extract_lane\w*|extend_\w+|neg|abs|all_true|bitmask)$|^v128\.(not|any_true)$/;
 
 /** Taint state: a Set of secret locals, or null when unreachable. */

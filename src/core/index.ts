@@ -21,3 +21,6 @@ export {
   p256PublicKeyFromSpki, p256PublicKeyToSpki, p256PublicKeyFromCose, p256PublicKeyToCose,
 } from './p256.js';
 export type { P256Keypair } from './p256.js';
+
+// ML-KEM-768 and X-Wing
+export { mlKem768Keypair, mlKem768Encapsulate, mlKem768Decapsulate, ML_KEM_768, type Encapsulation } from './mlkem.js';
