@@ -141,3 +141,6 @@ export { mlkemKeygen as mlkem768KeypairDerand, mlkemEncaps as mlkem768Encapsulat
 export { mlkemDecaps as mlkem768Decapsulate } from "./mlkem/kem";
 export { mlkemEncapsulationKeyValid as mlkem768EncapsulationKeyValid } from "./mlkem/kem";
 export { mlkemDecapsulationKeyValid as mlkem768DecapsulationKeyValid } from "./mlkem/kem";
+export { XWING_PK, XWING_CT, XWING_EXPANDED } from "./xwing";
+export { xwingPublicKey, xwingExpand, xwingEncaps as xwingEncapsulateDerand } from "./xwing";
+export { xwingDecaps as xwingDecapsulate, xwingDecapsExpanded as xwingDecapsulateExpanded } from "./xwing";

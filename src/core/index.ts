@@ -24,3 +24,4 @@ export type { P256Keypair } from './p256.js';
 
 // ML-KEM-768 and X-Wing
 export { mlKem768Keypair, mlKem768Encapsulate, mlKem768Decapsulate, ML_KEM_768, type Encapsulation } from './mlkem.js';
+export { xwingKeypair, xwingEncapsulate, xwingDecapsulate, XWingDecapsulator, X_WING } from './xwing.js';
