@@ -71,7 +71,7 @@ const PUBLIC_FIELDS = {
 const REVIEWED = {
   '$assembly/p256/ecdsa/p256Sign': [3, 'rejects an invalid secret key (the caller is told anyway); RFC 6979 §3.2 h.3 retries a candidate k ≥ n and FIPS 186-5 §6.4.1 retries r = 0 or s = 0: each reveals only that a discarded candidate was rejected (probability < 2^-32)'],
   '$assembly/p256/ecdh/p256PublicKey': [1, 'rejects an invalid secret key (d = 0 or d ≥ n): the status is returned to the caller'],
-  '$assembly/mlkem/kem/genMatrix': [2, 'SampleNTT (FIPS 203 Algorithm 7, inlined): rejection sampling of 12-bit values < q from SHAKE128(ρ ‖ j ‖ i); ρ is public (the last 32 bytes of the encapsulation key), so which values are kept and how many blocks are drawn is public (FIPS 203 §3.3)'],
+  '$assembly/mlkem/kem/genMatrix': [5, 'SampleNTT (FIPS 203 Algorithm 7, inlined): rejection sampling of 12-bit values < q from SHAKE128(ρ ‖ j ‖ i). The count of accepted values sets the store addresses, the spare-slot selects and whether another block is drawn; it depends on ρ only, which is public (the last 32 bytes of the encapsulation key; FIPS 203 §3.3). The accept/reject decision itself is an addition, not a branch'],
   '$assembly/p256/ecdh/p256Ecdh': [2, 'rejects an invalid secret key (d = 0 or d ≥ n), and selects the status for a shared point at infinity: both are returned to the caller'],
 };
 

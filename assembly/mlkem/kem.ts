@@ -53,6 +53,7 @@ const G_IN: usize = BUF + 176;     // 64: d ‖ k, or m ‖ H(ek)
 const G_OUT: usize = BUF + 240;    // 64: ρ ‖ σ, or K ‖ r
 const XSEED: usize = BUF + 304;    // 34: ρ ‖ j ‖ i
 const MSG: usize = BUF + 352;      // 32: m'
+const SPARE: usize = BUF + 384;    // 2: where SampleNTT drops candidates past the 256th
 
 /** SamplePolyCBD_2(PRF_2(key, n)) into p: PRF_η(s, b) = SHAKE256(s ‖ b, 8·64η) (§4.1, eq. 4.3). */
 function sampleNoise(p: usize, key: usize, n: u8): void {
@@ -69,7 +70,7 @@ function genMatrix(rho: usize): void {
     for (let j: u8 = 0; j < 3; j++) {
       store<u8>(XSEED, j, 32);
       store<u8>(XSEED, i, 33);
-      sampleNtt(A + (3 * <usize>i + <usize>j) * POLY, XSEED, CTX);
+      sampleNtt(A + (3 * <usize>i + <usize>j) * POLY, XSEED, CTX, SPARE);
     }
   }
 }

@@ -9,25 +9,33 @@ import { Q, bred, canonical } from "./ntt";
 /**
  * SampleNTT(ρ ‖ j ‖ i) (Algorithm 7) into `out`: rejection sampling of 12-bit values < q from
  * SHAKE128, read straight from the sponge's state (its first 168 bytes are each output block).
- * `seed` holds the 34 bytes ρ ‖ j ‖ i; `ctx` is a Keccak context.
+ * `seed` holds the 34 bytes ρ ‖ j ‖ i; `ctx` is a Keccak context; `spare` 2 bytes of scratch.
+ *
+ * ρ is public, so this may take a time that depends on it (§3.3). It is still written without a
+ * branch on the sampled values: each candidate is stored at the next free index (or a spare slot
+ * once the polynomial is full) and the index advances by the comparison's result, and every block
+ * is parsed to its end. The time then depends only on the number of SHAKE128 blocks drawn — not on
+ * which candidates were rejected — which keeps branch-prediction effects out of the timing
+ * measurements of key generation (bench/ct) and costs no mispredicted branches.
  */
-export function sampleNtt(out: usize, seed: usize, ctx: usize): void {
+export function sampleNtt(out: usize, seed: usize, ctx: usize, spare: usize): void {
   keccakInit(ctx, SHAKE128_RATE);
   keccakUpdate(ctx, seed, 34);
   keccakFinal(ctx, SHAKE_SUFFIX);
-  let n: usize = 0;
+  let n: u32 = 0;
   for (;;) {
-    for (let off: usize = 0; off < <usize>SHAKE128_RATE && n < 256; off += 3) {
-      const b0 = <i32>load<u8>(ctx + off), b1 = <i32>load<u8>(ctx + off, 1), b2 = <i32>load<u8>(ctx + off, 2);
+    for (let off: usize = 0; off < <usize>SHAKE128_RATE; off += 3) {
+      const b0 = <u32>load<u8>(ctx + off), b1 = <u32>load<u8>(ctx + off, 1), b2 = <u32>load<u8>(ctx + off, 2);
       const d1 = b0 | ((b1 & 15) << 8), d2 = (b1 >> 4) | (b2 << 4);
-      if (d1 < Q) { store<i16>(out + (n << 1), <i16>d1); n++; }
-      if (d2 < Q && n < 256) { store<i16>(out + (n << 1), <i16>d2); n++; }
+      store<u16>(select<usize>(out + (<usize>n << 1), spare, n < 256), <u16>d1);
+      n += <u32>(d1 < <u32>Q) & <u32>(n < 256);
+      store<u16>(select<usize>(out + (<usize>n << 1), spare, n < 256), <u16>d2);
+      n += <u32>(d2 < <u32>Q) & <u32>(n < 256);
     }
     if (n == 256) return;
     keccakF(ctx);
   }
 }
-
 /**
  * SamplePolyCBD_2(B) (Algorithm 8, η = 2) from the 128 bytes at `buf`: coefficient i is
  * (b[4i] + b[4i+1]) − (b[4i+2] + b[4i+3]) over the bits of B, 32 bits at a time.
