@@ -100,11 +100,14 @@ const P256_ONE = Uint8Array.from({ length: 32 }, (_, i) => (i === 31 ? 1 : 0));
  * The public work of ML-KEM key generation for a 64-byte seed d ‖ z: SampleNTT (FIPS 203
  * Algorithm 7) over ρ = G(d ‖ 3)[0:32] is variable-time by design — ρ is public — and depends on
  * the seed through the number of SHAKE128 blocks each matrix entry draws (the core parses every
- * block to its end: assembly/mlkem/poly.ts sampleNtt). Returns those nine counts.
+ * block to its end: assembly/mlkem/poly.ts sampleNtt) and, within the last block, on where the
+ * polynomial fills (the remaining candidates go to a spare slot). Returns the nine block counts
+ * and the total number of 3-byte steps taken until each polynomial was full.
  */
-function matrixBlocks(seed: Uint8Array): string {
+function matrixWork(seed: Uint8Array): string {
   const rho = createHash('sha3-512').update(seed.subarray(0, 32)).update(Uint8Array.of(3)).digest().subarray(0, 32);
   const blocks: number[] = [];
+  let steps = 0;
   for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) {
     const stream = createHash('shake128', { outputLength: 8 * 168 }).update(rho).update(Uint8Array.of(j, i)).digest();
     let n = 0, at = 0;
@@ -115,16 +118,17 @@ function matrixBlocks(seed: Uint8Array): string {
       at += 3;
     }
     blocks.push(Math.ceil(at / 168));
+    steps += at / 3;
   }
-  return blocks.join(',');
+  return `${blocks.join(',')}|${steps}`;
 }
 
-/** `count` random seeds whose public matrix sampling draws as many blocks per entry as `fixed`'s. */
+/** `count` random seeds whose public matrix sampling does the same work as `fixed`'s. */
 function seedsMatching(fixed: Uint8Array, count: number): Uint8Array[] {
-  const want = matrixBlocks(fixed), pool: Uint8Array[] = [];
+  const want = matrixWork(fixed), pool: Uint8Array[] = [];
   while (pool.length < count) {
     const seed = randomFillSync(new Uint8Array(64));
-    if (matrixBlocks(seed) === want) pool.push(seed);
+    if (matrixWork(seed) === want) pool.push(seed);
   }
   return pool;
 }
@@ -238,7 +242,7 @@ export const TARGETS: Target[] = [
   {
     op: 'mlkem768-keygen',
     kind: 'core',
-    fixed: 'all-zero seed d ‖ z vs random seeds drawn from a pool of 1,024 whose public matrix Â (SampleNTT over ρ, variable-time by design) draws as many SHAKE128 blocks per entry as the fixed seed\'s',
+    fixed: 'all-zero seed d ‖ z vs random seeds drawn from a pool of 1,024 whose public matrix Â (SampleNTT over ρ, variable-time by design) draws as many SHAKE128 blocks per entry, and fills after as many sampling steps in all, as the fixed seed\'s',
     prepare: (b) => {
       const pool = seedsMatching(zeros(64), 1024);
       // slot: seed 64 | ek 1184 | dk 2400

@@ -42,13 +42,29 @@ export function encapsulation(ciphertext: Uint8Array, sharedSecret: Uint8Array):
   });
 }
 
-/** @internal Throws unless the ML-KEM-768 encapsulation key at `ek` (in the frame) passes §7.2. */
-export function checkEncapsulationKey(ek: number, name: string): void {
-  if (wasm().mlkem768EncapsulationKeyValid(ek) !== 1) {
+/**
+ * @internal The steps every encapsulation shares: argument checks, randomness (drawn and wiped
+ * here unless given), the FIPS 203 §7.2 check of the ML-KEM encapsulation key at the start of the
+ * public key, the core call, wiping the frame.
+ */
+export function encapsulateWith(
+  publicKey: Uint8Array, publicKeyLength: number, randomness: Uint8Array | undefined, randomnessLength: number,
+  ciphertextLength: number, encapsulate: (ct: number, ss: number, pk: number, r: number) => void,
+): Encapsulation {
+  bytes('publicKey', publicKey, publicKeyLength);
+  const r = randomness === undefined ? randomBytes(randomnessLength) : bytes('randomness', randomness, randomnessLength);
+  frame(publicKeyLength + randomnessLength + ciphertextLength + 32);
+  const pk = put(publicKey), rp = put(r), ct = alloc(ciphertextLength), ss = alloc(32);
+  if (randomness === undefined) r.fill(0);
+  if (wasm().mlkem768EncapsulationKeyValid(pk) !== 1) {
     wipeFrame();
     throw new CryptoError('invalid-public-key',
-      `"${name}" is not an ML-KEM-768 encapsulation key: a coefficient is not reduced mod q (FIPS 203 §7.2 modulus check); ask the other side for its key again`);
+      '"publicKey" is not an ML-KEM-768 encapsulation key: a coefficient is not reduced mod q (FIPS 203 §7.2 modulus check); ask the other side for its key again');
   }
+  encapsulate(ct, ss, pk, rp);
+  const result = encapsulation(take(ct, ciphertextLength), take(ss, 32));
+  wipeFrame();
+  return result;
 }
 
 /**
@@ -83,16 +99,7 @@ export function mlKem768Keypair(seed?: Uint8Array): KeyPair {
  * @example const { ciphertext, sharedSecret } = mlKem768Encapsulate(theirPublicKey)
  */
 export function mlKem768Encapsulate(publicKey: Uint8Array, randomness?: Uint8Array): Encapsulation {
-  bytes('publicKey', publicKey, 1184);
-  const m = randomness === undefined ? randomBytes(32) : bytes('randomness', randomness, 32);
-  frame(1184 + 32 + 1088 + 32);
-  const ek = put(publicKey), mp = put(m), ct = alloc(1088), ss = alloc(32);
-  if (randomness === undefined) m.fill(0);
-  checkEncapsulationKey(ek, 'publicKey');
-  wasm().mlkem768EncapsulateDerand(ct, ss, ek, mp);
-  const result = encapsulation(take(ct, 1088), take(ss, 32));
-  wipeFrame();
-  return result;
+  return encapsulateWith(publicKey, 1184, randomness, 32, 1088, (ct, ss, pk, m) => wasm().mlkem768EncapsulateDerand(ct, ss, pk, m));
 }
 
 /**

@@ -11,7 +11,7 @@ import { bytes } from './_check.js';
 import { core, frame, put, alloc, take, wipeFrame } from './_wasm.js';
 import { randomBytes } from './_random.js';
 import { keyPair, type KeyPair } from './x25519.js';
-import { checkEncapsulationKey, encapsulation, type Encapsulation } from './mlkem.js';
+import { encapsulateWith, type Encapsulation } from './mlkem.js';
 import { InputError } from '../errors.js';
 
 interface XWingExports {
@@ -56,16 +56,7 @@ export function xwingKeypair(seed?: Uint8Array): KeyPair {
  * @example const { ciphertext, sharedSecret } = xwingEncapsulate(theirPublicKey)
  */
 export function xwingEncapsulate(publicKey: Uint8Array, randomness?: Uint8Array): Encapsulation {
-  bytes('publicKey', publicKey, 1216);
-  const eseed = randomness === undefined ? randomBytes(64) : bytes('randomness', randomness, 64);
-  frame(1216 + 64 + 1120 + 32);
-  const pk = put(publicKey), e = put(eseed), ct = alloc(1120), ss = alloc(32);
-  if (randomness === undefined) eseed.fill(0);
-  checkEncapsulationKey(pk, 'publicKey');
-  wasm().xwingEncapsulateDerand(ct, ss, pk, e);
-  const result = encapsulation(take(ct, 1120), take(ss, 32));
-  wipeFrame();
-  return result;
+  return encapsulateWith(publicKey, 1216, randomness, 64, 1120, (ct, ss, pk, eseed) => wasm().xwingEncapsulateDerand(ct, ss, pk, eseed));
 }
 
 /**
