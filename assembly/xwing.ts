@@ -2,9 +2,9 @@
 // combiner. The decapsulation key is a 32-byte seed, expanded with SHAKE256 (§5.2); an expanded
 // key (sk_M ‖ sk_X ‖ pk_X, 2464 bytes) may be cached by the host (§5.5.1) and never leaves it.
 //
-// X25519 here has no all-zero check: the draft has none, and the combiner hashes ct_X and pk_X
-// with both shared secrets, so a low-order X25519 share only removes X25519's contribution — the
-// ML-KEM-768 secret still protects the result (§6).
+// X25519 here has no all-zero check: the draft specifies none (§5.4, §5.5), and the combiner
+// hashes ct_X and pk_X with both shared secrets, so a low-order X25519 share only removes X25519's
+// contribution — the ML-KEM-768 shared secret still protects the result.
 
 import { keccak, SHA3_256_RATE, SHAKE256_RATE, SHA3_SUFFIX, SHAKE_SUFFIX, KECCAK_CTX } from "./sha3";
 import { mlkemKeygen, mlkemEncaps, mlkemDecaps, MLKEM768_EK, MLKEM768_DK, MLKEM768_CT } from "./mlkem/kem";

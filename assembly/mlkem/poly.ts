@@ -3,7 +3,7 @@
 // decapsulation keys) and is branch-free on coefficient values; sampleNtt expands the public seed ρ
 // and may take a variable time (§3.3: the matrix Â is public).
 
-import { KECCAK_CTX, keccakInit, keccakUpdate, keccakFinal, keccakF, SHAKE128_RATE, SHAKE_SUFFIX } from "../sha3";
+import { keccakInit, keccakUpdate, keccakFinal, keccakF, SHAKE128_RATE, SHAKE_SUFFIX } from "../sha3";
 import { Q, bred, canonical } from "./ntt";
 
 /**
@@ -36,6 +36,7 @@ export function sampleNtt(out: usize, seed: usize, ctx: usize, spare: usize): vo
     keccakF(ctx);
   }
 }
+
 /**
  * SamplePolyCBD_2(B) (Algorithm 8, η = 2) from the 128 bytes at `buf`: coefficient i is
  * (b[4i] + b[4i+1]) − (b[4i+2] + b[4i+3]) over the bits of B, 32 bits at a time.
