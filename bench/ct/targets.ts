@@ -112,6 +112,7 @@ function matrixWork(seed: Uint8Array): string {
     const stream = createHash('shake128', { outputLength: 8 * 168 }).update(rho).update(Uint8Array.of(j, i)).digest();
     let n = 0, at = 0;
     while (n < 256) {
+      if (at >= stream.length) return 'more than 8 blocks'; // never seen; such a seed just does not match
       const b0 = stream[at], b1 = stream[at + 1], b2 = stream[at + 2];
       if ((b0 | ((b1 & 15) << 8)) < 3329) n++;
       if ((((b1 >> 4) | (b2 << 4)) < 3329) && n < 256) n++;
