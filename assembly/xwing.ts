@@ -1,21 +1,26 @@
 // X-Wing (draft-connolly-cfrg-xwing-kem-10): the hybrid of ML-KEM-768 and X25519 with the SHA3-256
 // combiner. The decapsulation key is a 32-byte seed, expanded with SHAKE256 (§5.2); an expanded
-// key (sk_M ‖ sk_X ‖ pk_X, 2464 bytes) may be cached by the host (§5.5.1) and never leaves it.
+// key (sk_M ‖ sk_X ‖ pk_X ‖ Â, 7072 bytes) may be cached by the host (§5.5.1: "could cache even more
+// computation, such as the expanded matrix A") and never leaves it. Â is public; keeping it saves
+// decapsulation the 27 or so SHAKE128 blocks of sampling it again.
 //
 // X25519 here has no all-zero check: the draft specifies none (§5.4, §5.5), and the combiner
 // hashes ct_X and pk_X with both shared secrets, so a low-order X25519 share only removes X25519's
 // contribution — the ML-KEM-768 shared secret still protects the result.
 
 import { keccak, SHA3_256_RATE, SHAKE256_RATE, SHA3_SUFFIX, SHAKE_SUFFIX, KECCAK_CTX } from "./sha3";
-import { mlkemKeygen, mlkemEncaps, mlkemDecaps, MLKEM768_EK, MLKEM768_DK, MLKEM768_CT } from "./mlkem/kem";
+import {
+  mlkemKeygenKeepMatrix, mlkemEncaps, mlkemDecapsWithMatrix, MLKEM768_EK, MLKEM768_DK, MLKEM768_CT, MLKEM768_MATRIX,
+} from "./mlkem/kem";
 import { x25519, x25519Base } from "./x25519";
 import { wipe } from "./ct";
 
 export const XWING_PK: usize = MLKEM768_EK + 32;     // 1216
 export const XWING_CT: usize = MLKEM768_CT + 32;     // 1120
-export const XWING_EXPANDED: usize = MLKEM768_DK + 64; // 2464
+export const XWING_EXPANDED: usize = MLKEM768_DK + 64 + MLKEM768_MATRIX; // 7072
 const EXP_SKX: usize = MLKEM768_DK;
 const EXP_PKX: usize = MLKEM768_DK + 32;
+const EXP_MATRIX: usize = MLKEM768_DK + 64;
 
 // Scratch: the expanded seed, the combiner's input, a Keccak context, and an expanded key and
 // public key for the one-shot decapsulation from a seed.
@@ -32,7 +37,7 @@ const LABEL: usize = memory.data<u8>([0x5c, 0x2e, 0x2f, 0x2f, 0x5e, 0x5c]);
 /**
  * expandDecapsulationKey(sk) (§5.2): SHAKE256(sk, 96·8) = d ‖ z ‖ sk_X; ML-KEM-768.KeyGen_internal(d, z)
  * and pk_X = X25519(sk_X, 9). Writes pk = pk_M ‖ pk_X (1216 bytes) and the expanded key
- * sk_M ‖ sk_X ‖ pk_X (2464 bytes).
+ * sk_M ‖ sk_X ‖ pk_X ‖ Â (7072 bytes).
  */
 export function xwingExpand(expanded: usize, pk: usize, seed: usize): void {
   expand(expanded, pk, seed);
@@ -48,7 +53,7 @@ export function xwingPublicKey(pk: usize, seed: usize): void {
 /** xwingExpand without the wipe, for callers that go on using the scratch. */
 function expand(expanded: usize, pk: usize, seed: usize): void {
   keccak(CTX, SHAKE256_RATE, SHAKE_SUFFIX, seed, 32, SEED96, 96);
-  mlkemKeygen(pk, expanded, SEED96);
+  mlkemKeygenKeepMatrix(pk, expanded, SEED96, expanded + EXP_MATRIX);
   memory.copy(expanded + EXP_SKX, SEED96 + 64, 32);
   x25519Base(pk + MLKEM768_EK, SEED96 + 64);
   memory.copy(expanded + EXP_PKX, pk + MLKEM768_EK, 32);
@@ -74,9 +79,9 @@ export function xwingEncaps(ct: usize, ss: usize, pk: usize, eseed: usize): void
   wipe(SCRATCH, SCRATCH_SIZE);
 }
 
-/** Decapsulate(ct, sk) (§5.5) with the expanded key sk_M ‖ sk_X ‖ pk_X. */
+/** Decapsulate(ct, sk) (§5.5) with the expanded key sk_M ‖ sk_X ‖ pk_X ‖ Â. */
 export function xwingDecapsExpanded(ss: usize, ct: usize, expanded: usize): void {
-  mlkemDecaps(COMB, ct, expanded);                           // ss_M (no §7.3 check: §4)
+  mlkemDecapsWithMatrix(COMB, ct, expanded, expanded + EXP_MATRIX); // ss_M (no §7.3 check: §4)
   x25519(COMB + 32, expanded + EXP_SKX, ct + MLKEM768_CT);  // ss_X = X25519(sk_X, ct_X)
   combine(ss, ct + MLKEM768_CT, expanded + EXP_PKX);
   wipe(SCRATCH, SCRATCH_SIZE);
@@ -85,7 +90,7 @@ export function xwingDecapsExpanded(ss: usize, ct: usize, expanded: usize): void
 /** Decapsulate(ct, sk) (§5.5) from the 32-byte seed: expands it, then decapsulates. */
 export function xwingDecaps(ss: usize, ct: usize, seed: usize): void {
   expand(EXP, PK, seed);
-  mlkemDecaps(COMB, ct, EXP);
+  mlkemDecapsWithMatrix(COMB, ct, EXP, EXP + EXP_MATRIX);
   x25519(COMB + 32, EXP + EXP_SKX, ct + MLKEM768_CT);
   combine(ss, ct + MLKEM768_CT, EXP + EXP_PKX);
   wipe(SCRATCH, SCRATCH_SIZE);

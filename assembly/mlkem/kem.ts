@@ -24,6 +24,8 @@ export const MLKEM768_EK: usize = 1184;
 export const MLKEM768_DK: usize = 2400;
 export const MLKEM768_CT: usize = 1088;
 export const MLKEM768_SEED: usize = 64;
+/** The matrix Â as the core holds it: 9 polynomials of 256 i16 (public; a cache for X-Wing, §5.5.1). */
+export const MLKEM768_MATRIX: usize = 9 * 512;
 
 const POLY: usize = 512;
 const VEC: usize = 3 * POLY;
@@ -75,10 +77,14 @@ function genMatrix(rho: usize): void {
   }
 }
 
-/** K-PKE.Encrypt(ek, m, r) (Algorithm 14) into the 1088 bytes at `ct`. */
-function encrypt(ct: usize, ek: usize, m: usize, r: usize): void {
+/**
+ * K-PKE.Encrypt(ek, m, r) (Algorithm 14) into the 1088 bytes at `ct`. With `matrix` ≠ 0, Â is
+ * copied from there (a cache of this ek's matrix) instead of sampled again from ρ.
+ */
+function encrypt(ct: usize, ek: usize, m: usize, r: usize, matrix: usize): void {
   for (let i: usize = 0; i < 3; i++) decode12(T + i * POLY, ek + 384 * i);
-  genMatrix(ek + 1152);
+  if (matrix != 0) memory.copy(A, matrix, MLKEM768_MATRIX);
+  else genMatrix(ek + 1152);
   for (let i: usize = 0; i < 3; i++) sampleNoise(S + i * POLY, r, <u8>i);        // y
   for (let i: usize = 0; i < 3; i++) sampleNoise(E + i * POLY, r, <u8>(3 + i));  // e1
   sampleNoise(P, r, 6);                                                          // e2
@@ -127,6 +133,11 @@ function decrypt(m: usize, dkPke: usize, ct: usize): void {
  * (64 bytes); writes ek (1184 bytes) and dk (2400 bytes).
  */
 export function mlkemKeygen(ek: usize, dk: usize, seed: usize): void {
+  mlkemKeygenKeepMatrix(ek, dk, seed, 0);
+}
+
+/** mlkemKeygen that also copies Â (MLKEM768_MATRIX bytes, public) to `matrix` unless it is 0. */
+export function mlkemKeygenKeepMatrix(ek: usize, dk: usize, seed: usize, matrix: usize): void {
   // (ρ, σ) = G(d ‖ k): the parameter k = 3 is appended for domain separation (Algorithm 13 line 1).
   memory.copy(G_IN, seed, 32);
   store<u8>(G_IN, 3, 32);
@@ -154,6 +165,7 @@ export function mlkemKeygen(ek: usize, dk: usize, seed: usize): void {
   memory.copy(dk + DK_EK, ek, MLKEM768_EK);
   keccak(CTX, SHA3_256_RATE, SHA3_SUFFIX, ek, MLKEM768_EK, dk + DK_H, 32); // H(ek)
   memory.copy(dk + DK_Z, seed + 32, 32);
+  if (matrix != 0) memory.copy(matrix, A, MLKEM768_MATRIX);
   wipe(SCRATCH, SCRATCH_SIZE);
 }
 
@@ -165,7 +177,7 @@ export function mlkemEncaps(ct: usize, ss: usize, ek: usize, m: usize): void {
   memory.copy(G_IN, m, 32);
   keccak(CTX, SHA3_256_RATE, SHA3_SUFFIX, ek, MLKEM768_EK, G_IN + 32, 32); // H(ek)
   keccak(CTX, SHA3_512_RATE, SHA3_SUFFIX, G_IN, 64, G_OUT, 64);             // (K, r) = G(m ‖ H(ek))
-  encrypt(ct, ek, G_IN, G_OUT + 32);
+  encrypt(ct, ek, G_IN, G_OUT + 32, 0);
   memory.copy(ss, G_OUT, 32);
   wipe(SCRATCH, SCRATCH_SIZE);
 }
@@ -175,11 +187,16 @@ export function mlkemEncaps(ct: usize, ss: usize, ek: usize, m: usize): void {
  * re-encryption of the decrypted message differs from c, K = J(z ‖ c) instead — selected by mask.
  */
 export function mlkemDecaps(ss: usize, ct: usize, dk: usize): void {
+  mlkemDecapsWithMatrix(ss, ct, dk, 0);
+}
+
+/** mlkemDecaps with this key's Â from `matrix` (from mlkemKeygenKeepMatrix), or sampled if 0. */
+export function mlkemDecapsWithMatrix(ss: usize, ct: usize, dk: usize, matrix: usize): void {
   decrypt(MSG, dk, ct);                                            // m'
   memory.copy(G_IN, MSG, 32);
   memory.copy(G_IN + 32, dk + DK_H, 32);
   keccak(CTX, SHA3_512_RATE, SHA3_SUFFIX, G_IN, 64, G_OUT, 64);    // (K', r') = G(m' ‖ h)
-  encrypt(CT2, dk + DK_EK, MSG, G_OUT + 32);                       // c'
+  encrypt(CT2, dk + DK_EK, MSG, G_OUT + 32, matrix);               // c'
   keccakInit(CTX, SHAKE256_RATE);                                  // K̄ = J(z ‖ c)
   keccakUpdate(CTX, dk + DK_Z, 32);
   keccakUpdate(CTX, ct, MLKEM768_CT);

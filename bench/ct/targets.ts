@@ -318,17 +318,17 @@ export const TARGETS: Target[] = [
       const seed = fill(32, 53);
       const { publicKey } = xwingKeypair(seed);
       const valid = xwingEncapsulate(publicKey, fill(64, 59)).ciphertext;
-      frame(32 + 2464 + 1216);
+      frame(32 + 7072 + 1216);
       const base = core().ioBase();
       view().set(seed, base);
-      fn('xwingExpand')(base + 32, base + 2496, base);
-      const expanded = view().slice(base + 32, base + 2496);
-      view().fill(0, base, base + 3712);
-      // slot: ct 1120 | expanded 2464 | ss 32
+      fn('xwingExpand')(base + 32, base + 7104, base);
+      const expanded = view().slice(base + 32, base + 7104);
+      view().fill(0, base, base + 8320);
+      // slot: ct 1120 | expanded 7072 (sk_M ‖ sk_X ‖ pk_X ‖ Â) | ss 32
       return wasmTarget({
-        stride: 3616, secretLength: 1120, fixedSecret: valid, exportName: 'xwingDecapsulateExpanded',
+        stride: 8224, secretLength: 1120, fixedSecret: valid, exportName: 'xwingDecapsulateExpanded',
         publicInputs: (mem, p) => mem.set(expanded, p + 1120),
-        call: (f, p) => f(p + 3584, p, p + 1120),
+        call: (f, p) => f(p + 8192, p, p + 1120),
       })(b);
     },
   },

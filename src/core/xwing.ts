@@ -25,8 +25,8 @@ const wasm = () => core() as unknown as XWingExports;
 
 /** Byte lengths of X-Wing (§5.1, §7), and of the encapsulation randomness (§5.4.1 eseed). */
 export const X_WING = Object.freeze({ publicKey: 1216, secretKey: 32, ciphertext: 1120, sharedSecret: 32, randomness: 64 });
-/** sk_M ‖ sk_X ‖ pk_X: the expanded decapsulation key (never leaves this module: §5.5.1). */
-const EXPANDED = 2400 + 32 + 32;
+/** sk_M ‖ sk_X ‖ pk_X ‖ Â: the expanded decapsulation key (never leaves this module: §5.5.1). */
+const EXPANDED = 2400 + 32 + 32 + 9 * 512;
 
 /**
  * An X-Wing key pair (GenerateKeyPair, §5.2; with `seed`, GenerateKeyPairDerand, §5.2.1).
@@ -81,8 +81,8 @@ export function xwingDecapsulate(secretKey: Uint8Array, ciphertext: Uint8Array):
 }
 
 /**
- * An X-Wing secret key held expanded (§5.5.1): the ML-KEM-768 key pair and the X25519 key derived
- * once, so `decapsulate` costs a decapsulation only. The expanded key stays inside this object
+ * An X-Wing secret key held expanded (§5.5.1): the ML-KEM-768 key pair, its matrix Â and the X25519
+ * key derived once, so `decapsulate` costs a decapsulation only (and no sampling of Â). The expanded key stays inside this object
  * (the draft forbids sending it anywhere); it is hidden from JSON, `String()` and inspect.
  * @example const d = new XWingDecapsulator(); send(d.publicKey); const ss = d.decapsulate(ciphertext); d.destroy()
  */
