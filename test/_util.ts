@@ -25,3 +25,17 @@ export function wycheproof<G = any, T = any>(name: string): WycheproofFile<G, T>
 
 /** Fixed seed for fast-check properties, so a failure reproduces (override with FC_SEED). */
 export const fcSeed = Number(process.env.FC_SEED ?? 0x6b657970);
+
+/**
+ * The garbage-input table for a byte-string argument of `n` bytes: [name, value, expected error code]
+ * for wrong types and wrong lengths. `optional` drops `undefined` (for arguments that may be omitted).
+ */
+export function garbageBytes(n: number, { optional = false } = {}): Array<[string, unknown, string]> {
+  const rows: Array<[string, unknown, string]> = [
+    ['undefined', undefined, 'invalid-type'], ['null', null, 'invalid-type'], ['string', 'a'.repeat(n), 'invalid-type'],
+    ['number array', Array(n).fill(1), 'invalid-type'], ['ArrayBuffer', new ArrayBuffer(n), 'invalid-type'],
+    ['Uint16Array', new Uint16Array(n), 'invalid-type'], [`${n - 1} bytes`, new Uint8Array(n - 1), 'invalid-length'],
+    [`${n + 1} bytes`, new Uint8Array(n + 1), 'invalid-length'], ['0 bytes', new Uint8Array(0), 'invalid-length'],
+  ];
+  return optional ? rows.filter(([name]) => name !== 'undefined') : rows;
+}
