@@ -23,6 +23,7 @@ import { sasDecimal, sasEmoji, sasWords } from '../sas/index.js';
 import type { Contact, ContactStore, DeliveryStatus, Outbox, OutboxEntry, VerificationMethod } from './contacts.js';
 import { displayText } from './display-text.js';
 import type { CancelCode } from './errors.js';
+import { PROTOCOL_VERSION } from './messages.js';
 import { checkFileArguments, checkTextArgument, newMessageId, type PeerInfo, type SessionTimeouts } from './machine.js';
 import { sameName } from './names.js';
 import { createReceipt, verifyReceipt, type ReceiptAssertion, type ReceiptResult } from './receipt.js';
@@ -151,9 +152,15 @@ const ENDED: Partial<Record<CancelCode, string>> = {
 
 /**
  * The sentence both apps show when a channel ends.
+ * @param peerVersion the protocol version the peer speaks, when it is another one (who must update)
  * @example endedText('sas-mismatch', 'them')
  */
-export function endedText(code: CancelCode, by: 'us' | 'them'): string {
+export function endedText(code: CancelCode, by: 'us' | 'them', peerVersion?: number): string {
+  if (code === 'version' && peerVersion !== undefined) {
+    return peerVersion < PROTOCOL_VERSION
+      ? 'The other side runs an older keyprint, without the post-quantum handshake this one requires: ask them to update (and to reload the app).'
+      : 'The other side runs a newer keyprint: update this one (reload the app, or install the new version).';
+  }
   return ENDED[code] ?? `The connection was cancelled (${code}${by === 'them' ? ', by the other side' : ''}).`;
 }
 
@@ -505,7 +512,7 @@ export class Conversation {
         ch.phase = 'ended';
         this.#settingUp = false;
         this.#failHeld();
-        this.#emit({ type: 'ended', code: e.code, by: e.by, text: endedText(e.code, e.by) });
+        this.#emit({ type: 'ended', code: e.code, by: e.by, text: endedText(e.code, e.by, e.peerVersion) });
         break;
       case 'text':
         this.#emit({ type: 'message', id: toHex(e.id), peer: ch.peer!.did, text: e.text, at: this.#clock() });

@@ -1,8 +1,8 @@
 // keyprint/session — the session protocol: committed key agreement, SAS, end-to-end encrypted chat.
-export { CANCEL_CODES, SessionError, isCancelCode } from './errors.js';
+export { CANCEL_CODES, SessionError, VersionError, isCancelCode } from './errors.js';
 export type { CancelCode } from './errors.js';
 export {
-  PROTOCOL_VERSION, SUITE_X25519_AES256GCM, MAX_MESSAGE_BYTES, PAD_BUCKETS, encodeMessage, decodeMessage,
+  PROTOCOL_VERSION, SUITE_XWING_AES256GCM, KEM_PUBLIC_KEY_BYTES, KEM_CIPHERTEXT_BYTES, MAX_MESSAGE_BYTES, PAD_BUCKETS, encodeMessage, decodeMessage,
 } from './messages.js';
 export type { SessionMessage, CommitMessage, HelloMessage, AuthMessage, MacMessage, CancelMessage, DataMessage } from './messages.js';
 export { commitmentOf, transcriptHash, deriveSessionKeys, authInput, confirmationMac, verifyConfirmationMac } from './key-schedule.js';

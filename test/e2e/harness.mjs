@@ -42,6 +42,7 @@ export async function enrolled(browser, url, name, label) {
   const page = await context.newPage();
   const problems = watch(page, label);
   await addVirtualAuthenticator(context, page);
+  await recordFrames(page);
   await page.goto(`${url}#/identity`);
   await page.getByTestId('core-ready').waitFor({ state: 'attached', timeout: 15_000 });
   await page.getByLabel('Your name, as contacts will see it').fill(name);
@@ -79,3 +80,32 @@ export async function connectPair(browser, url) {
   return { a, b };
 }
 
+
+/**
+ * Records the first bytes of every data-channel frame the page sends and receives (before the app
+ * runs), so a scenario can check which protocol version really ran: `await framesOf(page)`.
+ */
+export async function recordFrames(page) {
+  await page.addInitScript(() => {
+    const log = (window.__keyprintFrames = []);
+    const head = (d) => { const b = d instanceof ArrayBuffer ? new Uint8Array(d) : ArrayBuffer.isView(d) ? new Uint8Array(d.buffer, d.byteOffset, d.byteLength) : null; return b && { version: b[0], type: b[1], length: b.length }; };
+    const send = RTCDataChannel.prototype.send;
+    RTCDataChannel.prototype.send = function (d) { const h = head(d); if (h) log.push({ dir: 'out', ...h }); return send.call(this, d); };
+    const add = RTCDataChannel.prototype.addEventListener;
+    RTCDataChannel.prototype.addEventListener = function (type, fn, o) {
+      if (type !== 'message') return add.call(this, type, fn, o);
+      return add.call(this, type, (e) => { const h = head(e.data); if (h) log.push({ dir: 'in', ...h }); return fn.call(this, e); }, o);
+    };
+  });
+}
+export const framesOf = (page) => page.evaluate(() => window.__keyprintFrames ?? []);
+
+/** The handshake a page ran: its first frames are protocol version 2 (commit 1,250 bytes with the X-Wing key; a hello with the 1,120-byte ciphertext). */
+export async function assertHybridHandshake(page, label) {
+  const frames = await framesOf(page);
+  assert(frames.length >= 3, `${label}: frames were recorded (${frames.length})`);
+  assert(frames.every((f) => f.version === 2), `${label}: every frame is protocol version 2: ${JSON.stringify(frames.slice(0, 6))}`);
+  const commit = frames.find((f) => f.type === 1);
+  assert(commit && commit.length === 2 + 32 + 1216, `${label}: the commit carries the X-Wing public key: ${JSON.stringify(commit)}`);
+  assert(frames.some((f) => f.type === 2 && f.length > 1120), `${label}: a hello carries the X-Wing ciphertext`);
+}

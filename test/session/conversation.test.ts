@@ -238,3 +238,28 @@ describe('judgePeer: the one rule, for channels and cards', () => {
     expect(judgePeer([], presented(bob, 'Bob'))).toMatchObject({ recognized: false, peer: { name: 'Bob' } });
   });
 });
+
+describe('Conversation: a peer on protocol version 1 (issue 22: a clear refusal, never a downgrade)', () => {
+  it('our commit answered by a version-1 cancel: ended with "ask them to update"; a version-1 commit to us: refused in its own format', async () => {
+    const { memoryPipe } = await import('../../src/session/index.js');
+    const a = new Side(alice, memoryStores());
+    const [ta, old] = memoryPipe();
+    const seen: Uint8Array[] = [];
+    old.onmessage = (f) => { seen.push(f); old.send(Uint8Array.of(1, 5, 0, 7, ...new TextEncoder().encode('version'))); };
+    await a.conversation.open(ta, { role: 'initiator', localDtlsFingerprint: alice.dtls, expectedPeerDtlsFingerprint: bob.dtls });
+    const ended = await a.waitFor('ended');
+    expect(ended).toMatchObject({ code: 'version', by: 'them' });
+    expect(ended.text).toMatch(/^The other side runs an older keyprint, without the post-quantum handshake this one requires: ask them to update/);
+    expect(seen[0][0]).toBe(2); // we spoke version 2 only
+
+    const b = new Side(bob, memoryStores());
+    const [tb, old2] = memoryPipe();
+    const answers: Uint8Array[] = [];
+    old2.onmessage = (f) => answers.push(f);
+    await b.conversation.open(tb, { role: 'responder', localDtlsFingerprint: bob.dtls, expectedPeerDtlsFingerprint: alice.dtls });
+    old2.send(Uint8Array.of(1, 1, ...new Uint8Array(32))); // a version-1 commit
+    expect((await b.waitFor('ended')).text).toMatch(/older keyprint/);
+    await new Promise((r) => setTimeout(r, 10));
+    expect(Array.from(answers[0])).toEqual([1, 5, 0, 7, ...new TextEncoder().encode('version')]);
+  });
+});

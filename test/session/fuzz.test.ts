@@ -2,7 +2,7 @@
 // never a crash, and nothing accepted that does not re-encode to the same bytes.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CANCEL_CODES, decodeMessage, decodePayload, encodeMessage, SessionError } from '../../src/session/index.js';
+import { CANCEL_CODES, decodeMessage, decodePayload, encodeMessage, PROTOCOL_VERSION, SessionError } from '../../src/session/index.js';
 import { fcSeed } from '../_util.js';
 import { alice, bob, machine, Pair } from './_pair.js';
 
@@ -12,7 +12,7 @@ const typed = (e: unknown) => e instanceof SessionError && codes.has(e.code);
 describe('decoder fuzzing', () => {
   it('decodeMessage: random bytes give a message that re-encodes identically, or a typed cancel-code error', () => {
     fc.assert(fc.property(fc.uint8Array({ maxLength: 400 }), fc.integer({ min: 0, max: 6 }), (raw, type) => {
-      const bytes = raw.length >= 2 ? Uint8Array.of(1, type, ...raw.subarray(2)) : raw; // mostly well-headed frames
+      const bytes = raw.length >= 2 ? Uint8Array.of(PROTOCOL_VERSION, type, ...raw.subarray(2)) : raw; // mostly well-headed frames
       let m;
       try { m = decodeMessage(bytes); } catch (e) { expect(typed(e)).toBe(true); return; }
       expect(Buffer.from(encodeMessage(m)).equals(Buffer.from(bytes))).toBe(true);
@@ -47,13 +47,13 @@ describe('decoder fuzzing', () => {
       await p.start();
       const victim = steps % 2 === 0 ? p.b : p.a;
       const before = victim.state.kind;
-      const bytes = raw.length >= 2 ? Uint8Array.of(1, type, ...raw.subarray(2)) : raw;
+      const bytes = raw.length >= 2 ? Uint8Array.of(PROTOCOL_VERSION, type, ...raw.subarray(2)) : raw;
       const step = await victim.receive(bytes, p.now);
       const after = victim.state;
       if (after.kind === 'Cancelled') {
         expect(after.by).toBe('us');
         expect(codes.has(after.code)).toBe(true);
-        expect(step.events).toEqual([{ type: 'cancelled', code: after.code, by: 'us' }]);
+        expect(step.events).toEqual([{ type: 'cancelled', code: after.code, by: 'us', ...(after.peerVersion !== undefined ? { peerVersion: after.peerVersion } : {}) }]);
       } else {
         // only a responder in Created accepts an arbitrary 32-byte commitment
         expect(before).toBe('Created');
