@@ -12,7 +12,7 @@ import { decodeCborMap, encodeCbor, field, type CborMap, type CborValue } from '
 import { AuthDataFlag, encodeAuthData } from '../ctap2/auth-data.js';
 import { ClientPinSubCommand, CtapCommand, PinUvAuthTokenPermission, parseDescriptorList } from '../ctap2/commands.js';
 import { CRED_PROTECT, CredProtect, HMAC_SECRET } from '../ctap2/extensions.js';
-import { coseKeyAgreement, decapsulate, pinProtocol, type PinUvAuthProtocol } from '../ctap2/pin-protocol.js';
+import { coseKeyAgreement, decapsulate, pinProtocol, pinProtocolV1, type PinUvAuthProtocol } from '../ctap2/pin-protocol.js';
 import { generateAttestation } from './attestation.js';
 import { MemoryStore, type AuthenticatorStateData, type AuthenticatorStore, type StoredCredential } from './state.js';
 
@@ -54,6 +54,14 @@ export interface SoftAuthenticatorOptions {
   approve?: (request: PresenceRequest, signal: AbortSignal) => Promise<boolean>;
   /** How long to wait for presence before CTAP2_ERR_USER_ACTION_TIMEOUT (default 30 000 ms). */
   presenceTimeoutMs?: number;
+  /**
+   * Which authenticator to be. `'2.1'` (default): FIDO_2_0 + FIDO_2_1, PIN/UV protocols [2, 1],
+   * pinUvAuthToken, credential management. `'2.0'`: a CTAP 2.0 key as most keys sold before 2021 are —
+   * FIDO_2_0 only, PIN protocol 1 only (protocol 2 arrived with CTAP 2.1), no pinUvAuthToken option
+   * (only the legacy getPinToken), pinProtocol required on every clientPIN request (CTAP 2.0 §5.5.3),
+   * no `pinUvAuthProtocol` key in hmac-secret (CTAP 2.0 §11.4 knows keys 1–3 only), no credential management.
+   */
+  ctap?: '2.0' | '2.1';
 }
 
 interface PinUvAuthToken {
@@ -170,7 +178,23 @@ export class SoftAuthenticator {
 
   // ---- §6.4 authenticatorGetInfo ------------------------------------------------------------------
 
+  /** CTAP 2.0 profile (options.ctap = '2.0'): what a CTAP 2.0, PIN-protocol-1-only key does. */
+  private get ctap20(): boolean {
+    return this.options.ctap === '2.0';
+  }
+
   private getInfo(): CborMap {
+    if (this.ctap20) {
+      // CTAP 2.0 §5.4: versions, extensions, aaguid, options, maxMsgSize, pinProtocols — nothing newer.
+      return new Map<number, CborValue>([
+        [0x01, ['FIDO_2_0']],
+        [0x02, [CRED_PROTECT, HMAC_SECRET]],
+        [0x03, KEYPRINT_AAGUID],
+        [0x04, new Map<string, boolean>([['rk', true], ['up', true], ['plat', false], ['clientPin', this.state.pinHash !== undefined]])],
+        [0x05, MAX_MSG_SIZE],
+        [0x06, [1]],
+      ]);
+    }
     const options = new Map<string, boolean>([
       ['rk', true], ['up', true], ['plat', false], ['clientPin', this.state.pinHash !== undefined],
       ['pinUvAuthToken', true], ['makeCredUvNotRqd', true],
@@ -189,6 +213,15 @@ export class SoftAuthenticator {
       [0x0d, 4],
       [0x0e, 1],
     ]);
+  }
+
+  /**
+   * The PIN/UV auth protocol a request names. CTAP 2.0 knows only pinProtocol 1 (§5.5.1); the 2.0
+   * profile answers CTAP1_ERR_INVALID_PARAMETER for anything else, as a 2.0 key does.
+   */
+  private protocolFor(version: unknown): PinUvAuthProtocol {
+    if (this.ctap20 && version !== 1) fail(CtapStatus.CTAP1_ERR_INVALID_PARAMETER, `pinProtocol ${String(version)} is not supported (CTAP 2.0: 1 only)`);
+    return pinProtocol(version);
   }
 
   // ---- user presence -----------------------------------------------------------------------------
@@ -234,7 +267,7 @@ export class SoftAuthenticator {
     if (param === undefined) return false;
     const version = field(params, protocolKey, 'number');
     if (version === undefined) fail(CtapStatus.CTAP2_ERR_MISSING_PARAMETER, 'pinUvAuthProtocol is required with pinUvAuthParam');
-    const protocol = pinProtocol(version);
+    const protocol = this.protocolFor(version);
     const token = this.pinToken;
     // §6.1.2 step 11.1: "If the authenticator is not in a state to verify … return CTAP2_ERR_PIN_AUTH_INVALID".
     if (!token || !protocol.verify(token.token, clientDataHash, param)) fail(CtapStatus.CTAP2_ERR_PIN_AUTH_INVALID);
@@ -301,7 +334,8 @@ export class SoftAuthenticator {
 
     const uv = this.checkPinUvAuth(params, 0x08, 0x09, clientDataHash, PinUvAuthTokenPermission.mc, rpId);
     // §6.1.2 step 6 (makeCredUvNotRqd = true): with a PIN set, only discoverable credentials need UV.
-    if (!uv && this.state.pinHash && rk) fail(CtapStatus.CTAP2_ERR_PUAT_REQUIRED);
+    // CTAP 2.0 §5.1 step 7 (no makeCredUvNotRqd): with a PIN set, every credential does (CTAP2_ERR_PIN_REQUIRED, 0x36).
+    if (!uv && this.state.pinHash && (rk || this.ctap20)) fail(CtapStatus.CTAP2_ERR_PUAT_REQUIRED);
 
     // §6.1.2 step 7: excludeList.
     for (const d of excludeList) {
@@ -455,7 +489,8 @@ export class SoftAuthenticator {
     const keyAgreement = field(input, 1, 'map', true);
     const saltEnc = field(input, 2, 'bytes', true);
     const saltAuth = field(input, 3, 'bytes', true);
-    const protocol = pinProtocol(field(input, 4, 'number') ?? 1);
+    // §12.5: key 4 pinUvAuthProtocol is optional, default 1. CTAP 2.0 (§11.4) has no key 4: always protocol 1.
+    const protocol = this.ctap20 ? pinProtocolV1 : pinProtocol(field(input, 4, 'number') ?? 1);
     const shared = decapsulate(protocol, this.agreementKey(protocol.version).secretKey, keyAgreement);
     if (!protocol.verify(shared, saltEnc, saltAuth)) fail(CtapStatus.CTAP2_ERR_PIN_AUTH_INVALID, 'hmac-secret saltAuth does not verify');
     let salts: Uint8Array;
@@ -501,11 +536,18 @@ export class SoftAuthenticator {
   private clientPin(params: CborMap): CborMap | undefined {
     const sub = field(params, 0x02, 'number', true);
     const version = field(params, 0x01, 'number');
+    if (this.ctap20) {
+      // CTAP 2.0 §5.5.3: pinProtocol (0x01) is required for every subCommand, getRetries included.
+      if (version === undefined) fail(CtapStatus.CTAP2_ERR_MISSING_PARAMETER, 'pinProtocol is required');
+      this.protocolFor(version);
+    }
     if (sub === ClientPinSubCommand.getPINRetries) {
       return new Map<number, CborValue>([[0x03, this.state.pinRetries], [0x04, this.consecutivePinFailures >= MAX_CONSECUTIVE_PIN_FAILURES]]);
     }
     if (version === undefined) fail(CtapStatus.CTAP2_ERR_MISSING_PARAMETER, 'pinUvAuthProtocol is required');
-    const protocol = pinProtocol(version);
+    const protocol = this.protocolFor(version);
+    // CTAP 2.0 §5.5.3 has subCommands 0x01–0x05 only.
+    if (this.ctap20 && sub > ClientPinSubCommand.getPinToken) fail(CtapStatus.CTAP1_ERR_INVALID_PARAMETER, `clientPIN subCommand ${sub} is not CTAP 2.0`);
     switch (sub) {
       case ClientPinSubCommand.getKeyAgreement:
         return new Map([[0x01, coseKeyAgreement(this.agreementKey(protocol.version).publicKey)]]);
