@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { ready } from '../core/index.js';
 import {
   Ctap2Client, CtapHidChannel, CtapHidDevice, DirectoryStore, MemoryReportTransport, MemoryStore, SoftAuthenticator,
-  UDP_AUTHENTICATOR_PORT, pinProtocol, serveUdp, type PresenceRequest,
+  UDP_AUTHENTICATOR_PORT, serveUdp, type PresenceRequest,
 } from '../hardware/index.js';
 import { EXIT, UsageError, print } from './output.js';
 
@@ -95,7 +95,7 @@ export async function emulator(args: string[]): Promise<number> {
     if (info.options.clientPin) {
       print('A PIN is already set in this state; --pin ignored.');
     } else {
-      await ctap.setPin(values.pin, pinProtocol(info.pinUvAuthProtocols[0]));
+      await ctap.setPin(values.pin);
       print('PIN set.');
     }
     await local.close();

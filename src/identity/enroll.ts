@@ -21,7 +21,7 @@ import { base64urlnopad } from '@scure/base';
 import { sha256 } from '../core/index.js';
 import { KeyprintError, InputError, describe } from '../errors.js';
 import {
-  CtapError, CtapStatus, HardwareError, PinUvAuthTokenPermission, encodeCbor, parseAuthData, pinProtocol, prfSalt,
+  CtapError, CtapStatus, HardwareError, PinUvAuthTokenPermission, encodeCbor, getInfoOption, negotiatePinUvAuthProtocol, parseAuthData, prfSalt,
   type AuthenticatorInfo, type CallOptions, type Ctap2Client, type PinToken,
 } from '../hardware/index.js';
 import { verifyAttestation, AttestationError, type AttestationTrust } from './attestation.js';
@@ -147,21 +147,33 @@ function callOptions(o: DeviceCallOptions): CallOptions {
   return { onKeepalive: o.onKeepalive, signal: o.signal, timeoutMs: o.timeoutMs ?? DEVICE_TIMEOUT_MS };
 }
 
-/** A pinUvAuthToken for one permission (mc or ga), with protocol 2 when offered (§6.5.5.7). */
+/**
+ * A pinUvAuthToken for one permission (mc or ga) over the negotiated PIN/UV protocol (§6.5.5.7;
+ * the legacy getPinToken on keys without the `pinUvAuthToken` option).
+ */
 async function pinTokenFor(ctap: Ctap2Client, info: AuthenticatorInfo, pin: string, permission: number, o: DeviceCallOptions): Promise<PinToken> {
   if (info.options.clientPin !== true) {
     throw new EnrollError('pin-not-set', 'this security key has no PIN: set one first, or leave out --pin');
   }
-  const version = info.pinUvAuthProtocols.includes(2) ? 2 : 1;
+  const protocol = negotiatePinUvAuthProtocol(info);
   try {
-    return await ctap.getPinToken(pin, pinProtocol(version), { permissions: permission, rpId: KEYPRINT_RP_ID, info }, { signal: o.signal, timeoutMs: 10_000 });
+    return await ctap.getPinToken(pin, protocol, { permissions: permission, rpId: KEYPRINT_RP_ID, info }, { signal: o.signal, timeoutMs: 10_000 });
   } catch (e) {
     if (e instanceof CtapError && e.status === CtapStatus.CTAP2_ERR_PIN_INVALID) {
       // §6.5.5.2 getPINRetries: tell the user how many attempts are left before the PIN blocks.
-      const left = await ctap.getPinRetries({ timeoutMs: 5_000 }).then((r) => r.retries, () => undefined);
+      const left = await ctap.getPinRetries({ timeoutMs: 5_000 }, protocol).then((r) => r.retries, () => undefined);
       throw new EnrollError('pin-invalid', left === undefined ? 'wrong PIN' : `wrong PIN (${left} attempt${left === 1 ? '' : 's'} left)`, { cause: e });
     }
     return mapDeviceError(e);
+  }
+}
+
+/** Fails before any credential exists when the key offers no PIN/UV auth protocol keyprint speaks (hmac-secret needs one). */
+function checkPinUvAuthProtocols(info: AuthenticatorInfo): void {
+  try {
+    negotiatePinUvAuthProtocol(info);
+  } catch (e) {
+    throw new EnrollError('device', `this security key cannot be used: ${(e as Error).message}`, { cause: e });
   }
 }
 
@@ -207,7 +219,9 @@ export async function enroll(options: DeviceCallOptions & {
   if (!info.extensions.includes('hmac-secret')) {
     throw new EnrollError('no-hmac-secret', 'this security key does not support hmac-secret (needed to wrap the identity key)');
   }
-  if (info.options.rk === false) throw new EnrollError('device', 'this security key cannot store resident credentials');
+  // §6.4: an absent `rk` option means false.
+  if (getInfoOption(info, 'rk') !== true) throw new EnrollError('device', 'this security key cannot store resident credentials');
+  checkPinUvAuthProtocols(info);
   // §6.1.2 step 6: with a PIN set, a discoverable credential needs UV even under makeCredUvNotRqd.
   if (pin === undefined && info.options.clientPin === true) {
     throw new EnrollError('pin-required', 'this security key has a PIN: pass --pin PIN');
@@ -261,7 +275,7 @@ async function bind(
   const gaToken = pin === undefined ? undefined : await pinTokenFor(ctap, info, pin, PinUvAuthTokenPermission.ga, options);
   const { assertion, first } = await device(() => ctap.hmacSecret({
     rpId: KEYPRINT_RP_ID, clientDataHash: challenge, allowList: [{ type: 'public-key', id: credentialId }],
-    salt1: prfSalt(utf8(KEYPRINT_PRF_INPUT)), pinToken: gaToken,
+    salt1: prfSalt(utf8(KEYPRINT_PRF_INPUT)), pinToken: gaToken, protocol: negotiatePinUvAuthProtocol(info),
   }, call)).finally(() => gaToken?.wipe());
 
   const seed = identity.exportSecretKey();
@@ -364,6 +378,7 @@ export async function unlockIdentity(options: DeviceCallOptions & { ctap: Ctap2C
   }
   const info = await device(() => ctap.getInfo({ signal: options.signal, timeoutMs: 10_000 }));
   if (!info.extensions.includes('hmac-secret')) throw wrongKey();
+  checkPinUvAuthProtocols(info);
   // The PIN only when the enrollment used one: with UV the key returns CredRandomWithUV, without it
   // CredRandomWithoutUV (§12.5), and only the one used at enrollment opens the envelope.
   const token = credential.userVerified ? await pinTokenFor(ctap, info, options.pin!, PinUvAuthTokenPermission.ga, options) : undefined;
@@ -372,6 +387,7 @@ export async function unlockIdentity(options: DeviceCallOptions & { ctap: Ctap2C
     ({ first } = await ctap.hmacSecret({
       rpId: credential.rpId, clientDataHash: globalThis.crypto.getRandomValues(new Uint8Array(32)),
       allowList: [{ type: 'public-key', id: credential.credentialId }], salt1: prfSalt(utf8(credential.prfInput)), pinToken: token,
+      protocol: negotiatePinUvAuthProtocol(info),
     }, callOptions(options)));
   } catch (e) {
     if (e instanceof CtapError && e.status === CtapStatus.CTAP2_ERR_NO_CREDENTIALS) throw wrongKey(e);

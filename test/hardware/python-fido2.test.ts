@@ -7,7 +7,7 @@
 // same hmac-secret output for the same credential and salt.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  Ctap2Client, CtapHidChannel, CtapHidDevice, SoftAuthenticator, UdpReportTransport, pinProtocol, serveUdp, PinUvAuthTokenPermission,
+  Ctap2Client, CtapHidChannel, CtapHidDevice, SoftAuthenticator, UdpReportTransport, serveUdp, PinUvAuthTokenPermission,
   type UdpServer,
 } from '../../src/hardware/index.js';
 import { hex, unhex } from '../_util.js';
@@ -138,10 +138,11 @@ describe.skipIf(pythonFido2Missing !== undefined).each(PROFILES)(
       try {
         const ctap = new Ctap2Client(await CtapHidChannel.open(transport));
         const allowList = [{ type: 'public-key' as const, id: unhex(py.credential_id) }];
-        const rq = { rpId: 'keyprint.example', clientDataHash: unhex(cdh), allowList, salt1: unhex(salt), protocol: pinProtocol(profile.protocol) };
+        // No protocol named: keyprint negotiates it from getInfo (protocol 1 on the CTAP 2.0 profile).
+        const rq = { rpId: 'keyprint.example', clientDataHash: unhex(cdh), allowList, salt1: unhex(salt) };
         expect(hex((await ctap.hmacSecret(rq)).first)).toBe(py.hmac_no_uv[0]);
-        const permissions = profile.ctap === '2.0' ? undefined : { permissions: PinUvAuthTokenPermission.ga, rpId: 'keyprint.example' };
-        const token = await ctap.getPinToken('1234', pinProtocol(profile.protocol), permissions);
+        const token = await ctap.getPinToken('1234', undefined, { permissions: PinUvAuthTokenPermission.ga, rpId: 'keyprint.example' });
+        expect(token.protocol.version).toBe(profile.protocol);
         expect(hex((await ctap.hmacSecret({ ...rq, pinToken: token })).first)).toBe(py.hmac_uv);
       } finally {
         await transport.close();

@@ -65,6 +65,39 @@ export interface AuthenticatorInfo {
   raw: CborMap;
 }
 
+/**
+ * §6.4 defaults for getInfo options the authenticator leaves out. Options with no default here
+ * (`clientPin`, `uv`, `bioEnroll`, `largeBlobs`, `ep`, …) mean "not supported" when absent and
+ * getInfoOption returns undefined for them.
+ */
+const OPTION_DEFAULTS: ReadonlyMap<string, boolean> = new Map([
+  ['plat', false],
+  ['rk', false],
+  ['up', true],
+  // Absent: the authenticator lacks the getPinUvAuthTokenUsing…WithPermissions subcommands — only
+  // the legacy getPinToken (0x05) exists.
+  ['pinUvAuthToken', false],
+  ['noMcGaPermissionsWithClientPin', false],
+  ['credMgmt', false],
+  ['credentialMgmtPreview', false],
+  ['setMinPINLength', false],
+  ['makeCredUvNotRqd', false],
+  ['alwaysUv', false],
+  ['authnrCfg', false],
+]);
+
+/**
+ * A getInfo option (§6.4) with the spec's meaning of an absent key: the default where §6.4 gives
+ * one, else undefined ("not supported").
+ * @param info a parsed getInfo
+ * @param name the option ID, e.g. `pinUvAuthToken`
+ * @returns true / false, or undefined for an absent option without a default
+ * @example getInfoOption(info, 'pinUvAuthToken') // false for a CTAP 2.0 key
+ */
+export function getInfoOption(info: Pick<AuthenticatorInfo, 'options'>, name: string): boolean | undefined {
+  return Object.hasOwn(info.options, name) ? info.options[name] : OPTION_DEFAULTS.get(name);
+}
+
 /** authenticatorMakeCredential parameters (§6.1). */
 export interface MakeCredentialRequest {
   clientDataHash: Uint8Array;
