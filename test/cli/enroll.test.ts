@@ -251,8 +251,10 @@ describe('keyprint enroll / unlock / whoami: errors', () => {
   it('bad flags exit 2 with a usage message', async () => {
     const cases: Array<[string[], RegExp]> = [
       [['enroll', '--device', 'udp:127.0.0.1:1'], /enroll: "--name NAME" is required/],
-      [['enroll', '--name', 'Ada', '--device', 'usb'], /"--device" expected hid, hid:PATH or udp:HOST:PORT, got "usb"/],
-      [['enroll', '--name', 'Ada', '--device', 'udp:nonsense'], /"--device" expected hid, hid:PATH or udp:HOST:PORT/],
+      [['enroll', '--name', 'Ada', '--device', 'usb'], /"--device" expected hid, hid:PATH, udp:HOST:PORT or udp:HOST:PORT@LOCALPORT, got "usb"/],
+      [['enroll', '--name', 'Ada', '--device', 'udp:nonsense'], /"--device" expected hid, hid:PATH, udp:HOST:PORT or udp:HOST:PORT@LOCALPORT/],
+      [['enroll', '--name', 'Ada', '--device', 'udp:127.0.0.1:8111@x'], /"--device" expected .*, got "udp:127.0.0.1:8111@x"/],
+      [['enroll', '--name', 'Ada', '--device', 'udp:127.0.0.1:8111@70000'], /"--device" expected .*@LOCALPORT, got/],
       [['enroll', '--name', 'Ada\u202e', '--device', 'hid'], /"--name" expected no control or bidi characters, got U\+202E/],
       [['enroll', '--name', 'Ada', '--frobnicate'], /enroll: Unknown option '--frobnicate'/],
       [['unlock', 'extra'], /unlock: Unexpected argument 'extra'/],
@@ -276,7 +278,7 @@ describe('keyprint enroll / unlock / whoami: errors', () => {
       cli(['unlock', '--device', `udp:127.0.0.1:${port}`, '--home', home]),
     ]);
     expect(e.status).toBe(1);
-    expect(e.stderr).toBe(`keyprint: no security key found at udp:127.0.0.1:${port} (is "keyprint emulator --udp 127.0.0.1:${port}" running?) [not-found]\n`);
+    expect(e.stderr).toBe(`keyprint: no security key found at udp:127.0.0.1:${port} (is "keyprint emulator --udp 127.0.0.1:${port}" or the SoloKeys simulator running?) [not-found]\n`);
     expect(e.ms).toBeLessThan(20_000);
     // unlock checks for an identity before it looks for a device.
     expect(u.status).toBe(1);
