@@ -134,8 +134,10 @@ function modelFor(vendor: string | undefined, aaguidString: string, leaf: X509Ce
 
 /**
  * Validates the certification path of an attestation certificate and derives the trust level:
- * a path to an anchor is `hardware-attested`; a received chain that ends in a verifying
- * self-signed certificate is `attested-unknown-vendor`; anything else throws.
+ * a path to an anchor is `hardware-attested`; otherwise the received chain is checked as far as it
+ * goes (each certificate signed by the next, validity, CA constraints; a self-signed top's own
+ * signature) and is `attested-unknown-vendor` — WebAuthn §8.2 lets x5c hold the leaf alone, and a
+ * CA nobody here knows proves no more than a self-signed one would. Anything broken throws.
  * @throws AttestationError with the CertificateError's code (`chain-untrusted`, `cert-expired`, …)
  */
 export async function chainTrust(
@@ -152,6 +154,7 @@ export async function chainTrust(
       anchors: ctx.anchors.filter((a) => !a.formats || a.formats.includes(ctx.fmt)),
       at: ctx.at,
       leafCriticalExtensions,
+      unanchored: 'any-issuer',
     });
   } catch (e) {
     if (e instanceof CertificateError) throw new AttestationError(e.code, e.message, { cause: e });

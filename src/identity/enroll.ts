@@ -315,10 +315,10 @@ interface Registration {
 }
 
 /**
- * verifyAttestation with keyprint's RP ID, origin and challenge. The keyprint emulator sends its CA
- * after the batch certificate, so its chain validates to `attested-unknown-vendor`; a chain that
- * cannot be built to any root (`chain-untrusted`) fails enrollment with the verifier's reason rather
- * than being vouched for here.
+ * verifyAttestation with keyprint's RP ID, origin and challenge. A chain that reaches no trust
+ * anchor — the emulator's own CA, or a leaf from a CA nobody published, as Solo sends — enrolls as
+ * `attested-unknown-vendor`; any broken signature or certificate fails enrollment with the
+ * verifier's reason.
  */
 async function verifyRegistration(
   attestationObject: Uint8Array, clientDataJSON: Uint8Array, challenge: Uint8Array, uv: boolean,

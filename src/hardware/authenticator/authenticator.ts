@@ -397,9 +397,9 @@ export class SoftAuthenticator {
     signed.set(authData, 0);
     signed.set(clientDataHash, authData.length);
     const sig = p256SignatureToDer(p256Sign(att.secretKey, sha256(signed)));
-    // x5c carries the emulator's own CA after the batch certificate: no verifier knows that CA, so
-    // without it the chain could not be built at all (verifyAttestation → chain-untrusted); with it
-    // the chain validates and is reported as attested by an unknown vendor, never as hardware.
+    // x5c carries the emulator's own CA after the batch certificate: no verifier knows that CA, so a
+    // verifier can check the batch certificate's signature but still reports "attested, unknown
+    // vendor", never hardware (WebAuthn §8.2 lets x5c hold the CA too, and verifiers ignore roots there).
     const attStmt = new Map<string, CborValue>([['alg', -7], ['sig', sig], ['x5c', [att.certificate, att.caCertificate]]]);
     return new Map<number, CborValue>([[0x01, 'packed'], [0x02, authData], [0x03, attStmt]]);
   }
