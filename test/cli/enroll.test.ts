@@ -4,12 +4,10 @@
 // block the event loop the emulator answers on). Also the library calls over the in-memory link,
 // and the touch prompt on a fake terminal.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   Ctap2Client, CtapHidChannel, CtapHidDevice, MemoryReportTransport, SoftAuthenticator, pinProtocolV2, prfSalt, serveUdp,
   type SoftAuthenticatorOptions,
@@ -23,28 +21,9 @@ import {
 import { touchPrompt } from '../../src/cli/_prompt.js';
 import { resolveHome } from '../../src/cli/_home.js';
 import { utf8 } from '../_util.js';
+import { runCli } from '../_cli.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-
-interface Run { status: number | null; stdout: string; stderr: string; ms: number }
-
-/** Runs the CLI from source, asynchronously, with a hard 45 s kill. */
-function cli(args: string[], env: Record<string, string> = {}, onSpawn?: (child: ChildProcess) => void): Promise<Run> {
-  const t0 = Date.now();
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: root, env: { ...process.env, ...env } });
-    onSpawn?.(child);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => { stdout += d; });
-    child.stderr.on('data', (d) => { stderr += d; });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 45_000);
-    child.on('exit', (status) => {
-      clearTimeout(timer);
-      resolve({ status, stdout, stderr, ms: Date.now() - t0 });
-    });
-  });
-}
+const cli = runCli;
 
 interface Emulator { authenticator: SoftAuthenticator; device: string; ctap(): Promise<{ ctap: Ctap2Client; close(): Promise<void> }>; close(): Promise<void> }
 

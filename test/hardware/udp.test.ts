@@ -5,16 +5,13 @@
 // `udp:HOST:PORT@LOCALPORT` on the command line. Ports here are ephemeral, so this file never competes
 // for 7112 with the Solo suite (test/hardware/solo.test.ts covers the real 8111 → 7112 default).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { createSocket, type Socket } from 'node:dgram';
-import { fileURLToPath } from 'node:url';
 import {
   Ctap2Client, CtapHidChannel, CtapHidDevice, HardwareError, SoftAuthenticator, UdpReportTransport, defaultLocalPort,
 } from '../../src/hardware/index.js';
 import { parseUdpTarget } from '../../src/cli/emulator.js';
 import { parseDevice } from '../../src/cli/enroll.js';
-
-const root = fileURLToPath(new URL('../..', import.meta.url));
+import { runCli as cli } from '../_cli.js';
 
 async function freePort(): Promise<number> {
   const s = createSocket('udp4');
@@ -34,16 +31,6 @@ async function fixedReplyAuthenticator(replyPort: number): Promise<{ port: numbe
   });
   await new Promise<void>((r) => socket.bind(0, '127.0.0.1', () => r()));
   return { port: socket.address().port, close: () => new Promise<void>((r) => { device.close(); socket.close(() => r()); }) };
-}
-
-function cli(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: root });
-    let stdout = '', stderr = '';
-    child.stdout.on('data', (d) => { stdout += d; });
-    child.stderr.on('data', (d) => { stderr += d; });
-    child.on('exit', (status) => resolve({ status, stdout, stderr }));
-  });
 }
 
 describe('UDP reply port (SoloKeys simulator convention)', () => {

@@ -1,0 +1,149 @@
+// keyprint's CLI against authenticators it did not write: the Solo 1 firmware's PC simulation (CTAP
+// 2.0 / FIDO_2_1_PRE, PIN protocol 1 only, no pinUvAuthToken option, a leaf-only attestation from an
+// unpublished CA, answers always to 127.0.0.1:7112) — and the same suite against `keyprint emulator
+// --ctap 2.0`, a protocol-1-only CTAP 2.0 key. No shims, no relay: `--device udp:127.0.0.1:8111` as a
+// user would type it. python3-fido2 sets the PIN and reads retries and credentials independently.
+// One file on purpose: the simulation owns UDP 8111 and 7112, so nothing else may run against it at
+// the same time (vitest runs files in parallel, tests within a file in order).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from '../_cli.js';
+import { pythonFido2Missing } from './_python.js';
+import { buildSolo, python, startEmulator20, startSolo, type RunningKey } from './_solo.js';
+
+const CI = process.env.CI === 'true';
+const built = buildSolo();
+// On CI the simulation must build and python-fido2 must run (.ci/run installs both); elsewhere a
+// machine without them skips this file with the reason.
+const missing = built.error ? `the Solo simulation does not build: ${built.error}` : pythonFido2Missing;
+if (CI && missing) throw new Error(`solo.test.ts cannot run on CI: ${missing}`);
+
+interface Target {
+  name: string;
+  start(state: string): Promise<RunningKey>;
+  /** What `keyprint devices` prints for it. */
+  versions: string;
+  aaguid: string;
+  model: RegExp;
+}
+
+const TARGETS: Target[] = [
+  {
+    name: 'Solo 1 firmware PC simulation',
+    start: (state) => startSolo(built.bin!, state),
+    versions: 'U2F_V2, FIDO_2_0, FIDO_2_1_PRE',
+    aaguid: '0076631b-d4a0-427f-5773-0ec71c9e0279',
+    model: /^unknown authenticator$/,
+  },
+  {
+    name: 'keyprint emulator --ctap 2.0',
+    start: startEmulator20,
+    versions: 'FIDO_2_0',
+    aaguid: '6b657970-7269-6e74-2d73-6f6674000001',
+    model: /keyprint software authenticator/,
+  },
+];
+
+const temps: string[] = [];
+const temp = (prefix: string) => {
+  const d = mkdtempSync(join(tmpdir(), prefix));
+  temps.push(d);
+  return d;
+};
+afterAll(() => { for (const d of temps) rmSync(d, { recursive: true, force: true }); });
+
+describe.skipIf(missing !== undefined).each(TARGETS)(`$name${missing ? ` (skipped: ${missing})` : ''}`, (target) => {
+  let key: RunningKey;
+  let dir: string;
+  const cli = (...args: string[]) => runCli(args);
+  beforeAll(async () => {
+    dir = temp('keyprint-solo-');
+    key = await target.start(join(dir, 'state'));
+  });
+  afterAll(async () => { await key?.stop(); });
+  const home = (name: string) => join(dir, name);
+
+  it('keyprint devices --udp HOST:PORT: getInfo as the key sends it (PIN protocol 1, no pinUvAuthToken)', async () => {
+    const r = await cli('devices', '--udp', key.device.slice(4));
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(new RegExp(`versions: +${target.versions}\n`));
+    expect(r.stdout).toMatch(new RegExp(`aaguid: +${target.aaguid}`));
+    expect(r.stdout).toMatch(/extensions: credProtect, hmac-secret/);
+    expect(r.stdout).toMatch(/PIN: +not set \(PIN\/UV protocols 1\)/);
+    expect(r.stdout).not.toMatch(/pinUvAuthToken/);
+  });
+
+  let ada: Record<string, any>;
+  it('enroll without a PIN → attested-unknown-vendor (its CA is nobody\'s anchor)', async () => {
+    const r = await cli('enroll', '--name', 'Ada', '--device', key.device, '--home', home('ada'), '--json');
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    ada = JSON.parse(r.stdout);
+    expect(ada).toMatchObject({ enrolled: true, name: 'Ada', trust: 'attested-unknown-vendor', pinRequired: false, authenticator: { aaguid: target.aaguid, fmt: 'packed', modelAttested: false } });
+    expect(ada.authenticator.model).toMatch(target.model);
+  });
+
+  it('whoami: the identity, its trust and a valid binding, without the key', async () => {
+    const r = await cli('whoami', '--home', home('ada'), '--json');
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ name: 'Ada', did: ada.did, trust: 'attested-unknown-vendor', binding: 'valid', pinRequired: false });
+  });
+
+  it('unlock: hmac-secret over PIN protocol 1 opens the envelope', async () => {
+    const r = await cli('unlock', '--device', key.device, '--home', home('ada'));
+    expect(r.stderr).toBe('');
+    expect(r.stdout.trim()).toBe(`identity unlocked: Ada ${ada.did}`);
+  });
+
+  it('card + verify: the printed card verifies offline as attested-unknown-vendor', async () => {
+    const out = join(dir, 'ada.svg');
+    const c = await cli('card', '--out', out, '--home', home('ada'), '--device', key.device, '--json');
+    expect(c.stderr).toBe('');
+    expect(JSON.parse(c.stdout)).toMatchObject({ did: ada.did, trust: 'attested-unknown-vendor' });
+    const v = await cli('verify', out);
+    expect(v.status).toBe(0);
+    expect(v.stdout).toMatch(new RegExp(`^VERIFIED: Ada ${ada.did} — attested-unknown-vendor, .*; printed fingerprint matches`));
+  });
+
+  it('a PIN set by python-fido2: enroll without --pin is refused, a wrong PIN reports the retries left', async () => {
+    expect(await python(key, { setPin: '1234' })).toMatchObject({ protocol: 1, retries: 8 });
+    const none = await cli('enroll', '--name', 'Bo', '--device', key.device, '--home', home('bo'));
+    expect(none.status).toBe(1);
+    expect(none.stderr).toBe('keyprint: this security key has a PIN: pass --pin PIN [pin-required]\n');
+    const wrong = await cli('enroll', '--name', 'Bo', '--device', key.device, '--home', home('bo'), '--pin', '9999');
+    expect(wrong.status).toBe(1);
+    expect(wrong.stderr).toBe('keyprint: wrong PIN (7 attempts left) [pin-invalid]\n');
+    expect((await python(key)).retries).toBe(7);
+  });
+
+  let bo: Record<string, any>;
+  it('enroll --pin: user-verified credential; the right PIN resets the retries', async () => {
+    const r = await cli('enroll', '--name', 'Bo', '--device', key.device, '--home', home('bo'), '--pin', '1234', '--json');
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    bo = JSON.parse(r.stdout);
+    expect(bo).toMatchObject({ name: 'Bo', pinRequired: true, trust: 'attested-unknown-vendor' });
+    expect(r.stdout).not.toContain('1234');
+    expect((await python(key)).retries).toBe(8);
+  });
+
+  it('unlock needs the PIN it was enrolled with; whoami, card and verify for the PIN identity', async () => {
+    const noPin = await cli('unlock', '--device', key.device, '--home', home('bo'));
+    expect(noPin.status).toBe(1);
+    expect(noPin.stderr).toMatch(/enrolled with a PIN: pass --pin PIN \[pin-required\]/);
+    const ok = await cli('unlock', '--device', key.device, '--home', home('bo'), '--pin', '1234');
+    expect(ok.stdout.trim()).toBe(`identity unlocked: Bo ${bo.did}`);
+    const who = JSON.parse((await cli('whoami', '--home', home('bo'), '--json')).stdout);
+    expect(who).toMatchObject({ did: bo.did, pinRequired: true, binding: 'valid' });
+    const out = join(dir, 'bo.png');
+    const c = await cli('card', '--out', out, '--home', home('bo'), '--device', key.device, '--pin', '1234');
+    expect(c.stderr).toBe('');
+    const v = await cli('verify', out, '--digits', bo.safetyNumber);
+    expect(v.stdout).toMatch(new RegExp(`^VERIFIED: Bo ${bo.did} — attested-unknown-vendor`));
+    // The identity enrolled before the PIN was set still unlocks with a touch alone.
+    expect((await cli('unlock', '--device', key.device, '--home', home('ada'))).stdout.trim()).toBe(`identity unlocked: Ada ${ada.did}`);
+  });
+});
