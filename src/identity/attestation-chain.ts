@@ -8,10 +8,11 @@ import { AttestationError, type AttestationErrorCode } from './attestation-error
 import { lookupAaguid, lookupYubicoDevice } from './aaguids.js';
 import { verifySignature } from './_signature.js';
 import { readTlv, type Tlv } from './_der.js';
-import { uuidString } from './_bytes.js';
+import { equalBytes, uuidString } from './_bytes.js';
 import {
   CertificateError,
   OID_FIDO_GEN_CE_AAGUID,
+  certificateKeyId,
   OID_YUBICO_DEVICE_ID,
   getExtension,
   parseCertificate,
@@ -53,6 +54,8 @@ export interface FormatContext {
   credentialId: Uint8Array;
   credentialKey: { alg: number; kty: number; crv?: number; spki: Uint8Array; point?: Uint8Array };
   anchors: TrustAnchor[];
+  /** Anchors scoped to this authenticator model (FIDO MDS3 entries of the installed trust store). */
+  lookup?: (aaguid: string, certificateKeyId: string | undefined) => TrustAnchor[];
   intermediates: X509Certificate[];
   at: Date;
 }
@@ -146,12 +149,20 @@ export async function chainTrust(
   ders: Uint8Array[],
   leafCriticalExtensions: readonly string[] = [],
 ): Promise<FormatResult> {
+  // U2F keys have no AAGUID: FIDO MDS3 names them by their attestation certificate's key id.
+  const unscoped = /^[0-]+$/.test(ctx.aaguidString);
+  const keyId = (ctx.lookup && unscoped) || ctx.anchors.some((a) => a.certificateKeyIds) ? await certificateKeyId(certs[0]) : undefined;
+  const inScope = (a: TrustAnchor) =>
+    (!a.aaguids && !a.certificateKeyIds) || a.aaguids?.includes(ctx.aaguidString) || (keyId !== undefined && a.certificateKeyIds?.includes(keyId));
+  // Model-scoped anchors first: when one is also a general anchor (a vendor root), its model name wins.
+  const anchors = [...(ctx.lookup?.(ctx.aaguidString, keyId) ?? []), ...ctx.anchors]
+    .filter((a) => (!a.formats || a.formats.includes(ctx.fmt)) && inScope(a));
   let result;
   try {
     result = await validatePath({
       leaf: certs[0],
       intermediates: [...certs.slice(1), ...ctx.intermediates],
-      anchors: ctx.anchors.filter((a) => !a.formats || a.formats.includes(ctx.fmt)),
+      anchors,
       at: ctx.at,
       leafCriticalExtensions,
       unanchored: 'any-issuer',
@@ -160,8 +171,25 @@ export async function chainTrust(
     if (e instanceof CertificateError) throw new AttestationError(e.code, e.message, { cause: e });
     throw e;
   }
+  refuseCompromised(anchors, [...ders, ...result.path.map((c) => c.der)]);
   if (!result.anchor) return { trust: 'attested-unknown-vendor', attestationCertificates: ders };
   const vendor = result.anchor.vendor;
-  const model = modelFor(vendor, ctx.aaguidString, certs[0]);
+  const model = result.anchor.model ?? modelFor(vendor, ctx.aaguidString, certs[0]);
   return { trust: 'hardware-attested', vendor, model, attestationCertificates: ders };
+}
+
+/**
+ * FIDO MDS3 §3.1.4: a model whose status report says its user verification can be bypassed, a key
+ * is compromised or FIDO revoked it is refused outright — whether or not this chain reaches its root,
+ * since whoever holds a leaked attestation key can make any chain. A report naming one certificate
+ * refuses only chains that contain it.
+ */
+function refuseCompromised(anchors: TrustAnchor[], chain: Uint8Array[]): void {
+  for (const a of anchors) {
+    const c = a.compromised;
+    if (!c || (c.certificate && !chain.some((d) => equalBytes(d, c.certificate!)))) continue;
+    const model = a.model ?? 'this authenticator model';
+    throw new AttestationError('authenticator-compromised',
+      `the FIDO Metadata Service reports ${c.status}${c.effectiveDate ? ` since ${c.effectiveDate}` : ''} for ${model}: its attestation cannot be relied on`);
+  }
 }

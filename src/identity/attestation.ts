@@ -12,7 +12,7 @@ import { verifyPacked } from './attestation-packed.js';
 import { verifyFidoU2f } from './attestation-u2f.js';
 import { verifyApple } from './attestation-apple.js';
 import { decodeCbor, parseAuthenticatorData, parseCoseKey, type AuthenticatorFlags } from './authenticator-data.js';
-import { bundledIntermediates, defaultTrustAnchors, toTrustAnchors, type TrustAnchorInput } from './trust-anchors.js';
+import { bundledIntermediates, defaultTrustAnchors, metadataAnchors, toTrustAnchors, type TrustAnchorInput } from './trust-anchors.js';
 import { equalBytes, toBytes } from './_bytes.js';
 import { base64urlnopad } from '@scure/base';
 
@@ -236,6 +236,8 @@ export async function verifyAttestation(options: VerifyAttestationOptions): Prom
     credentialId: acd.credentialId,
     credentialKey,
     anchors,
+    // The installed trust store's per-model anchors (FIDO MDS3) apply unless the caller chose anchors.
+    lookup: options.trustAnchors ? undefined : metadataAnchors,
     intermediates: bundledIntermediates(),
     at,
   };

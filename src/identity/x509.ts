@@ -320,6 +320,19 @@ export function getExtension(cert: X509Certificate, oid: string): CertificateExt
 }
 
 /**
+ * The key identifier of a certificate's public key — RFC 5280 §4.2.1.2 method (1): SHA-1 of the
+ * subjectPublicKey BIT STRING value — as FIDO MDS3 lists U2F attestation certificates
+ * (attestationCertificateKeyIdentifiers). An identifier, not a security check.
+ * @param cert a parsed certificate
+ * @returns 40 lowercase hex digits
+ * @example await certificateKeyId(leaf) // 'c8b4e0…'
+ */
+export async function certificateKeyId(cert: X509Certificate): Promise<string> {
+  const digest = await globalThis.crypto.subtle.digest('SHA-1', new Uint8Array(spkiInfo(cert.spki).key));
+  return toHex(new Uint8Array(digest));
+}
+
+/**
  * Name matching for path building (RFC 5280 §7.1, simplified): byte-equal DER, or the same
  * attribute types and values in the same order after case folding and whitespace collapsing.
  * Matching only selects candidates; the issuer's signature decides.
@@ -343,6 +356,17 @@ export interface TrustAnchor {
   source?: string;
   /** Attestation formats this anchor may vouch for (e.g. `['apple']`); all formats when absent. */
   formats?: readonly string[];
+  /**
+   * Authenticator models this anchor may vouch for — AAGUIDs (dashed lowercase) or, for U2F keys,
+   * attestation certificate key identifiers (hex SHA-1 of the subjectPublicKey) — as a FIDO MDS3
+   * entry scopes its attestationRootCertificates. Any authenticator when both are absent.
+   */
+  aaguids?: readonly string[];
+  certificateKeyIds?: readonly string[];
+  /** The model name this anchor attests (FIDO MDS3 metadataStatement.description). */
+  model?: string;
+  /** A status report that makes every attestation of this model unacceptable (FIDO MDS3 §3.1.4). */
+  compromised?: { status: string; effectiveDate?: string; certificate?: Uint8Array };
 }
 
 /** The outcome of validatePath. `anchor` is undefined for a chain that ends self-signed. */

@@ -6,7 +6,10 @@
 // One file on purpose: the simulation owns UDP 8111 and 7112, so nothing else may run against it at
 // the same time (vitest runs files in parallel, tests within a file in order).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { decode } from 'cborg';
+import { decodeBundle } from '../../src/identity/index.js';
+import { mdsBlob, mdsEntry, mdsPki } from '../identity/fixtures/make-mds.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../_cli.js';
@@ -146,4 +149,44 @@ describe.skipIf(missing !== undefined).each(TARGETS)(`$name${missing ? ` (skippe
     // The identity enrolled before the PIN was set still unlocks with a touch alone.
     expect((await cli('unlock', '--device', key.device, '--home', home('ada'))).stdout.trim()).toBe(`identity unlocked: Ada ${ada.did}`);
   });
+
+  it('trust add of its attestation certificate (its CA is unpublished) → the same key reports hardware-attested', async () => {
+    const leaf = attestationLeaf(home('ada'));
+    const pemFile = join(dir, 'attestation.pem');
+    writeFileSync(pemFile, pem(leaf));
+    const t = await cli('trust', 'add', pemFile, '--vendor', 'Test vendor', '--home', home('ada'));
+    expect(t.stderr).toBe('');
+    expect(await json(cli('whoami', '--home', home('ada'), '--json'))).toMatchObject({ did: ada.did, trust: 'hardware-attested', enrolledTrust: 'attested-unknown-vendor', authenticator: { vendor: 'Test vendor' } });
+    // Enrolling again on the key (the identity is kept; the key now has a PIN) records it too.
+    const again = await json(cli('enroll', '--name', 'Ada', '--device', key.device, '--home', home('ada'), '--pin', '1234', '--json'));
+    expect(again).toMatchObject({ reused: true, did: ada.did, trust: 'hardware-attested' });
+  });
+
+  it('an MDS3 BLOB fixture listing its AAGUID → a fresh enrollment is hardware-attested with the listed model', async () => {
+    const pki = mdsPki('ES256');
+    const entry = mdsEntry({ aaguid: target.aaguid, description: `${target.name} (MDS fixture)`, roots: [attestationLeaf(home('ada'))] });
+    const blob = join(dir, 'mds.jwt');
+    writeFileSync(blob, mdsBlob(pki, { no: 1, entries: [entry] }));
+    writeFileSync(join(dir, 'mds-root.pem'), pem(pki.root));
+    const i = await cli('trust', 'import-mds', blob, '--root', join(dir, 'mds-root.pem'), '--home', home('cy'));
+    expect(i.stderr).toBe('');
+    const cy = await json(cli('enroll', '--name', 'Cy', '--device', key.device, '--home', home('cy'), '--pin', '1234', '--json'));
+    expect(cy).toMatchObject({ trust: 'hardware-attested', authenticator: { model: `${target.name} (MDS fixture)`, modelAttested: true, aaguid: target.aaguid } });
+  });
 });
+
+/** The attestation certificate (x5c[0]) kept in an enrolled home's bundle. */
+function attestationLeaf(homeDir: string): Uint8Array {
+  const bundle = decodeBundle(new Uint8Array(readFileSync(join(homeDir, 'identity.bundle'))));
+  const att = decode(bundle.binding!.attestationObject!, { useMaps: true }) as Map<string, Map<string, unknown>>;
+  return (att.get('attStmt')!.get('x5c') as Uint8Array[])[0];
+}
+
+const pem = (der: Uint8Array) => `-----BEGIN CERTIFICATE-----\n${Buffer.from(der).toString('base64').replace(/.{64}/g, '$&\n')}\n-----END CERTIFICATE-----\n`;
+
+async function json(run: Promise<{ status: number | null; stdout: string; stderr: string }>): Promise<Record<string, any>> {
+  const r = await run;
+  expect(r.stderr).toBe('');
+  expect(r.status).toBe(0);
+  return JSON.parse(r.stdout);
+}
