@@ -6,7 +6,7 @@
 import { parseArgs } from 'node:util';
 import { ready } from '../core/index.js';
 import { HardwareError, openAuthenticator, type OpenAuthenticator } from '../hardware/index.js';
-import { EnrollError, checkDisplayName, enroll as enrollIdentity, readEnrollment, unlockIdentity, writeEnrollment } from '../identity/enroll.js';
+import { EnrollError, checkDisplayName, enroll as enrollIdentity, prepareHome, readEnrollment, unlockIdentity, writeEnrollment } from '../identity/enroll.js';
 import { parseUdpTarget } from './emulator.js';
 import { resolveHome } from './_home.js';
 import { interruptSignal, touchPrompt } from './_prompt.js';
@@ -113,6 +113,7 @@ export async function enroll(args: string[]): Promise<number> {
   await ready();
 
   const existing = await readEnrollment(home);
+  await prepareHome(home); // a home that cannot take the result is found out before the key makes a credential
   const prompt = touchPrompt({ quiet: values.json });
   const interrupt = interruptSignal();
   const call = { pin: values.pin, signal: interrupt.signal, onKeepalive: (s: number) => prompt.onKeepalive(s) };

@@ -183,8 +183,9 @@ export async function chainTrust(
  * is compromised or FIDO revoked it is refused outright — whether or not this chain reaches its root,
  * since whoever holds a leaked attestation key can make any chain. A report naming one certificate
  * refuses only chains that contain it.
+ * @throws AttestationError `authenticator-compromised`
  */
-function refuseCompromised(anchors: TrustAnchor[], chain: Uint8Array[]): void {
+export function refuseCompromised(anchors: readonly TrustAnchor[], chain: readonly Uint8Array[]): void {
   for (const a of anchors) {
     const c = a.compromised;
     if (!c || (c.certificate && !chain.some((d) => equalBytes(d, c.certificate!)))) continue;

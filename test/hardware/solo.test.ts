@@ -30,6 +30,10 @@ interface Target {
   versions: string;
   aaguid: string;
   model: RegExp;
+  /** Whether it has authenticatorCredentialManagement (CTAP 2.1 §6.8). */
+  credentialManagement: boolean;
+  /** Its resident credential IDs (hex, sorted), read independently of keyprint. */
+  credentials(key: RunningKey, dir: string): Promise<string[]>;
 }
 
 const TARGETS: Target[] = [
@@ -39,6 +43,9 @@ const TARGETS: Target[] = [
     versions: 'U2F_V2, FIDO_2_0, FIDO_2_1_PRE',
     aaguid: '0076631b-d4a0-427f-5773-0ec71c9e0279',
     model: /^unknown authenticator$/,
+    credentialManagement: true,
+    // python-fido2's CredentialManagement over the simulation.
+    credentials: async (key) => Object.values((await python(key, { listWithPin: '1234' })).rps ?? {}).flat().sort(),
   },
   {
     name: 'keyprint emulator --ctap 2.0',
@@ -46,6 +53,10 @@ const TARGETS: Target[] = [
     versions: 'FIDO_2_0',
     aaguid: '6b657970-7269-6e74-2d73-6f6674000001',
     model: /keyprint software authenticator/,
+    credentialManagement: false,
+    // A CTAP 2.0 key cannot list its credentials: read the emulator's state file.
+    credentials: async (_key, dir) => (JSON.parse(readFileSync(join(dir, 'state', 'state.json'), 'utf8')).credentials as Array<{ id: string; discoverable: boolean }>)
+      .filter((c) => c.discoverable).map((c) => Buffer.from(c.id, 'base64url').toString('hex')).sort(),
   },
 ];
 
@@ -172,6 +183,29 @@ describe.skipIf(missing !== undefined).each(TARGETS)(`$name${missing ? ` (skippe
     expect(i.stderr).toBe('');
     const cy = await json(cli('enroll', '--name', 'Cy', '--device', key.device, '--home', home('cy'), '--pin', '1234', '--json'));
     expect(cy).toMatchObject({ trust: 'hardware-attested', authenticator: { model: `${target.name} (MDS fixture)`, modelAttested: true, aaguid: target.aaguid } });
+  });
+
+  it('no orphans: an enrollment refused after the key made its credential removes it (credential management) or names it', async () => {
+    // FIDO metadata reporting this very attestation certificate compromised: only the makeCredential
+    // answer shows it, so the refusal comes after the key stored a resident credential.
+    const pki = mdsPki('ES256');
+    const leaf = attestationLeaf(home('ada'));
+    const entry = mdsEntry({ aaguid: target.aaguid, description: target.name, roots: [leaf], statusReports: [{ status: 'ATTESTATION_KEY_COMPROMISE', effectiveDate: '2026-11-01', certificate: leaf }] });
+    writeFileSync(join(dir, 'bad.jwt'), mdsBlob(pki, { no: 1, entries: [entry] }));
+    writeFileSync(join(dir, 'bad-root.pem'), pem(pki.root));
+    expect((await cli('trust', 'import-mds', join(dir, 'bad.jwt'), '--root', join(dir, 'bad-root.pem'), '--home', home('dee'))).status).toBe(0);
+    const before = await target.credentials(key, dir);
+    const r = await cli('enroll', '--name', 'Dee', '--device', key.device, '--home', home('dee'), '--pin', '1234');
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^keyprint: the security key's attestation does not verify: the FIDO Metadata Service reports ATTESTATION_KEY_COMPROMISE since 2026-11-01/);
+    if (target.credentialManagement) {
+      expect(r.stderr).toMatch(/\(the credential it had just made was removed from the key\) \[attestation-invalid\]\n$/);
+      expect(await target.credentials(key, dir)).toEqual(before);
+    } else {
+      const id = /id ([A-Za-z0-9_-]+)\) is still on the key, which cannot delete single credentials/.exec(r.stderr)?.[1];
+      expect(id).toBeDefined();
+      expect(await target.credentials(key, dir)).toEqual([...before, Buffer.from(id!, 'base64url').toString('hex')].sort());
+    }
   });
 });
 

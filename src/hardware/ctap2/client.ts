@@ -1,16 +1,16 @@
 // CTAP2 platform client — CTAP 2.1 §6: sends authenticatorGetInfo (§6.4), MakeCredential (§6.1),
 // GetAssertion (§6.2), GetNextAssertion (§6.3) and ClientPIN (§6.5.5) over any channel that carries
 // CTAPHID_CBOR messages, maps status bytes to CtapError, and implements the platform side of the PIN
-// flows (§6.5.5.5 setPIN, §6.5.5.7 getPinToken / getPinUvAuthTokenUsingPinWithPermissions) and of
-// hmac-secret (§12.5). What to send is negotiated from getInfo (§6.4), never assumed: the PIN/UV auth
+// flows (§6.5.5.5 setPIN, §6.5.5.7 getPinToken / getPinUvAuthTokenUsingPinWithPermissions), of
+// hmac-secret (§12.5) and of authenticatorCredentialManagement (§6.8: metadata, deleteCredential). What to send is negotiated from getInfo (§6.4), never assumed: the PIN/UV auth
 // protocol from `pinUvAuthProtocols`, the token subcommand from the `pinUvAuthToken` option (absent =
 // not supported), so CTAP 2.0, 2.1-PRE and 2.1 keys are all spoken to in their own terms.
 
 import { CtapError, CtapStatus, HardwareError } from '../errors.js';
 import type { CallOptions } from '../ctaphid/channel.js';
-import { decodeCborMap, encodeCbor, type CborMap } from './cbor.js';
+import { decodeCborMap, encodeCbor, type CborMap, type CborValue } from './cbor.js';
 import {
-  ClientPinSubCommand, CtapCommand, encodeClientPin, encodeGetAssertion, encodeMakeCredential, getInfoOption, parseClientPin,
+  ClientPinSubCommand, CredentialManagementSubCommand, CtapCommand, encodeClientPin, encodeGetAssertion, encodeMakeCredential, getInfoOption, parseClientPin,
   parseGetAssertion, parseGetInfo, parseMakeCredential,
   type AuthenticatorInfo, type ClientPinRequest, type ClientPinResponse, type CredentialDescriptor,
   type GetAssertionRequest, type GetAssertionResponse, type MakeCredentialRequest, type MakeCredentialResponse,
@@ -242,6 +242,51 @@ export class Ctap2Client {
       sharedSecret?.fill(0);
       pinHash.fill(0);
     }
+  }
+
+  /**
+   * authenticatorCredentialManagement (§6.8) with one subCommand: pinUvAuthParam =
+   * authenticate(token, subCommand ‖ subCommandParams) (§6.8.1–§6.8.5), sent as 0x0A, or as the
+   * 2.1-PRE prototype 0x41 when the key only offers `credentialMgmtPreview`.
+   * @param token a pinUvAuthToken with the `cm` permission (the legacy getPinToken's has every permission)
+   * @throws CtapError; HardwareError `protocol` when the key supports neither form
+   */
+  async credentialManagement(
+    subCommand: CredentialManagementSubCommand, subCommandParams: CborMap | undefined, token: PinToken, options?: CallOptions,
+  ): Promise<CborMap> {
+    const info = await this.negotiationInfo(options);
+    const command = getInfoOption(info, 'credMgmt') ? CtapCommand.authenticatorCredentialManagement
+      : getInfoOption(info, 'credentialMgmtPreview') ? CtapCommand.authenticatorCredentialManagementPreview : undefined;
+    if (command === undefined) throw new HardwareError('protocol', 'this authenticator has no credential management (getInfo credMgmt / credentialMgmtPreview)');
+    const paramBytes = subCommandParams ? encodeCbor(subCommandParams) : new Uint8Array(0);
+    const message = new Uint8Array(1 + paramBytes.length);
+    message[0] = subCommand;
+    message.set(paramBytes, 1);
+    const request: CborMap = new Map<number, CborValue>([[0x01, subCommand]]);
+    if (subCommandParams) request.set(0x02, subCommandParams);
+    request.set(0x03, token.protocol.version);
+    request.set(0x04, token.authenticate(message));
+    return this.send(command, request, options);
+  }
+
+  /**
+   * Deletes a discoverable credential (§6.8.5 deleteCredential).
+   * @throws CtapError `CTAP2_ERR_NO_CREDENTIALS` when the key holds no such credential
+   * @example await ctap.deleteCredential(id, await ctap.getPinToken(pin, undefined, { permissions: PinUvAuthTokenPermission.cm }))
+   */
+  async deleteCredential(credentialId: Uint8Array, token: PinToken, options?: CallOptions): Promise<void> {
+    const descriptor: CborMap = new Map<string, CborValue>([['id', credentialId], ['type', 'public-key']]);
+    await this.credentialManagement(CredentialManagementSubCommand.deleteCredential, new Map([[0x02, descriptor]]), token, options);
+  }
+
+  /**
+   * §6.8.1 getCredsMetadata: how many discoverable credentials the key holds, and how many more fit.
+   */
+  async credentialsMetadata(token: PinToken, options?: CallOptions): Promise<{ existing: number; remaining: number }> {
+    const m = await this.credentialManagement(CredentialManagementSubCommand.getCredsMetadata, undefined, token, options);
+    const existing = m.get(0x01), remaining = m.get(0x02);
+    if (typeof existing !== 'number' || typeof remaining !== 'number') throw new HardwareError('protocol', 'getCredsMetadata response without counts');
+    return { existing, remaining };
   }
 
   /**

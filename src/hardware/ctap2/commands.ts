@@ -18,6 +18,8 @@ export enum CtapCommand {
   authenticatorSelection = 0x0b,
   authenticatorLargeBlobs = 0x0c,
   authenticatorConfig = 0x0d,
+  /** The CTAP 2.1-PRE prototype of authenticatorCredentialManagement (getInfo option `credentialMgmtPreview`). */
+  authenticatorCredentialManagementPreview = 0x41,
 }
 
 /** authenticatorClientPIN subCommand values (§6.5.5). */
@@ -30,6 +32,17 @@ export enum ClientPinSubCommand {
   getPinUvAuthTokenUsingUvWithPermissions = 0x06,
   getUVRetries = 0x07,
   getPinUvAuthTokenUsingPinWithPermissions = 0x09,
+}
+
+/** authenticatorCredentialManagement subCommand values (§6.8). */
+export enum CredentialManagementSubCommand {
+  getCredsMetadata = 0x01,
+  enumerateRPsBegin = 0x02,
+  enumerateRPsGetNextRP = 0x03,
+  enumerateCredentialsBegin = 0x04,
+  enumerateCredentialsGetNextCredential = 0x05,
+  deleteCredential = 0x06,
+  updateUserInformation = 0x07,
 }
 
 /** pinUvAuthToken permissions (§6.5.5.7). */
