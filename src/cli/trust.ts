@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { ready } from '../core/index.js';
 import { KeyprintError } from '../errors.js';
 import {
-  addAnchor, importMetadata, listTrust, removeAnchor, type MetadataSummary, type TrustRow,
+  addAnchor, certificateFile, importMetadata, listTrust, removeAnchor, type MetadataSummary, type TrustRow,
 } from '../identity/trust-store.js';
 import { readTrustStore, writeTrustStore, TRUST_FILE } from '../identity/trust-store-node.js';
 import { resolveHome } from './_home.js';
@@ -52,12 +52,6 @@ async function readInput(path: string, what: string): Promise<Uint8Array> {
   } catch (e) {
     throw new KeyprintError('input', `cannot read ${what} ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-}
-
-/** PEM text when the bytes look like PEM, else DER bytes. */
-function certificateInput(bytes: Uint8Array): string | Uint8Array {
-  const text = new TextDecoder().decode(bytes);
-  return text.includes('-----BEGIN') ? text : bytes;
 }
 
 /**
@@ -116,7 +110,7 @@ export async function trust(args: string[]): Promise<number> {
 
   if (sub === 'add') {
     const path = resolve(positionals[0]);
-    const input = certificateInput(await readInput(path, 'certificate'));
+    const input = certificateFile(await readInput(path, 'certificate'));
     const { store: next, added } = addAnchor(store, input, { origin: `file ${path}`, vendor: values.vendor });
     const file = await writeTrustStore(home, next);
     if (values.json) print(JSON.stringify({ added, file }));
@@ -134,7 +128,7 @@ export async function trust(args: string[]): Promise<number> {
 
   const path = resolve(positionals[0]);
   const blob = await readInput(path, 'metadata BLOB');
-  const roots = values.root === undefined ? undefined : [certificateInput(await readInput(resolve(values.root), 'root certificate'))];
+  const roots = values.root === undefined ? undefined : [certificateFile(await readInput(resolve(values.root), 'root certificate'))];
   const { store: next, metadata } = await importMetadata(store, blob, {
     origin: `file ${path}${values.root ? ` (root ${resolve(values.root)})` : ''}`, roots,
   });

@@ -5,7 +5,7 @@
 // anchor or metadata BLOB added after enrolling shows here, as it does on cards.
 
 import { ready } from '../core/index.js';
-import { authenticatorModel, verifyBinding, type AttestationTrust, type IdentityBundle } from '../identity/index.js';
+import { currentAuthenticator, verifyBinding, type AttestationTrust, type IdentityBundle } from '../identity/index.js';
 import { checkBundleAttestation } from '../card/attestation.js';
 import { readEnrollment, type CredentialRecord } from '../identity/enroll.js';
 import { fingerprintDigits, keyprintParty } from '../sas/index.js';
@@ -65,12 +65,7 @@ export function identitySummary(e: { home: string; bundle: IdentityBundle; crede
   const did = didKeyFromPublicKey(e.bundle.identityPublicKey);
   const party = keyprintParty(e.bundle.identityPublicKey, did);
   const recorded = e.credential.authenticator;
-  const a = current
-    ? {
-      ...recorded, trust: current.trust, vendor: current.vendor, modelAttested: current.trust === 'hardware-attested' && current.model !== undefined,
-      model: authenticatorModel({ trust: current.trust, aaguid: recorded.aaguid, model: current.model, vendor: current.vendor }),
-    }
-    : recorded;
+  const a = current ? currentAuthenticator(recorded, current) : recorded;
   return {
     name: e.bundle.displayName,
     did,

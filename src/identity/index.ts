@@ -14,12 +14,12 @@ export { verifyMetadataBlob, compromiseOf, MetadataError, COMPROMISED_STATUSES, 
 export type { MetadataBlob, MetadataEntry, MetadataStatusReport, MetadataErrorCode } from './mds.js';
 // The user's trust store (their anchors and an imported MDS3 BLOB); HOME/trust.json is trust-store-node.ts (Node only).
 export {
-  emptyTrustStore, addAnchor, removeAnchor, importMetadata, removeMetadata, listTrust, useTrustStore, encodeTrustStore, decodeTrustStore,
+  emptyTrustStore, certificateFile, addAnchor, removeAnchor, importMetadata, removeMetadata, listTrust, useTrustStore, encodeTrustStore, decodeTrustStore,
   TrustStoreError,
 } from './trust-store.js';
 export type { TrustStore, UserAnchor, StoredMetadata, TrustRow, MetadataSummary } from './trust-store.js';
 export { lookupAaguid, lookupYubicoDevice } from './aaguids.js';
-export { authenticatorModel, KEYPRINT_PRF_INPUT, EMULATOR_AAGUID } from './authenticator-model.js';
+export { authenticatorModel, currentAuthenticator, KEYPRINT_PRF_INPUT, EMULATOR_AAGUID } from './authenticator-model.js';
 export type { AuthenticatorSummary } from './authenticator-model.js';
 export type { AuthenticatorModel } from './aaguids.js';
 

@@ -83,6 +83,17 @@ export interface MetadataSummary {
   legalHeader?: string;
 }
 
+/**
+ * A certificate file's contents as addAnchor and importMetadata's `roots` take them: PEM text when
+ * the file is PEM (RFC 7468), else its bytes as DER.
+ * @example addAnchor(store, certificateFile(await file.arrayBuffer()), { origin })
+ */
+export function certificateFile(contents: Uint8Array | ArrayBuffer): string | Uint8Array {
+  const bytes = contents instanceof Uint8Array ? contents : new Uint8Array(contents);
+  const text = new TextDecoder().decode(bytes.subarray(0, 4096));
+  return text.trimStart().startsWith('-----BEGIN') || text.includes('\n-----BEGIN') ? new TextDecoder().decode(bytes) : bytes;
+}
+
 /** A store with nothing in it. */
 export function emptyTrustStore(): TrustStore {
   return { version: 1, anchors: [] };
