@@ -1,5 +1,6 @@
 // Small helpers shared by the tests.
 import { readFileSync } from 'node:fs';
+import { createSocket } from 'node:dgram';
 
 export const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 export const unhex = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'hex'));
@@ -25,3 +26,12 @@ export function wycheproof<G = any, T = any>(name: string): WycheproofFile<G, T>
 
 /** Fixed seed for fast-check properties, so a failure reproduces (override with FC_SEED). */
 export const fcSeed = Number(process.env.FC_SEED ?? 0x6b657970);
+
+/** A UDP port on 127.0.0.1 that nothing listens on (bound once, then released). */
+export async function freeUdpPort(): Promise<number> {
+  const s = createSocket('udp4');
+  await new Promise<void>((r) => s.bind(0, '127.0.0.1', () => r()));
+  const { port } = s.address();
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}

@@ -4,7 +4,6 @@
 // block the event loop the emulator answers on). Also the library calls over the in-memory link,
 // and the touch prompt on a fake terminal.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSocket } from 'node:dgram';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,7 +19,7 @@ import {
 } from '../../src/identity/enroll.js';
 import { touchPrompt } from '../../src/cli/_prompt.js';
 import { resolveHome } from '../../src/cli/_home.js';
-import { utf8 } from '../_util.js';
+import { freeUdpPort, utf8 } from '../_util.js';
 import { runCli } from '../_cli.js';
 
 const cli = runCli;
@@ -42,15 +41,6 @@ async function emulator(options: SoftAuthenticatorOptions & { pin?: string } = {
   }
   const server = await serveUdp(dev, { port: 0 });
   return { authenticator, device: `udp:127.0.0.1:${server.port}`, ctap, close: async () => { dev.close(); await server.close(); } };
-}
-
-/** A UDP port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const s = createSocket('udp4');
-  await new Promise<void>((r) => s.bind(0, '127.0.0.1', () => r()));
-  const { port } = s.address();
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
 }
 
 const temps: string[] = [];
@@ -250,7 +240,7 @@ describe('keyprint enroll / unlock / whoami: errors', () => {
   });
 
   it('no emulator running: a clear error within the deadline, exit 1', async () => {
-    const port = await closedPort();
+    const port = await freeUdpPort();
     const home = tempHome();
     const [e, u] = await Promise.all([
       cli(['enroll', '--name', 'Ada', '--device', `udp:127.0.0.1:${port}`, '--home', home]),

@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { CtapHidChannel, UdpReportTransport } from '../../src/hardware/index.js';
 import { ROOT } from '../_cli.js';
-import { runPythonAsync } from './_python.js';
+import { PY_UDP_DEVICE, runPythonAsync } from './_python.js';
 
 export const SOLO_SIM = fileURLToPath(new URL('../third-party/solo-sim', import.meta.url));
 
@@ -89,34 +89,11 @@ export async function startEmulator20(state: string): Promise<RunningKey> {
   return { device: `udp:127.0.0.1:${port}`, port, replyPort: 0, child, stop: () => stopChild(child) };
 }
 
-// python-fido2 over UDP: binds the key's reply port (7112 for Solo, any for the emulator) and
-// accepts reports only from the key's own port.
-const CLIENT = String.raw`
-import json, socket, sys
-from fido2.hid import CtapHidDevice
-from fido2.hid.base import CtapHidConnection, HidDescriptor
+// python-fido2 over UDP (PY_UDP_DEVICE): it reads on the key's reply port (7112 for Solo, any for the emulator).
+const CLIENT = PY_UDP_DEVICE + String.raw`
 from fido2.ctap2 import Ctap2, ClientPin
 from fido2.ctap2.credman import CredentialManagement
 
-req = json.load(sys.stdin)
-
-class UdpConnection(CtapHidConnection):
-    def __init__(self, port, local):
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.sock.bind(("127.0.0.1", local))
-        self.sock.settimeout(10)
-        self.dest = ("127.0.0.1", port)
-    def read_packet(self):
-        while True:
-            data, addr = self.sock.recvfrom(64)
-            if addr[1] == self.dest[1]:
-                return data
-    def write_packet(self, data):
-        self.sock.sendto(bytes(data), self.dest)
-    def close(self):
-        self.sock.close()
-
-dev = CtapHidDevice(HidDescriptor("udp", 0x1209, 0x0001, 64, 64), UdpConnection(req["port"], req["local"]))
 ctap = Ctap2(dev)
 pin = ClientPin(ctap)
 opts = ctap.info.options

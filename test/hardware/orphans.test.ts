@@ -15,7 +15,7 @@ import { emptyTrustStore, importMetadata, useTrustStore } from '../../src/identi
 import { EMULATOR_AAGUID } from '../../src/identity/index.js';
 import { mdsBlob, mdsEntry, mdsPki } from '../identity/fixtures/make-mds.js';
 import { hex } from '../_util.js';
-import { pythonFido2Missing, runPythonAsync } from './_python.js';
+import { PY_UDP_DEVICE, pythonFido2Missing, runPythonAsync } from './_python.js';
 
 /** Forwards everything, except that the first getAssertion never gets an answer in time. */
 class DropsSecondTouch implements CborChannel {
@@ -128,28 +128,10 @@ describe('authenticatorCredentialManagement (§6.8): keyprint client ↔ softwar
   });
 });
 
-const PY_CREDMAN = String.raw`
-import json, socket, sys
-from fido2.hid import CtapHidDevice
-from fido2.hid.base import CtapHidConnection, HidDescriptor
+const PY_CREDMAN = PY_UDP_DEVICE + String.raw`
 from fido2.ctap2 import Ctap2, ClientPin
 from fido2.ctap2.credman import CredentialManagement
 
-req = json.load(sys.stdin)
-class UdpConnection(CtapHidConnection):
-    def __init__(self, port):
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.settimeout(10)
-        self.dest = ("127.0.0.1", port)
-    def read_packet(self):
-        return self.sock.recv(64)
-    def write_packet(self, data):
-        self.sock.sendto(bytes(data), self.dest)
-    def close(self):
-        self.sock.close()
-
-dev = CtapHidDevice(HidDescriptor("udp", 0x1209, 0x0001, 64, 64), UdpConnection(req["port"]))
 ctap = Ctap2(dev)
 pin = ClientPin(ctap)
 cm = CredentialManagement(ctap, pin.protocol, pin.get_pin_token("1234", ClientPin.PERMISSION.CREDENTIAL_MGMT))

@@ -11,34 +11,14 @@ import {
   type UdpServer,
 } from '../../src/hardware/index.js';
 import { hex, unhex } from '../_util.js';
-import { pythonFido2Missing, runPythonAsync } from './_python.js';
+import { PY_UDP_DEVICE, pythonFido2Missing, runPythonAsync } from './_python.js';
 
-const SCRIPT = String.raw`
-import json, socket, sys
-from fido2.hid import CtapHidDevice
-from fido2.hid.base import CtapHidConnection, HidDescriptor
+const SCRIPT = PY_UDP_DEVICE + String.raw`
 from fido2.ctap2 import Ctap2, ClientPin
 from fido2.ctap2.pin import PinProtocolV1, PinProtocolV2
 from fido2.ctap2.extensions import HmacSecretExtension
 from fido2.attestation import PackedAttestation
 
-req = json.load(sys.stdin)
-
-class UdpConnection(CtapHidConnection):
-    def __init__(self, port):
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.settimeout(10)
-        self.dest = ("127.0.0.1", port)
-    def read_packet(self):
-        return self.sock.recv(64)
-    def write_packet(self, data):
-        self.sock.sendto(bytes(data), self.dest)
-    def close(self):
-        self.sock.close()
-
-descriptor = HidDescriptor("udp:%d" % req["port"], 0x1209, 0x0001, 64, 64)
-dev = CtapHidDevice(descriptor, UdpConnection(req["port"]))
 out = {"capabilities": dev.capabilities}
 out["ping"] = dev.ping(b"\x5a" * 200).hex()
 ctap = Ctap2(dev)

@@ -12,14 +12,7 @@ import {
 import { parseUdpTarget } from '../../src/cli/emulator.js';
 import { parseDevice } from '../../src/cli/enroll.js';
 import { runCli as cli } from '../_cli.js';
-
-async function freePort(): Promise<number> {
-  const s = createSocket('udp4');
-  await new Promise<void>((r) => s.bind(0, '127.0.0.1', () => r()));
-  const { port } = s.address();
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
+import { freeUdpPort } from '../_util.js';
 
 /** The simulator's convention: answers go to 127.0.0.1:replyPort whoever asked. */
 async function fixedReplyAuthenticator(replyPort: number): Promise<{ port: number; close(): Promise<void> }> {
@@ -37,7 +30,7 @@ describe('UDP reply port (SoloKeys simulator convention)', () => {
   let replyPort: number;
   let auth: Awaited<ReturnType<typeof fixedReplyAuthenticator>>;
   beforeAll(async () => {
-    replyPort = await freePort();
+    replyPort = await freeUdpPort();
     auth = await fixedReplyAuthenticator(replyPort);
   });
   afterAll(async () => { await auth.close(); });
