@@ -65,7 +65,7 @@ export interface MetadataBlob {
   root: string;
   /** FIDO2 and U2F entries with at least one usable root certificate. */
   entries: MetadataEntry[];
-  /** Entries left out: UAF-only (no AAGUID, no key identifiers) or without a usable root certificate. */
+  /** Entries left out: UAF-only (no AAGUID, no key identifiers), malformed, or without a usable root certificate. */
   skipped: number;
 }
 
@@ -248,7 +248,14 @@ export async function verifyMetadataBlob(blob: string | Uint8Array, options: { r
   const entries: MetadataEntry[] = [];
   let skipped = 0;
   payload.entries.forEach((v, i) => {
-    const e = entry(v, i);
+    // One malformed entry (FIDO's mistake, under FIDO's signature) costs only that entry: it vouches
+    // for nothing, and every other model stays usable.
+    let e: MetadataEntry | undefined;
+    try {
+      e = entry(v, i);
+    } catch (err) {
+      if (!(err instanceof MetadataError)) throw err;
+    }
     if (e) entries.push(e);
     else skipped++;
   });

@@ -126,7 +126,9 @@ describe('verifyMetadataBlob (FIDO MDS 3.0 §3.2)', () => {
     expect(await run(mdsBlob(pki, { payload: { no: -1, nextUpdate: '2099-01-01', entries: [] } }))).toBe('mds-malformed');
     expect(await run(mdsBlob(pki, { payload: { no: 1, nextUpdate: 'soon', entries: [] } }))).toBe('mds-malformed');
     expect(await run(mdsBlob(pki, { payload: [1, 2] }))).toBe('mds-malformed');
-    expect(await run(mdsBlob(pki, { entries: [{ aaguid: 'not-a-uuid', statusReports: [] }] }))).toBe('mds-malformed');
+    // A malformed entry is left out (it vouches for nothing); the rest of the BLOB stays usable.
+    const mixed = await verifyMetadataBlob(mdsBlob(pki, { entries: [{ aaguid: 'not-a-uuid', statusReports: [] }, { aaguid: ACME_AAGUID }, acmeEntry()] }), { roots: [pki.root], at: NOW });
+    expect([mixed.skipped, mixed.entries.map((e) => e.description)]).toEqual([2, ['Acme Key 2 NFC']]);
   });
 });
 
