@@ -1,5 +1,6 @@
 // Small helpers shared by the tests.
 import { readFileSync } from 'node:fs';
+import { createSocket } from 'node:dgram';
 
 export const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 export const unhex = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'hex'));
@@ -38,4 +39,13 @@ export function garbageBytes(n: number, { optional = false } = {}): Array<[strin
     [`${n + 1} bytes`, new Uint8Array(n + 1), 'invalid-length'], ['0 bytes', new Uint8Array(0), 'invalid-length'],
   ];
   return optional ? rows.filter(([name]) => name !== 'undefined') : rows;
+}
+
+/** A UDP port on 127.0.0.1 that nothing listens on (bound once, then released). */
+export async function freeUdpPort(): Promise<number> {
+  const s = createSocket('udp4');
+  await new Promise<void>((r) => s.bind(0, '127.0.0.1', () => r()));
+  const { port } = s.address();
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
 }

@@ -4,12 +4,9 @@
 // block the event loop the emulator answers on). Also the library calls over the in-memory link,
 // and the touch prompt on a fake terminal.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createSocket } from 'node:dgram';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   Ctap2Client, CtapHidChannel, CtapHidDevice, MemoryReportTransport, SoftAuthenticator, pinProtocolV2, prfSalt, serveUdp,
   type SoftAuthenticatorOptions,
@@ -22,29 +19,10 @@ import {
 } from '../../src/identity/enroll.js';
 import { touchPrompt } from '../../src/cli/_prompt.js';
 import { resolveHome } from '../../src/cli/_home.js';
-import { utf8 } from '../_util.js';
+import { freeUdpPort, utf8 } from '../_util.js';
+import { runCli } from '../_cli.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-
-interface Run { status: number | null; stdout: string; stderr: string; ms: number }
-
-/** Runs the CLI from source, asynchronously, with a hard 45 s kill. */
-function cli(args: string[], env: Record<string, string> = {}, onSpawn?: (child: ChildProcess) => void): Promise<Run> {
-  const t0 = Date.now();
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: root, env: { ...process.env, ...env } });
-    onSpawn?.(child);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => { stdout += d; });
-    child.stderr.on('data', (d) => { stderr += d; });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 45_000);
-    child.on('exit', (status) => {
-      clearTimeout(timer);
-      resolve({ status, stdout, stderr, ms: Date.now() - t0 });
-    });
-  });
-}
+const cli = runCli;
 
 interface Emulator { authenticator: SoftAuthenticator; device: string; ctap(): Promise<{ ctap: Ctap2Client; close(): Promise<void> }>; close(): Promise<void> }
 
@@ -63,15 +41,6 @@ async function emulator(options: SoftAuthenticatorOptions & { pin?: string } = {
   }
   const server = await serveUdp(dev, { port: 0 });
   return { authenticator, device: `udp:127.0.0.1:${server.port}`, ctap, close: async () => { dev.close(); await server.close(); } };
-}
-
-/** A UDP port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const s = createSocket('udp4');
-  await new Promise<void>((r) => s.bind(0, '127.0.0.1', () => r()));
-  const { port } = s.address();
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
 }
 
 const temps: string[] = [];
@@ -251,8 +220,10 @@ describe('keyprint enroll / unlock / whoami: errors', () => {
   it('bad flags exit 2 with a usage message', async () => {
     const cases: Array<[string[], RegExp]> = [
       [['enroll', '--device', 'udp:127.0.0.1:1'], /enroll: "--name NAME" is required/],
-      [['enroll', '--name', 'Ada', '--device', 'usb'], /"--device" expected hid, hid:PATH or udp:HOST:PORT, got "usb"/],
-      [['enroll', '--name', 'Ada', '--device', 'udp:nonsense'], /"--device" expected hid, hid:PATH or udp:HOST:PORT/],
+      [['enroll', '--name', 'Ada', '--device', 'usb'], /"--device" expected hid, hid:PATH, udp:HOST:PORT or udp:HOST:PORT@LOCALPORT, got "usb"/],
+      [['enroll', '--name', 'Ada', '--device', 'udp:nonsense'], /"--device" expected hid, hid:PATH, udp:HOST:PORT or udp:HOST:PORT@LOCALPORT/],
+      [['enroll', '--name', 'Ada', '--device', 'udp:127.0.0.1:8111@x'], /"--device" expected .*, got "udp:127.0.0.1:8111@x"/],
+      [['enroll', '--name', 'Ada', '--device', 'udp:127.0.0.1:8111@70000'], /"--device" expected .*@LOCALPORT, got/],
       [['enroll', '--name', 'Ada\u202e', '--device', 'hid'], /"--name" expected no control or bidi characters, got U\+202E/],
       [['enroll', '--name', 'Ada', '--frobnicate'], /enroll: Unknown option '--frobnicate'/],
       [['unlock', 'extra'], /unlock: Unexpected argument 'extra'/],
@@ -269,14 +240,14 @@ describe('keyprint enroll / unlock / whoami: errors', () => {
   });
 
   it('no emulator running: a clear error within the deadline, exit 1', async () => {
-    const port = await closedPort();
+    const port = await freeUdpPort();
     const home = tempHome();
     const [e, u] = await Promise.all([
       cli(['enroll', '--name', 'Ada', '--device', `udp:127.0.0.1:${port}`, '--home', home]),
       cli(['unlock', '--device', `udp:127.0.0.1:${port}`, '--home', home]),
     ]);
     expect(e.status).toBe(1);
-    expect(e.stderr).toBe(`keyprint: no security key found at udp:127.0.0.1:${port} (is "keyprint emulator --udp 127.0.0.1:${port}" running?) [not-found]\n`);
+    expect(e.stderr).toBe(`keyprint: no security key found at udp:127.0.0.1:${port} (is "keyprint emulator --udp 127.0.0.1:${port}" or the SoloKeys simulator running?) [not-found]\n`);
     expect(e.ms).toBeLessThan(20_000);
     // unlock checks for an identity before it looks for a device.
     expect(u.status).toBe(1);

@@ -1,10 +1,11 @@
 // The app's own IndexedDB database "keyprint-web" (the library's key store is the separate
 // database "keyprint"): "profile" (the public identity record), "contacts" (verified peers),
 // "outbox" (undelivered messages, encrypted), "seen" (ids of received messages, to drop
-// re-sent duplicates), "history" (opt-in message history, encrypted). docs/WEB.md "Storage at rest".
+// re-sent duplicates), "history" (opt-in message history, encrypted), "trust" (the user's attestation
+// trust store: their anchors and an imported FIDO metadata BLOB; public). docs/WEB.md "Storage at rest".
 const DB = 'keyprint-web';
 export const DB_NAME = DB;
-export const STORES = ['profile', 'contacts', 'outbox', 'seen', 'history'] as const;
+export const STORES = ['profile', 'contacts', 'outbox', 'seen', 'history', 'trust'] as const;
 export type StoreName = (typeof STORES)[number];
 
 let known = false; // the database exists (we opened it once)
@@ -21,7 +22,7 @@ async function exists(): Promise<boolean> {
 
 function open(): Promise<IDBDatabase> {
   return new Promise((resolve, reject) => {
-    const req = indexedDB.open(DB, 3);
+    const req = indexedDB.open(DB, 4);
     req.onupgradeneeded = () => {
       for (const s of STORES) if (!req.result.objectStoreNames.contains(s)) req.result.createObjectStore(s);
     };
