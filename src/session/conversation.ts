@@ -255,8 +255,6 @@ interface Channel {
   /** The user confirmed the SAS on this channel (so the contact is stored as verified by SAS). */
   compared: boolean;
   weConfirmed: boolean;
-  theyConfirmed: boolean;
-  warning?: TrustWarning;
   /** Events of this channel, handled one at a time in order (some need a contacts lookup). */
   events: Promise<void>;
   /** Incoming files that are receipts (by id). */
@@ -328,7 +326,7 @@ export class Conversation {
     this.#settingUp = false;
     const o = this.#o;
     const ch: Channel = {
-      options, phase: 'connecting', compared: false, weConfirmed: false, theyConfirmed: false, events: Promise.resolve(), receipts: new Set(),
+      options, phase: 'connecting', compared: false, weConfirmed: false, events: Promise.resolve(), receipts: new Set(),
       session: new Session({
         role: options.role, identity: o.identity, bundle: o.bundle,
         localDtlsFingerprint: options.localDtlsFingerprint, expectedPeerDtlsFingerprint: options.expectedPeerDtlsFingerprint,
@@ -483,7 +481,6 @@ export class Conversation {
         const { peer, warning, recognized } = judgePeer(await this.#o.contacts.all(), e.peer, { expect: ch.options.expect });
         if (ch !== this.#channel) return;
         ch.peer = peer;
-        ch.warning = warning;
         this.#handOver(ch, peer.did);
         if (recognized) {
           this.#emit({ type: 'recognized', peer, codes: sasCodes(e.sas) });
@@ -497,7 +494,6 @@ export class Conversation {
         break;
       }
       case 'peerConfirmed':
-        ch.theyConfirmed = true;
         this.#emit({ type: 'peer-confirmed' });
         break;
       case 'confirmed': {
