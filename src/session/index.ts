@@ -11,8 +11,8 @@ export { MAX_TEXT_BYTES, FILE_CHUNK_BYTES, MAX_FILE_BYTES, MESSAGE_ID_BYTES, enc
 export type { Payload } from './ratchet.js';
 export { SessionMachine, newMessageId, dtlsFingerprintOf } from './machine.js';
 export type { SessionMachineOptions, SessionState, SessionEvent, Step, PeerInfo, SessionTimeouts } from './machine.js';
-export { MemoryContactStore, MemoryOutbox } from './contacts.js';
-export type { Contact, ContactStore, Outbox, OutboxEntry, DeliveryStatus, VerificationMethod } from './contacts.js';
+export { MemoryContactStore, MemoryOutbox, verificationOf } from './contacts.js';
+export type { Contact, ContactStore, Outbox, OutboxEntry, DeliveryStatus, VerificationMethod, VerificationState } from './contacts.js';
 export { memoryPipe, dataChannelTransport } from './transport.js';
 export type { Transport, DataChannelLike } from './transport.js';
 export { Session } from './session.js';
