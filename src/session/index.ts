@@ -38,3 +38,5 @@ export type { IceConfig, IceServerConfig, IceUrl, BrowserIceConfiguration, Libda
 export { nameKey, sameName } from './names.js';
 export { displayText } from './display-text.js';
 export type { DisplayTextOptions } from './display-text.js';
+export { planContactsImport } from './contacts-import.js';
+export type { ImportItem, ImportOutcome, ImportPlan } from './contacts-import.js';
