@@ -40,3 +40,4 @@ export { displayText } from './display-text.js';
 export type { DisplayTextOptions } from './display-text.js';
 export { planContactsImport } from './contacts-import.js';
 export type { ImportItem, ImportOutcome, ImportPlan } from './contacts-import.js';
+export { safeFileName } from './file-name.js';
