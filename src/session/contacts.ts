@@ -87,6 +87,13 @@ export interface OutboxEntry {
   createdAt: number;
 }
 
+/**
+ * How many received ids a stored Outbox remembers per app (the newest; the oldest are forgotten
+ * first): enough to drop any duplicate a resumed session re-sends, bounded so the store cannot grow
+ * without end. The CLI's file outbox and the web app's IndexedDB outbox both keep this many.
+ */
+export const MAX_SEEN_IDS = 4096;
+
 /** Outgoing messages and received ids (to drop duplicates re-sent after a reconnect). */
 export interface Outbox {
   add(entry: OutboxEntry): Promise<void>;

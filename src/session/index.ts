@@ -11,7 +11,7 @@ export { MAX_TEXT_BYTES, FILE_CHUNK_BYTES, MAX_FILE_BYTES, MESSAGE_ID_BYTES, enc
 export type { Payload } from './ratchet.js';
 export { SessionMachine, newMessageId, dtlsFingerprintOf } from './machine.js';
 export type { SessionMachineOptions, SessionState, SessionEvent, Step, PeerInfo, SessionTimeouts } from './machine.js';
-export { MemoryContactStore, MemoryOutbox, verificationOf } from './contacts.js';
+export { MAX_SEEN_IDS, MemoryContactStore, MemoryOutbox, verificationOf } from './contacts.js';
 export type { Contact, ContactStore, Outbox, OutboxEntry, DeliveryStatus, VerificationMethod, VerificationState } from './contacts.js';
 export { memoryPipe, dataChannelTransport } from './transport.js';
 export type { Transport, DataChannelLike } from './transport.js';

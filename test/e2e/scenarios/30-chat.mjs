@@ -65,9 +65,29 @@ test('chat: both ways, a receipt, a file, reload + unlock, reconnect delivers wh
   await a.page.getByTestId('send').click();
   await b.page.getByTestId('msg-in').filter({ hasText: 'hello Bob' }).waitFor({ timeout: 10_000 });
   await a.page.getByTestId('msg-status').filter({ hasText: 'delivered' }).waitFor({ timeout: 10_000 });
+  // Alice's "seen" store is bounded like the CLI's (4,096 ids, oldest first): fill it past the bound
+  // with old records (as written before the bound existed), then receive one more message.
+  await a.page.evaluate((n) => new Promise((resolve, reject) => {
+    const r = indexedDB.open('keyprint-web');
+    r.onerror = () => reject(r.error);
+    r.onsuccess = () => {
+      const t = r.result.transaction('seen', 'readwrite');
+      for (let i = 0; i < n; i++) t.objectStore('seen').put(1, `did:key:z6MkOld ${i.toString(16).padStart(32, '0')}`);
+      t.oncomplete = () => { r.result.close(); resolve(); };
+    };
+  }), 4_100);
   await b.page.getByTestId('draft').fill('hi Alice');
   await b.page.getByTestId('send').click();
   await a.page.getByTestId('msg-in').filter({ hasText: 'hi Alice' }).waitFor({ timeout: 10_000 });
+  const seen = await a.page.evaluate((bob) => new Promise((resolve, reject) => {
+    const r = indexedDB.open('keyprint-web');
+    r.onerror = () => reject(r.error);
+    r.onsuccess = () => {
+      const keys = r.result.transaction('seen').objectStore('seen').getAllKeys();
+      keys.onsuccess = () => { r.result.close(); resolve({ count: keys.result.length, bob: keys.result.filter((k) => String(k).startsWith(`${bob} `)).length }); };
+    };
+  }), b.did);
+  assert(seen.count === 4_096 && seen.bob >= 1, `seen store bounded at 4096 with Bob's newest ids kept, got ${JSON.stringify(seen)}`);
 
   // Alice's security key signs a verification receipt; Bob checks it and records how he knows her.
   await a.page.getByTestId('sign-receipt').click();
