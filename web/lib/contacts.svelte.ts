@@ -1,7 +1,7 @@
-// Contacts (verified, or imported unverified), persisted in IndexedDB ("keyprint-web" / "contacts"), keyed by contactId (the
-// peer's did:key). Implements the library's ContactStore, so Session uses it for key continuity
-// (a known peer with the same key is recognised; a changed key is reported), and keeps a reactive
-// list for the Contacts screen.
+// Contacts (verified, or imported unverified), persisted in IndexedDB ("keyprint-web" / "contacts"),
+// keyed by contactId (the peer's did:key). Implements the library's ContactStore, so the
+// conversation layer uses it for key continuity (a known, verified peer with the same key is
+// recognised; a changed key is reported), and keeps a reactive list for the Contacts screen.
 import { planContactsImport, type Contact, type ContactStore, type ImportPlan } from 'keyprint/session';
 import type { IdentityKeyPair } from 'keyprint/identity';
 import { run } from './db.js';
