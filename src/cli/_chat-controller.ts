@@ -11,13 +11,13 @@ import { KeyprintError } from '../errors.js';
 import type { IdentityKeyPair } from '../identity/index.js';
 import {
   Conversation, dataChannelTransport, endedText, MAX_FILE_BYTES, MemoryContactStore, MemoryOutbox,
-  type ContactStore, type ConversationEvent, type IceConfig, type KnownContact, type Outbox, type PeerView, type SasCodes, type VerificationMethod,
+  type ContactStore, type ConversationEvent, type IceConfig, type KnownContact, type Outbox, type PeerView, type SasCodes, type VerificationState,
 } from '../session/index.js';
 import { ChatError, ChatPeer, parseSignal } from './_chat-peer.js';
 import { saveReceivedFile } from './_chat-files.js';
 
 type Who = { name: string; did: string; presentsAs?: string };
-type Previous = { name: string; did: string; verifiedBy: VerificationMethod; verifiedAt: string };
+type Previous = { name: string; did: string; verifiedBy: VerificationState; verifiedAt: string };
 
 /** What `keyprint chat` reports; with `--json`, one object per stdout line. Peer-chosen strings are exact here (the text renderer makes them safe). */
 export type ChatEvent =
@@ -26,7 +26,7 @@ export type ChatEvent =
   | { type: 'connected' }
   | ({ type: 'sas'; peer: Who } & SasCodes)
   /** Verified before (`verifiedBy`, `verifiedAt` ISO 8601): confirmed without comparing; the codes are there for a peer that asks to compare. */
-  | ({ type: 'recognized'; peer: Who; verifiedBy: VerificationMethod; verifiedAt: string } & SasCodes)
+  | ({ type: 'recognized'; peer: Who; verifiedBy: VerificationState; verifiedAt: string } & SasCodes)
   /**
    * Before `sas`: the comparison is required although a key or name is known — `key-changed` (the
    * expected contact answered with another key) or `name-taken` (another contact has this name).

@@ -1,30 +1,15 @@
 // Received files for `keyprint chat`: the peer chooses the name, so it is reduced to a plain file
-// name (no directories, no "..", no control or reserved characters, bounded length) and written with
+// name (src/session/file-name.ts: no directories, no "..", no control, bidi, invisible or reserved
+// characters, bounded length — the web app's download name follows the same rule) and written with
 // O_EXCL into the download directory under a fresh name ("name (1).ext" …): never outside the
 // directory, never over an existing file.
 
 import { mkdir, open } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { KeyprintError } from '../errors.js';
+import { safeFileName } from '../session/file-name.js';
 
-const MAX_NAME = 120;
-
-/**
- * A safe local file name for a name chosen by the peer.
- * @param name the peer's file name
- * @returns a name without path separators, never "", "." or ".."
- * @example safeFileName('../../etc/passwd') // 'passwd'
- */
-export function safeFileName(name: string): string {
-  const base = String(name).split(/[/\\]/).pop() ?? '';
-  let s = base.normalize('NFC').replace(/[\u0000-\u001f\u007f-\u009f<>:"|?*\u202a-\u202e\u2066-\u2069]/g, '_').trim();
-  s = s.replace(/^\.+/, ''); // no hidden files, no "." or ".."
-  if (s.length > MAX_NAME) {
-    const ext = extname(s).slice(0, 16);
-    s = s.slice(0, MAX_NAME - ext.length) + ext;
-  }
-  return s === '' ? 'file' : s;
-}
+export { safeFileName };
 
 /**
  * Writes a received file under a name that does not exist yet.

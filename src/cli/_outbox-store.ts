@@ -14,15 +14,15 @@ import { mkdir, readdir, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { KeyprintError } from '../errors.js';
 import { syncDir, writeFileAtomic } from '../identity/_atomic-file-node.js';
-import type { DeliveryStatus, Outbox, OutboxEntry } from '../session/contacts.js';
+import { MAX_SEEN_IDS, type DeliveryStatus, type Outbox, type OutboxEntry } from '../session/contacts.js';
 import { decodeOutboxContent, encodeOutboxContent, fields, hex, unhex } from '../session/outbox-record.js';
 import type { StorageKey } from '../session/storage-key.js';
 
 /** The outbox directory and the seen-ids file inside the home directory. */
 export const OUTBOX_DIR = 'outbox';
 export const SEEN_FILE = 'outbox-seen.json';
-/** How many received ids are remembered (oldest forgotten first). */
-export const MAX_SEEN = 4096;
+/** How many received ids are remembered (oldest forgotten first): the session layer's bound, as the web app's. */
+export const MAX_SEEN = MAX_SEEN_IDS;
 
 /** One file in HOME/outbox/: the clear fields and the sealed content (base64url). */
 export interface StoredEntry { version: 1; peer: string; status: DeliveryStatus; createdAt: number; iv: string; ct: string }

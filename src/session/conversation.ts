@@ -8,8 +8,9 @@
 //
 // Trust rules (docs/THREAT-MODEL.md "Names", "Key continuity"):
 // - A peer is *recognised* (confirmed without a new SAS comparison) only when its identity key is a
-//   stored contact's key, the name it presents is that contact's name (names.ts `sameName`), and it
-//   is the contact the user meant to reach (`expect`), if they named one.
+//   stored contact's key, that contact is verified (not one imported `unverified`), the name it
+//   presents is that contact's name (names.ts `sameName`), and it is the contact the user meant to
+//   reach (`expect`), if they named one.
 // - Otherwise the SAS is shown; another key answering for the expected contact, or a presented name
 //   that another contact (another key) already has, comes with a warning the apps show as is.
 // - The name shown for a known key is the one the user stored; a different presented name is shown
@@ -20,7 +21,7 @@ import type { IdentityKeyPair } from '../identity/index.js';
 import { decodeBundle } from '../identity/index.js';
 import { KeyprintError } from '../errors.js';
 import { sasDecimal, sasEmoji, sasWords } from '../sas/index.js';
-import type { Contact, ContactStore, DeliveryStatus, Outbox, OutboxEntry, VerificationMethod } from './contacts.js';
+import { verificationOf, type Contact, type ContactStore, type DeliveryStatus, type Outbox, type OutboxEntry, type VerificationMethod, type VerificationState } from './contacts.js';
 import { displayText } from './display-text.js';
 import type { CancelCode } from './errors.js';
 import { PROTOCOL_VERSION } from './messages.js';
@@ -46,7 +47,9 @@ export interface KnownContact {
   contactId: string;
   /** The name the user stored (display-safe). */
   name: string;
-  verifiedBy: VerificationMethod;
+  /** How the key was verified, or `unverified` (imported from a file the user cannot vouch for: never recognised). */
+  verifiedBy: VerificationState;
+  /** When it was verified (an unverified contact: when it was added), ms. */
   verifiedAt: number;
 }
 
@@ -139,7 +142,7 @@ export const RECEIPT_MIME = 'application/vnd.keyprint.receipt';
 export const RECEIPT_NAME = 'verification-receipt.kpr';
 
 const RANK: Record<DeliveryStatus, number> = { queued: 0, sent: 1, delivered: 2, failed: 2 };
-const HOW: Record<VerificationMethod, string> = { sas: 'by comparing the code', card: 'with their printed card', receipt: 'with a signed receipt' };
+const HOW: Record<VerificationMethod, string> = { sas: 'verified by comparing the code', card: 'verified with their printed card', receipt: 'verified with a signed receipt' };
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 const ENDED: Partial<Record<CancelCode, string>> = {
@@ -172,10 +175,10 @@ export function sasCodes(sas: Uint8Array): SasCodes {
   return { emoji: sasEmoji(sas).map(({ emoji, name }) => ({ emoji, name })), words: sasWords(sas, 5), numbers: sasDecimal(sas) };
 }
 
-const known = (c: Contact): KnownContact => ({ contactId: c.contactId, name: displayText(c.displayName), verifiedBy: c.verifiedBy ?? 'sas', verifiedAt: c.verifiedAt });
+const known = (c: Contact): KnownContact => ({ contactId: c.contactId, name: displayText(c.displayName), verifiedBy: verificationOf(c), verifiedAt: c.verifiedAt });
 
 function warningText(kind: TrustWarning['kind'], c: KnownContact, presented: string, via: 'channel' | 'card'): string {
-  const verified = `verified ${HOW[c.verifiedBy]} on ${day(c.verifiedAt)}`;
+  const verified = `${c.verifiedBy === 'unverified' ? 'added unverified' : HOW[c.verifiedBy]} on ${day(c.verifiedAt)}`;
   const lead = kind === 'key-changed'
     ? `${c.name}'s key has changed: you reconnected to ${c.name}, ${verified}, but another key answered.`
     : `"${presented}" is the name of ${c.name}, ${verified} — with another key.`;
@@ -192,7 +195,9 @@ export interface PresentedIdentity { identityPublicKey: Uint8Array; did: string;
  * What the user's contacts say about a presented identity — the one rule for every path (a channel,
  * a card): the name to show (the stored one for a known key, the presented one beside it when it
  * differs), a warning when another key answers for the expected contact or another contact has the
- * presented name, and whether it is recognised (a known key, under its stored name, as expected).
+ * presented name, and whether it is recognised (a known, verified key, under its stored name, as
+ * expected). An unverified contact is never recognised, and its stored name is a claim like the
+ * presented one: another contact with that name is a warning too.
  * @param contacts every stored contact
  * @param presented the identity as presented
  * @param options `expect`: the contact id the user meant to reach; `via`: how it was presented (words the warning's advice)
@@ -207,22 +212,25 @@ export function judgePeer(contacts: readonly Contact[], presented: PresentedIden
     peer.contact = known(own);
     if (own.displayName !== presented.displayName) peer.presentsAs = presentedName;
   }
+  const verified = own !== undefined && verificationOf(own) !== 'unverified';
   let warning: TrustWarning | undefined;
   const expected = options.expect === undefined ? undefined : contacts.find((c) => c.contactId === options.expect);
   if (expected && !equalBytes(expected.identityPublicKey, presented.identityPublicKey)) {
     const c = known(expected);
     warning = { kind: 'key-changed', contact: c, text: warningText('key-changed', c, presentedName, via) };
-  } else if (!own || !sameName(own.displayName, presented.displayName)) {
-    // A name another contact (another key) has: the newcomer, or a known contact, may be borrowing it.
+  } else if (!verified || !sameName(own.displayName, presented.displayName)) {
+    // A name another contact (another key) has: the newcomer, or a known contact, may be borrowing
+    // it — and so may the name an unverified contact was imported under.
+    const claims = [presented.displayName, ...(own && !verified ? [own.displayName] : [])];
     const namesake = contacts
-      .filter((c) => !equalBytes(c.identityPublicKey, presented.identityPublicKey) && sameName(c.displayName, presented.displayName))
+      .filter((c) => !equalBytes(c.identityPublicKey, presented.identityPublicKey) && claims.some((n) => sameName(c.displayName, n)))
       .sort((a, b) => b.verifiedAt - a.verifiedAt)[0];
     if (namesake) {
       const c = known(namesake);
       warning = { kind: 'name-taken', contact: c, text: warningText('name-taken', c, presentedName, via) };
     }
   }
-  return { peer, ...(warning ? { warning } : {}), recognized: own !== undefined && warning === undefined };
+  return { peer, ...(warning ? { warning } : {}), recognized: verified && warning === undefined };
 }
 
 /** A peer's receipt, checked: a malformed one is `{ valid: false }` too, with `version` or `malformed` as its reason. */

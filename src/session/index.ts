@@ -11,8 +11,8 @@ export { MAX_TEXT_BYTES, FILE_CHUNK_BYTES, MAX_FILE_BYTES, MESSAGE_ID_BYTES, enc
 export type { Payload } from './ratchet.js';
 export { SessionMachine, newMessageId, dtlsFingerprintOf } from './machine.js';
 export type { SessionMachineOptions, SessionState, SessionEvent, Step, PeerInfo, SessionTimeouts } from './machine.js';
-export { MemoryContactStore, MemoryOutbox } from './contacts.js';
-export type { Contact, ContactStore, Outbox, OutboxEntry, DeliveryStatus, VerificationMethod } from './contacts.js';
+export { MAX_SEEN_IDS, MemoryContactStore, MemoryOutbox, verificationOf } from './contacts.js';
+export type { Contact, ContactStore, Outbox, OutboxEntry, DeliveryStatus, VerificationMethod, VerificationState } from './contacts.js';
 export { memoryPipe, dataChannelTransport } from './transport.js';
 export type { Transport, DataChannelLike } from './transport.js';
 export { Session } from './session.js';
@@ -38,3 +38,6 @@ export type { IceConfig, IceServerConfig, IceUrl, BrowserIceConfiguration, Libda
 export { nameKey, sameName } from './names.js';
 export { displayText } from './display-text.js';
 export type { DisplayTextOptions } from './display-text.js';
+export { planContactsImport } from './contacts-import.js';
+export type { ImportItem, ImportOutcome, ImportPlan } from './contacts-import.js';
+export { safeFileName } from './file-name.js';

@@ -108,11 +108,17 @@ export class IdentityState {
   }
 
   async #adopt(e: Enrolled): Promise<void> {
-    await this.#store.save(e.profile, e.envelope);
+    let profile: StoredProfile;
+    try {
+      profile = await this.#store.create(e.profile, e.envelope);
+    } catch (err) {
+      e.identity.destroy();
+      throw err;
+    }
     this.#identity?.destroy();
     this.#identity = e.identity;
     this.#envelope = e.envelope;
-    this.profile = e.profile;
+    this.profile = profile;
     this.bundle = e.bundle;
     this.attestationNow = null;
     this.phase = 'unlocked';
