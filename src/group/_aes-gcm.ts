@@ -2,24 +2,17 @@
 // the one AEAD helper of the group layer. Message protection (RFC 9420 §6.3), the Welcome's
 // GroupInfo (§12.4.3.1) and HPKE's AEAD (RFC 9180 §5.2) all call it.
 
-import { InputError, describe } from '../errors.js';
+import { bytes } from '../core/_check.js';
 import { GroupError } from './errors.js';
 
 /** Nk and Nn of AES-128-GCM (RFC 9180 §7.3); the tag is 16 bytes. */
 export const AES_128_GCM = Object.freeze({ keySize: 16, nonceSize: 12, tagSize: 16 });
 
-function check(name: string, value: Uint8Array, length?: number): void {
-  if (!(value instanceof Uint8Array)) throw new InputError('invalid-type', `"${name}" expected Uint8Array, got ${describe(value)}`);
-  if (length !== undefined && value.length !== length) {
-    throw new InputError('invalid-length', `"${name}" expected ${length} bytes, got ${value.length}`);
-  }
-}
-
 /** A copy in an ArrayBuffer of its own: WebCrypto wants a BufferSource, and the caller's bytes stay theirs. */
 const own = (b: Uint8Array): ArrayBuffer => b.slice().buffer as ArrayBuffer;
 
 async function importKey(key: Uint8Array, usage: KeyUsage): Promise<CryptoKey> {
-  check('key', key, AES_128_GCM.keySize);
+  bytes('key', key, AES_128_GCM.keySize);
   const raw = own(key);
   try {
     return await globalThis.crypto.subtle.importKey('raw', raw, { name: 'AES-GCM' }, false, [usage]);
@@ -29,8 +22,8 @@ async function importKey(key: Uint8Array, usage: KeyUsage): Promise<CryptoKey> {
 }
 
 function params(nonce: Uint8Array, aad: Uint8Array): AesGcmParams {
-  check('nonce', nonce, AES_128_GCM.nonceSize);
-  check('aad', aad);
+  bytes('nonce', nonce, AES_128_GCM.nonceSize);
+  bytes('aad', aad);
   return { name: 'AES-GCM', iv: own(nonce), additionalData: own(aad), tagLength: 128 };
 }
 
@@ -44,7 +37,7 @@ function params(nonce: Uint8Array, aad: Uint8Array): AesGcmParams {
  * @example const ct = await aesGcmSeal(key, nonce, aad, plaintext)
  */
 export async function aesGcmSeal(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array): Promise<Uint8Array> {
-  check('plaintext', plaintext);
+  bytes('plaintext', plaintext);
   const k = await importKey(key, 'encrypt');
   return new Uint8Array(await globalThis.crypto.subtle.encrypt(params(nonce, aad), k, own(plaintext)));
 }
@@ -57,7 +50,7 @@ export async function aesGcmSeal(key: Uint8Array, nonce: Uint8Array, aad: Uint8A
  * @example const pt = await aesGcmOpen(key, nonce, aad, ct)
  */
 export async function aesGcmOpen(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, ciphertext: Uint8Array): Promise<Uint8Array> {
-  check('ciphertext', ciphertext);
+  bytes('ciphertext', ciphertext);
   const k = await importKey(key, 'decrypt');
   const p = params(nonce, aad);
   try {

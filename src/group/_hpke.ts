@@ -6,6 +6,7 @@
 
 import { AeadId, CipherSuite, type AeadEncryptionContext, type AeadInterface } from '@hpke/core';
 import type { Hpke, PrivateKey, PublicKey } from 'ts-mls';
+import { bytes } from '../core/_check.js';
 import { KeyprintError } from '../errors.js';
 import { GroupError } from './errors.js';
 import { AES_128_GCM, aesGcmOpen, aesGcmSeal } from './_aes-gcm.js';
@@ -40,14 +41,19 @@ function receiveFailed(e: unknown, what: string): KeyprintError {
   return new GroupError('decrypt-failed', `HPKE ${what} failed: ${reason}`, { cause: e });
 }
 
+/** DHKEM(X25519, HKDF-SHA256), HKDF-SHA256, AES-128-GCM (RFC 9180 §7: 0x0020, 0x0001, 0x0001) on keyprint's core. */
+export function hpkeCipherSuite(): CipherSuite {
+  return new CipherSuite({ kem: new DhkemX25519HkdfSha256(), kdf: new HpkeHkdfSha256(), aead: new Aes128Gcm() });
+}
+
 /**
  * ts-mls's `Hpke` for MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519 on keyprint's core.
  * @returns the object ts-mls calls for EncryptWithLabel/DecryptWithLabel (RFC 9420 §5.1.3), node key
  *   derivation (§7.4), external init (§12.4.3.2) and the epoch's AEAD (§6.3.1, §12.4.3.1)
  */
 export function makeHpke(): Hpke {
-  const kem = new DhkemX25519HkdfSha256();
-  const suite = new CipherSuite({ kem, kdf: new HpkeHkdfSha256(), aead: new Aes128Gcm() });
+  const suite = hpkeCipherSuite();
+  const kem = suite.kem;
   return {
     async seal(publicKey: PublicKey, plaintext: Uint8Array, info: Uint8Array, aad?: Uint8Array) {
       const { ct, enc } = await suite.seal({ recipientPublicKey: publicKey, info }, plaintext, aad ?? EMPTY);
@@ -72,8 +78,9 @@ export function makeHpke(): Hpke {
         throw receiveFailed(e, 'secret import (RFC 9180 §5.3 on the recipient\'s context)');
       }
     },
-    importPrivateKey: async (k: Uint8Array) => (await kem.deserializePrivateKey(k)) as PrivateKey,
-    importPublicKey: async (k: Uint8Array) => (await kem.deserializePublicKey(k)) as PublicKey,
+    // RFC 9180 §7.1.1/§7.1.2: Npk = Nsk = 32 bytes for X25519.
+    importPrivateKey: async (k: Uint8Array) => (await kem.deserializePrivateKey(bytes('privateKey', k, 32))) as PrivateKey,
+    importPublicKey: async (k: Uint8Array) => (await kem.deserializePublicKey(bytes('publicKey', k, 32))) as PublicKey,
     exportPublicKey: async (k: PublicKey) => new Uint8Array(await kem.serializePublicKey(k)),
     exportPrivateKey: async (k: PrivateKey) => new Uint8Array(await kem.serializePrivateKey(k)),
     encryptAead: (key: Uint8Array, nonce: Uint8Array, aad: Uint8Array | undefined, plaintext: Uint8Array) => aesGcmSeal(key, nonce, aad ?? EMPTY, plaintext),
