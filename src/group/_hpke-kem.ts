@@ -49,8 +49,11 @@ export class X25519Key implements CryptoKey {
   [Symbol.for('nodejs.util.inspect.custom')](): string { return this.toString(); }
 }
 
-/** Asserts that `key` is one of ours of the wanted type; keys of other providers cannot be used here. */
-function ours(name: string, key: unknown, type: 'public' | 'private'): X25519Key {
+/**
+ * Asserts that `key` is one of ours of the wanted type; keys of other providers cannot be used here.
+ * @throws GroupError `foreign-key` for a key keyprint's provider did not make; InputError for the wrong type
+ */
+export function ownKey(name: string, key: unknown, type: 'public' | 'private'): X25519Key {
   if (!(key instanceof X25519Key)) {
     throw new GroupError('foreign-key', `"${name}" expected an X25519 key from keyprint's group crypto provider, got ${describe(key)}`);
   }
@@ -87,7 +90,7 @@ export class DhkemX25519HkdfSha256 implements KemInterface {
   }
 
   async serializePublicKey(key: CryptoKey): Promise<ArrayBuffer> {
-    return toBuffer(X25519Key.bytes(ours('publicKey', key, 'public')));
+    return toBuffer(X25519Key.bytes(ownKey('publicKey', key, 'public')));
   }
 
   async deserializePublicKey(key: ArrayBufferLike | ArrayBufferView): Promise<CryptoKey> {
@@ -95,7 +98,7 @@ export class DhkemX25519HkdfSha256 implements KemInterface {
   }
 
   async serializePrivateKey(key: CryptoKey): Promise<ArrayBuffer> {
-    return toBuffer(X25519Key.bytes(ours('privateKey', key, 'private')));
+    return toBuffer(X25519Key.bytes(ownKey('privateKey', key, 'private')));
   }
 
   async deserializePrivateKey(key: ArrayBufferLike | ArrayBufferView): Promise<CryptoKey> {
@@ -125,10 +128,10 @@ export class DhkemX25519HkdfSha256 implements KemInterface {
   /** §4.1 Encap(pkR): enc = pkE, shared_secret = ExtractAndExpand(DH(skE, pkR), enc ‖ pkRm). */
   async encap(params: SenderContextParams): Promise<{ sharedSecret: ArrayBuffer; enc: ArrayBuffer }> {
     if (params.senderKey !== undefined) throw unsupportedMode('AuthEncap');
-    const pkR = ours('recipientPublicKey', params.recipientPublicKey, 'public');
+    const pkR = ownKey('recipientPublicKey', params.recipientPublicKey, 'public');
     const ephemeral = params.ekm === undefined ? await this.generateKeyPair()
       : 'privateKey' in params.ekm ? params.ekm : await this.deriveKeyPair(params.ekm);
-    const skE = ours('ekm.privateKey', ephemeral.privateKey, 'private');
+    const skE = ownKey('ekm.privateKey', ephemeral.privateKey, 'private');
     // §7.1.4: the all-zero DH output is rejected — x25519 throws CryptoError `low-order-point`.
     const dh = x25519(X25519Key.secret(skE), X25519Key.publicBytes(pkR));
     const enc = X25519Key.publicBytes(skE);
@@ -139,7 +142,7 @@ export class DhkemX25519HkdfSha256 implements KemInterface {
   async decap(params: RecipientContextParams): Promise<ArrayBuffer> {
     if (params.senderPublicKey !== undefined) throw unsupportedMode('AuthDecap');
     const recipient = 'privateKey' in params.recipientKey ? params.recipientKey.privateKey : params.recipientKey;
-    const skR = ours('recipientKey', recipient, 'private');
+    const skR = ownKey('recipientKey', recipient, 'private');
     const enc = raw('enc', params.enc);
     const dh = x25519(X25519Key.secret(skR), enc);
     return this.#extractAndExpand(dh, concat(enc, X25519Key.publicBytes(skR)));

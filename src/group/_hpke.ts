@@ -7,10 +7,9 @@
 import { AeadId, CipherSuite, type AeadEncryptionContext, type AeadInterface } from '@hpke/core';
 import type { Hpke, PrivateKey, PublicKey } from 'ts-mls';
 import { bytes } from '../core/_check.js';
-import { KeyprintError } from '../errors.js';
 import { GroupError } from './errors.js';
 import { AES_128_GCM, aesGcmOpen, aesGcmSeal } from './_aes-gcm.js';
-import { DhkemX25519HkdfSha256 } from './_hpke-kem.js';
+import { DhkemX25519HkdfSha256, ownKey } from './_hpke-kem.js';
 import { HpkeHkdfSha256, toBuffer, toBytes } from './_hpke-kdf.js';
 
 const EMPTY = new Uint8Array(0);
@@ -31,12 +30,10 @@ class Aes128Gcm implements AeadInterface {
 }
 
 /**
- * What failed on the receiving side (open, or a recipient's secret export). A bad `enc` or ciphertext
- * from a peer becomes `decrypt-failed` naming the cause; a caller's mistake (a key of another
- * provider, an authenticated mode) stays what it was.
+ * What failed on the receiving side (open, or a recipient's secret export) once the caller's key has
+ * been checked: the peer's `enc` or ciphertext. `decrypt-failed`, naming the cause.
  */
-function receiveFailed(e: unknown, what: string): KeyprintError {
-  if (e instanceof GroupError && e.code !== 'decrypt-failed') return e;
+function receiveFailed(e: unknown, what: string): GroupError {
   const reason = e instanceof Error ? e.message : String(e);
   return new GroupError('decrypt-failed', `HPKE ${what} failed: ${reason}`, { cause: e });
 }
@@ -60,6 +57,7 @@ export function makeHpke(): Hpke {
       return { ct: new Uint8Array(ct), enc: new Uint8Array(enc) };
     },
     async open(privateKey: PrivateKey, kemOutput: Uint8Array, ciphertext: Uint8Array, info: Uint8Array, aad?: Uint8Array) {
+      ownKey('privateKey', privateKey, 'private');
       try {
         return new Uint8Array(await suite.open({ recipientKey: privateKey, enc: kemOutput, info }, ciphertext, aad ?? EMPTY));
       } catch (e) {
@@ -71,6 +69,7 @@ export function makeHpke(): Hpke {
       return { enc: new Uint8Array(context.enc), secret: new Uint8Array(await context.export(exporterContext, length)) };
     },
     async importSecret(privateKey: PrivateKey, exporterContext: Uint8Array, kemOutput: Uint8Array, length: number, info: Uint8Array) {
+      ownKey('privateKey', privateKey, 'private');
       try {
         const context = await suite.createRecipientContext({ recipientKey: privateKey, enc: kemOutput, info });
         return new Uint8Array(await context.export(exporterContext, length));

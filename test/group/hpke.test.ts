@@ -134,9 +134,14 @@ describe('keys', () => {
     const hpke = makeHpke();
     await expect(hpke.seal(theirs.publicKey, utf8('x'), utf8('info'))).rejects.toMatchObject({ name: 'GroupError', code: 'foreign-key' });
     await expect(hpke.exportPrivateKey(theirs.privateKey)).rejects.toMatchObject({ code: 'foreign-key' });
+    // On the receiving side too: the caller's key is checked before anything is blamed on the peer.
+    const { ct, enc } = await hpke.seal(await hpke.importPublicKey(unhex(A11.pkRm)), utf8('x'), utf8('info'));
+    await expect(hpke.open(theirs.privateKey, enc, ct, utf8('info'))).rejects.toMatchObject({ code: 'foreign-key' });
+    await expect(hpke.importSecret(theirs.privateKey, new Uint8Array(0), enc, 32, utf8('info'))).rejects.toMatchObject({ code: 'foreign-key' });
     const ours = await hpke.generateKeyPair();
     await expect(hpke.exportPublicKey(ours.privateKey as unknown as PublicKey)).rejects.toMatchObject({ code: 'invalid-value' });
     await expect(hpke.exportPrivateKey(ours.publicKey as unknown as PrivateKey)).rejects.toMatchObject({ code: 'invalid-value' });
+    await expect(hpke.open(ours.publicKey as unknown as PrivateKey, enc, ct, utf8('info'))).rejects.toMatchObject({ code: 'invalid-value' });
   });
   it.each(garbageBytes(32))('importPrivateKey / importPublicKey: %s → %s', async (_, value, code) => {
     const hpke = makeHpke();
