@@ -32,7 +32,7 @@ const SECRET_FUNCTIONS = [
   '$assembly/ed25519/scMulAdd', '$assembly/ed25519/maddInPlace', '$assembly/ed25519/finishSignature',
   '$assembly/ed25519/ed25519Sign', '$assembly/ed25519/ed25519SignWithPublicKey', '$assembly/ed25519/ed25519PublicKey',
   // P-256 field, scalar, points, fixed-base and variable-base ladders, ECDH, ECDSA signing
-  /^\$assembly\/p256\/field\//, /^\$assembly\/p256\/scalar\//, '$assembly/p256/point/pointAdd', '$assembly/p256/point/pointDouble',
+  /^\$assembly\/p256\/field\//, /^\$assembly\/p256\/scalar\//, /^\$assembly\/p256\/modinv\//, '$assembly/p256/point/pointAdd', '$assembly/p256/point/pointDouble',
   '$assembly/p256/point/pointAddAffine', '$assembly/p256/point/pointTimes2k', '$assembly/p256/point/pointToAffine',
   '$assembly/p256/point/ctSelectSigned', '$assembly/p256/point/ctLookup', '$assembly/p256/point/baseMulCt',
   '$assembly/p256/point/affineEncode', '$assembly/p256/point/addTail', '$assembly/p256/ecdh/p256Ecdh',

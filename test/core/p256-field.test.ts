@@ -31,7 +31,7 @@ beforeAll(async () => {
   const read = (f: string) => readFileSync(new URL(`../../assembly/p256/${f}`, import.meta.url), 'utf8');
   const harness = 'export const BUF: usize = memory.data(256, 16);\nexport function buf(): usize { return BUF; }\n';
   const result = await asc.compileString(
-    { 'harness.ts': harness, 'p256/field.ts': read('field.ts'), 'p256/scalar.ts': read('scalar.ts') },
+    { 'harness.ts': harness, 'p256/field.ts': read('field.ts'), 'p256/scalar.ts': read('scalar.ts'), 'p256/modinv.ts': read('modinv.ts') },
     { runtime: 'stub', optimizeLevel: 3, noAssert: true },
   );
   if (result.error || !result.binary) throw new Error(`asc: ${String(result.error)} ${result.stderr.toString()}`);
@@ -92,8 +92,8 @@ describe('field.ts (mod p)', () => {
       expect(get(OUT)).toBe(a % P);
     }), RUNS);
   });
-  it('fpInv and fpSqrt', () => {
-    fc.assert(fc.property(weak, (a) => {
+  it('fpInv (safegcd) and fpSqrt', () => {
+    fc.assert(fc.property(fc.oneof(weak, fc.constantFrom(P - 1n, P + 2n, R % P)), (a) => {
       put(A, a);
       core.fpInv(base + OUT, base + A);
       const am = a * RinvP % P; // the element a represents
@@ -115,6 +115,15 @@ describe('scalar.ts (mod n)', () => {
       core.fnSqr(base + OUT, base + A);
       expect(get(OUT) % N).toBe(a * a * RinvN % N);
       expect(core.fnIsZero(base + A)).toBe(a % N === 0n ? 1 : 0);
+    }), RUNS);
+  });
+  it('fnInv (safegcd): a·a^-1 ≡ 1, 0 ↦ 0', () => {
+    fc.assert(fc.property(fc.oneof(weak, fc.constantFrom(N - 1n, 2n * N - 1n, R % N)), (a) => {
+      put(A, a);
+      core.fnInv(base + OUT, base + A);
+      const am = a * RinvN % N;
+      const inv = get(OUT) * RinvN % N;
+      expect(am === 0n ? inv : inv * am % N).toBe(am === 0n ? 0n : 1n);
     }), RUNS);
   });
 });
