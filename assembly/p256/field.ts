@@ -222,6 +222,14 @@ export function fpMulSmall(r: usize, a: usize, k: i64): void {
     ld(a, 20) * k, ld(a, 24) * k, ld(a, 28) * k, ld(a, 32) * k);
 }
 
+/** r = k·(a + b) mod p for a small public k (1 ≤ k ≤ 4): limbs k(a_i + b_i) ≥ 0, value < 2^260 as for fpMulSmall. */
+export function fpAddMulSmall(r: usize, a: usize, b: usize, k: i64): void {
+  foldStore(r,
+    (ld(a, 0) + ld(b, 0)) * k, (ld(a, 4) + ld(b, 4)) * k, (ld(a, 8) + ld(b, 8)) * k, (ld(a, 12) + ld(b, 12)) * k,
+    (ld(a, 16) + ld(b, 16)) * k, (ld(a, 20) + ld(b, 20)) * k, (ld(a, 24) + ld(b, 24)) * k, (ld(a, 28) + ld(b, 28)) * k,
+    (ld(a, 32) + ld(b, 32)) * k);
+}
+
 /** r = a − 2b mod p (weakly reduced): a − 2b + 8p > 0 since 2b < 2^258 < 8p. */
 export function fpSub2(r: usize, a: usize, b: usize): void {
   foldStore(r,

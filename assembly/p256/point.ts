@@ -12,7 +12,7 @@
 // read by scanning every entry with masks, no branch on a digit.
 
 import {
-  FE, FP_ONE, fpMul, fpSqr, fpAdd, fpSub, fpSub2, fpMulSmall, fpCopy, fpCmov, fpIsZero, fpEqual, fpFromBytes, fpToBytes,
+  FE, FP_ONE, fpMul, fpSqr, fpAdd, fpAddMulSmall, fpSub, fpSub2, fpMulSmall, fpCopy, fpCmov, fpIsZero, fpEqual, fpFromBytes, fpToBytes,
   fpInv, fpSqrt, fpIsOdd,
 } from "./field";
 import { BASE_TABLE, BASE_ROW, G_ODD } from "./base-table";
@@ -137,8 +137,8 @@ function jacobianDouble(p: usize): void {
   fpSqr(delta, Z);
   fpSqr(gamma, Y);
   fpMul(beta, X, gamma);
-  fpSub(t, X, delta); fpAdd(alpha, X, delta); fpMul(alpha, t, alpha);
-  fpMulSmall(alpha, alpha, 3);                 // α = 3(X − δ)(X + δ)
+  fpSub(t, X, delta); fpAddMulSmall(alpha, X, delta, 3);
+  fpMul(alpha, t, alpha);                      // α = 3(X − δ)(X + δ)
   fpMul(Z, Y, Z); fpAdd(Z, Z, Z);              // Z3 = 2YZ (= (Y + Z)² − γ − δ, cheaper here)
   fpMulSmall(beta, beta, 4);                   // 4β
   fpSqr(X, alpha); fpSub2(X, X, beta);         // X3 = α² − 8β

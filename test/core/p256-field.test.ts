@@ -81,6 +81,15 @@ describe('field.ts (mod p)', () => {
   binary('fpAdd', P, (a, b) => a + b);
   binary('fpSub', P, (a, b) => a - b);
   binary('fpSub2', P, (a, b) => a - 2n * b);
+  for (const k of [1n, 2n, 3n, 4n]) {
+    it(`fpAddMulSmall (k = ${k}): congruent to k(a + b), invariant kept`, () => {
+      fc.assert(fc.property(weak, weak, (a, b) => {
+        put(A, a); put(B, b);
+        core.fpAddMulSmall(base + OUT, base + A, base + B, k);
+        expect(get(OUT) % P).toBe(k * (a + b) % P);
+      }), RUNS);
+    });
+  }
   it('fpSqr, fpMulSmall (k = 1 … 8), fpCanon', () => {
     fc.assert(fc.property(weak, fc.integer({ min: 1, max: 8 }), (a, k) => {
       put(A, a);
