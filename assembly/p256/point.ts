@@ -372,7 +372,10 @@ function batchToAffine(out: usize, pts: usize, count: usize): void {
 function addAffineVartime(a: usize, inf: bool): bool {
   if (inf) { pointFromAffine(ACC, a); return false; }
   maddBegin(ACC, a);
-  if (fpIsZero(MH)) {
+  // H ≡ 0 only if H ∈ {0, p, 2p} (H < 2^257 < 3p), whose lowest limbs are 0, 2^29 − 1, 2^29 − 2:
+  // anything else skips the canonical comparison.
+  const h0 = load<u32>(MH);
+  if ((h0 == 0 || h0 >= 0x1ffffffe) && fpIsZero(MH)) {
     if (!fpIsZero(MR)) return true;
     jacobianDouble(ACC);
     return false;
