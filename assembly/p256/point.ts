@@ -347,7 +347,8 @@ function wnaf(out: usize, k: usize, w: u32): void {
 
 /**
  * out[j] = the affine form of the projective point pts[j] for j < count (none the identity), with one
- * inversion (Montgomery's trick). Public data only.
+ * inversion (Montgomery's trick). Fixed sequence of operations; the points are multiples of a public
+ * point (the peer's in ECDH, Q in verification).
  */
 function batchToAffine(out: usize, pts: usize, count: usize): void {
   const inv = T + 7 * FE, zi = T + 8 * FE;
@@ -393,7 +394,7 @@ function addAffineVartime(a: usize, inf: bool): bool {
 export function pointMulDoubleVartime(r: usize, a: usize, q: usize, b: usize): void {
   wnaf(NAF_G, a, 7);
   wnaf(NAF_P, b, 5);
-  // Q_ODD[j] = (2j+1)·q for j < 8: projective multiples by the complete formulas, then affine.
+  // WAFF[j] = (2j+1)·q for j < 8: projective multiples by the complete formulas, then affine.
   pointFromAffine(WTABLE, q);
   pointDouble(SAVE, WTABLE);
   for (let j: usize = 1; j < 8; j++) pointAdd(WTABLE + j * POINT, WTABLE + (j - 1) * POINT, SAVE);
