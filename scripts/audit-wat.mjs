@@ -32,7 +32,7 @@ const SECRET_FUNCTIONS = [
   '$assembly/ed25519/scMulAdd', '$assembly/ed25519/maddInPlace', '$assembly/ed25519/finishSignature',
   '$assembly/ed25519/ed25519Sign', '$assembly/ed25519/ed25519SignWithPublicKey', '$assembly/ed25519/ed25519PublicKey',
   // P-256 field, scalar, points, fixed-base and variable-base ladders, ECDH, ECDSA signing
-  /^\$assembly\/p256\/field\//, /^\$assembly\/p256\/scalar\//, /^\$assembly\/p256\/modinv\//, '$assembly/p256/point/pointAdd', '$assembly/p256/point/pointDouble',
+  /^\$assembly\/p256\/field\//, /^\$assembly\/p256\/scalar\//, /^\$assembly\/modinv\//, '$assembly/p256/point/pointAdd', '$assembly/p256/point/pointDouble',
   '$assembly/p256/point/jacobianDouble', '$assembly/p256/point/maddBegin', '$assembly/p256/point/maddEnd',
   '$assembly/p256/point/jacobianToProjective', '$assembly/p256/point/ctAddDigit', '$assembly/p256/point/batchToAffine',
   '$assembly/p256/point/pointMulCt', '$assembly/p256/point/pointToAffine', '$assembly/p256/point/ctLookup', '$assembly/p256/point/baseMulCt',

@@ -13,7 +13,7 @@
 // fpCanon gives the canonical value where one is needed (comparisons, encoding, parity).
 // Every function here runs in time independent of the values; functions take pointers and may alias.
 
-import { modInv, modInvWipeScratch, MODINV_P, MODINV_P_INV30 } from "./modinv";
+import { modInv, modInvWipeScratch, MODINV_P, MODINV_P_INV30 } from "../modinv";
 
 export const FE: usize = 40;
 
@@ -400,7 +400,7 @@ function fpPow(r: usize, a: usize, e: usize): void {
 }
 
 /**
- * r = a^-1 mod p; 0 maps to 0. Constant time: safegcd (modinv.ts) on the canonical value of a·R,
+ * r = a^-1 mod p; 0 maps to 0. Constant time: safegcd (assembly/modinv.ts) on the canonical value of a·R,
  * which gives a^-1·R^-1, then one Montgomery product with R^3 brings it to a^-1·R. About 2× faster
  * than the Fermat chain a^(p−2) (255 squarings, 12 products) it replaced.
  */

@@ -4,7 +4,7 @@
 // where the exact value matters). Constant time throughout; functions take pointers and may alias.
 
 import { ltLimbs, limbsFromBytes, limbsToBytes, pack29, unpack29 } from "./field";
-import { modInv, modInvWipeScratch, MODINV_N, MODINV_N_INV30 } from "./modinv";
+import { modInv, modInvWipeScratch, MODINV_N, MODINV_N_INV30 } from "../modinv";
 
 // n as 8 little-endian u32 (range checks of encoded integers) and as 29-bit limbs.
 export const N_LIMBS: usize = memory.data<u32>([

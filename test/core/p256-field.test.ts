@@ -31,7 +31,7 @@ beforeAll(async () => {
   const read = (f: string) => readFileSync(new URL(`../../assembly/p256/${f}`, import.meta.url), 'utf8');
   const harness = 'export const BUF: usize = memory.data(256, 16);\nexport function buf(): usize { return BUF; }\n';
   const result = await asc.compileString(
-    { 'harness.ts': harness, 'p256/field.ts': read('field.ts'), 'p256/scalar.ts': read('scalar.ts'), 'p256/modinv.ts': read('modinv.ts') },
+    { 'harness.ts': harness, 'p256/field.ts': read('field.ts'), 'p256/scalar.ts': read('scalar.ts'), 'modinv.ts': read('../modinv.ts') },
     { runtime: 'stub', optimizeLevel: 3, noAssert: true },
   );
   if (result.error || !result.binary) throw new Error(`asc: ${String(result.error)} ${result.stderr.toString()}`);

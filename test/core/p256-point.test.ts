@@ -45,7 +45,8 @@ export function comb(): u32 { baseMulCt(P1, BUF); return result(P1); }
 export function ladder(): u32 { loadQ(); pointFromAffine(P2, A1); pointMulCt(P2, P2, BUF + 32); return result(P2); }
 `;
   const files: Record<string, string> = { 'harness.ts': harness };
-  for (const f of ['field.ts', 'scalar.ts', 'modinv.ts', 'point.ts', 'base-table.ts']) files[`p256/${f}`] = read(f);
+  for (const f of ['field.ts', 'scalar.ts', 'point.ts', 'base-table.ts']) files[`p256/${f}`] = read(f);
+  files['modinv.ts'] = read('../modinv.ts');
   const out = await asc.compileString(files, { runtime: 'stub', optimizeLevel: 3, noAssert: true, enable: ['simd'] } as never);
   if (out.error || !out.binary) throw new Error(`asc: ${String(out.error)} ${out.stderr.toString()}`);
   const instance = await WebAssembly.instantiate(new WebAssembly.Module(new Uint8Array(out.binary)), {});

@@ -1,7 +1,7 @@
-// Constant-time modular inversion for P-256's two primes (p for coordinates, n for ECDSA scalars) by
-// Bernstein–Yang "safegcd" divsteps ("Fast constant-time gcd computation and modular inversion",
-// 2019), in the form of libsecp256k1's modinv32 (doc/safegcd_implementation.md) — the same algorithm
-// as fe25519.ts's feInvert, with the modulus as a parameter instead of 2^255 − 19's special limbs.
+// Constant-time modular inversion modulo odd primes below 2^256 — 2^255 − 19 (fe25519.ts), P-256's
+// p and n (p256/field.ts, p256/scalar.ts) — by Bernstein–Yang "safegcd" divsteps ("Fast
+// constant-time gcd computation and modular inversion", 2019), in the form of libsecp256k1's
+// modinv32 (doc/safegcd_implementation.md).
 // f, g, d, e are 9 signed 30-bit limbs ("signed30", one i64 each); 20 batches of 30 divsteps = 600
 // ≥ 590, the proven bound for 256-bit inputs with δ starting at 1/2. Each batch runs its divsteps on
 // the low 30 bits of f and g alone, which gives a transition matrix scaled by 2^30 (entries ≤ 2^30 in
@@ -10,8 +10,14 @@
 // (−2m, m)). Every step is masks and arithmetic on fixed loop counts: the instruction stream and the
 // addresses are the same for every input, 0 included (which maps to 0).
 
-// The moduli in signed30 limbs (limb i at bit 30i) and m^-1 mod 2^30 (checked against BigInt by
-// test/core/p256-field.test.ts through the inversions).
+// The moduli in signed30 limbs (limb i at bit 30i) and m^-1 mod 2^30 (printed by
+// scripts/gen-p256.mjs; checked through the inversions by test/core/p256-field.test.ts and the
+// X25519/Ed25519 known answers).
+// 2^255 − 19: 2^30 − 19, 2^30 − 1 (×7), 2^15 − 1.
+export const MODINV_25519: usize = memory.data<i64>([
+  0x3fffffed, 0x3fffffff, 0x3fffffff, 0x3fffffff, 0x3fffffff, 0x3fffffff, 0x3fffffff, 0x3fffffff, 0x7fff,
+]);
+export const MODINV_25519_INV30: i64 = 395589093;
 export const MODINV_P: usize = memory.data<i64>([
   0x3fffffff, 0x3fffffff, 0x3fffffff, 0x3f, 0x0, 0x0, 0x1000, 0x3fffc000, 0xffff,
 ]);
