@@ -400,9 +400,9 @@ function fpPow(r: usize, a: usize, e: usize): void {
 }
 
 /**
- * r = a^-1 mod p; 0 maps to 0. Constant time: safegcd (assembly/modinv.ts) on the canonical value of a·R,
- * which gives a^-1·R^-1, then one Montgomery product with R^3 brings it to a^-1·R. About 2× faster
- * than the Fermat chain a^(p−2) (255 squarings, 12 products) it replaced.
+ * r = a^-1 mod p; 0 maps to 0. Constant time: safegcd (assembly/modinv.ts) on the canonical value of
+ * a·R, which gives a^-1·R^-1, then one Montgomery product with R^3 brings it to a^-1·R. It replaced
+ * the Fermat chain a^(p−2) (255 squarings, 12 products).
  */
 export function fpInv(r: usize, a: usize): void {
   fpCanon(TMP, a);
