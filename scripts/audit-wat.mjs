@@ -32,9 +32,10 @@ const SECRET_FUNCTIONS = [
   '$assembly/ed25519/scMulAdd', '$assembly/ed25519/maddInPlace', '$assembly/ed25519/finishSignature',
   '$assembly/ed25519/ed25519Sign', '$assembly/ed25519/ed25519SignWithPublicKey', '$assembly/ed25519/ed25519PublicKey',
   // P-256 field, scalar, points, fixed-base and variable-base ladders, ECDH, ECDSA signing
-  /^\$assembly\/p256\/field\//, /^\$assembly\/p256\/scalar\//, '$assembly/p256/point/pointAdd', '$assembly/p256/point/pointDouble',
-  '$assembly/p256/point/pointAddAffine', '$assembly/p256/point/pointTimes2k', '$assembly/p256/point/pointToAffine',
-  '$assembly/p256/point/ctSelectSigned', '$assembly/p256/point/ctLookup', '$assembly/p256/point/baseMulCt',
+  /^\$assembly\/p256\/field\//, /^\$assembly\/p256\/scalar\//, /^\$assembly\/modinv\//, '$assembly/p256/point/pointAdd', '$assembly/p256/point/pointDouble',
+  '$assembly/p256/point/jacobianDouble', '$assembly/p256/point/maddBegin', '$assembly/p256/point/maddEnd',
+  '$assembly/p256/point/jacobianToProjective', '$assembly/p256/point/ctAddDigit', '$assembly/p256/point/batchToAffine',
+  '$assembly/p256/point/pointMulCt', '$assembly/p256/point/pointToAffine', '$assembly/p256/point/ctLookup', '$assembly/p256/point/baseMulCt',
   '$assembly/p256/point/affineEncode', '$assembly/p256/point/addTail', '$assembly/p256/ecdh/p256Ecdh',
   '$assembly/p256/ecdh/p256PublicKey', '$assembly/p256/ecdh/wipeAll', '$assembly/p256/ecdsa/p256Sign',
   // SHA-2 compression (keys and secrets are hashed), HMAC, HKDF, constant-time tag comparison
@@ -51,6 +52,7 @@ const SECRET_FUNCTIONS = [
 const PUBLIC_DATA = [
   '$assembly/ed25519/ed25519Verify', '$assembly/ed25519/ed25519IsValidPublicKey', '$assembly/ed25519/doubleScalarmultVartime', '$assembly/ed25519/slide',
   '$assembly/ed25519/fromBytesNegate', '$assembly/p256/ecdsa/p256Verify', '$assembly/p256/point/wnaf',
+  '$assembly/p256/point/pointMulDoubleVartime', '$assembly/p256/point/addAffineVartime',
   '$assembly/p256/point/pointDecode', '$assembly/p256/point/curveRhs', '$assembly/p256/ecdh/p256NormalizePoint',
   '$assembly/index/sha256Digest', '$assembly/index/sha512Digest', '$assembly/index/sha512IterateDigest',
 ];
