@@ -8,7 +8,7 @@
 export { CardError } from './errors.js';
 export {
   CARD_VERSION, CARD_TEXT_PREFIX, MAX_CARD_PAYLOAD_BYTES, encodeCardPayload, decodeCardPayload, payloadToText, payloadFromText,
-  signVerdict, verifyVerdict, verdictSigningInput,
+  signVerdict, verifyVerdict, verdictSigningInput, checkCardPayload,
 } from './payload.js';
 export type { CardPayload, AttestationVerdict } from './payload.js';
 export { checkBundleAttestation, defaultRegistrationClientData, authenticatorModel } from './attestation.js';
@@ -25,5 +25,5 @@ export { readQr, sniff } from './decode-qr.js';
 export { MAX_IMAGE_PIXELS, imageHeader, checkImageSize } from './image-size.js';
 export type { ImageHeader } from './image-size.js';
 export type { RgbaImage, InputKind } from './decode-qr.js';
-export { verifyCardPayload, claimText, CLAIM_LABEL } from './verify-payload.js';
+export { verifyCardPayload, checkPrintedText, claimText, CLAIM_LABEL } from './verify-payload.js';
 export type { CardVerification, CardCheck, CardCheckName, CardClaim, CardIdentity, VerifyCardOptions } from './verify-payload.js';

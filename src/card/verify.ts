@@ -5,7 +5,7 @@
 // the file is exactly what the renderer draws, svg-text.ts).
 
 import { CardError } from './errors.js';
-import { payloadFromText } from './payload.js';
+import { checkCardPayload, payloadFromText } from './payload.js';
 import { readCardImage, sniff } from './decode.js';
 import { verifyCardPayload, type CardVerification, type VerifyCardOptions } from './verify-payload.js';
 
@@ -20,10 +20,16 @@ export type CardInput = { image: Uint8Array } | { svg: string } | { payload: Uin
  * @param input see CardInput
  * @returns the payload bytes and, for SVG cards, the SVG text (verifyCardPayload reads its printed
  *   text only if the file is exactly what the renderer draws for the payload)
- * @throws CardError `image-unreadable`, `image-too-large`, `no-qr`, `payload-text`, `input`
+ * @throws CardError `image-unreadable`, `image-too-large`, `no-qr`, `payload-text`, `input`, `not-a-card`, `payload-version`
  * @example const { payload } = readCardInput({ image: png })
  */
 export async function readCardInput(input: CardInput): Promise<{ payload: Uint8Array; svg?: string }> {
+  const read = await readAny(input);
+  checkCardPayload(read.payload);
+  return read;
+}
+
+async function readAny(input: CardInput): Promise<{ payload: Uint8Array; svg?: string }> {
   if (typeof input !== 'object' || input === null) throw new CardError('input', 'expected { image }, { svg } or { payload }');
   if ('image' in input) return { payload: readCardImage(input.image) };
   if ('svg' in input) {
@@ -43,7 +49,7 @@ export async function readCardInput(input: CardInput): Promise<{ payload: Uint8A
 }
 
 /**
- * Verifies a card offline. Malformed *files* (not an image, no QR code) throw; a payload that
+ * Verifies a card offline. Malformed *files* (not an image, no QR code, not a keyprint card) throw; a payload that
  * decodes badly or fails any check gives `verified: false` with the reason in `checks`.
  * Without `digits`/`words` the printed text is compared only for an SVG card that is exactly what
  * the renderer draws for its payload (else `svgTextRejected` says why); images are not OCR'd. Not
@@ -51,7 +57,7 @@ export async function readCardInput(input: CardInput): Promise<{ payload: Uint8A
  * @param input see CardInput
  * @param options see VerifyCardOptions
  * @returns `{ verified, trust, claimed, checks, identity, printedTextCompared, svgTextRejected }`
- * @throws CardError `image-unreadable`, `image-too-large`, `no-qr`, `payload-text`, `input`
+ * @throws CardError `image-unreadable`, `image-too-large`, `no-qr`, `payload-text`, `input`, `not-a-card`, `payload-version`, `printed-text-input`
  * @example
  * const r = await verifyCard({ image: readFileSync('card.jpg') }, { digits: '12345 67890 …' })
  * if (!r.verified) console.log(r.checks.filter((c) => !c.ok))

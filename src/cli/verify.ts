@@ -1,6 +1,7 @@
 // `keyprint verify FILE|-`: verifies a printed card offline (src/card/verify.ts) from a photo or
 // scan (PNG/JPEG), an SVG card, or the payload (`kpcard1:` text or raw bytes). Exit codes: 0
-// verified, 1 not verified, 2 unusable input (unreadable file, no QR code, bad flags). Prints one
+// verified, 1 not verified, 2 unusable input (unreadable file, no QR code, not a keyprint card,
+// bad flags or typed text of the wrong length; output.ts maps the errors). Prints one
 // line; `--json` prints the whole result instead. A compact card's trust level and model are its
 // holder's claim: every output shows them with CLAIM_LABEL, never as the verified level.
 
@@ -9,8 +10,8 @@ import { parseArgs } from 'node:util';
 import { ready } from '../core/index.js';
 import { KeyprintError } from '../errors.js';
 import type { AttestationTrust } from '../identity/index.js';
-import { CLAIM_LABEL, CardError, claimText, groupDigits, sniff, verifyCard, type CardClaim, type CardInput, type CardVerification } from '../card/index.js';
-import { EXIT, UsageError, print, printJson, printError } from './output.js';
+import { CLAIM_LABEL, CardError, checkPrintedText, claimText, groupDigits, sniff, verifyCard, type CardClaim, type CardInput, type CardVerification } from '../card/index.js';
+import { EXIT, UsageError, print, printJson } from './output.js';
 
 export const VERIFY_HELP = `Usage: keyprint verify FILE|- [--digits D] [--words W] [--require-trust LEVEL] [--json]
 
@@ -22,7 +23,7 @@ printed fingerprint matches. A compact card's trust level and model are its hold
   --words W             the 13 words printed on the card
   --require-trust LEVEL hardware-attested | attested-unknown-vendor | self-attested | unattested
   --json                print the full result as JSON
-Exit status: 0 verified, 1 not verified, 2 unusable input.`;
+Exit status: 0 verified, 1 not verified, 2 unusable input (not a keyprint card, unreadable, bad flags).`;
 
 const TRUST_LEVELS = ['hardware-attested', 'attested-unknown-vendor', 'self-attested', 'unattested'];
 
@@ -98,13 +99,17 @@ export function verdictLine(r: CardVerification): string {
   return `VERIFIED: ${id!.displayName} ${id!.did} — ${trustText(r)}; ${text}`;
 }
 
-/** Reports an error of unusable input on one line and returns exit code 2. */
-export function unusable(e: unknown): number {
-  if (e instanceof UnusableInput || e instanceof CardError) {
-    printError(`keyprint: ${e.message} [${e.code}]`);
-    return EXIT.usage;
+/**
+ * Checks `--digits` / `--words` as typed before any file is read: a wrong count is a usage error.
+ * @throws UsageError `"--digits" expected 30 digits, got 5`
+ */
+export function checkTypedText(command: string, values: { digits?: string; words?: string }): void {
+  try {
+    checkPrintedText(values);
+  } catch (e) {
+    if (e instanceof CardError) throw new UsageError(`${command}: ${e.message.replace(/^"(digits|words)"/, '"--$1"')}`);
+    throw e;
   }
-  throw e;
 }
 
 /**
@@ -132,21 +137,16 @@ export async function verify(args: string[]): Promise<number> {
   if (requireTrust !== undefined && !TRUST_LEVELS.includes(requireTrust)) {
     throw new UsageError(`verify: "--require-trust" expected one of ${TRUST_LEVELS.join(', ')}, got "${requireTrust}"`);
   }
+  checkTypedText('verify', values);
   await ready();
-  let result: CardVerification;
-  try {
-    const input = await readCardFile(positionals[0]);
-    result = await verifyCard(input, {
-      ...(values.digits !== undefined ? { digits: values.digits } : {}),
-      ...(values.words !== undefined ? { words: values.words } : {}),
-      ...(requireTrust ? { requireTrust: requireTrust as AttestationTrust } : {}),
-    });
-  } catch (e) {
-    return unusable(e);
-  }
+  const result = await verifyCard(await readCardFile(positionals[0]), {
+    ...(values.digits !== undefined ? { digits: values.digits } : {}),
+    ...(values.words !== undefined ? { words: values.words } : {}),
+    ...(requireTrust ? { requireTrust: requireTrust as AttestationTrust } : {}),
+  });
   if (values.json) printJson(resultJson(result));
   else print(verdictLine(result));
-  return result.verified ? EXIT.ok : EXIT.failed;
+  return result.verified ? EXIT.ok : EXIT.notVerified;
 }
 
 /** The JSON form of a verification (bytes as base64url, no bundle object). */

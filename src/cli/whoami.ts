@@ -109,5 +109,5 @@ export async function whoami(args: string[]): Promise<number> {
     printSummary(summary);
     print(`  binding:        ${bindingText}`);
   }
-  return binding.valid ? EXIT.ok : EXIT.failed;
+  return binding.valid ? EXIT.ok : EXIT.notVerified;
 }
