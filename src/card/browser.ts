@@ -18,12 +18,12 @@ export { createCard, cardFingerprint, groupDigits, shortDid, describeAuthenticat
 export type { Card, CardAuthenticator, CreateCardOptions } from './model.js';
 export { qrMatrix, qrRuns } from './qr.js';
 export type { QrMatrix, QrRun } from './qr.js';
-export { layoutCard, pageLayout, textWidth, CARD_WIDTH, CARD_HEIGHT, A4, QR_BOX } from './layout.js';
+export { layoutCard, pageLayout, textWidth, CARD_WIDTH, CARD_HEIGHT, A4, QR_BOX, QR_AT } from './layout.js';
 export type { Primitive, PageLayout, FontRole } from './layout.js';
 export { renderSvg, SVG_FONTS } from './render-svg.js';
-export { readQr, sniff } from './decode-qr.js';
+export { readCards, readQr, sniff } from './decode-qr.js';
 export { MAX_IMAGE_PIXELS, imageHeader, checkImageSize } from './image-size.js';
 export type { ImageHeader } from './image-size.js';
-export type { RgbaImage, InputKind } from './decode-qr.js';
+export type { RgbaImage, InputKind, SheetCard } from './decode-qr.js';
 export { verifyCardPayload, checkPrintedText, claimText, CLAIM_LABEL } from './verify-payload.js';
 export type { CardVerification, CardCheck, CardCheckName, CardClaim, CardIdentity, VerifyCardOptions } from './verify-payload.js';

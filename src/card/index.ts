@@ -8,5 +8,6 @@ export * from './browser.js';
 export { renderPdf, PDF_FONTS } from './render-pdf.js';
 export { renderPng, svgToPng, resvgFontOptions, DEJAVU_DIR } from './render-png.js';
 export { decodeImage, readCardImage } from './decode.js';
-export { verifyCard, readCardInput } from './verify.js';
-export type { CardInput } from './verify.js';
+export { verifyCard, verifyCards, readCardInput, readCardInputs } from './verify.js';
+export type { CardInput, ReadCard } from './verify.js';
+export { pdfPage } from './read-pdf.js';

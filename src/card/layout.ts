@@ -135,14 +135,17 @@ export function layoutCard(card: Card): Primitive[] {
   text(model.length > 1 ? 48.3 : 47, 1.8, 'sans', fit(`Trust: ${card.hardwareBound ? TRUST_LABEL[card.trust] ?? card.trust : 'no hardware binding'}`, 1.8, 'sans', col + 1), ink, 'kp-trust');
   text(51.6, 1.6, 'sans', `Created ${day(card.createdAt)} \u00b7 printed ${day(card.printedAt)}`, grey, 'kp-dates');
 
-  const qx = CARD_WIDTH - QR_BOX - 1.5;
-  const qy = 2;
+  const qx = QR_AT.x;
+  const qy = QR_AT.y;
   out.push({ kind: 'qr', x: qx, y: qy, size: QR_BOX, qr: card.qr, quiet: 4 });
   out.push({ kind: 'text', x: qx + QR_BOX / 2, y: qy + QR_BOX + 3.2, size: 1.9, font: 'sans-bold', text: `keyprint card v${card.version}`, fill: ink, anchor: 'middle' });
   out.push({ kind: 'text', x: qx + QR_BOX / 2, y: qy + QR_BOX + 6, size: 1.5, font: 'sans', text: 'scan: keyprint verify', fill: grey, anchor: 'middle' });
   out.push({ kind: 'text', x: qx + QR_BOX / 2, y: qy + QR_BOX + 8.4, size: 1.5, font: 'sans', text: card.form === 'compact' ? 'compact card (signed attestation verdict)' : 'full identity bundle', fill: grey, anchor: 'middle' });
   return out;
 }
+
+/** Where the QR box sits on a card (top-left corner, mm): layoutCard draws it here. */
+export const QR_AT = { x: CARD_WIDTH - QR_BOX - 1.5, y: 2 } as const;
 
 /**
  * Page layouts: one card, or ten on A4 (2 columns × 5 rows, centred, touching so one cut serves two).

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ready } from '../../src/core/index.js';
-import { createCard, qrMatrix, renderPng, renderSvg, type Card } from '../../src/card/index.js';
+import { createCard, qrMatrix, renderPdf, renderPng, renderSvg, type Card } from '../../src/card/index.js';
 import { chromiumIdentity } from '../card/_fixtures.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -48,6 +48,8 @@ beforeAll(async () => {
   writeFileSync(f('url.png'), renderPng({ ...card, payload: url, qr: qrMatrix(url) }));
   writeFileSync(f('random.bin'), Uint8Array.from({ length: 200 }, (_, i) => (i * 151 + 7) & 255));
   writeFileSync(f('broken.png'), readFileSync(f('grace.png')).subarray(0, 400));
+  writeFileSync(f('sheet.png'), renderPng(card, { layout: 'a4' }));
+  writeFileSync(f('sheet.pdf'), await renderPdf(card, { layout: 'a4' }));
 }, 60_000);
 
 afterAll(() => { rmSync(dir, { recursive: true, force: true }); });
@@ -86,6 +88,29 @@ describe('exit codes (README "Exit codes")', () => {
     expect(r.stderr).toMatch(stderr);
     expect(r.stderr).not.toMatch(/unexpected error|\bat .*\.[jt]s:\d+/);
   }, 60_000);
+});
+
+describe('verify an A4 sheet (issue 20 item 8)', () => {
+  it('every card, one line each (PNG and PDF); --index N picks one; --json lists them', async () => {
+    for (const file of ['sheet.png', 'sheet.pdf']) {
+      const r = await cli(['verify', f(file), '--digits', card.digits]);
+      expect(r.status).toBe(0);
+      const lines = r.stdout.trimEnd().split('\n');
+      expect(lines).toHaveLength(10);
+      lines.forEach((l, i) => expect(l).toMatch(new RegExp(`^card ${i + 1} of 10: VERIFIED: Grace Hopper did:key:`)));
+    }
+    const one = await cli(['verify', f('sheet.png'), '--index', '3', '--digits', card.digits]);
+    expect(one.status).toBe(0);
+    expect(one.stdout).toMatch(/^VERIFIED: Grace Hopper did:key:\S+ — .*; printed fingerprint matches\n$/);
+    const j = JSON.parse((await cli(['verify', f('sheet.png'), '--json'])).stdout);
+    expect(j.sheet).toBe(true);
+    expect(j.cards.map((c: { index: number; verified: boolean }) => [c.index, c.verified])).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((i) => [i, true]));
+    const bad = await cli(['verify', f('sheet.png'), '--index', '11']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/"--index" expected a card number from 1 to 10, got "11"/);
+    const wrong = await cli(['verify', f('sheet.png'), '--digits', wrongDigits()]);
+    expect(wrong.status).toBe(1);
+  }, 120_000);
 });
 
 describe('--json errors: one {"error":{"code","message"}} object on stdout, nothing else', () => {

@@ -14,7 +14,7 @@ test('identity: enroll with a security key, reload, unlock with one touch', asyn
   await page.getByTestId('core-ready').waitFor({ state: 'attached', timeout: 15_000 });
   await page.screenshot({ path: `${OUT}/identity-01-empty.png`, fullPage: true });
   // First visit: what the app is for and its three steps; nothing to wipe yet (issue 20 item 4).
-  assert(/Identity .* Connect .* Compare/s.test(await page.getByTestId('welcome').innerText()), 'the three steps are explained');
+  assert(/Identity[\s\S]*Connect[\s\S]*Compare/.test(await page.getByTestId('welcome').innerText()), 'the three steps are explained');
   assert(await page.getByTestId('wipe').count() === 0, '"Wipe everything" is not offered with nothing stored');
   await a11y(page, 'identity: first visit');
   for (const screen of ['Connect', 'Chat', 'Contacts', 'Card', 'Settings']) {

@@ -8,6 +8,8 @@ export { tests };
 test('connect: copy-paste signaling, same SAS on both sides, confirm, message delivered', async ({ browser, url, netns }) => {
   if (!netns) return 'skipped (needs a lo-only network namespace: run as root with iproute2)';
   const { a, b } = await connectPair(browser, url);
+  // The code panel is where focus goes (issue 20 item 5).
+  assert(await a.page.evaluate(() => document.activeElement?.id === 'sas-title'), `focus on the code panel, got ${await a.page.evaluate(() => document.activeElement?.outerHTML.slice(0, 80))}`);
   const sasA = await sasOf(a.page);
   const sasB = await sasOf(b.page);
   assert(sasA.emoji.length > 0 && sasA.emoji === sasB.emoji, `same emoji SAS: ${JSON.stringify(sasA.emoji)} vs ${JSON.stringify(sasB.emoji)}`);
@@ -21,8 +23,6 @@ test('connect: copy-paste signaling, same SAS on both sides, confirm, message de
   await a.page.getByText('Emoji', { exact: true }).click();
   await b.page.getByText('Emoji', { exact: true }).click();
   await a.page.screenshot({ path: `${OUT}/connect-01-sas-alice.png`, fullPage: true });
-  // The code panel is where focus goes, and its arrival is announced (issue 20 item 5).
-  assert(await a.page.evaluate(() => document.activeElement?.id === 'sas-title'), 'focus on the code panel');
   assert(/Compare the code with Bob/.test(await a.page.getByTestId('connect-announce').innerText()), 'the code is announced');
   await a11y(a.page, 'connect: comparing the code');
   await b.page.setViewportSize({ width: 360, height: 780 });
