@@ -21,6 +21,8 @@ export type { QrMatrix, QrRun } from './qr.js';
 export { layoutCard, pageLayout, textWidth, CARD_WIDTH, CARD_HEIGHT, A4, QR_BOX, QR_AT } from './layout.js';
 export type { Primitive, PageLayout, FontRole } from './layout.js';
 export { renderSvg, SVG_FONTS } from './render-svg.js';
+export { FONT_CHAIN, CARD_FONT_FILES, checkPrintable, fontFor, textRuns, unprintable } from './fonts.js';
+export type { TextRun } from './fonts.js';
 export { readCards, readQr, sniff } from './decode-qr.js';
 export { MAX_IMAGE_PIXELS, imageHeader, checkImageSize } from './image-size.js';
 export type { ImageHeader } from './image-size.js';

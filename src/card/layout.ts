@@ -46,8 +46,13 @@ const EM: Record<FontRole, number> = { sans: 0.62, 'sans-bold': 0.68, mono: 0.61
  * @example textWidth('Ada', 4, 'sans-bold')
  */
 export function textWidth(text: string, size: number, font: FontRole): number {
-  return [...text].length * size * EM[font];
+  let em = 0;
+  for (const c of text) em += WIDE.test(c) ? 1 : EM[font];
+  return em * size;
 }
+
+// East Asian wide characters (UAX #11: CJK, kana, Hangul, fullwidth forms) take a full em.
+const WIDE = /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/u;
 
 /** Shortens `text` with an ellipsis until it fits `width`. */
 function fit(text: string, size: number, font: FontRole, width: number): string {

@@ -8,6 +8,7 @@ import { ready } from '../core/index.js';
 import { HardwareError, openAuthenticator, type OpenAuthenticator } from '../hardware/index.js';
 import { EnrollError, checkDisplayName, enroll as enrollIdentity, readEnrollment, unlockIdentity, writeEnrollment } from '../identity/enroll.js';
 import { parseHostPort } from './emulator.js';
+import { checkPrintable } from '../card/fonts.js';
 import { resolveHome } from './_home.js';
 import { interruptSignal, touchPrompt } from './_prompt.js';
 import type { IdentityKeyPair } from '../identity/index.js';
@@ -101,6 +102,11 @@ export async function enroll(args: string[]): Promise<number> {
     displayName = checkDisplayName(values.name);
   } catch (e) {
     throw new UsageError(`enroll: "--name" ${(e as Error).message.replace(/^"displayName" /, '')}`);
+  }
+  try {
+    checkPrintable(displayName); // issue 20: a name the card cannot print is said before the key is touched
+  } catch (e) {
+    throw new UsageError(`enroll: "--name" ${(e as Error).message}`);
   }
   await ready();
 

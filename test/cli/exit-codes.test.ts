@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { ready } from '../../src/core/index.js';
 import { createCard, qrMatrix, renderPdf, renderPng, renderSvg, type Card } from '../../src/card/index.js';
 import { chromiumIdentity } from '../card/_fixtures.js';
+import { IdentityKeyPair, encodeBundle, signBundle } from '../../src/identity/index.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -49,6 +50,8 @@ beforeAll(async () => {
   writeFileSync(f('random.bin'), Uint8Array.from({ length: 200 }, (_, i) => (i * 151 + 7) & 255));
   writeFileSync(f('broken.png'), readFileSync(f('grace.png')).subarray(0, 400));
   writeFileSync(f('sheet.png'), renderPng(card, { layout: 'a4' }));
+  const party = IdentityKeyPair.generate();
+  writeFileSync(f('party.bundle'), encodeBundle(signBundle({ displayName: 'Zoë 李雷 🎉', identityPublicKey: party.publicKey, createdAt: Date.UTC(2026, 0, 1), binding: null }, party)));
   writeFileSync(f('sheet.pdf'), await renderPdf(card, { layout: 'a4' }));
 }, 60_000);
 
@@ -81,6 +84,10 @@ describe('exit codes (README "Exit codes")', () => {
     ['card --format svg --out x.png', () => ['card', '--format', 'svg', '--out', f('x.png')], /^keyprint: card: "--format svg" and "--out …\.png" disagree: name the file \.svg, or drop --format\n/],
     ['card --out in a directory that does not exist', () => ['card', '--out', '/nonexistent/dir/card.png'], /^keyprint: cannot write \/nonexistent\/dir\/card\.png: ENOENT \[output\]\n$/],
     ['contacts add without typed digits', () => ['contacts', 'add', f('grace.png'), '--home', f('h')], /\[printed-text-not-compared\]\n$/],
+    // Issue 20 item 9: a name no card font draws is refused with its characters — enroll before the key is touched.
+    ['enroll with a name a card cannot print', () => ['enroll', '--name', 'Zoë 李雷 🎉', '--device', 'udp:127.0.0.1:9', '--home', f('party-home')],
+      /^keyprint: enroll: "--name" "Zoë 李雷 🎉" cannot be printed on a card: no font here draws 🎉 \(U\+1F389\)\. Leave it out of the name\n/],
+    ['card for such a name', () => ['card', '--bundle', f('party.bundle'), '--out', f('party.pdf')], /cannot be printed on a card: no font here draws 🎉 \(U\+1F389\).* \[unprintable\]\n$/],
   ])('2: %s', async (_, args, stderr) => {
     const r = await cli(args());
     expect(r.status).toBe(2);

@@ -1,6 +1,7 @@
 // The identity on this device: enrolled or not, locked or unlocked. Wraps web/lib/enrollment.ts
 // (which wraps keyprint/identity); components only read these fields and call these methods.
 // The key pair itself is held in a private field, never in reactive state.
+import { checkPrintable } from 'keyprint/card';
 import { decodeBundle, didKeyFromPublicKey, envelopeInfo, type IdentityBundle, type IdentityKeyPair } from 'keyprint/identity';
 import { fingerprintDigits, keyprintParty } from 'keyprint/sas';
 import { groupDigits } from './bytes.js';
@@ -93,6 +94,7 @@ export class IdentityState {
 
   enroll(displayName: string): Promise<void> {
     return this.#run('Touch your security key to create a credential (1 of 2)…', async () => {
+      checkPrintable(displayName); // before the key is touched: a name the card cannot print is said now
       const e = await enrollWithSecurityKey({
         displayName,
         onStep: (step) => {
@@ -107,6 +109,7 @@ export class IdentityState {
 
   createWithPassphrase(displayName: string, passphrase: string): Promise<void> {
     return this.#run('Deriving a key from your passphrase…', async () => {
+      checkPrintable(displayName);
       if (passphrase.length < 12) throw new Error('Use a passphrase of at least 12 characters (several random words work well).');
       await this.#adopt(await createWithPassphrase({ displayName, passphrase }));
     });
