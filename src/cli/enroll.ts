@@ -9,7 +9,7 @@ import { HardwareError, openAuthenticator, type OpenAuthenticator } from '../har
 import { EnrollError, checkDisplayName, enroll as enrollIdentity, readEnrollment, unlockIdentity, writeEnrollment } from '../identity/enroll.js';
 import { parseHostPort } from './emulator.js';
 import { checkPrintable } from '../card/fonts.js';
-import { resolveHome } from './_home.js';
+import { checkWritableHome, resolveHome } from './_home.js';
 import { interruptSignal, touchPrompt } from './_prompt.js';
 import type { IdentityKeyPair } from '../identity/index.js';
 import { identitySummary, printSummary } from './whoami.js';
@@ -109,6 +109,7 @@ export async function enroll(args: string[]): Promise<number> {
     throw new UsageError(`enroll: "--name" ${(e as Error).message}`);
   }
   await ready();
+  await checkWritableHome(home); // issue 20: every local check before the first touch
 
   const existing = await readEnrollment(home);
   const prompt = touchPrompt({ quiet: values.json });
@@ -126,7 +127,7 @@ export async function enroll(args: string[]): Promise<number> {
         throw e;
       }).finally(() => prompt.done())
       : undefined;
-    result = await enrollIdentity({ ...call, ctap: device.ctap, displayName, identity }).finally(() => prompt.done());
+    result = await enrollIdentity({ ...call, ctap: device.ctap, displayName, identity, reuse: existing }).finally(() => prompt.done());
   } catch (e) {
     identity?.destroy();
     throw e;
