@@ -184,7 +184,10 @@ export class PeerLink {
       // ICE checks succeeded and the connection still failed: DTLS, whose certificate must match the
       // fingerprint the other side's text announced (RFC 8122 §5), refused it.
       if (this.#open) this.#fail('dropped', 'The connection dropped: the other side left, or the network between you went away. Start over to reconnect.');
-      else if (this.#iceConnected) {
+      else if (this.#iceConnected && cs === 'closed') {
+        // libdatachannel closes on a DTLS failure and on the other side closing alike: both are said.
+        this.#fail('handshake', 'The secure connection could not be set up: the other side closed it during the handshake, or a text was changed on the way. Start over and exchange the texts again, directly.');
+      } else if (this.#iceConnected) {
         this.#fail('handshake', this.role === 'initiator'
           ? 'The secure connection could not be set up: the answer may have been changed on the way. Get it again from your contact, directly, and start over.'
           : 'The secure connection could not be set up: the invitation or your answer may have been changed on the way. Start over and exchange them again, directly.');

@@ -79,6 +79,17 @@ export const sasOf = async (page) => ({
   emoji: (await page.getByTestId('sas-emoji').innerText()).trim(),
 });
 
+/** Copy-paste exchange between two pages on Connect: `from` invites, `to` answers; resolves when both show `until`. */
+export async function linkPages(from, to, until = 'sas') {
+  await from.page.getByTestId('create-offer').click();
+  await to.page.getByTestId('offer-in').fill((await from.page.getByTestId('signal-out').inputValue({ timeout: 15_000 })).trim());
+  await to.page.getByTestId('accept-offer').click();
+  await from.page.getByTestId('answer-in').fill((await to.page.getByTestId('signal-out').inputValue({ timeout: 15_000 })).trim());
+  await from.page.getByTestId('accept-answer').click();
+  await from.page.getByTestId(until).waitFor({ timeout: 20_000 });
+  await to.page.getByTestId(until).waitFor({ timeout: 20_000 });
+}
+
 /** Two enrolled contexts that exchange invitation and answer texts until both show the SAS. */
 export async function connectPair(browser, url) {
   const a = await enrolled(browser, url, 'Alice', 'A');

@@ -1,5 +1,5 @@
 // Connect and chat: copy-paste signaling, SAS comparison, messages (needs the lo-only netns).
-import { OUT, a11y, assert, collector, connectPair, sasOf } from '../harness.mjs';
+import { OUT, a11y, assert, collector, connectPair, linkPages, sasOf } from '../harness.mjs';
 
 
 const { test, tests } = collector();
@@ -83,15 +83,7 @@ test('connect: "They don\'t match" cancels the session on both sides, says who s
   // The way out works: both start over and reach the code again.
   await a.page.getByTestId('start-over').click();
   await b.page.getByTestId('start-over').click();
-  await a.page.getByTestId('create-offer').click();
-  const offer = (await a.page.getByTestId('signal-out').inputValue({ timeout: 15_000 })).trim();
-  await b.page.getByTestId('offer-in').fill(offer);
-  await b.page.getByTestId('accept-offer').click();
-  const answer = (await b.page.getByTestId('signal-out').inputValue({ timeout: 15_000 })).trim();
-  await a.page.getByTestId('answer-in').fill(answer);
-  await a.page.getByTestId('accept-answer').click();
-  await a.page.getByTestId('sas').waitFor({ timeout: 20_000 });
-  await b.page.getByTestId('sas').waitFor({ timeout: 20_000 });
+  await linkPages(a, b, 'sas');
   const problems = [...a.problems, ...b.problems];
   assert(problems.length === 0, problems.join('\n'));
   await a.context.close();

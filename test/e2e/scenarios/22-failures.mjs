@@ -1,7 +1,7 @@
 // Failing well in the web app (issue 20): a tampered answer, a bad paste, and a reload before
 // chatting each end in a state that names the real cause and has a working way out; axe checks
 // every such state. Needs the lo-only netns (WebRTC).
-import { OUT, a11y, assert, collector, enrolled } from '../harness.mjs';
+import { OUT, a11y, assert, collector, enrolled, linkPages } from '../harness.mjs';
 
 const { test, tests } = collector();
 export { tests };
@@ -65,18 +65,7 @@ test('failures: a bad paste keeps the text and says what is wrong; a tampered an
     await a11y(b.page, 'connect: tampered answer (responder)');
     await a.page.getByTestId('start-over').click();
     await b.page.getByTestId('start-over').click();
-    await a.page.getByTestId('create-offer').click();
-    const again = (await a.page.getByTestId('signal-out').inputValue({ timeout: 15_000 })).trim();
-    await b.page.getByTestId('offer-in').fill(again);
-    await b.page.getByTestId('accept-offer').click();
-    await a.page.getByTestId('answer-in').fill((await b.page.getByTestId('signal-out').inputValue({ timeout: 15_000 })).trim());
-    await a.page.getByTestId('accept-answer').click();
-    await a.page.getByTestId('sas').waitFor({ timeout: 20_000 });
-    await b.page.getByTestId('sas').waitFor({ timeout: 20_000 });
-
-    // "Cancel" while comparing tells the other side, which can start over too.
-    await b.page.getByTestId('sas-mismatch').waitFor();
-    await a.page.getByRole('link', { name: 'Connect' }).click();
+    await linkPages(a, b, 'sas');
     const problems = [...a.problems, ...b.problems];
     assert(problems.length === 0, problems.join('\n'));
   } finally {
@@ -89,17 +78,8 @@ test('failures: after a reload, Chat lists the contact and what waits for them, 
   if (!netns) return 'skipped (needs a lo-only network namespace: run as root with iproute2)';
   const a = await enrolled(browser, url, 'Alice', 'A');
   const b = await enrolled(browser, url, 'Bob', 'B');
-  const link = async (from, to, until) => {
-    await from.page.getByTestId('create-offer').click();
-    await to.page.getByTestId('offer-in').fill((await from.page.getByTestId('signal-out').inputValue({ timeout: 15_000 })).trim());
-    await to.page.getByTestId('accept-offer').click();
-    await from.page.getByTestId('answer-in').fill((await to.page.getByTestId('signal-out').inputValue({ timeout: 15_000 })).trim());
-    await from.page.getByTestId('accept-answer').click();
-    await from.page.getByTestId(until).waitFor({ timeout: 20_000 });
-    await to.page.getByTestId(until).waitFor({ timeout: 20_000 });
-  };
   try {
-    await link(a, b, 'sas');
+    await linkPages(a, b, 'sas');
     await a.page.getByTestId('sas-match').click();
     await b.page.getByTestId('sas-match').click();
     await a.page.getByTestId('verified').waitFor({ timeout: 15_000 });
@@ -128,7 +108,7 @@ test('failures: after a reload, Chat lists the contact and what waits for them, 
     await a.page.getByTestId('chat-reconnect').click();
     assert(/Reconnect to Bob/.test(await a.page.locator('#connect-title').innerText()), 'Connect knows whom we reconnect to');
     await b.page.getByRole('link', { name: 'Connect' }).click();
-    await link(a, b, 'verified');
+    await linkPages(a, b, 'verified');
     await b.page.getByTestId('open-chat').click();
     await b.page.getByTestId('msg-in').filter({ hasText: 'written after a reload' }).waitFor({ timeout: 15_000 });
     await a.page.getByTestId('open-chat').click();
