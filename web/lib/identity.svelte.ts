@@ -4,7 +4,7 @@
 import {
   currentAuthenticator, decodeBundle, didKeyFromPublicKey, envelopeInfo, type AttestationTrust, type IdentityBundle, type IdentityKeyPair,
 } from 'keyprint/identity';
-import { checkBundleAttestation } from 'keyprint/card';
+import { checkBundleAttestation, checkPrintable } from 'keyprint/card';
 import { fingerprintDigits, keyprintParty } from 'keyprint/sas';
 import { groupDigits } from './bytes.js';
 import {
@@ -126,6 +126,7 @@ export class IdentityState {
 
   enroll(displayName: string): Promise<void> {
     return this.#run('Touch your security key to create a credential (1 of 2)…', async () => {
+      checkPrintable(displayName); // before the key is touched: a name the card cannot print is said now
       const e = await enrollWithSecurityKey({
         displayName,
         onStep: (step) => {
@@ -140,6 +141,7 @@ export class IdentityState {
 
   createWithPassphrase(displayName: string, passphrase: string): Promise<void> {
     return this.#run('Deriving a key from your passphrase…', async () => {
+      checkPrintable(displayName);
       if (passphrase.length < 12) throw new Error('Use a passphrase of at least 12 characters (several random words work well).');
       await this.#adopt(await createWithPassphrase({ displayName, passphrase }));
     });
