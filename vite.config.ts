@@ -2,12 +2,12 @@
 // `keyprint/*` aliases, so the app never needs dist/*.js — only dist/core.wasm, which
 // src/core/_wasm.ts references as `new URL('../../dist/core.wasm', import.meta.url)` and Vite emits
 // as a hashed asset (served as application/wasm).
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { defineConfig, type Plugin } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { contentSecurityPolicy } from './web/security-headers.mjs';
+import { WORKER_ENTRY, buildHash } from './web/build-hash.mjs';
 
 const src = (entry: string) => resolve(import.meta.dirname, 'src', entry, 'index.ts');
 
@@ -38,9 +38,10 @@ function filesUnder(dir: string): string[] {
 }
 
 /**
- * Emits sw.js: web/sw.js preceded by PRECACHE (every file of this build: bundle + web/public) and
- * VERSION (SHA-256 over each file's name and content hash, and over web/sw.js), so a new build gets a
- * new cache and the old one is deleted when the new worker activates.
+ * Emits the service worker: sw-main.js (web/sw.js, the worker's code) and sw.js, which is only
+ *   const VERSION = "<build hash>";  const PRECACHE = [every other file];  importScripts('./sw-main.js');
+ * The build hash (web/build-hash.mjs) covers every file of the build but sw.js — bundle, web/public,
+ * sw-main.js — so a new build is a new sw.js, and anyone can recompute it with sha256sum.
  */
 function serviceWorker(): Plugin {
   let publicDir = '';
@@ -51,17 +52,19 @@ function serviceWorker(): Plugin {
     configResolved(config) {
       publicDir = config.publicDir;
     },
-    generateBundle(_options, bundle) {
+    generateBundle() {
+      this.emitFile({ type: 'asset', fileName: 'sw-main.js', source: readFileSync(resolve(import.meta.dirname, 'web', 'sw.js'), 'utf8') });
+    },
+    // After the files are written: the hash is of the bytes on disk (a chunk's code in generateBundle
+    // is not yet final), and sw.js is the one file written here.
+    writeBundle(options, bundle) {
+      const outDir = options.dir!;
       const files = new Map<string, string | Uint8Array>();
       for (const name of filesUnder(publicDir)) files.set(name, readFileSync(join(publicDir, name)));
-      for (const [name, out] of Object.entries(bundle)) files.set(name, out.type === 'chunk' ? out.code : out.source);
-      const template = readFileSync(resolve(import.meta.dirname, 'web', 'sw.js'), 'utf8');
-      const names = [...files.keys()].filter((name) => name !== 'sw.js' && !name.startsWith('.') && !name.endsWith('.map')).sort();
-      if (!names.includes('index.html')) this.error('service worker: index.html is not in the bundle yet (plugin order)');
-      const version = createHash('sha256').update(createHash('sha256').update(template).digest('hex'));
-      for (const name of names) version.update(`\n${name}\0${createHash('sha256').update(files.get(name)!).digest('hex')}`);
-      const source = `const VERSION = ${JSON.stringify(version.digest('hex').slice(0, 16))};\nconst PRECACHE = ${JSON.stringify(names)};\n${template}`;
-      this.emitFile({ type: 'asset', fileName: 'sw.js', source });
+      for (const name of Object.keys(bundle)) files.set(name, readFileSync(join(outDir, name)));
+      if (!files.has('index.html')) this.error('service worker: index.html is not in the bundle yet (plugin order)');
+      const { hash, names } = buildHash(files);
+      writeFileSync(join(outDir, WORKER_ENTRY), `const VERSION = ${JSON.stringify(hash)};\nconst PRECACHE = ${JSON.stringify(names)};\nimportScripts('./sw-main.js');\n`);
     },
   };
 }

@@ -10,6 +10,10 @@ import { SHA512_CTX, sha512, sha512Init, sha512Update, sha512Final, sha512Iterat
 import { hmacInit, hmacUpdate, hmacFinal, hmacWipeScratch } from "./hmac";
 import { hkdf, hkdfExtract, hkdfExpand } from "./hkdf";
 import { wipe, ctEqual } from "./ct";
+import {
+  KECCAK_CTX, keccak, keccakInit, keccakUpdate, keccakFinal, keccakSqueeze,
+  SHA3_256_RATE, SHA3_512_RATE, SHAKE128_RATE, SHAKE256_RATE, SHA3_SUFFIX, SHAKE_SUFFIX,
+} from "./sha3";
 
 // Status codes returned by functions that can fail (keep in step with src/core/_wasm.ts).
 export const STATUS_OK: i32 = 0;
@@ -34,6 +38,24 @@ export function sha512IterateDigest(initial: usize, initialLen: usize, suffix: u
                                     iterations: u32, out: usize): void {
   sha512Iterate(CTX, initial, initialLen, suffix, suffixLen, iterations, out);
 }
+
+// --- SHA-3 / SHAKE (FIPS 202; public data, like SHA-2: no wiping) -----------------------------
+export const KECCAK_CTX_SIZE: u32 = <u32>KECCAK_CTX;
+export function sha3_256Digest(p: usize, len: usize, out: usize): void {
+  keccak(CTX, SHA3_256_RATE, SHA3_SUFFIX, p, len, out, 32);
+}
+export function sha3_512Digest(p: usize, len: usize, out: usize): void {
+  keccak(CTX, SHA3_512_RATE, SHA3_SUFFIX, p, len, out, 64);
+}
+export function shake128Digest(p: usize, len: usize, out: usize, outLen: usize): void {
+  keccak(CTX, SHAKE128_RATE, SHAKE_SUFFIX, p, len, out, outLen);
+}
+export function shake256Digest(p: usize, len: usize, out: usize, outLen: usize): void {
+  keccak(CTX, SHAKE256_RATE, SHAKE_SUFFIX, p, len, out, outLen);
+}
+// Streaming: the host keeps the context and passes the rate (136, 72, 168, 136) and suffix
+// (0x06 for SHA3, 0x1f for SHAKE) of the function it computes.
+export { keccakInit, keccakUpdate, keccakFinal, keccakSqueeze };
 
 // --- HMAC (secret key: every scratch byte is wiped before returning) -----------------------------
 export function hmacSha256(key: usize, keyLen: usize, p: usize, len: usize, out: usize): void {
@@ -109,3 +131,16 @@ export const X25519_LOW_ORDER: i32 = 1;
 export { P256_OK, P256_INVALID_SECRET, P256_INVALID_POINT } from "./p256/point";
 export { p256PublicKey, p256Ecdh, p256NormalizePoint } from "./p256/ecdh";
 export { p256Sign, p256Verify } from "./p256/ecdsa";
+
+// --- ML-KEM-768 (FIPS 203) and X-Wing (draft-connolly-cfrg-xwing-kem) ---------------------------
+// Randomness comes from the host (seeds, m, eseed). The input checks of FIPS 203 §7.2 and §7.3 are
+// separate exports that return 1 (valid) or 0, so the host decides and reports; the KEM functions
+// assume checked input. Every function wipes its scratch before returning.
+export { MLKEM768_EK, MLKEM768_DK, MLKEM768_CT, MLKEM768_SEED } from "./mlkem/kem";
+export { mlkemKeygen as mlkem768KeypairDerand, mlkemEncaps as mlkem768EncapsulateDerand } from "./mlkem/kem";
+export { mlkemDecaps as mlkem768Decapsulate } from "./mlkem/kem";
+export { mlkemEncapsulationKeyValid as mlkem768EncapsulationKeyValid } from "./mlkem/kem";
+export { mlkemDecapsulationKeyValid as mlkem768DecapsulationKeyValid } from "./mlkem/kem";
+export { XWING_PK, XWING_CT, XWING_EXPANDED } from "./xwing";
+export { xwingPublicKey, xwingExpand, xwingEncaps as xwingEncapsulateDerand } from "./xwing";
+export { xwingDecaps as xwingDecapsulate, xwingDecapsExpanded as xwingDecapsulateExpanded } from "./xwing";

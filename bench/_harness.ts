@@ -12,7 +12,10 @@ export interface BenchCase {
   setup: () => Promise<() => unknown> | (() => unknown);
 }
 
-/** A performance bar from an issue: keyprint's time ÷ the peer's time must be ≤ max. */
+/**
+ * A performance bar from an issue: keyprint's time ÷ the peer's time must be ≤ max; or, with
+ * `peer: 'µs'`, keyprint's own time must be ≤ max microseconds (a budget with no peer to compare).
+ */
 export interface Bar {
   op: string;
   peer: string;

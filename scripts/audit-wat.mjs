@@ -32,13 +32,17 @@ const SECRET_FUNCTIONS = [
   '$assembly/ed25519/scMulAdd', '$assembly/ed25519/maddInPlace', '$assembly/ed25519/finishSignature',
   '$assembly/ed25519/ed25519Sign', '$assembly/ed25519/ed25519SignWithPublicKey', '$assembly/ed25519/ed25519PublicKey',
   // P-256 field, scalar, points, fixed-base and variable-base ladders, ECDH, ECDSA signing
-  /^\$assembly\/p256\/field\//, /^\$assembly\/p256\/scalar\//, '$assembly/p256/point/pointAdd', '$assembly/p256/point/pointDouble',
-  '$assembly/p256/point/pointAddAffine', '$assembly/p256/point/pointTimes2k', '$assembly/p256/point/pointToAffine',
-  '$assembly/p256/point/ctSelectSigned', '$assembly/p256/point/ctLookup', '$assembly/p256/point/baseMulCt',
+  /^\$assembly\/p256\/field\//, /^\$assembly\/p256\/scalar\//, /^\$assembly\/modinv\//, '$assembly/p256/point/pointAdd', '$assembly/p256/point/pointDouble',
+  '$assembly/p256/point/jacobianDouble', '$assembly/p256/point/maddBegin', '$assembly/p256/point/maddEnd',
+  '$assembly/p256/point/jacobianToProjective', '$assembly/p256/point/ctAddDigit', '$assembly/p256/point/batchToAffine',
+  '$assembly/p256/point/pointMulCt', '$assembly/p256/point/pointToAffine', '$assembly/p256/point/ctLookup', '$assembly/p256/point/baseMulCt',
   '$assembly/p256/point/affineEncode', '$assembly/p256/point/addTail', '$assembly/p256/ecdh/p256Ecdh',
   '$assembly/p256/ecdh/p256PublicKey', '$assembly/p256/ecdh/wipeAll', '$assembly/p256/ecdsa/p256Sign',
   // SHA-2 compression (keys and secrets are hashed), HMAC, HKDF, constant-time tag comparison
   /^\$assembly\/sha256\//, /^\$assembly\/sha512\//, /^\$assembly\/hmac\//, /^\$assembly\/hkdf\//,
+  // SHA-3 sponge (ML-KEM and X-Wing hash their secrets with it); ML-KEM-768 (NTT, noise, encodings,
+  // K-PKE, the FO transform with implicit rejection) and X-Wing
+  /^\$assembly\/sha3\//, /^\$assembly\/mlkem\//, /^\$assembly\/xwing\//,
   '$assembly/index/hmacSha256', '$assembly/index/hmacSha512', '$assembly/index/hmacSha256Verify', '$assembly/index/hmacSha512Verify',
   /^\$assembly\/index\/hkdf/,
 ];
@@ -48,16 +52,20 @@ const SECRET_FUNCTIONS = [
 const PUBLIC_DATA = [
   '$assembly/ed25519/ed25519Verify', '$assembly/ed25519/ed25519IsValidPublicKey', '$assembly/ed25519/doubleScalarmultVartime', '$assembly/ed25519/slide',
   '$assembly/ed25519/fromBytesNegate', '$assembly/p256/ecdsa/p256Verify', '$assembly/p256/point/wnaf',
+  '$assembly/p256/point/pointMulDoubleVartime', '$assembly/p256/point/addAffineVartime',
   '$assembly/p256/point/pointDecode', '$assembly/p256/point/curveRhs', '$assembly/p256/ecdh/p256NormalizePoint',
   '$assembly/index/sha256Digest', '$assembly/index/sha512Digest', '$assembly/index/sha512IterateDigest',
 ];
 
 // Fields of a hash context that hold public values: the message length so far and the number of
-// bytes buffered (assembly/sha256.ts, sha512.ts: the context's `len` / `bufLen`). A load at one of
+// bytes buffered (assembly/sha256.ts, sha512.ts: the context's `len` / `bufLen`; assembly/sha3.ts:
+// the sponge's `pos` and `rate`). A load at one of
 // these offsets from a public pointer is public. Reviewed by hand; see docs/SECURITY.md.
 const PUBLIC_FIELDS = {
   '$assembly/sha256/sha256Update': [96, 104], '$assembly/sha256/sha256Final': [96, 104],
   '$assembly/sha512/sha512Update': [192, 200], '$assembly/sha512/sha512Final': [192, 200],
+  // assembly/sha3.ts: the sponge's position in the block and its rate, after the 200-byte state.
+  '$assembly/sha3/keccakUpdate': [200, 204], '$assembly/sha3/keccakFinal': [200, 204], '$assembly/sha3/keccakSqueeze': [200, 204],
 };
 
 // Secret sinks a human traced to values whose disclosure is harmless. Key: function name; value:
@@ -65,6 +73,7 @@ const PUBLIC_FIELDS = {
 const REVIEWED = {
   '$assembly/p256/ecdsa/p256Sign': [3, 'rejects an invalid secret key (the caller is told anyway); RFC 6979 §3.2 h.3 retries a candidate k ≥ n and FIPS 186-5 §6.4.1 retries r = 0 or s = 0: each reveals only that a discarded candidate was rejected (probability < 2^-32)'],
   '$assembly/p256/ecdh/p256PublicKey': [1, 'rejects an invalid secret key (d = 0 or d ≥ n): the status is returned to the caller'],
+  '$assembly/mlkem/kem/genMatrix': [5, 'SampleNTT (FIPS 203 Algorithm 7, inlined): rejection sampling of 12-bit values < q from SHAKE128(ρ ‖ j ‖ i). The count of accepted values sets the store addresses, the spare-slot selects and whether another block is drawn; it depends on ρ only, which is public (the last 32 bytes of the encapsulation key; FIPS 203 §3.3). The accept/reject decision itself is an addition, not a branch'],
   '$assembly/p256/ecdh/p256Ecdh': [2, 'rejects an invalid secret key (d = 0 or d ≥ n), and selects the status for a shared point at infinity: both are returned to the caller'],
 };
 
@@ -118,7 +127,7 @@ const readOnly = (address) => [...segments.values()].some(([a, b]) => address >=
 
 // ---- instruction arities ----------------------------------------------------------------------
 
-const BINARY = /^(i32|i64|f32|f64)\.(add|sub|mul|div_[su]|rem_[su]|and|or|xor|shl|shr_[su]|rotl|rotr|eq|ne|lt_[su]|gt_[su]|le_[su]|ge_[su])$|^v128\.(and|or|xor|andnot)$|^(i8x16|i16x8|i32x4|i64x2)\.(add|sub|mul|eq|ne|shl|shr_[su]|lt_[su]|gt_[su]|extmul_\w+|dot_\w+)$|^i8x16\.shuffle$|^(i8x16|i16x8|i32x4|i64x2)\.replace_lane$/;
+const BINARY = /^(i32|i64|f32|f64)\.(add|sub|mul|div_[su]|rem_[su]|and|or|xor|shl|shr_[su]|rotl|rotr|eq|ne|lt_[su]|gt_[su]|le_[su]|ge_[su])$|^v128\.(and|or|xor|andnot)$|^(i8x16|i16x8|i32x4|i64x2)\.(add|sub|mul|eq|ne|shl|shr_[su]|lt_[su]|gt_[su]|extmul_\w+|dot_\w+|q15mulr_sat_s|narrow_\w+)$|^i8x16\.shuffle$|^(i8x16|i16x8|i32x4|i64x2)\.replace_lane$/;
 const UNARY = /^(i32|i64)\.(eqz|clz|ctz|popcnt|extend\w*|wrap_i64)$|^(i8x16|i16x8|i32x4|i64x2|f32x4|f64x2)\.(splat|extract_lane\w*|extend_\w+|neg|abs|all_true|bitmask)$|^v128\.(not|any_true)$/;
 
 /** Taint state: a Set of secret locals, or null when unreachable. */

@@ -167,3 +167,12 @@ console.log('4p       ', show(4n * P));
 console.log('n        ', show(N));
 console.log('R^2 mod n', show(R29 * R29 % N));
 console.log('R mod n  ', show(R29 % N));
+// fpInv / fnInv (modinv.ts): R^3 turns the plain inverse of a·R into a^-1·R; safegcd's signed30
+// limbs of the moduli and their inverses mod 2^30.
+const M30 = (1n << 30n) - 1n;
+const signed30 = (x) => Array.from({ length: 9 }, (_, i) => '0x' + ((x >> BigInt(30 * i)) & M30).toString(16)).join(', ');
+const inv30 = (x) => { let y = 1n; for (let i = 0; i < 6; i++) y = (y * (2n - x * y)) & M30; return y; };
+console.log('R^3 mod p', show(R29 ** 3n % P));
+console.log('R^3 mod n', show(R29 ** 3n % N));
+console.log('p signed30', signed30(P), ' p^-1 mod 2^30', inv30(P));
+console.log('n signed30', signed30(N), ' n^-1 mod 2^30', inv30(N));

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Regenerates the data sections of src/identity/trust-anchors.ts (Yubico roots and FIDO
-// intermediates) and src/identity/aaguids.ts (AAGUID → model) from test/vectors/webauthn/.
+// intermediates, the Apple root, the FIDO Metadata Service BLOB roots) and src/identity/aaguids.ts (AAGUID → model) from test/vectors/webauthn/.
 // Every certificate's SHA-256 fingerprint is checked against the value recorded in
 // test/vectors/SOURCES-sas-webauthn.md (openssl output) before it is written.
 //   node scripts/gen-trust-anchors.mjs
@@ -23,6 +23,11 @@ const PINNED = {
   'CN=Yubico FIDO Attestation B2 1': '3C6FE819ADBD80AFE75DC90AF7BBA34C95B2B7AC64384816E033F63B7C93848B',
   // test/identity/fixtures/apple/README.md
   'CN=Apple WebAuthn Root CA, O=Apple Inc., ST=California': '0915DD5C07A28DB549D1F677BB5A75D4BFBE9561A773424327762E9E02F9BB29',
+  // test/vectors/SOURCES-sas-webauthn.md "webauthn/fido-mds-roots/": the same value from two
+  // independent publications each (SimpleWebAuthn's pinned roots; Mozilla's root store in Node 20
+  // and Debian ca-certificates; python-fido2 / java-webauthn-server for R3 / R46).
+  'C=BE, O=GlobalSign nv-sa, CN=GlobalSign Root R46': '4FA3126D8D3A11D1C4855A4F807CBAD6CF919D3A5A88B03BEA2C6372D93C40C9',
+  'OU=GlobalSign Root CA - R3, O=GlobalSign, CN=GlobalSign': 'CBB522D7B7F127AD6A0113865BDF1CD4102E7D0759AF635A7CF4720DC963C53B',
 };
 
 function pems(file, base = dir) {
@@ -47,6 +52,10 @@ const anchors = [
   ...pems('Apple_WebAuthn_Root_CA.pem', 'test/identity/fixtures/apple/').map((p) =>
     entry(p, 'Apple_WebAuthn_Root_CA.pem', 'root', 'Apple', 'www.apple.com/certificateauthority via test/identity/fixtures/apple/Apple_WebAuthn_Root_CA.pem'),
   ),
+  // The FIDO Alliance signs the MDS3 BLOB under GlobalSign Root R46 since 2026-08-21 (before: Root CA - R3).
+  ...['GlobalSign_Root_R46.pem', 'GlobalSign_Root_CA_-_R3.pem'].flatMap((f) => pems(f, 'test/vectors/webauthn/fido-mds-roots/').map((p) =>
+    entry(p, f, 'mds-root', 'GlobalSign', `fidoalliance.org/metadata via test/vectors/webauthn/fido-mds-roots/${f}`),
+  )),
 ];
 
 function replaceSection(path, body) {

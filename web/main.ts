@@ -3,12 +3,6 @@ import { mount } from 'svelte';
 import App from './App.svelte';
 import './app.css';
 
+// The service worker (offline, and updates only when the user says so) is registered by the App
+// (web/lib/update.svelte.ts), in production builds only and not on the page a wipe reloads into.
 mount(App, { target: document.getElementById('app')! });
-
-// Offline (docs/SECURITY.md): the service worker caches this build, production only — the dev
-// server's files change under it. Registered after `load` so it does not compete with the first load.
-if (import.meta.env.PROD && 'serviceWorker' in navigator) {
-  addEventListener('load', () => {
-    navigator.serviceWorker.register('./sw.js', { scope: './' }).catch((e: unknown) => console.warn(`keyprint: offline mode unavailable: ${String(e)}`));
-  });
-}

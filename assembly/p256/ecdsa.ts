@@ -9,7 +9,7 @@ import {
   N_LIMBS, fnMul, fnAdd, fnInv, fnFromBytesReduce, fnToBytes, fnIsZero, scalarIsValid, fnWipeScratch,
 } from "./scalar";
 import {
-  POINT, AFFINE, P256_OK, P256_INVALID_SECRET, P256_INVALID_POINT, pointDecode, pointFromAffine,
+  POINT, AFFINE, P256_OK, P256_INVALID_SECRET, P256_INVALID_POINT, pointDecode,
   baseMulCt, pointMulDoubleVartime, pointToAffine, pointIsIdentity, pointWipeScratch,
 } from "./point";
 
@@ -23,7 +23,6 @@ const SM: usize = memory.data(40, 16);
 const KM: usize = memory.data(40, 16);
 const DM: usize = memory.data(40, 16);
 const PT: usize = memory.data(120, 16);  // POINT
-const PT2: usize = memory.data(120, 16); // POINT
 const AF: usize = memory.data(80, 16);   // AFFINE
 
 function wipeAll(): void {
@@ -37,7 +36,6 @@ function wipeAll(): void {
   memory.fill(KM, 0, 40);
   memory.fill(DM, 0, 40);
   memory.fill(PT, 0, POINT);
-  memory.fill(PT2, 0, POINT);
   memory.fill(AF, 0, AFFINE);
   hmacWipeScratch<u32>();
   pointWipeScratch();
@@ -112,7 +110,6 @@ export function p256Verify(pub: usize, pubLen: usize, hash: usize, sig: usize): 
   if (pointDecode(AF, pub, pubLen) != P256_OK) return P256_INVALID_POINT;
   // Step 2: "If r and s are not both integers in the interval [1, n − 1], output INVALID."
   if (!scalarIsValid(sig) || !scalarIsValid(sig + 32)) return 0;
-  pointFromAffine(PT2, AF);
   fnFromBytesReduce(ZM, hash);
   fnFromBytesReduce(RM, sig);
   fnFromBytesReduce(SM, sig + 32);
@@ -121,7 +118,7 @@ export function p256Verify(pub: usize, pubLen: usize, hash: usize, sig: usize): 
   fnMul(DM, RM, SM);           // u2 = r·w
   fnToBytes(XB, KM);
   fnToBytes(MSG, DM);          // MSG is free during verification
-  pointMulDoubleVartime(PT, XB, PT2, MSG); // R = u1·G + u2·Q
+  pointMulDoubleVartime(PT, XB, AF, MSG); // R = u1·G + u2·Q
   if (pointIsIdentity(PT)) return 0;
   // Steps 7–8 without inverting Z: v = (X/Z mod p) mod n equals r iff X = r'·Z for r' = r or, when
   // r + n < p, r' = r + n (x_R < p < 2n, so no other preimage). r < n < p is a valid field element.

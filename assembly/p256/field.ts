@@ -13,6 +13,8 @@
 // fpCanon gives the canonical value where one is needed (comparisons, encoding, parity).
 // Every function here runs in time independent of the values; functions take pointers and may alias.
 
+import { modInv, modInvWipeScratch, MODINV_P, MODINV_P_INV30 } from "../modinv";
+
 export const FE: usize = 40;
 
 // p as 8 little-endian u32 (for range checks of encoded integers) and as 29-bit limbs.
@@ -25,6 +27,10 @@ const P29: usize = memory.data<u32>([
 // 2^522 mod p: into Montgomery form by one product.
 const R2: usize = memory.data<u32>([
   0xc00, 0x0, 0x1fff0000, 0x1fdfffff, 0x1fbfffff, 0x1fffffff, 0x1fffffff, 0x1ffffffe, 0x13, 0,
+]);
+// 2^783 mod p: a Montgomery product with it turns the plain inverse of a·R into a^-1·R (fpInv).
+const R3: usize = memory.data<u32>([
+  0x50000, 0x1ff40000, 0x1effffff, 0xdffffff, 0x7ffffff, 0x1fffffff, 0xb, 0x10, 0xc00, 0,
 ]);
 // 1 in Montgomery form (2^261 mod p).
 export const FP_ONE: usize = memory.data<u32>([
@@ -216,6 +222,14 @@ export function fpMulSmall(r: usize, a: usize, k: i64): void {
     ld(a, 20) * k, ld(a, 24) * k, ld(a, 28) * k, ld(a, 32) * k);
 }
 
+/** r = k·(a + b) mod p for a small public k (1 ≤ k ≤ 4): limbs k(a_i + b_i) ≥ 0, value < 2^260 as for fpMulSmall. */
+export function fpAddMulSmall(r: usize, a: usize, b: usize, k: i64): void {
+  foldStore(r,
+    (ld(a, 0) + ld(b, 0)) * k, (ld(a, 4) + ld(b, 4)) * k, (ld(a, 8) + ld(b, 8)) * k, (ld(a, 12) + ld(b, 12)) * k,
+    (ld(a, 16) + ld(b, 16)) * k, (ld(a, 20) + ld(b, 20)) * k, (ld(a, 24) + ld(b, 24)) * k, (ld(a, 28) + ld(b, 28)) * k,
+    (ld(a, 32) + ld(b, 32)) * k);
+}
+
 /** r = a − 2b mod p (weakly reduced): a − 2b + 8p > 0 since 2b < 2^258 < 8p. */
 export function fpSub2(r: usize, a: usize, b: usize): void {
   foldStore(r,
@@ -385,33 +399,20 @@ function fpPow(r: usize, a: usize, e: usize): void {
   fpCopy(r, POW_ACC);
 }
 
-// @ts-ignore: decorator
-@inline function sqrN(r: usize, a: usize, n: i32): void {
-  fpSqr(r, a);
-  for (let i = 1; i < n; i++) fpSqr(r, r);
-}
-
 /**
- * r = a^-1 mod p (Fermat: a^(p−2)); 0 maps to 0. Constant time. Addition chain for
- * p − 2 = ffffffff 00000001 00000000 00000000 00000000 ffffffff ffffffff fffffffd (hex):
- * 255 squarings and 12 products instead of 255 and 78 for the 4-bit window.
+ * r = a^-1 mod p; 0 maps to 0. Constant time: safegcd (assembly/modinv.ts) on the canonical value of
+ * a·R, which gives a^-1·R^-1, then one Montgomery product with R^3 brings it to a^-1·R. It replaced
+ * the Fermat chain a^(p−2) (255 squarings, 12 products).
  */
 export function fpInv(r: usize, a: usize): void {
-  const x2 = POW_TABLE, x3 = POW_TABLE + 40, x6 = POW_TABLE + 80, x12 = POW_TABLE + 120;
-  const x15 = POW_TABLE + 160, x30 = POW_TABLE + 200, x32 = POW_TABLE + 240, t = POW_ACC;
-  // xk = a^(2^k − 1)
-  fpSqr(x2, a); fpMul(x2, x2, a);
-  fpSqr(x3, x2); fpMul(x3, x3, a);
-  sqrN(x6, x3, 3); fpMul(x6, x6, x3);
-  sqrN(x12, x6, 6); fpMul(x12, x12, x6);
-  sqrN(x15, x12, 3); fpMul(x15, x15, x3);
-  sqrN(x30, x15, 15); fpMul(x30, x30, x15);
-  sqrN(x32, x30, 2); fpMul(x32, x32, x2);
-  sqrN(t, x32, 32); fpMul(t, t, a);      // ffffffff 00000001
-  sqrN(t, t, 128); fpMul(t, t, x32);     // … 0^96 ffffffff
-  sqrN(t, t, 32); fpMul(t, t, x32);      // … ffffffff
-  sqrN(t, t, 30); fpMul(t, t, x30);      // … 30 ones
-  sqrN(t, t, 2); fpMul(r, t, a);         // … 01: the last word is fffffffd
+  fpCanon(TMP, a);
+  unpack29(W32, TMP);
+  modInv(W32, MODINV_P, MODINV_P_INV30);
+  pack29(r, W32);
+  fpMul(r, r, R3);
+  memory.fill(TMP, 0, 40);
+  memory.fill(W32, 0, 48);
+  modInvWipeScratch();
 }
 
 /**

@@ -1,17 +1,18 @@
-// P-256 group arithmetic (SEC 2 §2.4.2: y² = x³ − 3x + b over F_p) in homogeneous projective
-// coordinates (X : Y : Z), x = X/Z, y = Y/Z, with the complete formulas of Renes–Costello–Batina 2016
-// ("Complete addition formulas for prime order elliptic curves", eprint 2015/1060, Algorithms 4–6,
-// a = −3). Complete means no exceptional inputs (P = Q, P = −Q, infinity), so the constant-time
-// scalar multiplications below need no special cases. Points are 3 field elements (X | Y | Z), affine
-// points 2 (x | y), every coordinate in Montgomery form (field.ts). The identity is (0 : 1 : 0).
+// P-256 group arithmetic (SEC 2 §2.4.2: y² = x³ − 3x + b over F_p). Points handed between functions
+// are homogeneous projective (X : Y : Z), x = X/Z, y = Y/Z, affine points 2 field elements (x | y),
+// every coordinate in Montgomery form (field.ts); the identity is (0 : 1 : 0). Tables of multiples are
+// built with the complete formulas of Renes–Costello–Batina 2016 ("Complete addition formulas for
+// prime order elliptic curves", eprint 2015/1060, Algorithms 4 and 6, a = −3), then made affine.
 //
-// Runs of doublings go through Jacobian coordinates (pointTimes2k), where doubling is cheaper.
-// Scalars are 32 big-endian bytes. Secret scalars go through the *Ct functions only: fixed windows,
-// tables read by scanning every entry with masks, no branch on a digit. pointMulDoubleVartime is for
-// verification, where both scalars are public.
+// The scalar multiplications run in Jacobian coordinates (x = X/Z², y = Y/Z³): doublings (4M + 4S)
+// and mixed additions of affine table entries (8M + 3S) are much cheaper there, but not complete.
+// The constant-time ones (pointMulCt, baseMulCt) mask the identity and prove the other exceptional
+// cases (P = ±Q) impossible for scalars in [1, n − 1]; verification (pointMulDoubleVartime, public
+// data) branches on them. Secret scalars go through the *Ct functions only: fixed windows, tables
+// read by scanning every entry with masks, no branch on a digit.
 
 import {
-  FE, FP_ONE, fpMul, fpSqr, fpAdd, fpSub, fpSub2, fpMulSmall, fpCopy, fpCmov, fpIsZero, fpEqual, fpFromBytes, fpToBytes,
+  FE, FP_ONE, fpMul, fpSqr, fpAdd, fpAddMulSmall, fpSub, fpSub2, fpMulSmall, fpCopy, fpCmov, fpIsZero, fpEqual, fpFromBytes, fpToBytes,
   fpInv, fpSqrt, fpIsOdd,
 } from "./field";
 import { BASE_TABLE, BASE_ROW, G_ODD } from "./base-table";
@@ -27,17 +28,16 @@ const B_MONT: usize = memory.data<u32>([
 // Formula temporaries (9 field elements) and scalar-multiplication state. Secret-bearing: wiped by
 // pointWipeScratch.
 const T: usize = memory.data(9 * 40, 16);
-const WTABLE: usize = memory.data(17 * 120, 16);   // 0·P … 16·P for the variable-base windows
+const WTABLE: usize = memory.data(16 * 120, 16);   // 1·P … 16·P (projective) while building the affine tables
+const WAFF: usize = memory.data(16 * 80, 16);      // 1·P … 16·P (affine) for the variable-base windows
 const DIGITS: usize = memory.data(52 * 4, 16);     // signed base-32 digits of the scalar
 const NAF_G: usize = memory.data(257, 16);         // verification's wNAF digits (public)
 const NAF_P: usize = memory.data(257, 16);
-const SEL: usize = memory.data(120, 16);           // the entry a lookup selected
 const ACC: usize = memory.data(120, 16);
 const SAVE: usize = memory.data(120, 16);
 const AFF: usize = memory.data(80, 16);
 const ZERO: usize = memory.data(40, 16);
-const J: usize = memory.data(3 * 40, 16);          // Jacobian X, Y, Z for pointTimes2k
-const MASKS: usize = memory.data(17 * 8, 16);      // ctLookup's per-entry masks (secret: which entry)
+const MASKS: usize = memory.data(16 * 16, 16);     // ctLookup's per-entry masks (secret: which entry)
 
 /** r = the identity (0 : 1 : 0). */
 export function pointSetIdentity(r: usize): void {
@@ -103,20 +103,6 @@ export function pointAdd(r: usize, p: usize, q: usize): void {
   addTail(r);
 }
 
-/** r = p + a for an affine a ≠ identity (Algorithm 5). r may alias p. */
-export function pointAddAffine(r: usize, p: usize, a: usize): void {
-  const xx = T, yy = T + FE, zz = T + 2 * FE, xy = T + 3 * FE, yz = T + 4 * FE, xz = T + 5 * FE;
-  const u = T + 6 * FE, v = T + 7 * FE;
-  fpMul(xx, p, a);
-  fpMul(yy, p + FE, a + FE);
-  fpCopy(zz, p + 2 * FE);
-  fpAdd(u, p, p + FE); fpAdd(v, a, a + FE); fpMul(xy, u, v);
-  fpSub(xy, xy, xx); fpSub(xy, xy, yy);
-  fpMul(yz, a + FE, p + 2 * FE); fpAdd(yz, yz, p + FE);
-  fpMul(xz, a, p + 2 * FE); fpAdd(xz, xz, p);
-  addTail(r);
-}
-
 /** r = 2p (Algorithm 6). r may alias p. */
 export function pointDouble(r: usize, p: usize): void {
   const xx = T, yy = T + FE, zz = T + 2 * FE, xy2 = T + 3 * FE, xz2 = T + 4 * FE, yz2 = T + 5 * FE;
@@ -145,14 +131,14 @@ export function pointDouble(r: usize, p: usize): void {
 // One doubling in Jacobian coordinates (x = X/Z², y = Y/Z³), dbl-2001-b for a = −3 (Bernstein–Lange
 // EFD) with Z3 = 2YZ: 4M + 4S against 8M + 3S + 2·m_b for Algorithm 6. Valid for every input on P-256, which has no
 // point of order 2; Z = 0 (the identity) stays Z = 0.
-function jacobianDouble(): void {
-  const X = J, Y = J + FE, Z = J + 2 * FE;
+function jacobianDouble(p: usize): void {
+  const X = p, Y = p + FE, Z = p + 2 * FE;
   const delta = T, gamma = T + FE, beta = T + 2 * FE, alpha = T + 3 * FE, t = T + 4 * FE;
   fpSqr(delta, Z);
   fpSqr(gamma, Y);
   fpMul(beta, X, gamma);
-  fpSub(t, X, delta); fpAdd(alpha, X, delta); fpMul(alpha, t, alpha);
-  fpMulSmall(alpha, alpha, 3);                 // α = 3(X − δ)(X + δ)
+  fpSub(t, X, delta); fpAddMulSmall(alpha, X, delta, 3);
+  fpMul(alpha, t, alpha);                      // α = 3(X − δ)(X + δ)
   fpMul(Z, Y, Z); fpAdd(Z, Z, Z);              // Z3 = 2YZ (= (Y + Z)² − γ − δ, cheaper here)
   fpMulSmall(beta, beta, 4);                   // 4β
   fpSqr(X, alpha); fpSub2(X, X, beta);         // X3 = α² − 8β
@@ -161,23 +147,45 @@ function jacobianDouble(): void {
   fpSub(Y, t, gamma);                          // Y3 = α(4β − X3) − 8γ²
 }
 
-/**
- * p = 2^k·p (k public). The doublings dominate every scalar multiplication, so they run in Jacobian
- * coordinates: (X : Y : Z) ↦ (XZ, YZ², Z), k jacobianDouble, then back by (X_J·Z, Y_J, Z³). The
- * identity would come back as (0 : Y : 0) with an arbitrary Y; a constant-time select restores (0 : 1 : 0).
- */
-export function pointTimes2k(p: usize, k: i32): void {
-  const X = J, Y = J + FE, Z = J + 2 * FE, t = T + 5 * FE;
+// Mixed addition in Jacobian coordinates, p ← p + a for an affine a: add-2004-hmv (Bernstein–Lange
+// EFD), 8M + 3S, in two halves so that verification can look at H = U2 − X1 and R = S2 − Y1 in between.
+// Not complete: p must not be the identity and p ≠ ±a (H ≠ 0). Where that cannot be ruled out the
+// caller handles it: baseMulCt by masks (see there), pointMulDoubleVartime by branches on public data.
+const MH: usize = T + 5 * FE, MR: usize = T + 6 * FE;
+
+/** First half: MH = x_a·Z1² − X1, MR = y_a·Z1³ − Y1. */
+function maddBegin(p: usize, a: usize): void {
+  const t = T;
   fpSqr(t, p + 2 * FE);
-  fpMul(Y, p + FE, t);
-  fpMul(X, p, p + 2 * FE);
-  fpCopy(Z, p + 2 * FE);
-  for (let i = 0; i < k; i++) jacobianDouble();
-  fpSqr(t, Z);
-  fpMul(p + 2 * FE, t, Z);
-  fpMul(p, X, Z);
-  fpCopy(p + FE, Y);
-  fpCmov(p + FE, FP_ONE, 0 - <u64>fpIsZero(p + 2 * FE));
+  fpMul(MR, t, p + 2 * FE);
+  fpMul(MH, t, a);
+  fpMul(MR, MR, a + FE);
+  fpSub(MH, MH, p);
+  fpSub(MR, MR, p + FE);
+}
+
+/** Second half: X3 = R² − H³ − 2·X1·H², Y3 = R·(X1·H² − X3) − Y1·H³, Z3 = Z1·H. */
+function maddEnd(p: usize): void {
+  const h2 = T, h3 = T + FE, y1h3 = T + 2 * FE;
+  fpMul(p + 2 * FE, p + 2 * FE, MH);
+  fpSqr(h2, MH);
+  fpMul(h3, h2, MH);
+  fpMul(h2, h2, p);
+  fpMul(y1h3, p + FE, h3);
+  fpSqr(p, MR);
+  fpSub(p, p, h3);
+  fpSub2(p, p, h2);
+  fpSub(h2, h2, p);
+  fpMul(h2, h2, MR);
+  fpSub(p + FE, h2, y1h3);
+}
+
+/** Jacobian (X, Y, Z) at p to projective (X·Z : Y : Z³) in place (same point; Z = 0 stays Z = 0). */
+function jacobianToProjective(p: usize): void {
+  const t = T;
+  fpSqr(t, p + 2 * FE);
+  fpMul(p, p, p + 2 * FE);
+  fpMul(p + 2 * FE, t, p + 2 * FE);
 }
 
 /** r = a when mask is all ones, unchanged when zero. */
@@ -185,31 +193,34 @@ function pointCmov(r: usize, a: usize, mask: u64): void {
   fpCmov(r, a, mask); fpCmov(r + FE, a + FE, mask); fpCmov(r + 2 * FE, a + 2 * FE, mask);
 }
 
-/** out = table[idx] (entries of `size` bytes, `count` of them), reading every entry; 0 if idx ≥ count. */
+/**
+ * out = table[idx] (entries of `size` bytes, a multiple of 8, `count` of them), reading every entry;
+ * 0 if idx ≥ count. 16 bytes at a time (v128 masks), an 8-byte tail when size is not a multiple of 16.
+ */
 function ctLookup(out: usize, table: usize, count: u32, size: usize, idx: u32): void {
   for (let i: u32 = 0; i < count; i++) {
     const x = i ^ idx;
-    store<u64>(MASKS + (<usize>i << 3), 0 - <u64>(((x | (0 - x)) >>> 31) ^ 1)); // all ones iff i = idx
+    v128.store(MASKS + (<usize>i << 4), i32x4.splat(0 - (((x | (0 - x)) >>> 31) ^ 1))); // all ones iff i = idx
   }
-  // Word by word, so the accumulator stays in a register across the entries.
-  for (let k: usize = 0; k < size; k += 8) {
+  // Column by column, so the accumulator stays in a register across the entries.
+  let k: usize = 0;
+  for (; k + 16 <= size; k += 16) {
+    let acc = i64x2.splat(0);
+    let e = table + k;
+    for (let i: u32 = 0; i < count; i++) {
+      acc = v128.or(acc, v128.and(v128.load(e), v128.load(MASKS + (<usize>i << 4))));
+      e += size;
+    }
+    v128.store(out + k, acc);
+  }
+  if (k < size) {
     let acc: u64 = 0;
     let e = table + k;
     for (let i: u32 = 0; i < count; i++) {
-      acc |= load<u64>(e) & load<u64>(MASKS + (<usize>i << 3));
+      acc |= load<u64>(e) & load<u64>(MASKS + (<usize>i << 4));
       e += size;
     }
     store<u64>(out + k, acc);
-  }
-}
-
-/** Fills WTABLE with 0·P … 16·P. */
-function windowTable(p: usize): void {
-  pointSetIdentity(WTABLE);
-  memory.copy(WTABLE + POINT, p, POINT);
-  for (let i: usize = 2; i <= 16; i += 2) {
-    pointDouble(WTABLE + i * POINT, WTABLE + (i >> 1) * POINT);
-    if (i < 16) pointAdd(WTABLE + (i + 1) * POINT, WTABLE + i * POINT, p);
   }
 }
 
@@ -230,52 +241,81 @@ function recode5(k: usize): void {
   }
 }
 
-/** SEL = d·P from WTABLE for a digit d ∈ [−16, 16], by scanning every entry and negating with a mask. */
-function ctSelectSigned(d: i32): void {
+/**
+ * One constant-time digit step of the fixed-window multiplications: ACC (Jacobian) ← ACC + d·E for a
+ * signed digit d ∈ [−16, 16] and a row of 16 affine entries 1·E … 16·E. The entry for |d| is read by
+ * ctLookup and negated by mask; for d = 0 nothing matches, the sum is computed anyway and discarded by
+ * a select. `inf` is all ones while ACC is the identity (every digit so far was 0); then the entry
+ * itself (Z = 1) is selected instead of the mixed addition's result. Returns the new `inf`. The caller
+ * must exclude ACC = ±d·E (see baseMulCt and pointMulCt for why it cannot happen there).
+ */
+function ctAddDigit(row: usize, d: i32, inf: u64): u64 {
   const neg = <u32>d >>> 31;
   const abs = (<u32>d ^ (0 - neg)) + neg;
-  ctLookup(SEL, WTABLE, 17, POINT, abs);
-  fpSub(T, ZERO, SEL + FE);
-  fpCmov(SEL + FE, T, 0 - <u64>neg);
+  const zero: u64 = 0 - <u64>(((abs | (0 - abs)) >>> 31) ^ 1); // all ones iff d = 0
+  ctLookup(AFF, row, 16, AFFINE, abs - 1);
+  fpSub(T, ZERO, AFF + FE);
+  fpCmov(AFF + FE, T, 0 - <u64>neg);
+  memory.copy(SAVE, ACC, POINT);
+  maddBegin(ACC, AFF);
+  maddEnd(ACC);
+  fpCmov(ACC, AFF, inf); fpCmov(ACC + FE, AFF + FE, inf); fpCmov(ACC + 2 * FE, FP_ONE, inf);
+  pointCmov(ACC, SAVE, zero);
+  return inf & zero;
 }
 
 /**
- * r = k·p for a secret scalar k (32 big-endian bytes, any value below 2^256) and a point p: signed
- * 5-bit windows from the top, ×32 (pointTimes2k) and one complete addition per window; table
- * entries read by ctLookup and negated by mask, so neither branches nor addresses depend on k.
+ * r = k·p for a secret scalar k in [1, n − 1] and a point p ≠ identity: signed 5-bit windows from
+ * the top over the affine table 1·p … 16·p (complete projective formulas, then one inversion), ×32
+ * by five Jacobian doublings and one ctAddDigit per window, so neither branches nor addresses depend
+ * on k. r is projective. The mixed addition's exceptional case ACC = ±d_i·p cannot occur: with
+ * s = Σ_{j>i} d_j·32^(j−i−1) ≥ 0 the accumulator is 32s·p, and 32s ≡ ±d_i (mod n) needs, for
+ * i ≥ 1 (32s < n/32 + 17), 32s = |d_i| ≤ 16, i.e. s = 0 (the identity, masked) and d_i = 0; for
+ * i = 0, 32s = k − d_0 ≤ n + 16 leaves 32s = n ± d_0, i.e. k = n or k = n + 2·d_0 with
+ * n + d_0 ≡ 0 (mod 32), which needs d_0 = 15 (n ≡ 17 mod 32): k = n + 30. Neither is below n.
  */
 export function pointMulCt(r: usize, p: usize, k: usize): void {
-  windowTable(p);
-  recode5(k);
-  ctSelectSigned(load<i32>(DIGITS + 4 * 51));
-  memory.copy(ACC, SEL, POINT);
-  for (let i: i32 = 50; i >= 0; i--) {
-    pointTimes2k(ACC, 5);
-    ctSelectSigned(load<i32>(DIGITS + 4 * <usize>i));
-    pointAdd(ACC, ACC, SEL);
+  memory.copy(WTABLE, p, POINT);
+  for (let j: usize = 1; j < 16; j++) {
+    if (j & 1) pointDouble(WTABLE + j * POINT, WTABLE + (j >> 1) * POINT); // (j+1)·p = 2·((j+1)/2)·p
+    else pointAdd(WTABLE + j * POINT, WTABLE + (j - 1) * POINT, p);
   }
+  batchToAffine(WAFF, WTABLE, 16);
+  recode5(k);
+  pointSetIdentity(ACC);
+  let inf = ctAddDigit(WAFF, load<i32>(DIGITS + 4 * 51), 0xffffffffffffffff);
+  for (let i: i32 = 50; i >= 0; i--) {
+    for (let b = 0; b < 5; b++) jacobianDouble(ACC);
+    inf = ctAddDigit(WAFF, load<i32>(DIGITS + 4 * <usize>i), inf);
+  }
+  jacobianToProjective(ACC);
   memory.copy(r, ACC, POINT);
 }
 
 /**
- * r = k·G for a secret k: comb over BASE_TABLE with the signed base-32 digits of k, one mixed
- * addition per digit and no doublings. The entry for |d| is read by ctLookup and negated by mask; for
- * d = 0 nothing matches, the sum is computed anyway and discarded by a select.
+ * r = k·G for a secret k in [1, n − 1]: comb over BASE_TABLE with the signed base-32 digits of k,
+ * one Jacobian mixed addition per digit and no doublings. The entry for |d| is read by ctLookup and
+ * negated by mask. The mixed addition is not complete, so its exceptional cases are excluded or masked:
+ * - the accumulator is the identity exactly while every digit so far was 0 (|d_j| ≤ 16 < 32, so
+ *   Σ d_j·32^j = 0 only when all are 0): a mask tracks that, and selects the looked-up entry (Z = 1)
+ *   instead of the sum;
+ * - d = 0: nothing matches in the lookup, the sum is computed anyway and discarded by a select;
+ * - ACC = ±entry (H = 0): ACC = s·G with |s| = |Σ_{j<i} d_j·32^j| < 0.52·32^i and the entry is
+ *   d_i·32^i·G with 1 ≤ |d_i| ≤ 16, so s ∓ d_i·32^i lies strictly between 0.48·32^i and 16.52·32^i
+ *   in absolute value: not a multiple of n for i ≤ 50 (16.52·2^250 < n). For the top digit i = 51
+ *   (32^51 = 2^255), k < n < 2^256 gives d_51 ∈ {0, 1, 2}, and s ≡ ±d·2^255 (mod n) with |s| <
+ *   0.52·2^255 leaves only s = 2^256 − n or s = n − 2^256 (d = 2), i.e. k = 2^257 − n or k = n:
+ *   neither is in [1, n − 1].
+ * The result is projective (X·Z : Y : Z³), as pointToAffine expects.
  */
 export function baseMulCt(r: usize, k: usize): void {
   recode5(k);
-  pointSetIdentity(ACC);
+  pointSetIdentity(ACC);             // (0, 1, 0) is also Jacobian's identity: k = 0 comes out as (0 : 1 : 0)
+  let inf: u64 = 0xffffffffffffffff;
   for (let i: u32 = 0; i < 52; i++) {
-    const d = load<i32>(DIGITS + 4 * <usize>i);
-    const neg = <u32>d >>> 31;
-    const abs = (<u32>d ^ (0 - neg)) + neg;
-    ctLookup(AFF, BASE_TABLE + <usize>i * BASE_ROW, 16, AFFINE, abs - 1);
-    fpSub(T, ZERO, AFF + FE);
-    fpCmov(AFF + FE, T, 0 - <u64>neg);
-    memory.copy(SAVE, ACC, POINT);
-    pointAddAffine(ACC, ACC, AFF);
-    pointCmov(ACC, SAVE, 0 - <u64>(((abs | (0 - abs)) >>> 31) ^ 1)); // all ones iff d = 0
+    inf = ctAddDigit(BASE_TABLE + <usize>i * BASE_ROW, load<i32>(DIGITS + 4 * <usize>i), inf);
   }
+  jacobianToProjective(ACC);
   memory.copy(r, ACC, POINT);
 }
 
@@ -306,39 +346,77 @@ function wnaf(out: usize, k: usize, w: u32): void {
 }
 
 /**
- * r = a·G + b·p for public scalars a, b (FIPS 186-5 §6.4.2 step 6): Straus–Shamir interleaving of a
- * width-7 wNAF over the precomputed G_ODD and a width-5 wNAF over 1·p, 3·p, …, 15·p, with the
- * doublings between nonzero digits batched through pointTimes2k. Variable time: public data only.
+ * out[j] = the affine form of the projective point pts[j] for j < count (none the identity), with one
+ * inversion (Montgomery's trick). Fixed sequence of operations; the points are multiples of a public
+ * point (the peer's in ECDH, Q in verification).
  */
-export function pointMulDoubleVartime(r: usize, a: usize, p: usize, b: usize): void {
+function batchToAffine(out: usize, pts: usize, count: usize): void {
+  const inv = T + 7 * FE, zi = T + 8 * FE;
+  fpCopy(out, pts + 2 * FE);
+  for (let j: usize = 1; j < count; j++) fpMul(out + j * AFFINE, out + (j - 1) * AFFINE, pts + j * POINT + 2 * FE);
+  fpInv(inv, out + (count - 1) * AFFINE);   // 1/(Z_0 ⋯ Z_{count−1})
+  for (let j = count - 1; j > 0; j--) {
+    fpMul(zi, inv, out + (j - 1) * AFFINE);  // 1/Z_j
+    fpMul(inv, inv, pts + j * POINT + 2 * FE);
+    fpMul(out + j * AFFINE, pts + j * POINT, zi);
+    fpMul(out + j * AFFINE + FE, pts + j * POINT + FE, zi);
+  }
+  fpMul(out, pts, inv);
+  fpMul(out + FE, pts + FE, inv);
+}
+
+/**
+ * ACC (Jacobian) ← ACC + a for an affine a, with the cases the mixed addition does not cover taken
+ * by branches (public data only): ACC the identity (`inf`), ACC = a (a doubling), ACC = −a (the
+ * identity). Returns the new `inf`.
+ */
+function addAffineVartime(a: usize, inf: bool): bool {
+  if (inf) { pointFromAffine(ACC, a); return false; }
+  maddBegin(ACC, a);
+  // H ≡ 0 only if H ∈ {0, p, 2p} (H < 2^257 < 3p), whose lowest limbs are 0, 2^29 − 1, 2^29 − 2:
+  // anything else skips the canonical comparison.
+  const h0 = load<u32>(MH);
+  if ((h0 == 0 || h0 >= 0x1ffffffe) && fpIsZero(MH)) {
+    if (!fpIsZero(MR)) return true;
+    jacobianDouble(ACC);
+    return false;
+  }
+  maddEnd(ACC);
+  return false;
+}
+
+/**
+ * r = a·G + b·q for public scalars a, b and an affine point q (FIPS 186-5 §6.4.2 step 6): Straus–
+ * Shamir interleaving of a width-7 wNAF over the precomputed G_ODD and a width-5 wNAF over 1·q, 3·q,
+ * …, 15·q (made affine with one inversion), in Jacobian coordinates: one doubling per digit position
+ * and a mixed addition per nonzero digit. r is projective. Variable time: public data only.
+ */
+export function pointMulDoubleVartime(r: usize, a: usize, q: usize, b: usize): void {
   wnaf(NAF_G, a, 7);
   wnaf(NAF_P, b, 5);
-  // WTABLE[j] = (2j+1)·p for j < 8.
-  memory.copy(WTABLE, p, POINT);
-  pointDouble(SAVE, p);
+  // WAFF[j] = (2j+1)·q for j < 8: projective multiples by the complete formulas, then affine.
+  pointFromAffine(WTABLE, q);
+  pointDouble(SAVE, WTABLE);
   for (let j: usize = 1; j < 8; j++) pointAdd(WTABLE + j * POINT, WTABLE + (j - 1) * POINT, SAVE);
-  pointSetIdentity(r);
-  let pending: i32 = 0, started = false;
+  batchToAffine(WAFF, WTABLE, 8);
+  let inf = true;
   for (let i: i32 = 256; i >= 0; i--) {
-    if (started) pending++;
+    if (!inf) jacobianDouble(ACC);
     const dg = <i32>load<i8>(NAF_G + <usize>i), dp = <i32>load<i8>(NAF_P + <usize>i);
-    if ((dg | dp) == 0) continue;
-    if (pending) { pointTimes2k(r, pending); pending = 0; }
-    started = true;
-    if (dp > 0) pointAdd(r, r, WTABLE + <usize>(dp >> 1) * POINT);
-    else if (dp < 0) {
-      memory.copy(SEL, WTABLE + <usize>((-dp) >> 1) * POINT, POINT);
-      fpSub(SEL + FE, ZERO, SEL + FE);
-      pointAdd(r, r, SEL);
+    if (dp != 0) {
+      memory.copy(AFF, WAFF + <usize>((dp < 0 ? -dp : dp) >> 1) * AFFINE, AFFINE);
+      if (dp < 0) fpSub(AFF + FE, ZERO, AFF + FE);
+      inf = addAffineVartime(AFF, inf);
     }
-    if (dg > 0) pointAddAffine(r, r, G_ODD + <usize>(dg >> 1) * AFFINE);
-    else if (dg < 0) {
-      memory.copy(AFF, G_ODD + <usize>((-dg) >> 1) * AFFINE, AFFINE);
-      fpSub(AFF + FE, ZERO, AFF + FE);
-      pointAddAffine(r, r, AFF);
+    if (dg != 0) {
+      memory.copy(AFF, G_ODD + <usize>((dg < 0 ? -dg : dg) >> 1) * AFFINE, AFFINE);
+      if (dg < 0) fpSub(AFF + FE, ZERO, AFF + FE);
+      inf = addAffineVartime(AFF, inf);
     }
   }
-  if (pending) pointTimes2k(r, pending);
+  if (inf) { pointSetIdentity(r); return; }
+  jacobianToProjective(ACC);
+  memory.copy(r, ACC, POINT);
 }
 
 /** Affine (x, y) of p into `a`; returns 0 (and garbage in a) if p is the identity. */
@@ -414,12 +492,11 @@ export function affineEncode(out: usize, a: usize, compressed: bool): void {
 /** Zeroes every buffer the point functions may have left secret-dependent data in. */
 export function pointWipeScratch(): void {
   memory.fill(T, 0, 9 * FE);
-  memory.fill(WTABLE, 0, 17 * POINT);
+  memory.fill(WTABLE, 0, 16 * POINT);
+  memory.fill(WAFF, 0, 16 * AFFINE);
   memory.fill(DIGITS, 0, 52 * 4);
-  memory.fill(SEL, 0, POINT);
   memory.fill(ACC, 0, POINT);
   memory.fill(SAVE, 0, POINT);
   memory.fill(AFF, 0, AFFINE);
-  memory.fill(J, 0, 3 * FE);
-  memory.fill(MASKS, 0, 17 * 8);
+  memory.fill(MASKS, 0, 16 * 16);
 }

@@ -4,6 +4,7 @@
 // where the exact value matters). Constant time throughout; functions take pointers and may alias.
 
 import { ltLimbs, limbsFromBytes, limbsToBytes, pack29, unpack29 } from "./field";
+import { modInv, modInvWipeScratch, MODINV_N, MODINV_N_INV30 } from "../modinv";
 
 // n as 8 little-endian u32 (range checks of encoded integers) and as 29-bit limbs.
 export const N_LIMBS: usize = memory.data<u32>([
@@ -21,14 +22,12 @@ const FN_ONE: usize = memory.data<u32>([
   0x139b55e0, 0x06353d03, 0x030bd862, 0x0154963a, 0x00008632, 0x0, 0x1f800000, 0x03ffffff, 0x0, 0,
 ]);
 const PLAIN_ONE: usize = memory.data<u32>([1, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
-// n − 2, the Fermat inverse exponent (8 × u32).
-const EXP_INV: usize = memory.data<u32>([
-  0xfc63254f, 0xf3b9cac2, 0xa7179e84, 0xbce6faad, 0xffffffff, 0xffffffff, 0x00000000, 0xffffffff,
+// 2^783 mod n (fnInv).
+const R3N: usize = memory.data<u32>([
+  0x1e021dd3, 0x1d50b165, 0x1cc6c8ae, 0x2fc7618, 0x19313170, 0x1ae97a4f, 0xa137248, 0x41be64d, 0x2a73da, 0,
 ]);
 
 // Scratch (wiped by fnWipeScratch).
-const POW_TABLE: usize = memory.data(16 * 40, 16);
-const POW_ACC: usize = memory.data(40, 16);
 const TMP: usize = memory.data(40, 16);
 const DIFF: usize = memory.data(40, 16);
 const W: usize = memory.data(32, 16);
@@ -375,27 +374,21 @@ export function fnIsZero(a: usize): u32 {
   return <u32>(((d | (0 - d)) >> 63) ^ 1);
 }
 
-/** r = a^-1 mod n (Fermat: a^(n−2), fixed 4-bit window over the public exponent). Constant time. */
+/** r = a^-1 mod n (0 for 0): safegcd on the canonical a·R, then ·R^3 as in fpInv. Constant time. */
 export function fnInv(r: usize, a: usize): void {
-  const T = POW_TABLE;
-  memory.copy(T, FN_ONE, 40);
-  memory.copy(T + 40, a, 40);
-  for (let i: usize = 2; i < 16; i++) fnMul(T + 40 * i, T + 40 * (i - 1), a);
-  memory.copy(POW_ACC, FN_ONE, 40);
-  for (let w: i32 = 63; w >= 0; w--) {
-    if (w != 63) {
-      fnSqr(POW_ACC, POW_ACC); fnSqr(POW_ACC, POW_ACC); fnSqr(POW_ACC, POW_ACC); fnSqr(POW_ACC, POW_ACC);
-    }
-    const nib = (load<u32>(EXP_INV + ((<usize>w >> 3) << 2)) >>> ((<u32>w & 7) << 2)) & 15;
-    fnMul(POW_ACC, POW_ACC, T + 40 * <usize>nib);
-  }
-  memory.copy(r, POW_ACC, 40);
+  subNOnce(TMP, a);
+  subNOnce(TMP, TMP);
+  unpack29(W, TMP);
+  modInv(W, MODINV_N, MODINV_N_INV30);
+  pack29(r, W);
+  fnMul(r, r, R3N);
+  memory.fill(TMP, 0, 40);
+  memory.fill(W, 0, 32);
+  modInvWipeScratch();
 }
 
 /** Zeroes the scalar module's scratch. */
 export function fnWipeScratch(): void {
-  memory.fill(POW_TABLE, 0, 16 * 40);
-  memory.fill(POW_ACC, 0, 40);
   memory.fill(TMP, 0, 40);
   memory.fill(DIFF, 0, 40);
   memory.fill(W, 0, 32);

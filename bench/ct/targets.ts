@@ -6,9 +6,11 @@
 // WASM targets call the core's exports directly on inputs already laid out in linear memory (no
 // argument checks, copies or wiping inside the timed loop): the timed code is the core's alone.
 
-import { randomFillSync } from 'node:crypto';
+import { createHash, randomFillSync, randomInt } from 'node:crypto';
 import { core, frame, view } from '../../src/core/_wasm.js';
-import { p256PublicKey, x25519PublicKey } from '../../src/core/index.js';
+import {
+  p256PublicKey, x25519PublicKey, mlKem768Keypair, mlKem768Encapsulate, xwingEncapsulate, xwingKeypair,
+} from '../../src/core/index.js';
 import { unwrapSecret, wrapSecret } from '../../src/identity/wrap.js';
 
 /**
@@ -93,6 +95,44 @@ function p256Scalar(out: Uint8Array): void {
   do randomFillSync(out); while (out[0] === 0xff || out.every((b) => b === 0));
 }
 const P256_ONE = Uint8Array.from({ length: 32 }, (_, i) => (i === 31 ? 1 : 0));
+
+/**
+ * The public work of ML-KEM key generation for a 64-byte seed d ‖ z: SampleNTT (FIPS 203
+ * Algorithm 7) over ρ = G(d ‖ 3)[0:32] is variable-time by design — ρ is public — and depends on
+ * the seed through the number of SHAKE128 blocks each matrix entry draws (the core parses every
+ * block to its end: assembly/mlkem/poly.ts sampleNtt) and, within the last block, on where the
+ * polynomial fills (the remaining candidates go to a spare slot). Returns the nine block counts
+ * and the total number of 3-byte steps taken until each polynomial was full.
+ */
+function matrixWork(seed: Uint8Array): string {
+  const rho = createHash('sha3-512').update(seed.subarray(0, 32)).update(Uint8Array.of(3)).digest().subarray(0, 32);
+  const blocks: number[] = [];
+  let steps = 0;
+  for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) {
+    const stream = createHash('shake128', { outputLength: 8 * 168 }).update(rho).update(Uint8Array.of(j, i)).digest();
+    let n = 0, at = 0;
+    while (n < 256) {
+      if (at >= stream.length) return 'more than 8 blocks'; // never seen; such a seed just does not match
+      const b0 = stream[at], b1 = stream[at + 1], b2 = stream[at + 2];
+      if ((b0 | ((b1 & 15) << 8)) < 3329) n++;
+      if ((((b1 >> 4) | (b2 << 4)) < 3329) && n < 256) n++;
+      at += 3;
+    }
+    blocks.push(Math.ceil(at / 168));
+    steps += at / 3;
+  }
+  return `${blocks.join(',')}|${steps}`;
+}
+
+/** `count` random seeds whose public matrix sampling does the same work as `fixed`'s. */
+function seedsMatching(fixed: Uint8Array, count: number): Uint8Array[] {
+  const want = matrixWork(fixed), pool: Uint8Array[] = [];
+  while (pool.length < count) {
+    const seed = randomFillSync(new Uint8Array(64));
+    if (matrixWork(seed) === want) pool.push(seed);
+  }
+  return pool;
+}
 
 // Peer public keys: fixed, valid, the same for both classes.
 const x25519Peer = () => x25519PublicKey(fill(32, 7));
@@ -199,6 +239,98 @@ export const TARGETS: Target[] = [
       publicInputs: (mem, p) => { mem.set(fill(32, 17), p + 32); mem.set(fill(16, 19), p + 64); },
       call: (f, p) => f(p, 32, p + 32, 32, p + 64, 16, p + 96, 32),
     }),
+  },
+  {
+    op: 'mlkem768-keygen',
+    kind: 'core',
+    fixed: 'all-zero seed d ‖ z vs random seeds drawn from a pool of 1,024 whose public matrix Â (SampleNTT over ρ, variable-time by design) draws as many SHAKE128 blocks per entry, and fills after as many sampling steps in all, as the fixed seed\'s',
+    prepare: (b) => {
+      const pool = seedsMatching(zeros(64), 1024);
+      // slot: seed 64 | ek 1184 | dk 2400
+      return wasmTarget({
+        stride: 3648, secretLength: 64, fixedSecret: zeros(64), exportName: 'mlkem768KeypairDerand',
+        randomSecret: (out) => out.set(pool[randomInt(pool.length)]),
+        call: (f, p) => f(p + 64, p + 1248, p),
+      })(b);
+    },
+  },
+  {
+    op: 'mlkem768-encaps',
+    kind: 'core',
+    fixed: 'all-zero message m vs random m; encapsulation key fixed',
+    prepare: (b) => {
+      const { publicKey } = mlKem768Keypair(fill(64, 31));
+      // slot: m 32 | ek 1184 | ct 1088 | ss 32
+      return wasmTarget({
+        stride: 2336, secretLength: 32, fixedSecret: zeros(32), exportName: 'mlkem768EncapsulateDerand',
+        publicInputs: (mem, p) => mem.set(publicKey, p + 32),
+        call: (f, p) => f(p + 1216, p + 2304, p + 32, p),
+      })(b);
+    },
+  },
+  {
+    op: 'mlkem768-decaps',
+    kind: 'core',
+    fixed: 'a valid ciphertext (re-encryption matches: K′ returned) vs random ciphertexts (implicit rejection: K̄ = J(z ‖ c) returned); decapsulation key fixed',
+    prepare: (b) => {
+      const { publicKey, secretKey } = mlKem768Keypair(fill(64, 37));
+      const valid = mlKem768Encapsulate(publicKey, fill(32, 39)).ciphertext;
+      // slot: c 1088 | dk 2400 | ss 32
+      return wasmTarget({
+        stride: 3520, secretLength: 1088, fixedSecret: valid, exportName: 'mlkem768Decapsulate',
+        publicInputs: (mem, p) => mem.set(secretKey, p + 1088),
+        call: (f, p) => f(p + 3488, p, p + 1088),
+      })(b);
+    },
+  },
+  {
+    op: 'mlkem768-decaps-key',
+    kind: 'core',
+    fixed: 'the real dk_PKE ‖ z with a valid ciphertext (accepted) vs random dk_PKE ‖ z with the same ek, H(ek) and ciphertext (rejected); the secret key is what varies',
+    prepare: (b) => {
+      const { publicKey, secretKey } = mlKem768Keypair(fill(64, 43));
+      const valid = mlKem768Encapsulate(publicKey, fill(32, 47)).ciphertext;
+      // slot: dk 2400 (dk_PKE 1152 | ek 1184 | h 32 | z 32) | c 1088 | ss 32. The secret is
+      // dk_PKE ‖ z (1184 bytes), written to its two places in the slot.
+      const fixedSecret = new Uint8Array(1184);
+      fixedSecret.set(secretKey.subarray(0, 1152));
+      fixedSecret.set(secretKey.subarray(2368), 1152);
+      const p = wasmTarget({
+        stride: 3520, secretLength: 1184, fixedSecret, exportName: 'mlkem768Decapsulate',
+        publicInputs: (mem, q) => { mem.set(secretKey.subarray(1152, 2368), q + 1152); mem.set(valid, q + 2400); },
+        call: (f, q) => f(q + 3488, q + 2400, q),
+      })(b);
+      const at = (slot: number) => core().ioBase() + slot * 3520;
+      return {
+        ...p,
+        load(slot, secret) {
+          view().set(secret.subarray(0, 1152), at(slot));
+          view().set(secret.subarray(1152), at(slot) + 2368);
+        },
+      };
+    },
+  },
+  {
+    op: 'xwing-decaps',
+    kind: 'core',
+    fixed: 'a valid ciphertext vs random ciphertexts (ML-KEM implicit rejection, random ct_X); expanded key fixed',
+    prepare: (b) => {
+      const seed = fill(32, 53);
+      const { publicKey } = xwingKeypair(seed);
+      const valid = xwingEncapsulate(publicKey, fill(64, 59)).ciphertext;
+      frame(32 + 7072 + 1216);
+      const base = core().ioBase();
+      view().set(seed, base);
+      fn('xwingExpand')(base + 32, base + 7104, base);
+      const expanded = view().slice(base + 32, base + 7104);
+      view().fill(0, base, base + 8320);
+      // slot: ct 1120 | expanded 7072 (sk_M ‖ sk_X ‖ pk_X ‖ Â) | ss 32
+      return wasmTarget({
+        stride: 8224, secretLength: 1120, fixedSecret: valid, exportName: 'xwingDecapsulateExpanded',
+        publicInputs: (mem, p) => mem.set(expanded, p + 1120),
+        call: (f, p) => f(p + 8192, p, p + 1120),
+      })(b);
+    },
   },
   {
     op: 'key-unwrap',

@@ -54,8 +54,9 @@ export const aaguidString = hexUuid;
 
 /**
  * Verifies the attestationObject a bundle's binding keeps (WebAuthn L3 §7.1), at the bundle's
- * creation time, and returns the verdict a compact card carries. A chain that reaches no root at
- * all (`chain-untrusted`) is a failure: nothing vouches for its leaf.
+ * creation time, and returns the verdict a compact card carries. A chain that reaches none of the
+ * trust anchors is checked as far as it goes and is `attested-unknown-vendor` (the signature holds,
+ * the vendor is unknown); a broken chain or signature is a failure.
  * @param bundle a decoded bundle whose binding has an attestationObject
  * @param options see AttestationCheckOptions
  * @param checkedAt the verdict's time (default now)

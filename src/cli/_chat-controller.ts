@@ -9,15 +9,15 @@
 import { KeyprintError } from '../errors.js';
 import type { IdentityKeyPair } from '../identity/index.js';
 import {
-  AUTO_ACCEPT_BYTES, Conversation, dataChannelTransport, endedText, MemoryContactStore, MemoryFileStore, MemoryOutbox,
-  type ContactStore, type ConversationEvent, type FileStore, type IceConfig, type KnownContact, type Outbox, type PeerView, type SasCodes,
-  type TransferState, type TransferView, type VerificationMethod,
+  AUTO_ACCEPT_BYTES, Conversation, dataChannelTransport, endedText, MemoryContactStore, MemoryFileStore, MemoryOutbox, readSignal, SessionError,
+  type ContactStore, type ConversationEvent, type FileStore, type IceConfig, type KnownContact, type Outbox, type PeerLink, type PeerView, type SasCodes,
+  type TransferState, type TransferView, type Transport, type VerificationState,
 } from '../session/index.js';
-import { ChatError, ChatPeer, parseSignal } from './_chat-peer.js';
+import { ChatError, chatLink } from './_chat-peer.js';
 import { describeFile } from './_chat-files.js';
 
 type Who = { name: string; did: string; presentsAs?: string };
-type Previous = { name: string; did: string; verifiedBy: VerificationMethod; verifiedAt: string };
+type Previous = { name: string; did: string; verifiedBy: VerificationState; verifiedAt: string };
 
 /** What `keyprint chat` reports; with `--json`, one object per stdout line. Peer-chosen strings are exact here (the text renderer makes them safe). */
 export type ChatEvent =
@@ -26,7 +26,7 @@ export type ChatEvent =
   | { type: 'connected' }
   | ({ type: 'sas'; peer: Who } & SasCodes)
   /** Verified before (`verifiedBy`, `verifiedAt` ISO 8601): confirmed without comparing; the codes are there for a peer that asks to compare. */
-  | ({ type: 'recognized'; peer: Who; verifiedBy: VerificationMethod; verifiedAt: string } & SasCodes)
+  | ({ type: 'recognized'; peer: Who; verifiedBy: VerificationState; verifiedAt: string } & SasCodes)
   /**
    * Before `sas`: the comparison is required although a key or name is known — `key-changed` (the
    * expected contact answered with another key) or `name-taken` (another contact has this name).
@@ -98,7 +98,9 @@ export class ChatController {
   readonly #outbox: NonNullable<ChatOptions['outbox']>;
   readonly #contacts: ContactStore;
   #conversation: Conversation;
-  #peer: ChatPeer | null = null;
+  #peer: PeerLink | null = null;
+  /** The data channel of the current attempt, once the conversation has it. */
+  #transport: Transport | null = null;
   #inviteTimer?: NodeJS.Timeout;
   /** Bumped for each attempt, so a stale attempt's late callbacks change nothing. */
   #attempt = 0;
@@ -169,21 +171,24 @@ export class ChatController {
     clearTimeout(this.#inviteTimer);
     const peer = this.#peer;
     this.#peer = null;
+    this.#transport = null;
     this.phase = 'idle';
     const close = () => { this.#conversation.close(); peer?.close(); };
     if (lingerMs > 0 && peer) setTimeout(close, lingerMs).unref();
     else close();
   }
 
-  #newPeer(): ChatPeer {
+  #newPeer(): PeerLink {
     this.#drop();
     this.#conversation.connecting(); // what is typed from now on waits for this peer
-    const peer = new ChatPeer({ ice: this.#o.ice, bindAddress: this.#o.bindAddress, gatherTimeoutMs: this.#o.gatherMs });
+    const peer = chatLink({ ice: this.#o.ice, bindAddress: this.#o.bindAddress, gatherTimeoutMs: this.#o.gatherMs });
     const attempt = this.#attempt;
-    peer.onfailed = (e) => {
+    // After the channel opened: its session ends as "closed" when the transport closes (the
+    // layer's sentence); before the session has it, the link's cause is said here.
+    peer.onfailure = (e) => {
       if (attempt !== this.#attempt) return;
-      // A channel notices its closed transport itself; before one exists, say why here.
-      if (this.#conversation.phase === 'idle') { this.#error(e); this.#drop(); } else this.#conversation.cancel().catch(() => undefined);
+      if (this.#transport) this.#transport.close();
+      else { this.#error(e); this.#drop(); }
     };
     this.#peer = peer;
     return peer;
@@ -220,7 +225,7 @@ export class ChatController {
     let attempt = this.#attempt;
     try {
       if (this.phase === 'inviting') {
-        const answer = parseSignal(text, 'answer');
+        const answer = readSignal(text, 'answer');
         clearTimeout(this.#inviteTimer);
         this.phase = 'connecting';
         await this.#peer!.accept(answer);
@@ -228,7 +233,7 @@ export class ChatController {
         return;
       }
       if (this.phase !== 'idle') throw this.#busy();
-      const offer = parseSignal(text, 'offer');
+      const offer = readSignal(text, 'offer');
       const peer = this.#newPeer();
       attempt = this.#attempt;
       this.phase = 'connecting';
@@ -239,7 +244,7 @@ export class ChatController {
     } catch (e) {
       if (attempt !== this.#attempt) return; // cancelled or replaced meanwhile: already reported
       // A bad text pasted for our invite leaves the invite waiting; anything else ends the attempt.
-      if (!(e instanceof ChatError && e.code === 'signal' && this.phase === 'inviting')) this.#drop();
+      if (!(e instanceof SessionError && e.code === 'signaling' && this.phase === 'inviting')) this.#drop();
       this.#error(e);
     }
   }
@@ -250,7 +255,8 @@ export class ChatController {
     const dc = await peer.waitChannel(this.#o.connectMs);
     if (attempt !== this.#attempt) return;
     this.#o.emit({ type: 'connected' });
-    await this.#conversation.open(dataChannelTransport(dc), {
+    this.#transport = dataChannelTransport(dc);
+    await this.#conversation.open(this.#transport, {
       role, localDtlsFingerprint: peer.localFingerprint(), expectedPeerDtlsFingerprint: peer.peerFingerprint!,
       timeouts: { handshakeMs: this.#o.connectMs },
     });

@@ -1,12 +1,13 @@
 // Files for `keyprint chat`: the session's FileStore (src/session/file-store.ts) over Node files.
-// Received: the peer chooses the name, so it is reduced to a plain file name (no directories, no
-// "..", no control or reserved characters, bounded length). Chunks are written into a hidden
-// temporary file in the files directory (`.keyprint-<peer>-<id>.part`, mode 0600), which survives a
-// dropped connection or a restart so the transfer resumes; once the SHA-256 matched, it is flushed
-// and renamed onto a name reserved with O_EXCL ("name (1).ext" …): never outside the directory,
-// never over an existing file. What the receiver remembers of each transfer (name, size, state) is
-// kept in HOME/incoming/. Sent: the outbox keeps the path, size and modification time; the file is
-// read by offset when the transfer runs, and refused if it changed meanwhile.
+// Received: the peer chooses the name, so it is reduced to a plain file name (src/session/
+// file-name.ts: no directories, no "..", no control, bidi, invisible or reserved characters,
+// bounded length — the web app's download name follows the same rule). Chunks are written into a
+// hidden temporary file in the files directory (`.keyprint-<peer>-<id>.part`, mode 0600), which
+// survives a dropped connection or a restart so the transfer resumes; once the SHA-256 matched, it
+// is flushed and renamed onto a name reserved with O_EXCL ("name (1).ext" …): never outside the
+// directory, never over an existing file. What the receiver remembers of each transfer (name, size,
+// state) is kept in HOME/incoming/. Sent: the outbox keeps the path, size and modification time;
+// the file is read by offset when the transfer runs, and refused if it changed meanwhile.
 
 import { mkdir, open, readdir, readFile, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
@@ -14,27 +15,12 @@ import { sha256 } from '../core/index.js';
 import { KeyprintError } from '../errors.js';
 import { syncDir, writeFileAtomic } from '../identity/_atomic-file-node.js';
 import type { FileContent, FileSink, FileSource, FileStore, IncomingRecord } from '../session/index.js';
+import { safeFileName } from '../session/file-name.js';
 
-const MAX_NAME = 120;
+export { safeFileName };
+
 /** Where the records of incoming transfers are kept, in the home directory. */
 export const INCOMING_DIR = 'incoming';
-
-/**
- * A safe local file name for a name chosen by the peer.
- * @param name the peer's file name
- * @returns a name without path separators, never "", "." or ".."
- * @example safeFileName('../../etc/passwd') // 'passwd'
- */
-export function safeFileName(name: string): string {
-  const base = String(name).split(/[/\\]/).pop() ?? '';
-  let s = base.normalize('NFC').replace(/[\u0000-\u001f\u007f-\u009f<>:"|?*\u202a-\u202e\u2066-\u2069]/g, '_').trim();
-  s = s.replace(/^\.+/, ''); // no hidden files, no "." or ".."
-  if (s.length > MAX_NAME) {
-    const ext = extname(s).slice(0, 16);
-    s = s.slice(0, MAX_NAME - ext.length) + ext;
-  }
-  return s === '' ? 'file' : s;
-}
 
 const fileIo = (what: string, e: unknown) => new KeyprintError('file-io', `${what}: ${(e as Error).message}`, { cause: e });
 

@@ -5,7 +5,8 @@
 // writes it back atomically (0600), one change at a time within the process.
 
 import { equalBytes } from '../session/_bytes.js';
-import type { Contact, ContactStore } from '../session/contacts.js';
+import { KeyprintError } from '../errors.js';
+import { verificationOf, type Contact, type ContactStore } from '../session/contacts.js';
 import { readContacts, toContact, writeContacts, type ContactRecord } from './contacts.js';
 
 const b64u = (b: Uint8Array) => Buffer.from(b).toString('base64url');
@@ -45,8 +46,15 @@ export class FileContactStore implements ContactStore {
     return (await readContacts(this.home)).contacts.map(toContact);
   }
 
-  /** Adds or replaces the contact with this did; a card's fields stay when the key is the same. */
+  /**
+   * Adds or replaces the contact with this did; a card's fields stay when the key is the same.
+   * @throws KeyprintError `contacts-unverified`: the file holds verified contacts only, so an
+   *   unverified one is refused rather than written as verified
+   */
   async put(contact: Contact): Promise<void> {
+    if (verificationOf(contact) === 'unverified') {
+      throw new KeyprintError('contacts-unverified', `contacts.json expected a verified contact, got "${contact.contactId}" marked unverified`);
+    }
     await this.#serial(async () => {
       const file = await readContacts(this.home);
       const i = file.contacts.findIndex((c) => c.did === contact.contactId);

@@ -14,15 +14,15 @@ import { mkdir, readdir, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { KeyprintError } from '../errors.js';
 import { syncDir, writeFileAtomic } from '../identity/_atomic-file-node.js';
-import type { DeliveryStatus, Outbox, OutboxEntry } from '../session/contacts.js';
+import { MAX_SEEN_IDS, type DeliveryStatus, type Outbox, type OutboxEntry } from '../session/contacts.js';
 import { decodeOutboxContent, encodeOutboxContent, fields, hex, unhex } from '../session/outbox-record.js';
 import type { StorageKey } from '../session/storage-key.js';
 
 /** The outbox directory and the seen-ids file inside the home directory. */
 export const OUTBOX_DIR = 'outbox';
 export const SEEN_FILE = 'outbox-seen.json';
-/** How many received ids are remembered (oldest forgotten first). */
-export const MAX_SEEN = 4096;
+/** How many received ids are remembered (oldest forgotten first): the session layer's bound, as the web app's. */
+export const MAX_SEEN = MAX_SEEN_IDS;
 
 /** One file in HOME/outbox/: the clear fields and the sealed content (base64url). */
 export interface StoredEntry { version: 1; peer: string; status: DeliveryStatus; createdAt: number; iv: string; ct: string }
@@ -202,4 +202,35 @@ export class FileOutbox implements Outbox {
     this.#seen = list;
     this.#seenSet = new Set(list);
   }
+}
+
+/**
+ * Deletes what HOME keeps for one peer without opening any content (the peer is in the clear):
+ * its pending outbox files and its received ids. Used when a contact is removed.
+ * @param home the keyprint home directory
+ * @param peer the peer's did:key
+ * @returns how many pending messages were deleted
+ */
+export async function forgetPeerFiles(home: string, peer: string): Promise<number> {
+  const dir = join(home, OUTBOX_DIR);
+  let deleted = 0;
+  for (const name of await readdir(dir).catch(() => [] as string[])) {
+    if (!ENTRY_NAME.test(name)) continue;
+    try {
+      const s = JSON.parse(await readFile(join(dir, name), 'utf8')) as Partial<StoredEntry>;
+      if (s.peer !== peer) continue;
+      await unlink(join(dir, name));
+      deleted++;
+    } catch { /* a damaged file is left for keyprint chat to report */ }
+  }
+  const seenPath = join(home, SEEN_FILE);
+  try {
+    const f = JSON.parse(await readFile(seenPath, 'utf8')) as { version?: number; seen?: unknown };
+    if (f?.version === 1 && Array.isArray(f.seen)) {
+      const kept = f.seen.filter((x) => typeof x === 'string' && !x.startsWith(`${peer} `));
+      if (kept.length !== f.seen.length) await writeFileAtomic(seenPath, JSON.stringify({ version: 1, seen: kept }) + '\n');
+    }
+  } catch { /* no seen file */ }
+  if (deleted > 0) await syncDir(dir);
+  return deleted;
 }

@@ -10,12 +10,14 @@ import {
 } from '../hardware/index.js';
 import { KeyprintError } from '../errors.js';
 import { EXIT, UsageError, print } from './output.js';
-import { parseHostPort } from './emulator.js';
+import { parseUdpTarget } from './emulator.js';
 
-export const DEVICES_HELP = `Usage: keyprint devices [--udp HOST:PORT]
+export const DEVICES_HELP = `Usage: keyprint devices [--udp HOST:PORT[@LOCALPORT]]
 
 Lists FIDO2 security keys on USB (node-hid) with a getInfo summary.
-  --udp HOST:PORT  query a keyprint emulator (or SoloKeys simulator) over UDP instead`;
+  --udp HOST:PORT  query a keyprint emulator (or the SoloKeys simulator) over UDP instead; its answers
+                   are read on LOCALPORT (default 7112 for port 8111 — the simulator's reply port —
+                   else any free port)`;
 
 const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 const uuid = (b: Uint8Array) => hex(b).replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5');
@@ -63,11 +65,11 @@ export async function devices(args: string[]): Promise<number> {
   }
   await ready();
   if (values.udp) {
-    const { host, port } = parseHostPort(values.udp);
+    const { host, port, localPort } = parseUdpTarget(values.udp);
     print(`udp://${host}:${port}`);
-    const lines = await describe(await UdpReportTransport.connect({ host, port }));
+    const lines = await describe(await UdpReportTransport.connect({ host, port, localPort }));
     lines.forEach((l) => print(l));
-    return lines[0].startsWith('  error') ? EXIT.failed : EXIT.ok;
+    return lines[0].startsWith('  error') ? EXIT.unusable : EXIT.ok;
   }
   const found = await listFidoDevices();
   if (found.length === 0) {

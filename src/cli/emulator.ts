@@ -7,17 +7,18 @@ import { parseArgs } from 'node:util';
 import { ready } from '../core/index.js';
 import {
   Ctap2Client, CtapHidChannel, CtapHidDevice, DirectoryStore, MemoryReportTransport, MemoryStore, SoftAuthenticator,
-  UDP_AUTHENTICATOR_PORT, pinProtocolV2, serveUdp, type PresenceRequest,
+  UDP_AUTHENTICATOR_PORT, defaultLocalPort, serveUdp, type PresenceRequest,
 } from '../hardware/index.js';
 import { EXIT, UsageError, print } from './output.js';
 
-export const EMULATOR_HELP = `Usage: keyprint emulator [--udp HOST:PORT] [--state DIR] [--pin PIN] [--ask]
+export const EMULATOR_HELP = `Usage: keyprint emulator [--udp HOST:PORT] [--state DIR] [--pin PIN] [--ask] [--ctap 2.1|2.0]
 
 Runs keyprint's software FIDO2 authenticator on UDP (one 64-byte CTAPHID report per datagram).
   --udp HOST:PORT  address to listen on (default 127.0.0.1:${UDP_AUTHENTICATOR_PORT}; port 0 = any free port)
   --state DIR      keep credentials, PIN and attestation CA in DIR (default: memory only)
   --pin PIN        set this PIN at start if none is set yet
-  --ask            ask on the terminal before each registration/sign-in (default: approve at once)`;
+  --ask            ask on the terminal before each registration/sign-in (default: approve at once)
+  --ctap 2.0       behave as a CTAP 2.0 key: PIN protocol 1 only, legacy getPinToken (default 2.1)`;
 
 /** Parses `HOST:PORT` (IPv4 or a name; port 0-65535). */
 export function parseHostPort(value: string): { host: string; port: number } {
@@ -27,12 +28,34 @@ export function parseHostPort(value: string): { host: string; port: number } {
   return { host: m[1], port };
 }
 
+/**
+ * Parses an authenticator's UDP address, `HOST:PORT[@LOCALPORT]`: LOCALPORT is where its answers
+ * arrive. Default: 7112 for port 8111 (the SoloKeys simulator always answers there), else any port.
+ * @throws UsageError naming `flag`
+ * @example parseUdpTarget('127.0.0.1:8111') // { host: '127.0.0.1', port: 8111, localPort: 7112 }
+ */
+export function parseUdpTarget(value: string, flag = '--udp'): { host: string; port: number; localPort: number } {
+  const at = value.lastIndexOf('@');
+  const local = at < 0 ? undefined : value.slice(at + 1);
+  let hp: { host: string; port: number };
+  try {
+    hp = parseHostPort(at < 0 ? value : value.slice(0, at));
+  } catch {
+    hp = { host: '', port: NaN };
+  }
+  const localPort = local === undefined ? defaultLocalPort(hp.port) : /^\d{1,5}$/.test(local) ? Number(local) : NaN;
+  if (!hp.host || !(hp.port > 0) || !(localPort <= 65535)) {
+    throw new UsageError(`"${flag}" expected HOST:PORT or HOST:PORT@LOCALPORT, got "${value}"`);
+  }
+  return { ...hp, localPort };
+}
+
 function options(args: string[]) {
   try {
     return parseArgs({
       args,
       options: {
-        udp: { type: 'string' }, state: { type: 'string' }, pin: { type: 'string' }, ask: { type: 'boolean' },
+        udp: { type: 'string' }, state: { type: 'string' }, pin: { type: 'string' }, ask: { type: 'boolean' }, ctap: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -75,10 +98,14 @@ export async function emulator(args: string[]): Promise<number> {
     return EXIT.ok;
   }
   const { host, port } = parseHostPort(values.udp ?? `127.0.0.1:${UDP_AUTHENTICATOR_PORT}`);
+  if (values.ctap !== undefined && values.ctap !== '2.0' && values.ctap !== '2.1') {
+    throw new UsageError(`emulator: "--ctap" expected 2.0 or 2.1, got "${values.ctap}"`);
+  }
   await ready();
   const authenticator = await SoftAuthenticator.create({
     store: values.state ? new DirectoryStore(values.state) : new MemoryStore(),
     approve: values.ask ? terminalApprover() : undefined,
+    ctap: values.ctap as '2.0' | '2.1' | undefined,
   });
   const device = new CtapHidDevice(authenticator);
 
@@ -86,17 +113,18 @@ export async function emulator(args: string[]): Promise<number> {
     // Set the PIN through the authenticator's own clientPIN command, over an in-memory link.
     const local = new MemoryReportTransport(device);
     const ctap = new Ctap2Client(await CtapHidChannel.open(local));
-    if ((await ctap.getInfo()).options.clientPin) {
+    const info = await ctap.getInfo();
+    if (info.options.clientPin) {
       print('A PIN is already set in this state; --pin ignored.');
     } else {
-      await ctap.setPin(values.pin, pinProtocolV2);
+      await ctap.setPin(values.pin);
       print('PIN set.');
     }
     await local.close();
   }
 
   const server = await serveUdp(device, { host, port });
-  print(`keyprint emulator listening on udp://${server.host}:${server.port}`);
+  print(`keyprint emulator (CTAP ${values.ctap ?? '2.1'}) listening on udp://${server.host}:${server.port}`);
   print(values.state ? `state: ${values.state}` : 'state: memory only (use --state DIR to keep credentials)');
   print('Press Ctrl+C to stop.');
 

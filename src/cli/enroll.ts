@@ -7,58 +7,67 @@ import { parseArgs } from 'node:util';
 import { ready } from '../core/index.js';
 import { HardwareError, openAuthenticator, type OpenAuthenticator } from '../hardware/index.js';
 import { EnrollError, checkDisplayName, enroll as enrollIdentity, readEnrollment, unlockIdentity, writeEnrollment } from '../identity/enroll.js';
-import { parseHostPort } from './emulator.js';
-import { resolveHome } from './_home.js';
+import { parseUdpTarget } from './emulator.js';
+import { checkPrintable } from '../card/fonts.js';
+import { checkWritableHome, resolveHome } from './_home.js';
 import { interruptSignal, touchPrompt } from './_prompt.js';
 import type { IdentityKeyPair } from '../identity/index.js';
 import { identitySummary, printSummary } from './whoami.js';
 import { EXIT, UsageError, print, printJson } from './output.js';
 
-export const ENROLL_HELP = `Usage: keyprint enroll --name NAME [--device hid[:PATH] | udp:HOST:PORT] [--pin PIN] [--home DIR] [--json]
+export const ENROLL_HELP = `Usage: keyprint enroll --name NAME [--device hid[:PATH] | udp:HOST:PORT[@LOCALPORT]] [--pin PIN] [--home DIR] [--json]
 
 Binds an identity to a FIDO2 security key (two touches): a resident credential with hmac-secret
 vouches for the identity key, whose secret is stored only wrapped by the key's hmac-secret output.
 Creates the identity, or re-enrolls the one already in the home directory (after unlocking it).
   --name NAME     the name in your identity bundle
-  --device DEV    hid (first USB security key, the default), hid:PATH, or udp:HOST:PORT (keyprint emulator)
+  --device DEV    hid (first USB security key, the default), hid:PATH, or udp:HOST:PORT (keyprint emulator,
+                  SoloKeys simulator on 8111; @LOCALPORT: where its answers arrive, default 7112 for 8111)
   --pin PIN       the security key's PIN (required if it has one; unlocking will need it too)
   --home DIR      where the identity lives (default $KEYPRINT_HOME or ~/.config/keyprint)
   --json          print one JSON object instead of text`;
 
 /** A parsed `--device` value. */
-export type DeviceSpec = { kind: 'hid'; path?: string; label: string } | { kind: 'udp'; host: string; port: number; label: string };
+export type DeviceSpec =
+  | { kind: 'hid'; path?: string; label: string }
+  | { kind: 'udp'; host: string; port: number; localPort: number; label: string };
+
+const DEVICE_FORMS = 'hid, hid:PATH, udp:HOST:PORT or udp:HOST:PORT@LOCALPORT';
 
 /**
- * Parses `--device`: `hid`, `hid:PATH` or `udp:HOST:PORT`.
+ * Parses `--device`: `hid`, `hid:PATH`, `udp:HOST:PORT` or `udp:HOST:PORT@LOCALPORT` (LOCALPORT is
+ * where the authenticator's answers arrive; default 7112 for port 8111, the SoloKeys simulator's
+ * fixed reply port, else any free port).
  * @throws UsageError for anything else
  */
 export function parseDevice(value: string | undefined): DeviceSpec {
   if (value === undefined || value === 'hid') return { kind: 'hid', label: 'hid' };
   if (value.startsWith('hid:') && value.length > 4) return { kind: 'hid', path: value.slice(4), label: value };
   if (value.startsWith('udp:')) {
-    let hp;
+    let t;
     try {
-      hp = parseHostPort(value.slice(4));
+      t = parseUdpTarget(value.slice(4));
     } catch {
-      throw new UsageError(`"--device" expected hid, hid:PATH or udp:HOST:PORT, got "${value}"`);
+      throw new UsageError(`"--device" expected ${DEVICE_FORMS}, got "${value}"`);
     }
-    return { kind: 'udp', ...hp, label: `udp:${hp.host}:${hp.port}` };
+    return { kind: 'udp', ...t, label: `udp:${t.host}:${t.port}` };
   }
-  throw new UsageError(`"--device" expected hid, hid:PATH or udp:HOST:PORT, got "${value}"`);
+  throw new UsageError(`"--device" expected ${DEVICE_FORMS}, got "${value}"`);
 }
 
 /**
  * Opens the device with a 3-second deadline for the CTAPHID handshake.
- * @throws HardwareError `not-found`: "no security key found at udp:HOST:PORT" (nothing answered)
+ * @throws HardwareError `not-found`: "no security key found at udp:HOST:PORT" (nothing answered);
+ *   `transport` when the local UDP port cannot be bound
  */
 export async function openDevice(spec: DeviceSpec): Promise<OpenAuthenticator> {
   try {
     return spec.kind === 'udp'
-      ? await openAuthenticator({ udp: { host: spec.host, port: spec.port }, timeoutMs: 3_000 })
+      ? await openAuthenticator({ udp: { host: spec.host, port: spec.port, localPort: spec.localPort }, timeoutMs: 3_000 })
       : await openAuthenticator({ path: spec.path, timeoutMs: 3_000 });
   } catch (e) {
-    if (e instanceof HardwareError && e.code === 'not-found') throw e;
-    const hint = spec.kind === 'udp' ? ` (is "keyprint emulator --udp ${spec.host}:${spec.port}" running?)` : '';
+    if (e instanceof HardwareError && (e.code === 'not-found' || e.code === 'transport')) throw e;
+    const hint = spec.kind === 'udp' ? ` (is "keyprint emulator --udp ${spec.host}:${spec.port}" or the SoloKeys simulator running?)` : '';
     throw new HardwareError('not-found', `no security key found at ${spec.label}${hint}`, { cause: e });
   }
 }
@@ -102,7 +111,13 @@ export async function enroll(args: string[]): Promise<number> {
   } catch (e) {
     throw new UsageError(`enroll: "--name" ${(e as Error).message.replace(/^"displayName" /, '')}`);
   }
+  try {
+    checkPrintable(displayName); // issue 20: a name the card cannot print is said before the key is touched
+  } catch (e) {
+    throw new UsageError(`enroll: "--name" ${(e as Error).message}`);
+  }
   await ready();
+  await checkWritableHome(home); // issue 20: every local check before the first touch
 
   const existing = await readEnrollment(home);
   const prompt = touchPrompt({ quiet: values.json });
@@ -120,7 +135,7 @@ export async function enroll(args: string[]): Promise<number> {
         throw e;
       }).finally(() => prompt.done())
       : undefined;
-    result = await enrollIdentity({ ...call, ctap: device.ctap, displayName, identity }).finally(() => prompt.done());
+    result = await enrollIdentity({ ...call, ctap: device.ctap, displayName, identity, reuse: existing }).finally(() => prompt.done());
   } catch (e) {
     identity?.destroy();
     throw e;

@@ -10,10 +10,10 @@ import { resolveHome } from './_home.js';
 import { interruptSignal, touchPrompt } from './_prompt.js';
 import { EXIT, UsageError, print, printJson } from './output.js';
 
-export const UNLOCK_HELP = `Usage: keyprint unlock [--device hid[:PATH] | udp:HOST:PORT] [--pin PIN] [--home DIR] [--json]
+export const UNLOCK_HELP = `Usage: keyprint unlock [--device hid[:PATH] | udp:HOST:PORT[@LOCALPORT]] [--pin PIN] [--home DIR] [--json]
 
 Checks that this security key unlocks the identity in the home directory (one touch).
-  --device DEV    hid (default), hid:PATH, or udp:HOST:PORT
+  --device DEV    hid (default), hid:PATH, or udp:HOST:PORT[@LOCALPORT] (see keyprint enroll --help)
   --pin PIN       the PIN, if the identity was enrolled with one
   --home DIR      default $KEYPRINT_HOME or ~/.config/keyprint
   --json          print one JSON object`;

@@ -1,9 +1,12 @@
 // `keyprint whoami`: shows the identity enrolled in the home directory — name, did:key, this side's
 // half of the safety number (Signal numeric fingerprint, src/sas/safety-number.ts), creation time,
-// authenticator and attestation trust — from the files alone, without touching the security key.
+// authenticator and attestation trust — from the files alone, without touching the security key. The
+// trust is re-checked from the bundle's attestation with today's trust store (keyprint trust), so an
+// anchor or metadata BLOB added after enrolling shows here, as it does on cards.
 
 import { ready } from '../core/index.js';
-import { verifyBinding, type IdentityBundle } from '../identity/index.js';
+import { currentAuthenticator, verifyBinding, type AttestationTrust, type IdentityBundle } from '../identity/index.js';
+import { checkBundleAttestation } from '../card/attestation.js';
 import { readEnrollment, type CredentialRecord } from '../identity/enroll.js';
 import { fingerprintDigits, keyprintParty } from '../sas/index.js';
 import { didKeyFromPublicKey } from '../identity/did-key.js';
@@ -28,6 +31,8 @@ export interface IdentitySummary {
   createdAt: string;
   authenticator: { model: string; modelAttested: boolean; aaguid: string; vendor?: string; fmt: string };
   trust: string;
+  /** The trust recorded at enrollment, when today's check says otherwise. */
+  enrolledTrust?: string;
   /** Whether unlocking needs the security key's PIN. */
   pinRequired: boolean;
   credentialId: string;
@@ -45,11 +50,22 @@ const TRUST_NOTES: Record<string, string> = {
 /** Groups 30 digits as six groups of five. */
 const groups = (digits: string) => digits.match(/.{5}/g)!.join(' ');
 
-/** The summary of an identity (public data only). */
-export function identitySummary(e: { home: string; bundle: IdentityBundle; credential: CredentialRecord }): IdentitySummary {
+/** Today's attestation verdict for an identity (a CTAP enrollment's recorded trust may be older). */
+export interface CurrentAttestation {
+  trust: AttestationTrust;
+  vendor?: string;
+  model?: string;
+}
+
+/**
+ * The summary of an identity (public data only).
+ * @param current today's verdict (whoami re-checks it); default: what enrollment recorded
+ */
+export function identitySummary(e: { home: string; bundle: IdentityBundle; credential: CredentialRecord }, current?: CurrentAttestation): IdentitySummary {
   const did = didKeyFromPublicKey(e.bundle.identityPublicKey);
   const party = keyprintParty(e.bundle.identityPublicKey, did);
-  const a = e.credential.authenticator;
+  const recorded = e.credential.authenticator;
+  const a = current ? currentAuthenticator(recorded, current) : recorded;
   return {
     name: e.bundle.displayName,
     did,
@@ -57,6 +73,7 @@ export function identitySummary(e: { home: string; bundle: IdentityBundle; crede
     createdAt: new Date(e.bundle.createdAt).toISOString(),
     authenticator: { model: a.model, modelAttested: a.modelAttested, aaguid: a.aaguid, ...(a.vendor ? { vendor: a.vendor } : {}), fmt: a.fmt },
     trust: a.trust,
+    ...(current && current.trust !== recorded.trust ? { enrolledTrust: recorded.trust } : {}),
     pinRequired: e.credential.userVerified,
     credentialId: base64urlnopad.encode(e.credential.credentialId),
     rpId: e.credential.rpId,
@@ -71,7 +88,7 @@ export function printSummary(s: IdentitySummary): void {
   print(`  safety number:  ${s.safetyNumber}   (your half; compare it out loud)`);
   print(`  created:        ${s.createdAt}`);
   print(`  authenticator:  ${s.authenticator.model} (AAGUID ${s.authenticator.aaguid})`);
-  print(`  trust:          ${s.trust} — ${TRUST_NOTES[s.trust] ?? ''}`);
+  print(`  trust:          ${s.trust} — ${TRUST_NOTES[s.trust] ?? ''}${s.enrolledTrust ? ` (at enrollment: ${s.enrolledTrust})` : ''}`);
   print(`  unlock needs:   ${s.pinRequired ? 'a touch and the PIN' : 'a touch'}`);
 }
 
@@ -98,16 +115,19 @@ export async function whoami(args: string[]): Promise<number> {
   await ready();
   const enrolled = await readEnrollment(home);
   if (!enrolled) throw new KeyprintError('no-identity', `no identity in ${home}: run keyprint enroll`);
-  const summary = identitySummary(enrolled);
-  // The binding is re-checked from the bundle alone, as anyone receiving it would.
+  // The attestation and the binding are re-checked from the bundle alone, as anyone receiving it would.
+  const attestation = await checkBundleAttestation(enrolled.bundle, { registrationClientDataJSON: enrolled.credential.registrationClientDataJSON });
+  const summary = identitySummary(enrolled, attestation.ok ? attestation.verdict : undefined);
   const binding = verifyBinding(enrolled.bundle, { rpId: enrolled.credential.rpId, requireUserVerification: enrolled.credential.userVerified });
   const bindingText = binding.valid ? 'valid' : `INVALID (${binding.reason})`;
+  const refused = attestation.ok ? undefined : attestation;
   if (values.json) {
-    printJson({ ...summary, binding: binding.valid ? 'valid' : binding.reason });
+    printJson({ ...summary, binding: binding.valid ? 'valid' : binding.reason, ...(refused ? { attestation: { code: refused.code, reason: refused.reason } } : {}) });
   } else {
     print(`Identity in ${home}`);
     printSummary(summary);
     print(`  binding:        ${bindingText}`);
+    if (refused) print(`  attestation:    REFUSED — ${refused.reason}`);
   }
-  return binding.valid ? EXIT.ok : EXIT.failed;
+  return binding.valid && !refused ? EXIT.ok : EXIT.notVerified;
 }

@@ -4,6 +4,7 @@
 export { ready } from './_wasm.js';
 export type { WasmSource } from './_wasm.js';
 export { sha256, sha512, sha512Iterate, Sha2Hash } from './sha2.js';
+export { sha3_256, sha3_512, shake128, shake256, Sha3Hash, Shake } from './sha3.js';
 export { hmacSha256, hmacSha512, hmacSha256Verify, hmacSha512Verify } from './hmac.js';
 export {
   hkdfSha256, hkdfSha512, hkdfExtractSha256, hkdfExtractSha512, hkdfExpandSha256, hkdfExpandSha512,
@@ -22,3 +23,7 @@ export {
   p256PublicKeyFromSpki, p256PublicKeyToSpki, p256PublicKeyFromCose, p256PublicKeyToCose,
 } from './p256.js';
 export type { P256Keypair } from './p256.js';
+
+// ML-KEM-768 and X-Wing
+export { mlKem768Keypair, mlKem768Encapsulate, mlKem768Decapsulate, ML_KEM_768, type Encapsulation } from './mlkem.js';
+export { xwingKeypair, xwingEncapsulate, xwingDecapsulate, XWingDecapsulator, X_WING } from './xwing.js';

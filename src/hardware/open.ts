@@ -17,14 +17,14 @@ export interface OpenAuthenticator {
 /**
  * Opens a FIDO2 authenticator: `udp` → a keyprint emulator (or SoloKeys simulator); `path` → that
  * HID device; neither → the first FIDO device node-hid finds.
- * @param options `path`, `udp: { host, port }`, `hid` (an injected node-hid module), `timeoutMs`, `signal`
+ * @param options `path`, `udp: { host, port, localPort }` (localPort: see UdpReportTransport.connect), `hid` (an injected node-hid module), `timeoutMs`, `signal`
  * @returns the client; call `close()` when done
  * @throws HardwareError `not-found` when no FIDO device is connected; `transport`, `timeout`, `aborted`
  * @example const { ctap, close } = await openAuthenticator(); try { await ctap.getInfo() } finally { await close() }
  */
 export async function openAuthenticator(options: {
   path?: string;
-  udp?: { host?: string; port?: number };
+  udp?: { host?: string; port?: number; localPort?: number };
   hid?: HidModule;
   timeoutMs?: number;
   signal?: AbortSignal;

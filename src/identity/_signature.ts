@@ -128,12 +128,13 @@ const mismatch = (alg: number | string, keyType: string) =>
   new CryptoError('alg-key-mismatch', `signature algorithm ${alg} cannot be used with a ${keyType} key`);
 
 /**
- * Verifies a signature. ECDSA signatures are DER Ecdsa-Sig-Value (WebAuthn §6.5.5, RFC 5758 §3.2);
- * RSA and Ed25519 signatures are raw.
+ * Verifies a signature. ECDSA signatures are DER Ecdsa-Sig-Value (WebAuthn §6.5.5, RFC 5758 §3.2),
+ * or r ‖ s with `ecdsaEncoding: 'raw'` (JWS, RFC 7518 §3.4); RSA and Ed25519 signatures are raw.
  * @param params.alg COSE algorithm number (e.g. -7) or X.509 signature AlgorithmIdentifier OID
  * @param params.publicKey the signer's SubjectPublicKeyInfo, DER
  * @param params.data the signed bytes
  * @param params.signature the signature bytes
+ * @param params.ecdsaEncoding `der` (default) or `raw`
  * @returns true if the signature is valid; false for a wrong or malformed signature
  * @throws CryptoError `unsupported-algorithm`, `alg-key-mismatch`, `invalid-public-key`, `weak-key`
  * @example await verifySignature({ alg: -7, publicKey: spki, data, signature })
@@ -143,6 +144,7 @@ export async function verifySignature(params: {
   publicKey: Uint8Array;
   data: Uint8Array;
   signature: Uint8Array;
+  ecdsaEncoding?: 'der' | 'raw';
 }): Promise<boolean> {
   const { alg, publicKey, data, signature } = params;
   const scheme = typeof alg === 'number' ? COSE[alg] : X509[alg];
@@ -160,7 +162,8 @@ export async function verifySignature(params: {
     if (info.keyType !== 'ec') throw mismatch(alg, info.keyType);
     const curve = Object.values(CURVES).find((c) => c.name === info.curve);
     if (!curve) throw new CryptoError('unsupported-algorithm', 'EC key on an unsupported or unnamed curve');
-    const raw = ecdsaDerToRaw(signature, curve.size);
+    // RFC 7518 §3.4: "the JWS Signature value … MUST be a 64-octet sequence" (ES256) — R ‖ S, fixed size.
+    const raw = params.ecdsaEncoding === 'raw' ? (signature.length === 2 * curve.size ? signature : undefined) : ecdsaDerToRaw(signature, curve.size);
     if (!raw) return false;
     if (curve.name === 'P-256' && scheme.hash === 'SHA-256') {
       const point = p256PublicKeyFromSpki(publicKey); // validates the point (SEC 1 §3.2.2.1)

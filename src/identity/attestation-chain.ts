@@ -8,10 +8,11 @@ import { AttestationError, type AttestationErrorCode } from './attestation-error
 import { lookupAaguid, lookupYubicoDevice } from './aaguids.js';
 import { verifySignature } from './_signature.js';
 import { readTlv, type Tlv } from './_der.js';
-import { uuidString } from './_bytes.js';
+import { equalBytes, uuidString } from './_bytes.js';
 import {
   CertificateError,
   OID_FIDO_GEN_CE_AAGUID,
+  certificateKeyId,
   OID_YUBICO_DEVICE_ID,
   getExtension,
   parseCertificate,
@@ -53,6 +54,8 @@ export interface FormatContext {
   credentialId: Uint8Array;
   credentialKey: { alg: number; kty: number; crv?: number; spki: Uint8Array; point?: Uint8Array };
   anchors: TrustAnchor[];
+  /** Anchors scoped to this authenticator model (FIDO MDS3 entries of the installed trust store). */
+  lookup?: (aaguid: string, certificateKeyId: string | undefined) => TrustAnchor[];
   intermediates: X509Certificate[];
   at: Date;
 }
@@ -134,8 +137,10 @@ function modelFor(vendor: string | undefined, aaguidString: string, leaf: X509Ce
 
 /**
  * Validates the certification path of an attestation certificate and derives the trust level:
- * a path to an anchor is `hardware-attested`; a received chain that ends in a verifying
- * self-signed certificate is `attested-unknown-vendor`; anything else throws.
+ * a path to an anchor is `hardware-attested`; otherwise the received chain is checked as far as it
+ * goes (each certificate signed by the next, validity, CA constraints; a self-signed top's own
+ * signature) and is `attested-unknown-vendor` — WebAuthn §8.2 lets x5c hold the leaf alone, and a
+ * CA nobody here knows proves no more than a self-signed one would. Anything broken throws.
  * @throws AttestationError with the CertificateError's code (`chain-untrusted`, `cert-expired`, …)
  */
 export async function chainTrust(
@@ -144,21 +149,48 @@ export async function chainTrust(
   ders: Uint8Array[],
   leafCriticalExtensions: readonly string[] = [],
 ): Promise<FormatResult> {
+  // U2F keys have no AAGUID: FIDO MDS3 names them by their attestation certificate's key id.
+  const unscoped = /^[0-]+$/.test(ctx.aaguidString);
+  const keyId = (ctx.lookup && unscoped) || ctx.anchors.some((a) => a.certificateKeyIds) ? await certificateKeyId(certs[0]) : undefined;
+  const inScope = (a: TrustAnchor) =>
+    (!a.aaguids && !a.certificateKeyIds) || a.aaguids?.includes(ctx.aaguidString) || (keyId !== undefined && a.certificateKeyIds?.includes(keyId));
+  // Model-scoped anchors first: when one is also a general anchor (a vendor root), its model name wins.
+  const anchors = [...(ctx.lookup?.(ctx.aaguidString, keyId) ?? []), ...ctx.anchors]
+    .filter((a) => (!a.formats || a.formats.includes(ctx.fmt)) && inScope(a));
   let result;
   try {
     result = await validatePath({
       leaf: certs[0],
       intermediates: [...certs.slice(1), ...ctx.intermediates],
-      anchors: ctx.anchors.filter((a) => !a.formats || a.formats.includes(ctx.fmt)),
+      anchors,
       at: ctx.at,
       leafCriticalExtensions,
+      unanchored: 'any-issuer',
     });
   } catch (e) {
     if (e instanceof CertificateError) throw new AttestationError(e.code, e.message, { cause: e });
     throw e;
   }
+  refuseCompromised(anchors, [...ders, ...result.path.map((c) => c.der)]);
   if (!result.anchor) return { trust: 'attested-unknown-vendor', attestationCertificates: ders };
   const vendor = result.anchor.vendor;
-  const model = modelFor(vendor, ctx.aaguidString, certs[0]);
+  const model = result.anchor.model ?? modelFor(vendor, ctx.aaguidString, certs[0]);
   return { trust: 'hardware-attested', vendor, model, attestationCertificates: ders };
+}
+
+/**
+ * FIDO MDS3 §3.1.4: a model whose status report says its user verification can be bypassed, a key
+ * is compromised or FIDO revoked it is refused outright — whether or not this chain reaches its root,
+ * since whoever holds a leaked attestation key can make any chain. A report naming one certificate
+ * refuses only chains that contain it.
+ * @throws AttestationError `authenticator-compromised`
+ */
+export function refuseCompromised(anchors: readonly TrustAnchor[], chain: readonly Uint8Array[]): void {
+  for (const a of anchors) {
+    const c = a.compromised;
+    if (!c || (c.certificate && !chain.some((d) => equalBytes(d, c.certificate!)))) continue;
+    const model = a.model ?? 'this authenticator model';
+    throw new AttestationError('authenticator-compromised',
+      `the FIDO Metadata Service reports ${c.status}${c.effectiveDate ? ` since ${c.effectiveDate}` : ''} for ${model}: its attestation cannot be relied on`);
+  }
 }

@@ -31,6 +31,8 @@ export type AttestationErrorCode =
   | 'aaguid-mismatch'
   | 'nonce-mismatch'
   | 'credential-key-mismatch'
+  // FIDO MDS3: the model's status report says its attestation cannot be relied on
+  | 'authenticator-compromised'
   // certification path (RFC 5280 §6.1)
   | 'cert-expired'
   | 'cert-not-yet-valid'

@@ -12,7 +12,7 @@ import { verifyPacked } from './attestation-packed.js';
 import { verifyFidoU2f } from './attestation-u2f.js';
 import { verifyApple } from './attestation-apple.js';
 import { decodeCbor, parseAuthenticatorData, parseCoseKey, type AuthenticatorFlags } from './authenticator-data.js';
-import { bundledIntermediates, defaultTrustAnchors, toTrustAnchors, type TrustAnchorInput } from './trust-anchors.js';
+import { bundledIntermediates, defaultTrustAnchors, metadataAnchors, toTrustAnchors, type TrustAnchorInput } from './trust-anchors.js';
 import { equalBytes, toBytes } from './_bytes.js';
 import { base64urlnopad } from '@scure/base';
 
@@ -63,7 +63,8 @@ export interface AttestationResult {
   fmt: string;
   /**
    * `hardware-attested`: the attestation certificate chains to a trust anchor.
-   * `attested-unknown-vendor`: a verifying certificate chain that ends self-signed, at no anchor.
+   * `attested-unknown-vendor`: signed with a certificate whose received chain verifies as far as it
+   * goes but reaches no anchor (self-signed, or issued by a CA nobody here knows).
    * `self-attested`: signed by the credential key itself. `unattested`: fmt `none`.
    */
   trust: AttestationTrust;
@@ -149,9 +150,10 @@ function checkOptions(o: unknown): asserts o is VerifyAttestationOptions {
  * authenticator can be trusted. Checks, in order: client data type `webauthn.create`, challenge,
  * origin, crossOrigin; the attestation object's CBOR; rpIdHash = SHA-256(rpId); UP; UV if
  * required; attested credential data and a usable COSE key; then the format's signature and, for
- * x5c formats, the certificate requirements and the full certification path at `at`. A chain is
- * never accepted unchecked: with no matching anchor it must end in a verifying self-signed
- * certificate (`attested-unknown-vendor`) or it is `chain-untrusted`.
+ * x5c formats, the certificate requirements and the full certification path at `at`. A chain that
+ * reaches no anchor is still checked as far as it goes — each received certificate signed by the
+ * next, all valid at `at`, a self-signed top's own signature — and is `attested-unknown-vendor`: the
+ * statement is signed by that certificate's key, the vendor is unknown.
  * @param options see VerifyAttestationOptions
  * @returns the credential and its trust level
  * @throws InputError for bad option types; AttestationError with a specific `code`
@@ -234,6 +236,8 @@ export async function verifyAttestation(options: VerifyAttestationOptions): Prom
     credentialId: acd.credentialId,
     credentialKey,
     anchors,
+    // The installed trust store's per-model anchors (FIDO MDS3) apply unless the caller chose anchors.
+    lookup: options.trustAnchors ? undefined : metadataAnchors,
     intermediates: bundledIntermediates(),
     at,
   };

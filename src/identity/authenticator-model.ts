@@ -39,3 +39,24 @@ export interface AuthenticatorSummary {
   /** CTAP versions from getInfo (CTAP enrollments only). */
   versions?: string[];
 }
+
+/**
+ * What an enrolled authenticator is today: the summary recorded at enrollment with the trust, vendor
+ * and model of a fresh attestation verdict (the user's trust store may have changed since — an anchor
+ * added, a metadata BLOB imported). The one rule `keyprint whoami` and the web app's identity screen use.
+ * @param recorded the summary stored at enrollment
+ * @param verdict today's verifyAttestation / checkBundleAttestation outcome
+ * @returns the summary to show
+ * @example currentAuthenticator(credential.authenticator, check.verdict).trust // 'hardware-attested'
+ */
+export function currentAuthenticator(recorded: AuthenticatorSummary, verdict: { trust: AttestationTrust; vendor?: string; model?: string }): AuthenticatorSummary {
+  const attested = verdict.trust === 'hardware-attested';
+  const { vendor: _old, ...rest } = recorded;
+  return {
+    ...rest,
+    trust: verdict.trust,
+    modelAttested: attested && verdict.model !== undefined,
+    model: authenticatorModel({ trust: verdict.trust, aaguid: recorded.aaguid, model: verdict.model, vendor: verdict.vendor }),
+    ...(attested && verdict.vendor ? { vendor: verdict.vendor } : {}),
+  };
+}

@@ -15,16 +15,20 @@
 //   HOME/keys/identity.kpw  the wrapped seed (NodeKeyStore)
 // Directories 0700, files 0600, every file written atomically (temp file → fsync → rename).
 
-import { readFile, stat, mkdir, chmod } from 'node:fs/promises';
+import { access, chmod, mkdir, readFile, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
 import { join } from 'node:path';
 import { base64urlnopad } from '@scure/base';
 import { sha256 } from '../core/index.js';
 import { KeyprintError, InputError, describe } from '../errors.js';
 import {
-  CtapError, CtapStatus, HardwareError, PinUvAuthTokenPermission, encodeCbor, parseAuthData, pinProtocol, prfSalt,
+  CtapError, CtapStatus, HardwareError, PinUvAuthTokenPermission, encodeCbor, getInfoOption, negotiatePinUvAuthProtocol, parseAuthData, prfSalt,
   type AuthenticatorInfo, type CallOptions, type Ctap2Client, type PinToken,
 } from '../hardware/index.js';
 import { verifyAttestation, AttestationError, type AttestationTrust } from './attestation.js';
+import { refuseCompromised } from './attestation-chain.js';
+import { metadataAnchors } from './trust-anchors.js';
+import { uuidString } from './_bytes.js';
 import { authenticatorModel, KEYPRINT_PRF_INPUT, type AuthenticatorSummary } from './authenticator-model.js';
 import { bindingChallenge, registrationClientData as registrationClientDataFor, verifyBinding } from './binding.js';
 import { checkBundleDisplayName, decodeBundle, encodeBundle, signBundle, type HardwareBinding, type IdentityBundle } from './bundle.js';
@@ -52,9 +56,14 @@ const DEVICE_TIMEOUT_MS = 60_000; // a touch counts against it (CallOptions.time
  * Enrollment errors. Codes: `no-hmac-secret`, `pin-required`, `pin-invalid`, `pin-blocked`,
  * `pin-not-set`, `wrong-key` (this authenticator or credential does not unlock the identity),
  * `identity-mismatch`, `attestation-invalid`, `binding-invalid`, `cancelled`, `no-identity`,
- * `home-corrupt`, `device` (any other authenticator failure, with the CTAP/HID error as `cause`).
+ * `home-corrupt`, `home-io`, `device` (any other authenticator failure, with the CTAP/HID error as
+ * `cause`). An enrollment that fails after the key made its credential removes that credential
+ * again when it can (the message says so); when it cannot, `leftCredential` names it.
  */
-export class EnrollError extends KeyprintError {}
+export class EnrollError extends KeyprintError {
+  /** The resident credential a failed enrollment left on the key (it could not be deleted). */
+  declare readonly leftCredential?: { rpId: string; credentialId: Uint8Array; userName: string };
+}
 
 /** What `credential.json` holds: the credential that unlocks the identity, and its authenticator. Nothing secret. */
 export interface CredentialRecord {
@@ -147,21 +156,33 @@ function callOptions(o: DeviceCallOptions): CallOptions {
   return { onKeepalive: o.onKeepalive, signal: o.signal, timeoutMs: o.timeoutMs ?? DEVICE_TIMEOUT_MS };
 }
 
-/** A pinUvAuthToken for one permission (mc or ga), with protocol 2 when offered (§6.5.5.7). */
+/**
+ * A pinUvAuthToken for one permission (mc or ga) over the negotiated PIN/UV protocol (§6.5.5.7;
+ * the legacy getPinToken on keys without the `pinUvAuthToken` option).
+ */
 async function pinTokenFor(ctap: Ctap2Client, info: AuthenticatorInfo, pin: string, permission: number, o: DeviceCallOptions): Promise<PinToken> {
   if (info.options.clientPin !== true) {
     throw new EnrollError('pin-not-set', 'this security key has no PIN: set one first, or leave out --pin');
   }
-  const version = info.pinUvAuthProtocols.includes(2) ? 2 : 1;
+  const protocol = negotiatePinUvAuthProtocol(info);
   try {
-    return await ctap.getPinToken(pin, pinProtocol(version), { permissions: permission, rpId: KEYPRINT_RP_ID, info }, { signal: o.signal, timeoutMs: 10_000 });
+    return await ctap.getPinToken(pin, protocol, { permissions: permission, rpId: KEYPRINT_RP_ID, info }, { signal: o.signal, timeoutMs: 10_000 });
   } catch (e) {
     if (e instanceof CtapError && e.status === CtapStatus.CTAP2_ERR_PIN_INVALID) {
       // §6.5.5.2 getPINRetries: tell the user how many attempts are left before the PIN blocks.
-      const left = await ctap.getPinRetries({ timeoutMs: 5_000 }).then((r) => r.retries, () => undefined);
+      const left = await ctap.getPinRetries({ timeoutMs: 5_000 }, protocol).then((r) => r.retries, () => undefined);
       throw new EnrollError('pin-invalid', left === undefined ? 'wrong PIN' : `wrong PIN (${left} attempt${left === 1 ? '' : 's'} left)`, { cause: e });
     }
     return mapDeviceError(e);
+  }
+}
+
+/** Fails before any credential exists when the key offers no PIN/UV auth protocol keyprint speaks (hmac-secret needs one). */
+function checkPinUvAuthProtocols(info: AuthenticatorInfo): void {
+  try {
+    negotiatePinUvAuthProtocol(info);
+  } catch (e) {
+    throw new EnrollError('device', `this security key cannot be used: ${(e as Error).message}`, { cause: e });
   }
 }
 
@@ -188,6 +209,8 @@ export function checkDisplayName(name: unknown): string {
  * @param options.identity the identity to bind (default: a fresh one from crypto.getRandomValues)
  * @param options.pin the authenticator's PIN (then the credential and the wrap key need UV)
  * @param options.trustAnchors attestation trust anchors instead of the defaults
+ * @param options.reuse the identity's current enrollment on this authenticator (just unlocked with
+ *   it): its credential is used again — one touch, and no second credential left on the key
  * @param options.onKeepalive / signal / timeoutMs see DeviceCallOptions
  * @returns the identity, bundle, envelope and credential record (nothing is written; see writeEnrollment)
  * @throws EnrollError (`no-hmac-secret`, `pin-*`, `attestation-invalid`, `binding-invalid`, `cancelled`,
@@ -199,6 +222,7 @@ export async function enroll(options: DeviceCallOptions & {
   displayName: string;
   identity?: IdentityKeyPair;
   trustAnchors?: readonly TrustAnchorInput[];
+  reuse?: EnrolledIdentity;
 }): Promise<Enrollment> {
   const { ctap, pin } = options;
   const displayName = checkDisplayName(options.displayName);
@@ -206,7 +230,22 @@ export async function enroll(options: DeviceCallOptions & {
   if (!info.extensions.includes('hmac-secret')) {
     throw new EnrollError('no-hmac-secret', 'this security key does not support hmac-secret (needed to wrap the identity key)');
   }
-  if (info.options.rk === false) throw new EnrollError('device', 'this security key cannot store resident credentials');
+  // Everything that can be checked before the key stores a resident credential is checked here.
+  // §6.4: an absent `rk` option means false.
+  if (getInfoOption(info, 'rk') !== true) throw new EnrollError('device', 'this security key cannot store resident credentials');
+  checkPinUvAuthProtocols(info);
+  // §6.4 `algorithms` (optional): keyprint's credential is ES256.
+  if (info.algorithms && !info.algorithms.some((a) => a.alg === COSE_ES256)) {
+    throw new EnrollError('device', 'this security key does not offer ES256 (COSE -7) credentials, which keyprint needs');
+  }
+  // A model the user's FIDO metadata reports compromised (any of its certificates) is refused now.
+  if (!options.trustAnchors) {
+    try {
+      refuseCompromised(metadataAnchors(uuidString(info.aaguid)), []);
+    } catch (e) {
+      throw attestationFailure(e);
+    }
+  }
   // §6.1.2 step 6: with a PIN set, a discoverable credential needs UV even under makeCredUvNotRqd.
   if (pin === undefined && info.options.clientPin === true) {
     throw new EnrollError('pin-required', 'this security key has a PIN: pass --pin PIN');
@@ -223,11 +262,17 @@ export async function enroll(options: DeviceCallOptions & {
 
 /** enroll() after the preflight checks: credential, attestation, binding assertion, wrap, sign. */
 async function bind(
-  options: DeviceCallOptions & { ctap: Ctap2Client; trustAnchors?: readonly TrustAnchorInput[] },
+  options: DeviceCallOptions & { ctap: Ctap2Client; trustAnchors?: readonly TrustAnchorInput[]; reuse?: EnrolledIdentity },
   info: AuthenticatorInfo, displayName: string, identity: IdentityKeyPair,
 ): Promise<Enrollment> {
   const { ctap, pin } = options;
   const call = callOptions(options);
+  // Issue 20: enrolling the same identity again on the key it is enrolled on uses its credential
+  // again (same attestation, same binding challenge) instead of leaving the old one orphaned on the
+  // key — when the user-verification setting is unchanged (the attestation was checked under it).
+  const reuse = options.reuse && options.reuse.bundle.binding?.attestationObject && options.reuse.credential.userVerified === (pin !== undefined)
+    ? options.reuse : undefined;
+  if (reuse) return rebind(options, reuse, displayName, identity);
   const createdAt = Date.now();
   const challenge = bindingChallenge({ identityPublicKey: identity.publicKey, createdAt });
   const clientDataJSON = registrationClientData(challenge);
@@ -246,6 +291,25 @@ async function bind(
     pinUvAuthParam: mcToken?.authenticate(clientDataHash),
     pinUvAuthProtocol: mcToken?.protocol.version,
   }, call)).finally(() => mcToken?.wipe());
+  // From here on the key holds a resident credential: whatever fails now, remove it again (or say
+  // exactly which one was left), so a failed enrollment leaves no orphan behind.
+  let createdId: Uint8Array | undefined;
+  try {
+    createdId = parseAuthData(made.authData).attestedCredentialData?.credentialId;
+    return await finish(options, info, made, { displayName, identity, createdAt, challenge, clientDataJSON });
+  } catch (e) {
+    throw await withoutOrphan(e, { ctap, info, pin, credentialId: createdId, displayName });
+  }
+}
+
+/** enroll() after makeCredential: attestation, binding assertion with hmac-secret, wrap, sign, check. */
+async function finish(
+  options: DeviceCallOptions & { ctap: Ctap2Client; trustAnchors?: readonly TrustAnchorInput[] },
+  info: AuthenticatorInfo, made: { fmt: string; attStmt: Map<unknown, unknown>; authData: Uint8Array },
+  s: { displayName: string; identity: IdentityKeyPair; createdAt: number; challenge: Uint8Array; clientDataJSON: Uint8Array },
+): Promise<Enrollment> {
+  const { pin } = options;
+  const { displayName, identity, createdAt, challenge, clientDataJSON } = s;
   // WebAuthn §6.5 attestationObject: { fmt, attStmt, authData } (CTAP2 canonical CBOR, like a browser's).
   const attestationObject = encodeCbor(new Map<string, unknown>([['fmt', made.fmt], ['attStmt', made.attStmt], ['authData', made.authData]]));
 
@@ -254,13 +318,39 @@ async function bind(
   const { credentialId, credentialPublicKey } = attestation;
   // §12.5: the makeCredential output `hmac-secret: true` says the credential has CredRandom values.
   if (parseAuthData(made.authData).extensions?.get('hmac-secret') !== true) throw new EnrollError('no-hmac-secret', 'the security key did not enable hmac-secret for the new credential');
+  return assertAndSign(options, displayName, identity, { createdAt, challenge, clientDataJSON, attestationObject, credentialId, credentialPublicKey, authenticator: describeAuthenticator(attestation, info) }, info);
+}
+
+/** The same identity on the credential it is enrolled with: a new binding assertion and wrap, one touch. */
+async function rebind(
+  options: DeviceCallOptions & { ctap: Ctap2Client }, reuse: EnrolledIdentity, displayName: string, identity: IdentityKeyPair,
+): Promise<Enrollment> {
+  const b = reuse.bundle;
+  if (!equalBytes(b.identityPublicKey, identity.publicKey)) throw new EnrollError('identity-mismatch', 'the identity to enroll is not the one of this enrollment');
+  const challenge = bindingChallenge({ identityPublicKey: identity.publicKey, createdAt: b.createdAt });
+  const info = await device(() => options.ctap.getInfo({ signal: options.signal, timeoutMs: 10_000 }));
+  return assertAndSign(options, displayName, identity, {
+    createdAt: b.createdAt, challenge, clientDataJSON: reuse.credential.registrationClientDataJSON, attestationObject: b.binding!.attestationObject!,
+    credentialId: b.binding!.credentialId, credentialPublicKey: b.binding!.credentialPublicKey, authenticator: reuse.credential.authenticator,
+  }, info);
+}
+
+/** Steps 3–4 of enrolling: the binding assertion with hmac-secret, the wrap, the signed bundle. */
+async function assertAndSign(
+  options: DeviceCallOptions & { ctap: Ctap2Client }, displayName: string, identity: IdentityKeyPair,
+  c: { createdAt: number; challenge: Uint8Array; clientDataJSON: Uint8Array; attestationObject: Uint8Array; credentialId: Uint8Array; credentialPublicKey: Uint8Array; authenticator: AuthenticatorSummary },
+  info: AuthenticatorInfo,
+): Promise<Enrollment> {
+  const { ctap, pin } = options;
+  const call = callOptions(options);
+  const { createdAt, challenge, clientDataJSON, attestationObject, credentialId, credentialPublicKey } = c;
 
   // 3. The binding assertion with hmac-secret (§6.2, §12.5). A fresh token: an mc-permission token
   //    is not good for getAssertion, and authenticators may clear permissions after use (§6.5.5.7).
   const gaToken = pin === undefined ? undefined : await pinTokenFor(ctap, info, pin, PinUvAuthTokenPermission.ga, options);
   const { assertion, first } = await device(() => ctap.hmacSecret({
     rpId: KEYPRINT_RP_ID, clientDataHash: challenge, allowList: [{ type: 'public-key', id: credentialId }],
-    salt1: prfSalt(utf8(KEYPRINT_PRF_INPUT)), pinToken: gaToken,
+    salt1: prfSalt(utf8(KEYPRINT_PRF_INPUT)), pinToken: gaToken, protocol: negotiatePinUvAuthProtocol(info),
   }, call)).finally(() => gaToken?.wipe());
 
   const seed = identity.exportSecretKey();
@@ -284,9 +374,45 @@ async function bind(
   const credential: CredentialRecord = {
     version: 1, rpId: KEYPRINT_RP_ID, credentialId, userVerified: pin !== undefined, prfInput: KEYPRINT_PRF_INPUT,
     registrationClientDataJSON: clientDataJSON, enrolledAt: createdAt,
-    authenticator: describeAuthenticator(attestation, info),
+    authenticator: c.authenticator,
   };
   return { identity, bundle, bundleBytes: encodeBundle(bundle), envelope, credential };
+}
+
+/**
+ * After a failure that followed makeCredential: deletes the new resident credential through
+ * authenticatorCredentialManagement (CTAP 2.1 §6.8.5; a `cm` token needs the PIN) when the key has it
+ * and a PIN was given, else says which credential was left and how it can go. The original error is
+ * kept — its code, its message first — with the outcome appended; `leftCredential` is set when the
+ * credential is still on the key.
+ */
+async function withoutOrphan(
+  e: unknown, c: { ctap: Ctap2Client; info: AuthenticatorInfo; pin?: string; credentialId?: Uint8Array; displayName: string },
+): Promise<unknown> {
+  if (!(e instanceof KeyprintError) || !c.credentialId) return e;
+  const id = b64(c.credentialId);
+  const managed = getInfoOption(c.info, 'credMgmt') === true || getInfoOption(c.info, 'credentialMgmtPreview') === true;
+  let outcome: string;
+  if (managed && c.pin !== undefined) {
+    try {
+      // No AbortSignal: a Ctrl+C that ended the enrollment must not also stop the clean-up.
+      const token = await c.ctap.getPinToken(c.pin, negotiatePinUvAuthProtocol(c.info), { permissions: PinUvAuthTokenPermission.cm, info: c.info }, { timeoutMs: 10_000 });
+      try {
+        await c.ctap.deleteCredential(c.credentialId, token, { timeoutMs: 10_000 });
+      } finally {
+        token.wipe();
+      }
+      return new EnrollError(e.code, `${e.message} (the credential it had just made was removed from the key)`, { cause: e });
+    } catch (x) {
+      outcome = `could not be removed (${x instanceof Error ? x.message : String(x)}): delete it with a credential manager that knows the key's PIN, e.g. ykman fido credentials delete`;
+    }
+  } else if (managed) {
+    outcome = 'is still on the key: delete it with a credential manager (it needs a PIN on the key), e.g. ykman fido credentials delete, or enroll with --pin next time so keyprint removes it';
+  } else {
+    outcome = 'is still on the key, which cannot delete single credentials (no credential management, CTAP 2.1 §6.8): only a reset of the key, which erases all its credentials, removes it';
+  }
+  const error = new EnrollError(e.code, `${e.message}; the credential it had just made (RP ${KEYPRINT_RP_ID}, user "${c.displayName}", id ${id}) ${outcome}`, { cause: e });
+  return Object.assign(error, { leftCredential: { rpId: KEYPRINT_RP_ID, credentialId: c.credentialId.slice(), userName: c.displayName } });
 }
 
 interface Registration {
@@ -300,10 +426,10 @@ interface Registration {
 }
 
 /**
- * verifyAttestation with keyprint's RP ID, origin and challenge. The keyprint emulator sends its CA
- * after the batch certificate, so its chain validates to `attested-unknown-vendor`; a chain that
- * cannot be built to any root (`chain-untrusted`) fails enrollment with the verifier's reason rather
- * than being vouched for here.
+ * verifyAttestation with keyprint's RP ID, origin and challenge. A chain that reaches no trust
+ * anchor — the emulator's own CA, or a leaf from a CA nobody published, as Solo sends — enrolls as
+ * `attested-unknown-vendor`; any broken signature or certificate fails enrollment with the
+ * verifier's reason.
  */
 async function verifyRegistration(
   attestationObject: Uint8Array, clientDataJSON: Uint8Array, challenge: Uint8Array, uv: boolean,
@@ -312,16 +438,19 @@ async function verifyRegistration(
   const result = await verifyAttestation({
     attestationObject, clientDataJSON, rpId: KEYPRINT_RP_ID, origin: KEYPRINT_ORIGIN, challenge,
     requireUserVerification: uv, algorithms: [COSE_ES256], trustAnchors,
-  }).catch((e: unknown): never => {
-    if (e instanceof AttestationError) throw new EnrollError('attestation-invalid', `the security key's attestation does not verify: ${e.message} [${e.code}]`, { cause: e });
-    throw e;
-  });
+  }).catch((e: unknown): never => { throw attestationFailure(e); });
   const { trust } = result;
   return {
     credentialId: result.credentialId, credentialPublicKey: result.credentialPublicKey, trust,
     vendor: trust === 'hardware-attested' ? result.vendor : undefined, model: trust === 'hardware-attested' ? result.model : undefined,
     aaguid: result.aaguid, fmt: result.fmt,
   };
+}
+
+/** An AttestationError as the EnrollError `attestation-invalid` (its code kept in the message); anything else as is. */
+function attestationFailure(e: unknown): unknown {
+  if (e instanceof AttestationError) return new EnrollError('attestation-invalid', `the security key's attestation does not verify: ${e.message} [${e.code}]`, { cause: e });
+  return e;
 }
 
 function describeAuthenticator(r: Registration, info: AuthenticatorInfo): AuthenticatorSummary {
@@ -363,6 +492,7 @@ export async function unlockIdentity(options: DeviceCallOptions & { ctap: Ctap2C
   }
   const info = await device(() => ctap.getInfo({ signal: options.signal, timeoutMs: 10_000 }));
   if (!info.extensions.includes('hmac-secret')) throw wrongKey();
+  checkPinUvAuthProtocols(info);
   // The PIN only when the enrollment used one: with UV the key returns CredRandomWithUV, without it
   // CredRandomWithoutUV (§12.5), and only the one used at enrollment opens the envelope.
   const token = credential.userVerified ? await pinTokenFor(ctap, info, options.pin!, PinUvAuthTokenPermission.ga, options) : undefined;
@@ -371,6 +501,7 @@ export async function unlockIdentity(options: DeviceCallOptions & { ctap: Ctap2C
     ({ first } = await ctap.hmacSecret({
       rpId: credential.rpId, clientDataHash: globalThis.crypto.getRandomValues(new Uint8Array(32)),
       allowList: [{ type: 'public-key', id: credential.credentialId }], salt1: prfSalt(utf8(credential.prfInput)), pinToken: token,
+      protocol: negotiatePinUvAuthProtocol(info),
     }, callOptions(options)));
   } catch (e) {
     if (e instanceof CtapError && e.status === CtapStatus.CTAP2_ERR_NO_CREDENTIALS) throw wrongKey(e);
@@ -444,7 +575,6 @@ async function ensureHome(home: string): Promise<void> {
   await mkdir(home, { recursive: true, mode: 0o700 });
   if (process.platform !== 'win32') await chmod(home, 0o700);
 }
-
 
 /**
  * Writes an enrollment into `home` (0700): the envelope (key store), then `credential.json`, then

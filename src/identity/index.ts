@@ -6,12 +6,20 @@ export { verifyAttestation, AttestationError } from './attestation.js';
 export type { VerifyAttestationOptions, AttestationResult, CollectedClientData, AttestationTrust, AttestationErrorCode } from './attestation.js';
 export { parseAuthenticatorData, parseCoseKey } from './authenticator-data.js';
 export type { AuthenticatorData, AuthenticatorFlags, AttestedCredentialData, CoseKey } from './authenticator-data.js';
-export { parseCertificate, validatePath, CertificateError } from './x509.js';
+export { parseCertificate, validatePath, certificateKeyId, CertificateError } from './x509.js';
 export type { X509Certificate, DistinguishedName, CertificateExtension, TrustAnchor, PathResult, CertificateErrorCode } from './x509.js';
-export { addTrustAnchor, removeTrustAnchor, defaultTrustAnchors, bundledIntermediates, toTrustAnchors } from './trust-anchors.js';
+export { addTrustAnchor, removeTrustAnchor, defaultTrustAnchors, bundledIntermediates, toTrustAnchors, fidoMdsRoots, metadataAnchors } from './trust-anchors.js';
 export type { TrustAnchorInput } from './trust-anchors.js';
+export { verifyMetadataBlob, compromiseOf, MetadataError, COMPROMISED_STATUSES, MAX_METADATA_BLOB_BYTES } from './mds.js';
+export type { MetadataBlob, MetadataEntry, MetadataStatusReport, MetadataErrorCode } from './mds.js';
+// The user's trust store (their anchors and an imported MDS3 BLOB); HOME/trust.json is trust-store-node.ts (Node only).
+export {
+  emptyTrustStore, certificateFile, addAnchor, removeAnchor, importMetadata, removeMetadata, listTrust, useTrustStore, encodeTrustStore, decodeTrustStore,
+  TrustStoreError,
+} from './trust-store.js';
+export type { TrustStore, UserAnchor, StoredMetadata, TrustRow, MetadataSummary } from './trust-store.js';
 export { lookupAaguid, lookupYubicoDevice } from './aaguids.js';
-export { authenticatorModel, KEYPRINT_PRF_INPUT, EMULATOR_AAGUID } from './authenticator-model.js';
+export { authenticatorModel, currentAuthenticator, KEYPRINT_PRF_INPUT, EMULATOR_AAGUID } from './authenticator-model.js';
 export type { AuthenticatorSummary } from './authenticator-model.js';
 export type { AuthenticatorModel } from './aaguids.js';
 

@@ -320,6 +320,19 @@ export function getExtension(cert: X509Certificate, oid: string): CertificateExt
 }
 
 /**
+ * The key identifier of a certificate's public key — RFC 5280 §4.2.1.2 method (1): SHA-1 of the
+ * subjectPublicKey BIT STRING value — as FIDO MDS3 lists U2F attestation certificates
+ * (attestationCertificateKeyIdentifiers). An identifier, not a security check.
+ * @param cert a parsed certificate
+ * @returns 40 lowercase hex digits
+ * @example await certificateKeyId(leaf) // 'c8b4e0…'
+ */
+export async function certificateKeyId(cert: X509Certificate): Promise<string> {
+  const digest = await globalThis.crypto.subtle.digest('SHA-1', new Uint8Array(spkiInfo(cert.spki).key));
+  return toHex(new Uint8Array(digest));
+}
+
+/**
  * Name matching for path building (RFC 5280 §7.1, simplified): byte-equal DER, or the same
  * attribute types and values in the same order after case folding and whitespace collapsing.
  * Matching only selects candidates; the issuer's signature decides.
@@ -343,6 +356,17 @@ export interface TrustAnchor {
   source?: string;
   /** Attestation formats this anchor may vouch for (e.g. `['apple']`); all formats when absent. */
   formats?: readonly string[];
+  /**
+   * Authenticator models this anchor may vouch for — AAGUIDs (dashed lowercase) or, for U2F keys,
+   * attestation certificate key identifiers (hex SHA-1 of the subjectPublicKey) — as a FIDO MDS3
+   * entry scopes its attestationRootCertificates. Any authenticator when both are absent.
+   */
+  aaguids?: readonly string[];
+  certificateKeyIds?: readonly string[];
+  /** The model name this anchor attests (FIDO MDS3 metadataStatement.description). */
+  model?: string;
+  /** A status report that makes every attestation of this model unacceptable (FIDO MDS3 §3.1.4). */
+  compromised?: { status: string; effectiveDate?: string; certificate?: Uint8Array };
 }
 
 /** The outcome of validatePath. `anchor` is undefined for a chain that ends self-signed. */
@@ -418,12 +442,15 @@ const selfIssued = (c: X509Certificate) => namesMatch(c.issuer, c.subject);
 /** Upper bound on candidate paths visited by validatePath (each anchored one costs signatures). */
 const MAX_PATH_BUILDING_STEPS = 64;
 
-/** Checks one complete path (leaf first). `topIsAnchor` false means the top is merely self-signed. */
+/**
+ * Checks one complete path (leaf first). `topIsAnchor` false: the top is not trusted — its
+ * self-signature is checked when it is self-issued; otherwise its issuer is simply unknown.
+ */
 async function checkPath(path: X509Certificate[], topIsAnchor: boolean, at: Date, leafExtensions: readonly string[]): Promise<void> {
   const top = path[path.length - 1];
   // Signatures first: nothing else a certificate says is worth reading before its issuer vouches for it.
   for (let i = 0; i + 1 < path.length; i++) await checkSignature(path[i], path[i + 1]);
-  if (!topIsAnchor) await checkSignature(top, top);
+  if (!topIsAnchor && selfIssued(top)) await checkSignature(top, top);
   let intermediates = 0;
   for (let i = 0; i < path.length; i++) {
     const cert = path[i];
@@ -442,14 +469,16 @@ async function checkPath(path: X509Certificate[], topIsAnchor: boolean, at: Date
  * accepts the first path on which every signature verifies, every certificate is valid at `at`,
  * every issuer is a CA (basicConstraints cA, pathLenConstraint, keyUsage keyCertSign) and no
  * certificate has an unrecognised critical extension. If no path reaches an anchor, the chain as
- * given (`leaf`, then `intermediates` in order) is accepted only if it ends in a certificate whose
- * self-signature verifies — the result then has no `anchor`. A chain that ends anywhere else is
- * `chain-untrusted`; it is never accepted unchecked.
+ * given (`leaf`, then `intermediates` in order, as far as each issues the one before) is checked the
+ * same way and accepted without an `anchor` if it ends in a certificate whose self-signature
+ * verifies — or, with `unanchored: 'any-issuer'`, in any certificate (its issuer is unknown: nothing
+ * vouches for the top, which is what "no anchor" says). Otherwise it is `chain-untrusted`.
  * @param params.leaf the end-entity certificate
  * @param params.intermediates candidate issuers, in the order received (x5c[1..]) then any others
  * @param params.anchors trusted certificates
  * @param params.at the time every certificate must be valid at
  * @param params.leafCriticalExtensions extension OIDs the caller processes itself on the leaf
+ * @param params.unanchored what an unanchored chain may end in: `'self-signed'` (default) or `'any-issuer'`
  * @returns the validated path and the anchor it ends at
  * @throws CertificateError `chain-invalid-signature`, `cert-expired`, `cert-not-yet-valid`,
  *   `bad-basic-constraints`, `bad-key-usage`, `unknown-critical-extension`, `chain-untrusted`
@@ -462,6 +491,7 @@ export async function validatePath(params: {
   at: Date;
   leafCriticalExtensions?: readonly string[];
   maxLength?: number;
+  unanchored?: 'self-signed' | 'any-issuer';
 }): Promise<PathResult> {
   const { leaf, intermediates, anchors, at } = params;
   const leafExt = params.leafCriticalExtensions ?? [];
@@ -503,13 +533,13 @@ export async function validatePath(params: {
   if (anchored) return anchored;
   if (firstError) throw firstError;
 
-  // No anchor: accept the received chain only if it is internally consistent and ends self-signed.
+  // No anchor: accept the received chain only if it is internally consistent (and, by default, ends self-signed).
   const chain = [leaf, ...intermediates];
   let n = 1;
   while (n < chain.length && issuedBy(chain[n - 1], chain[n]) && !selfIssued(chain[n - 1])) n++;
   const given = chain.slice(0, n);
   const top = given[given.length - 1];
-  if (!selfIssued(top)) {
+  if (!selfIssued(top) && params.unanchored !== 'any-issuer') {
     throw new CertificateError(
       'chain-untrusted',
       `no trust anchor issued "${top.issuer.text}" and the chain does not end in a self-signed certificate`,

@@ -6,23 +6,45 @@
 import { toHex } from './_bytes.js';
 import type { FileContent } from './file-store.js';
 
-/** A contact whose identity key a user verified. */
+/**
+ * A contact: an identity key the user verified, or (`verification: 'unverified'`) one they only
+ * accepted from a file they cannot vouch for (docs/THREAT-MODEL.md "Contacts backups").
+ */
 export interface Contact {
   /** The application's name for the contact (a handle, an address-book id). */
   contactId: string;
   /** The verified Ed25519 identity key. */
   identityPublicKey: Uint8Array;
   displayName: string;
-  /** When the key was verified, ms. */
+  /** When the key was verified, ms (an unverified contact: when it was added). */
   verifiedAt: number;
   /**
    * How: `sas` (compared live), `card` (checked against their printed card), `receipt` (a
    * hardware-signed verification receipt). Absent in records written before it existed: read as `sas`.
+   * Ignored when `verification` is `unverified`.
    */
   verifiedBy?: VerificationMethod;
+  /**
+   * `unverified`: nothing the user did vouches for this key (a contact imported from someone
+   * else's backup). Such a contact is never recognised without comparing the SAS, and its name
+   * counts only as a claim (conversation.ts `judgePeer`). Absent: verified (`verifiedBy`).
+   * Comparing the SAS, or checking their card, replaces it with a verified record.
+   */
+  verification?: 'unverified';
 }
 
 export type VerificationMethod = 'sas' | 'card' | 'receipt';
+/** How a contact stands: verified by one of the methods, or `unverified`. */
+export type VerificationState = VerificationMethod | 'unverified';
+
+/**
+ * How a contact was verified, read the one way every reader must: `unverified` wins over any
+ * `verifiedBy`, and a record from before `verifiedBy` existed reads as `sas`.
+ * @example verificationOf(contact) === 'unverified' // never recognised without a SAS
+ */
+export function verificationOf(c: Contact): VerificationState {
+  return c.verification === 'unverified' ? 'unverified' : c.verifiedBy ?? 'sas';
+}
 
 /** Where contacts live (IndexedDB, a file…). Implementations copy what they store. */
 export interface ContactStore {
@@ -66,6 +88,13 @@ export interface OutboxEntry {
   status: DeliveryStatus;
   createdAt: number;
 }
+
+/**
+ * How many received ids a stored Outbox remembers per app (the newest; the oldest are forgotten
+ * first): enough to drop any duplicate a resumed session re-sends, bounded so the store cannot grow
+ * without end. The CLI's file outbox and the web app's IndexedDB outbox both keep this many.
+ */
+export const MAX_SEEN_IDS = 4096;
 
 /** Outgoing messages and received ids (to drop duplicates re-sent after a reconnect). */
 export interface Outbox {

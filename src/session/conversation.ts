@@ -9,8 +9,9 @@
 //
 // Trust rules (docs/THREAT-MODEL.md "Names", "Key continuity"):
 // - A peer is *recognised* (confirmed without a new SAS comparison) only when its identity key is a
-//   stored contact's key, the name it presents is that contact's name (names.ts `sameName`), and it
-//   is the contact the user meant to reach (`expect`), if they named one.
+//   stored contact's key, that contact is verified (not one imported `unverified`), the name it
+//   presents is that contact's name (names.ts `sameName`), and it is the contact the user meant to
+//   reach (`expect`), if they named one.
 // - Otherwise the SAS is shown; another key answering for the expected contact, or a presented name
 //   that another contact (another key) already has, comes with a warning the apps show as is.
 // - The name shown for a known key is the one the user stored; a different presented name is shown
@@ -21,10 +22,11 @@ import type { IdentityKeyPair } from '../identity/index.js';
 import { decodeBundle } from '../identity/index.js';
 import { KeyprintError } from '../errors.js';
 import { sasDecimal, sasEmoji, sasWords } from '../sas/index.js';
-import type { Contact, ContactStore, DeliveryStatus, Outbox, OutboxEntry, VerificationMethod } from './contacts.js';
+import { verificationOf, type Contact, type ContactStore, type DeliveryStatus, type Outbox, type OutboxEntry, type VerificationMethod, type VerificationState } from './contacts.js';
 import { displayText } from './display-text.js';
 import type { CancelCode } from './errors.js';
 import { MemoryFileStore, type FileContent, type FileStore } from './file-store.js';
+import { PROTOCOL_VERSION } from './messages.js';
 import { checkFileArguments, checkTextArgument, newMessageId, type PeerInfo, type SessionTimeouts } from './machine.js';
 import { sameName } from './names.js';
 import { createReceipt, verifyReceipt, type ReceiptAssertion, type ReceiptResult } from './receipt.js';
@@ -48,7 +50,9 @@ export interface KnownContact {
   contactId: string;
   /** The name the user stored (display-safe). */
   name: string;
-  verifiedBy: VerificationMethod;
+  /** How the key was verified, or `unverified` (imported from a file the user cannot vouch for: never recognised). */
+  verifiedBy: VerificationState;
+  /** When it was verified (an unverified contact: when it was added), ms. */
   verifiedAt: number;
 }
 
@@ -154,24 +158,47 @@ export interface ChannelOptions {
 }
 
 const RANK: Record<DeliveryStatus, number> = { queued: 0, sent: 1, delivered: 2, failed: 2 };
-const HOW: Record<VerificationMethod, string> = { sas: 'by comparing the code', card: 'with their printed card', receipt: 'with a signed receipt' };
+const HOW: Record<VerificationMethod, string> = { sas: 'verified by comparing the code', card: 'verified with their printed card', receipt: 'verified with a signed receipt' };
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
-const ENDED: Partial<Record<CancelCode, string>> = {
-  version: 'The other side runs another version of keyprint (its session protocol differs from this one): both need the same version to connect.',
-  'sas-mismatch': 'The codes did not match. The connection was closed: someone may be in the middle.',
-  user: 'The connection was cancelled.',
-  timeout: 'The other side did not answer in time.',
-  closed: 'The connection closed.',
-  'dtls-mismatch': 'The connection is not the one the texts described: someone may be in the middle.',
+// The sentence for each way a channel ends, by who ended it: what happened, then the way out.
+const ENDED: Partial<Record<CancelCode, { us: string; them: string }>> = {
+  'sas-mismatch': {
+    us: 'You said the codes do not match, so the connection was closed: someone may be in the middle. Start over and compare again, in person or on a call.',
+    them: 'The other side said the codes do not match, so the connection was closed: someone may be in the middle. Start over and compare again, in person or on a call.',
+  },
+  user: { us: 'You cancelled the connection.', them: 'The other side cancelled the connection. Start over when you are both ready.' },
+  timeout: {
+    us: 'The other side did not answer in time: they may have closed keyprint, or the connection stalled. Start over.',
+    them: 'The other side gave up waiting for this one. Start over.',
+  },
+  closed: {
+    us: 'The connection closed: the other side left, or the network between you went away. Start over to reconnect.',
+    them: 'The other side closed the connection. Start over to reconnect.',
+  },
+  'dtls-mismatch': {
+    us: 'The connection is not the one the texts described: someone may be in the middle. Start over and exchange the texts again, directly.',
+    them: 'The other side found the connection is not the one the texts described: someone may be in the middle. Start over and exchange the texts again, directly.',
+  },
 };
 
 /**
- * The sentence both apps show when a channel ends.
+ * The sentence both apps show when a channel ends: what happened and what to do.
+ * @param peerVersion the protocol version the peer speaks, when it is another one (who must update)
  * @example endedText('sas-mismatch', 'them')
  */
-export function endedText(code: CancelCode, by: 'us' | 'them'): string {
-  return ENDED[code] ?? `The connection was cancelled (${code}${by === 'them' ? ', by the other side' : ''}).`;
+export function endedText(code: CancelCode, by: 'us' | 'them', peerVersion?: number): string {
+  if (code === 'version' && peerVersion !== undefined) {
+    // What the older one lacks: version 1 the post-quantum handshake, version 2 streamed files.
+    if (peerVersion < PROTOCOL_VERSION) {
+      const lacks = peerVersion === 1 ? 'the post-quantum handshake' : 'the file transfers';
+      return `The other side runs an older keyprint, without ${lacks} this one requires: ask them to update (and to reload the app).`;
+    }
+    return 'The other side runs a newer keyprint: update this one (reload the app, or install the new version).';
+  }
+  const known = ENDED[code];
+  if (known) return known[by];
+  return `The connection was ended${by === 'them' ? ' by the other side' : ''}: the ${by === 'them' ? 'other side' : 'other side\'s keyprint'} sent something the protocol does not allow (${code}). Start over; if it happens again, one of you may need a newer keyprint.`;
 }
 
 /**
@@ -182,10 +209,10 @@ export function sasCodes(sas: Uint8Array): SasCodes {
   return { emoji: sasEmoji(sas).map(({ emoji, name }) => ({ emoji, name })), words: sasWords(sas, 5), numbers: sasDecimal(sas) };
 }
 
-const known = (c: Contact): KnownContact => ({ contactId: c.contactId, name: displayText(c.displayName), verifiedBy: c.verifiedBy ?? 'sas', verifiedAt: c.verifiedAt });
+const known = (c: Contact): KnownContact => ({ contactId: c.contactId, name: displayText(c.displayName), verifiedBy: verificationOf(c), verifiedAt: c.verifiedAt });
 
 function warningText(kind: TrustWarning['kind'], c: KnownContact, presented: string, via: 'channel' | 'card'): string {
-  const verified = `verified ${HOW[c.verifiedBy]} on ${day(c.verifiedAt)}`;
+  const verified = `${c.verifiedBy === 'unverified' ? 'added unverified' : HOW[c.verifiedBy]} on ${day(c.verifiedAt)}`;
   const lead = kind === 'key-changed'
     ? `${c.name}'s key has changed: you reconnected to ${c.name}, ${verified}, but another key answered.`
     : `"${presented}" is the name of ${c.name}, ${verified} — with another key.`;
@@ -202,7 +229,9 @@ export interface PresentedIdentity { identityPublicKey: Uint8Array; did: string;
  * What the user's contacts say about a presented identity — the one rule for every path (a channel,
  * a card): the name to show (the stored one for a known key, the presented one beside it when it
  * differs), a warning when another key answers for the expected contact or another contact has the
- * presented name, and whether it is recognised (a known key, under its stored name, as expected).
+ * presented name, and whether it is recognised (a known, verified key, under its stored name, as
+ * expected). An unverified contact is never recognised, and its stored name is a claim like the
+ * presented one: another contact with that name is a warning too.
  * @param contacts every stored contact
  * @param presented the identity as presented
  * @param options `expect`: the contact id the user meant to reach; `via`: how it was presented (words the warning's advice)
@@ -217,22 +246,25 @@ export function judgePeer(contacts: readonly Contact[], presented: PresentedIden
     peer.contact = known(own);
     if (own.displayName !== presented.displayName) peer.presentsAs = presentedName;
   }
+  const verified = own !== undefined && verificationOf(own) !== 'unverified';
   let warning: TrustWarning | undefined;
   const expected = options.expect === undefined ? undefined : contacts.find((c) => c.contactId === options.expect);
   if (expected && !equalBytes(expected.identityPublicKey, presented.identityPublicKey)) {
     const c = known(expected);
     warning = { kind: 'key-changed', contact: c, text: warningText('key-changed', c, presentedName, via) };
-  } else if (!own || !sameName(own.displayName, presented.displayName)) {
-    // A name another contact (another key) has: the newcomer, or a known contact, may be borrowing it.
+  } else if (!verified || !sameName(own.displayName, presented.displayName)) {
+    // A name another contact (another key) has: the newcomer, or a known contact, may be borrowing
+    // it — and so may the name an unverified contact was imported under.
+    const claims = [presented.displayName, ...(own && !verified ? [own.displayName] : [])];
     const namesake = contacts
-      .filter((c) => !equalBytes(c.identityPublicKey, presented.identityPublicKey) && sameName(c.displayName, presented.displayName))
+      .filter((c) => !equalBytes(c.identityPublicKey, presented.identityPublicKey) && claims.some((n) => sameName(c.displayName, n)))
       .sort((a, b) => b.verifiedAt - a.verifiedAt)[0];
     if (namesake) {
       const c = known(namesake);
       warning = { kind: 'name-taken', contact: c, text: warningText('name-taken', c, presentedName, via) };
     }
   }
-  return { peer, ...(warning ? { warning } : {}), recognized: own !== undefined && warning === undefined };
+  return { peer, ...(warning ? { warning } : {}), recognized: verified && warning === undefined };
 }
 
 /** A peer's receipt, checked: a malformed one is `{ valid: false }` too, with `version` or `malformed` as its reason. */
@@ -265,8 +297,6 @@ interface Channel {
   /** The user confirmed the SAS on this channel (so the contact is stored as verified by SAS). */
   compared: boolean;
   weConfirmed: boolean;
-  theyConfirmed: boolean;
-  warning?: TrustWarning;
   /** Events of this channel, handled one at a time in order (some need a contacts lookup). */
   events: Promise<void>;
 }
@@ -341,7 +371,7 @@ export class Conversation {
     this.#settingUp = false;
     const o = this.#o;
     const ch: Channel = {
-      options, phase: 'connecting', compared: false, weConfirmed: false, theyConfirmed: false, events: Promise.resolve(),
+      options, phase: 'connecting', compared: false, weConfirmed: false, events: Promise.resolve(),
       session: new Session({
         role: options.role, identity: o.identity, bundle: o.bundle,
         localDtlsFingerprint: options.localDtlsFingerprint, expectedPeerDtlsFingerprint: options.expectedPeerDtlsFingerprint,
@@ -565,7 +595,6 @@ export class Conversation {
         const { peer, warning, recognized } = judgePeer(await this.#o.contacts.all(), e.peer, { expect: ch.options.expect });
         if (ch !== this.#channel) return;
         ch.peer = peer;
-        ch.warning = warning;
         this.#handOver(ch, peer.did);
         if (recognized) {
           this.#emit({ type: 'recognized', peer, codes: sasCodes(e.sas) });
@@ -579,7 +608,6 @@ export class Conversation {
         break;
       }
       case 'peerConfirmed':
-        ch.theyConfirmed = true;
         this.#emit({ type: 'peer-confirmed' });
         break;
       case 'confirmed': {
@@ -595,7 +623,7 @@ export class Conversation {
         ch.phase = 'ended';
         this.#settingUp = false;
         this.#failHeld();
-        this.#emit({ type: 'ended', code: e.code, by: e.by, text: endedText(e.code, e.by) });
+        this.#emit({ type: 'ended', code: e.code, by: e.by, text: endedText(e.code, e.by, e.peerVersion) });
         break;
       case 'text':
         this.#emit({ type: 'message', id: toHex(e.id), peer: ch.peer!.did, text: e.text, at: this.#clock() });

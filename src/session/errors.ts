@@ -26,6 +26,7 @@ export const CANCEL_CODES = [
   'decrypt-failed', // AES-GCM authentication failed
   'closed', // the transport closed
   'identity', // the peer presented our own identity, or its ephemeral key equals ours
+  'bad-key', // the peer's X-Wing public key fails the ML-KEM encapsulation-key check (FIPS 203 §7.2)
 ] as const;
 
 /** One of CANCEL_CODES. */
@@ -35,6 +36,15 @@ export type CancelCode = (typeof CANCEL_CODES)[number];
 export class SessionError extends KeyprintError {
   constructor(code: CancelCode | 'invalid-state' | 'invalid-value' | 'signaling' | 'receipt', message: string, options?: { cause?: unknown }) {
     super(code, message, options);
+  }
+}
+
+/** A frame of another protocol version: `peerVersion` says whether the peer is older or newer. */
+export class VersionError extends SessionError {
+  readonly peerVersion: number;
+  constructor(peerVersion: number, message: string) {
+    super('version', message);
+    this.peerVersion = peerVersion;
   }
 }
 

@@ -1,8 +1,9 @@
 // keyprint/session — the session protocol: committed key agreement, SAS, end-to-end encrypted chat.
-export { CANCEL_CODES, SessionError, isCancelCode } from './errors.js';
+export { CANCEL_CODES, SessionError, VersionError, isCancelCode } from './errors.js';
 export type { CancelCode } from './errors.js';
 export {
-  PROTOCOL_VERSION, PREVIOUS_VERSION, SUITE_X25519_AES256GCM, MAX_MESSAGE_BYTES, PAD_BUCKETS, CHUNK_SIZES, encodeMessage, decodeMessage,
+  PROTOCOL_VERSION, isOlderVersion, SUITE_XWING_AES256GCM, KEM_PUBLIC_KEY_BYTES, KEM_CIPHERTEXT_BYTES, MAX_MESSAGE_BYTES, PAD_BUCKETS, CHUNK_SIZES,
+  encodeMessage, decodeMessage,
 } from './messages.js';
 export type { SessionMessage, CommitMessage, HelloMessage, AuthMessage, MacMessage, CancelMessage, DataMessage } from './messages.js';
 export { commitmentOf, transcriptHash, deriveSessionKeys, authInput, confirmationMac, verifyConfirmationMac } from './key-schedule.js';
@@ -15,8 +16,8 @@ export { Transfers, chunkBytesFor, WINDOW_BYTES, MIN_WINDOW_BYTES, ACK_BYTES, MA
 export type { TransferView, TransferState, TransferEndReason, TransferEvent, IncomingOffer } from './transfer.js';
 export { SessionMachine, newMessageId, dtlsFingerprintOf } from './machine.js';
 export type { SessionMachineOptions, SessionState, SessionEvent, Step, PeerInfo, SessionTimeouts } from './machine.js';
-export { MemoryContactStore, MemoryOutbox } from './contacts.js';
-export type { Contact, ContactStore, Outbox, OutboxEntry, DeliveryStatus, VerificationMethod } from './contacts.js';
+export { MAX_SEEN_IDS, MemoryContactStore, MemoryOutbox, verificationOf } from './contacts.js';
+export type { Contact, ContactStore, Outbox, OutboxEntry, DeliveryStatus, VerificationMethod, VerificationState } from './contacts.js';
 export { memoryPipe, dataChannelTransport } from './transport.js';
 export type { Transport, DataChannelLike } from './transport.js';
 export { Session } from './session.js';
@@ -31,9 +32,11 @@ export { createReceipt, encodeReceipt, decodeReceipt, verifyReceipt, receiptChal
 export type { Receipt, ReceiptAssertion, ReceiptResult } from './receipt.js';
 export {
   compactFromSdp, sdpFromCompact, encodeSignal, decodeSignal, encodeBinary as encodeSignalBinary, decodeBinary as decodeSignalBinary,
-  dtlsFingerprintFromSdp, SIGNAL_VERSION, MAX_SIGNAL_CANDIDATES,
+  dtlsFingerprintFromSdp, readSignal, SIGNAL_VERSION, MAX_SIGNAL_CANDIDATES,
 } from './signaling.js';
-export type { CompactDescription, HostCandidate, CandidateType, SetupRole } from './signaling.js';
+export type { CompactDescription, HostCandidate, CandidateType, SetupRole, SignalKind } from './signaling.js';
+export { PeerLink, LinkError } from './peer-link.js';
+export type { PeerConnectionLike, PeerLinkOptions, LinkFailure } from './peer-link.js';
 export {
   IceConfigError, parseIceUrl, parseIceServer, checkIceServer, checkIceConfig, browserIceConfiguration, libdatachannelIceConfiguration,
   MAX_ICE_SERVERS,
@@ -42,3 +45,6 @@ export type { IceConfig, IceServerConfig, IceUrl, BrowserIceConfiguration, Libda
 export { nameKey, sameName } from './names.js';
 export { displayText } from './display-text.js';
 export type { DisplayTextOptions } from './display-text.js';
+export { planContactsImport } from './contacts-import.js';
+export type { ImportItem, ImportOutcome, ImportPlan } from './contacts-import.js';
+export { safeFileName } from './file-name.js';

@@ -1,25 +1,26 @@
 // Session key schedule (docs/PROTOCOL.md "Session protocol", "Key schedule"): the commitment, the
-// length-prefixed role-ordered transcript hash, and HKDF-SHA-256 (RFC 5869) from the X25519
-// (RFC 7748) shared secret to the SAS (keyprint/sas deriveSas), two directional chain keys and a
-// confirmation key, plus the signature and MAC inputs. Every label is versioned and length-prefixed.
+// length-prefixed role-ordered transcript hash, and HKDF-SHA-256 (RFC 5869) from the X-Wing
+// (draft-connolly-cfrg-xwing-kem) shared secret to the SAS (keyprint/sas deriveSas), two directional
+// chain keys and a confirmation key, plus the signature and MAC inputs. Every label is versioned
+// ("keyprint-session-v2 …": version 2 is the hybrid handshake) and length-prefixed.
 
-import { hkdfSha256, hmacSha256, hmacSha256Verify, sha256, x25519 } from '../core/index.js';
+import { hkdfSha256, hmacSha256, hmacSha256Verify, sha256 } from '../core/index.js';
 import { deriveSas } from '../sas/index.js';
 import { label, Writer } from './_bytes.js';
 
 export type Role = 'initiator' | 'responder';
 const ROLE_BYTE: Record<Role, number> = { initiator: 0, responder: 1 };
 
-export const LABEL_COMMIT = 'keyprint-session-v1 commit';
-export const LABEL_TRANSCRIPT = 'keyprint-session-v1 transcript';
-export const LABEL_CHAIN_I2R = 'keyprint-session-v1 chain initiator';
-export const LABEL_CHAIN_R2I = 'keyprint-session-v1 chain responder';
-export const LABEL_CONFIRM = 'keyprint-session-v1 confirm';
-export const LABEL_AUTH = 'keyprint-session-v1 auth';
-export const LABEL_MAC = 'keyprint-session-v1 mac';
+export const LABEL_COMMIT = 'keyprint-session-v2 commit';
+export const LABEL_TRANSCRIPT = 'keyprint-session-v2 transcript';
+export const LABEL_CHAIN_I2R = 'keyprint-session-v2 chain initiator';
+export const LABEL_CHAIN_R2I = 'keyprint-session-v2 chain responder';
+export const LABEL_CONFIRM = 'keyprint-session-v2 confirm';
+export const LABEL_AUTH = 'keyprint-session-v2 auth';
+export const LABEL_MAC = 'keyprint-session-v2 mac';
 
 /**
- * The initiator's commitment to its hello frame: SHA-256(u16be(26) ‖ "keyprint-session-v1 commit" ‖ hello).
+ * The initiator's commitment to its hello frame: SHA-256(u16be(26) ‖ "keyprint-session-v2 commit" ‖ hello).
  * @param initiatorHello the encoded hello frame the initiator will send third
  * @returns 32 bytes
  * @example const commitment = commitmentOf(encodeMessage(hello))
@@ -53,18 +54,13 @@ export interface SessionKeys {
 }
 
 /**
- * Agrees and derives the session keys.
- * @param ephemeralSecretKey our X25519 secret
- * @param peerEphemeralPublicKey the peer's X25519 public key
+ * Derives the session keys from the handshake's shared secret.
+ * @param shared the X-Wing shared secret (32 bytes); zeroed here once everything is derived
  * @param th the transcript hash
  * @returns SAS (8 bytes), chain keys and confirmation key (32 bytes each)
- * @throws CryptoError `low-order-point` for a low-order peer key (all-zero shared secret)
- * @example const keys = deriveSessionKeys(eph.secretKey, hello.ephemeralPublicKey, th)
+ * @example const keys = deriveSessionKeys(decapsulator.decapsulate(helloR.kemCiphertext), th)
  */
-export function deriveSessionKeys(ephemeralSecretKey: Uint8Array, peerEphemeralPublicKey: Uint8Array, th: Uint8Array): SessionKeys {
-  // RFC 7748 §6.1: "check whether the computed shared secret is the all-zero value and abort if so";
-  // the core does it before anything is derived from the secret.
-  const shared = x25519(ephemeralSecretKey, peerEphemeralPublicKey);
+export function deriveSessionKeys(shared: Uint8Array, th: Uint8Array): SessionKeys {
   const keys: SessionKeys = {
     transcriptHash: th,
     sas: deriveSas(shared, th),

@@ -1,25 +1,34 @@
 // The session state machine (docs/PROTOCOL.md "Session protocol"; modelled on matrix-rust-sdk's SAS
-// verification): a committed X25519 handshake (as ZRTP, RFC 6189 §4.4.1.1, and Matrix m.sas.v1 do),
-// SAS comparison, key confirmation, then end-to-end encrypted data. Pure: no I/O and no timers —
-// every transition takes the time as an argument and returns the frames to send and the events
-// for the UI. States are facts in the past tense; transitions are verbs.
+// verification): a committed hybrid post-quantum handshake (X-Wing = ML-KEM-768 + X25519; the
+// commitment step as ZRTP, RFC 6189 §4.4.1.1, and Matrix m.sas.v1), SAS comparison, key
+// confirmation, then end-to-end encrypted data. Pure: no I/O and no timers — every transition takes
+// the time as an argument and returns the frames to send and the events for the UI. States are
+// facts in the past tense; transitions are verbs.
 //
-//   initiator                               responder
-//   Created ── commit(H(helloI)) ─────────▶ Created
-//   Committed ◀──────────────── helloR ──── Committed
-//   KeysExchanged ── helloI, auth_I ──────▶ (checks commitment) KeysExchanged
-//   SasShown ◀──────────────── auth_R ───── SasShown (after auth_I)
+//   initiator                                       responder
+//   Created ── commit(H(helloI), kemPublicKey) ─────▶ Created (encapsulates to kemPublicKey)
+//   Committed ◀────────────── helloR(kemCiphertext) ── Committed
+//   KeysExchanged ── helloI, auth_I ────────────────▶ (checks commitment) KeysExchanged
+//   SasShown ◀──────────────────────────── auth_R ─── SasShown (after auth_I)
 //   …users compare the SAS; confirm() sends mac; both macs verified → Confirmed; data…
+//
+// Why the key travels beside the commitment: each side's contribution to the SAS must be fixed
+// before it sees the other's. The responder's is its encapsulation (it decides the shared secret),
+// made before the initiator's hello — and its nonce — is revealed; the initiator's is its hello,
+// committed before the responder's arrives. A man in the middle gets one guess per session.
 
-import { CryptoError, ed25519Verify, sha256, x25519Keypair, x25519PublicKey, type KeyPair } from '../core/index.js';
+import { CryptoError, ed25519Verify, sha256, xwingEncapsulate, XWingDecapsulator } from '../core/index.js';
 import { decodeBundle, didKeyFromPublicKey, IdentityKeyPair, type IdentityBundle } from '../identity/index.js';
 import { equalBytes } from './_bytes.js';
-import { SessionError, type CancelCode } from './errors.js';
+import { SessionError, VersionError, type CancelCode } from './errors.js';
 import {
   authInput, commitmentOf, confirmationMac, deriveSessionKeys, transcriptHash, verifyConfirmationMac,
   type Role, type SessionKeys,
 } from './key-schedule.js';
-import { decodeMessage, encodeDataFrame, encodeMessage, MessageType, PREVIOUS_VERSION, SUITE_X25519_AES256GCM, type HelloMessage, type SessionMessage } from './messages.js';
+import {
+  decodeMessage, encodeDataFrame, encodeMessage, isOlderVersion, KEM_CIPHERTEXT_BYTES, MessageType, SUITE_XWING_AES256GCM,
+  type CommitMessage, type HelloMessage, type SessionMessage,
+} from './messages.js';
 import {
   Chain, decodePayload, encodePayload, MAX_FILE_BYTES, MAX_FILE_NAME_BYTES, MAX_RECEIPT_BYTES, MAX_TEXT_BYTES,
   MESSAGE_ID_BYTES, open, seal, type FilePayload, type Payload,
@@ -49,7 +58,7 @@ export interface SessionMachineOptions {
   /** The current time, ms. */
   now: number;
   timeouts?: SessionTimeouts;
-  /** The CSPRNG (default `crypto.getRandomValues`); for ephemeral keys and nonces. */
+  /** The CSPRNG (default `crypto.getRandomValues`); for the X-Wing key or encapsulation and the nonce. */
   randomBytes?: (length: number) => Uint8Array;
 }
 
@@ -69,13 +78,14 @@ export type SessionState =
   | { kind: 'KeysExchanged'; peer: PeerInfo }
   | { kind: 'SasShown'; peer: PeerInfo; sas: Uint8Array; transcriptHash: Uint8Array; weConfirmed: boolean; theyConfirmed: boolean }
   | { kind: 'Confirmed'; peer: PeerInfo; transcriptHash: Uint8Array }
-  | { kind: 'Cancelled'; code: CancelCode; by: 'us' | 'them' };
+  | { kind: 'Cancelled'; code: CancelCode; by: 'us' | 'them'; peerVersion?: number };
 
 export type SessionEvent =
   | { type: 'sasShown'; sas: Uint8Array; peer: PeerInfo; transcriptHash: Uint8Array }
   | { type: 'peerConfirmed' }
   | { type: 'confirmed'; peer: PeerInfo; transcriptHash: Uint8Array }
-  | { type: 'cancelled'; code: CancelCode; by: 'us' | 'them' }
+  /** `peerVersion`: set when the peer speaks another protocol version (which side must update). */
+  | { type: 'cancelled'; code: CancelCode; by: 'us' | 'them'; peerVersion?: number }
   | { type: 'text'; id: Uint8Array; text: string }
   | { type: 'receipt'; id: Uint8Array; receipt: Uint8Array }
   /** A payload of the file sub-protocol, for transfer.ts (the machine keeps no file state). */
@@ -98,8 +108,17 @@ export class SessionMachine {
   readonly #localFp: Uint8Array;
   readonly #peerFp: Uint8Array;
   readonly #timeouts: Required<SessionTimeouts>;
-  readonly #ephemeral: KeyPair;
-  readonly #ownHello: Uint8Array;
+  readonly #random: (length: number) => Uint8Array;
+  /** randomBytes was given (test vectors): the X-Wing key and encapsulation come from it too. */
+  readonly #injected: boolean;
+  readonly #nonce: Uint8Array;
+  readonly #bundle: Uint8Array;
+  /** The initiator's X-Wing key (expanded once; destroyed after decapsulation). */
+  #kem?: XWingDecapsulator;
+  /** The responder's X-Wing shared secret, from its encapsulation until the keys are derived. */
+  #shared?: Uint8Array;
+  /** Our hello: the initiator's from the start (it is committed to), the responder's once it has encapsulated. */
+  #ownHello?: Uint8Array;
   #state: SessionState = { kind: 'Created' };
   #deadline: number;
   #commitFrame?: Uint8Array;
@@ -128,18 +147,22 @@ export class SessionMachine {
     this.#localFp = o.localDtlsFingerprint.slice();
     this.#peerFp = o.expectedPeerDtlsFingerprint.slice();
     this.#timeouts = { ...DEFAULT_TIMEOUTS, ...o.timeouts };
-    const random = o.randomBytes ?? ((n: number) => globalThis.crypto.getRandomValues(new Uint8Array(n)));
-    if (o.randomBytes) {
-      const secretKey = random(32);
-      this.#ephemeral = { secretKey, publicKey: x25519PublicKey(secretKey) };
+    this.#random = o.randomBytes ?? ((n: number) => globalThis.crypto.getRandomValues(new Uint8Array(n)));
+    this.#injected = o.randomBytes !== undefined;
+    this.#bundle = o.bundle.slice();
+    if (this.role === 'initiator') {
+      // The key first, then the nonce: the order a deterministic randomBytes (test vectors) follows.
+      this.#kem = new XWingDecapsulator(this.#injected ? this.#random(32) : undefined);
+      this.#nonce = this.#random(32);
+      this.#ownHello = this.#hello(new Uint8Array(0));
     } else {
-      this.#ephemeral = x25519Keypair();
+      this.#nonce = this.#random(32);
     }
-    this.#ownHello = encodeMessage({
-      type: 'hello', suite: SUITE_X25519_AES256GCM, ephemeralPublicKey: this.#ephemeral.publicKey, nonce: random(32),
-      dtlsFingerprint: this.#localFp, bundle: o.bundle,
-    });
     this.#deadline = o.now + this.#timeouts.handshakeMs;
+  }
+
+  #hello(kemCiphertext: Uint8Array): Uint8Array {
+    return encodeMessage({ type: 'hello', suite: SUITE_XWING_AES256GCM, kemCiphertext, nonce: this.#nonce, dtlsFingerprint: this.#localFp, bundle: this.#bundle });
   }
 
   /** The current state (a snapshot). */
@@ -155,7 +178,7 @@ export class SessionMachine {
   start(now: number): Promise<Step> {
     return this.#run(now, () => {
       if (this.role !== 'initiator' || this.#state.kind !== 'Created') return empty();
-      this.#commitFrame = encodeMessage({ type: 'commit', commitment: commitmentOf(this.#ownHello) });
+      this.#commitFrame = encodeMessage({ type: 'commit', commitment: commitmentOf(this.#ownHello!), kemPublicKey: this.#kem!.publicKey });
       this.#state = { kind: 'Committed' };
       return { send: [this.#commitFrame], events: [] };
     });
@@ -309,38 +332,50 @@ export class SessionMachine {
   async #receive(bytes: Uint8Array, opened?: { seq: number; plaintext: Promise<Uint8Array> }): Promise<Step> {
     if (this.#state.kind === 'Cancelled') return empty();
     try {
-      let m: SessionMessage;
-      try {
-        m = decodeMessage(bytes);
-      } catch (e) {
-        // A peer on the previous protocol: refuse in its own version, so that it reports the refusal.
-        if (e instanceof SessionError && e.code === 'version' && bytes[0] === PREVIOUS_VERSION) return this.#cancel('version', 'us', PREVIOUS_VERSION);
-        throw e;
-      }
-      if (m.type === 'cancel') return this.#cancel(m.code, 'them');
+      const m = decodeMessage(bytes);
+      if (m.type === 'cancel') return this.#cancel(m.code, 'them', m.version);
       const s = this.#state;
       switch (`${this.role}:${s.kind}:${m.type}`) {
         case 'responder:Created:commit': {
+          // Encapsulate now, before the initiator's hello is revealed (the order the SAS relies on).
+          let enc;
+          try {
+            enc = xwingEncapsulate((m as CommitMessage).kemPublicKey, this.#encapsulationRandomness(64));
+          } catch (e) {
+            if (e instanceof CryptoError) throw new SessionError('bad-key', `initiator X-Wing public key rejected: ${e.code}`, { cause: e });
+            throw e;
+          }
+          this.#shared = enc.sharedSecret;
           this.#commitFrame = bytes.slice();
+          this.#ownHello = this.#hello(enc.ciphertext);
           this.#state = { kind: 'Committed' };
           return { send: [this.#ownHello], events: [] };
         }
         case 'initiator:Committed:hello': {
-          const peer = this.#acceptHello(m as HelloMessage, bytes);
-          const th = transcriptHash(this.#commitFrame!, bytes, this.#ownHello);
-          this.#agree(m as HelloMessage, th);
+          const hello = m as HelloMessage;
+          if (hello.kemCiphertext.length !== KEM_CIPHERTEXT_BYTES) throw new SessionError('malformed', `responder hello expected a ${KEM_CIPHERTEXT_BYTES}-byte kemCiphertext, got ${hello.kemCiphertext.length}`);
+          const peer = this.#acceptHello(hello, bytes);
+          const th = transcriptHash(this.#commitFrame!, bytes, this.#ownHello!);
+          // FIPS 203 §6.3: a ciphertext that does not decapsulate gives an implicitly rejected secret,
+          // never an error; the peer's auth and MAC then fail on it.
+          const shared = this.#kem!.decapsulate(hello.kemCiphertext);
+          this.#kem!.destroy();
+          this.#agree(shared, th);
           this.#state = { kind: 'KeysExchanged', peer };
           const signature = this.#identity.sign(authInput(this.role, th));
-          return { send: [this.#ownHello, encodeMessage({ type: 'auth', signature })], events: [] };
+          return { send: [this.#ownHello!, encodeMessage({ type: 'auth', signature })], events: [] };
         }
         case 'responder:Committed:hello': {
           // ZRTP RFC 6189 §4.4.1.1: the responder "MUST check that the hash of the received
           // DHPart2 matches the hvi" before anything else uses the initiator's key.
-          const commitment = decodeMessage(this.#commitFrame!) as { commitment: Uint8Array };
+          const commitment = decodeMessage(this.#commitFrame!) as CommitMessage;
           if (!equalBytes(commitmentOf(bytes), commitment.commitment)) throw new SessionError('commitment-mismatch', 'initiator hello does not match its commitment');
-          const peer = this.#acceptHello(m as HelloMessage, bytes);
-          const th = transcriptHash(this.#commitFrame!, this.#ownHello, bytes);
-          this.#agree(m as HelloMessage, th);
+          const hello = m as HelloMessage;
+          if (hello.kemCiphertext.length !== 0) throw new SessionError('malformed', `initiator hello expected no kemCiphertext, got ${hello.kemCiphertext.length} bytes`);
+          const peer = this.#acceptHello(hello, bytes);
+          const th = transcriptHash(this.#commitFrame!, this.#ownHello!, bytes);
+          this.#agree(this.#shared!, th);
+          this.#shared = undefined;
           this.#state = { kind: 'KeysExchanged', peer };
           const signature = this.#identity.sign(authInput(this.role, th));
           return { send: [encodeMessage({ type: 'auth', signature })], events: [] };
@@ -377,8 +412,8 @@ export class SessionMachine {
           throw new SessionError('unexpected-message', `a ${m.type} message in state ${s.kind}`);
       }
     } catch (e) {
+      if (e instanceof VersionError) return this.#cancel('version', 'us', e.peerVersion);
       if (e instanceof SessionError && e.code !== 'invalid-state' && e.code !== 'invalid-value') return this.#cancel(e.code as CancelCode, 'us');
-      if (e instanceof CryptoError && e.code === 'low-order-point') return this.#cancel('low-order-point', 'us');
       throw e;
     }
   }
@@ -400,20 +435,24 @@ export class SessionMachine {
       throw e;
     }
     if (bundle.expiresAt !== undefined && this.#now >= bundle.expiresAt) throw new SessionError('bad-bundle', 'peer bundle has expired');
-    if (equalBytes(bundle.identityPublicKey, this.#identity.publicKey) || equalBytes(m.ephemeralPublicKey, this.#ephemeral.publicKey)) {
-      throw new SessionError('identity', 'peer presented our own identity or ephemeral key (reflection)');
+    if (equalBytes(bundle.identityPublicKey, this.#identity.publicKey) || equalBytes(m.nonce, this.#nonce)) {
+      throw new SessionError('identity', 'peer presented our own identity or nonce (reflection)');
     }
     return { identityPublicKey: bundle.identityPublicKey, did: didKeyFromPublicKey(bundle.identityPublicKey), displayName: bundle.displayName, bundle, bundleBytes: m.bundle.slice() };
   }
 
-  #agree(m: HelloMessage, th: Uint8Array): void {
-    const keys = deriveSessionKeys(this.#ephemeral.secretKey, m.ephemeralPublicKey, th);
-    this.#ephemeral.secretKey.fill(0); // used once
+  #agree(shared: Uint8Array, th: Uint8Array): void {
+    const keys = deriveSessionKeys(shared, th); // zeroes `shared`
     this.#keys = keys;
     const mine = this.role === 'initiator' ? keys.chainInitiator : keys.chainResponder;
     const theirs = this.role === 'initiator' ? keys.chainResponder : keys.chainInitiator;
     this.#send = new Chain(mine);
     this.#recv = new Chain(theirs);
+  }
+
+  /** Encapsulation randomness from an injected randomBytes (test vectors), else the core's own CSPRNG. */
+  #encapsulationRandomness(n: number): Uint8Array | undefined {
+    return this.#injected ? this.#random(n) : undefined;
   }
 
   #confirmed(step: Step): void {
@@ -423,16 +462,19 @@ export class SessionMachine {
     step.events.push({ type: 'confirmed', peer: s.peer, transcriptHash: s.transcriptHash.slice() });
   }
 
-  #cancel(code: CancelCode, by: 'us' | 'them', version?: number): Step {
+  #cancel(code: CancelCode, by: 'us' | 'them', peerVersion?: number): Step {
     if (this.#state.kind === 'Cancelled') return empty();
-    this.#state = { kind: 'Cancelled', code, by };
+    const v = peerVersion !== undefined ? { peerVersion } : {};
+    this.#state = { kind: 'Cancelled', code, by, ...v };
     this.#wipe();
-    const send = by === 'us' ? [encodeMessage({ type: 'cancel', code, ...(version !== undefined ? { version } : {}) })] : [];
-    return { send, events: [{ type: 'cancelled', code, by }] };
+    // An older peer is told in its own format (it cannot read ours); every version reads older cancels.
+    const send = by === 'us' ? [encodeMessage({ type: 'cancel', code, ...(peerVersion !== undefined && isOlderVersion(peerVersion) ? { version: peerVersion } : {}) })] : [];
+    return { send, events: [{ type: 'cancelled', code, by, ...v }] };
   }
 
   #wipe(): void {
-    this.#ephemeral.secretKey.fill(0);
+    this.#kem?.destroy();
+    this.#shared?.fill(0);
     this.#send?.wipe();
     this.#recv?.wipe();
     if (this.#keys) { this.#keys.confirmKey.fill(0); this.#keys.chainInitiator.fill(0); this.#keys.chainResponder.fill(0); }

@@ -4,19 +4,25 @@
 // is the cancel code the state machine uses (truncated, too-large, version, suite, malformed).
 
 import { MAX_BUNDLE_BYTES } from '../identity/index.js';
-import { isCancelCode, SessionError, type CancelCode } from './errors.js';
+import { isCancelCode, SessionError, VersionError, type CancelCode } from './errors.js';
 import { Reader, Writer } from './_bytes.js';
 
 /**
- * The only protocol version this code speaks (the first byte of every frame). Version 2 streams
- * files (docs/PROTOCOL.md "Files"); a version-1 peer is refused with `version`, and its own
- * refusal (a version-1 cancel frame) is understood.
+/**
+ * The protocol version this code speaks (the first byte of every frame). Version 3 streams files
+ * (docs/PROTOCOL.md "Files") over version 2's hybrid post-quantum handshake (X-Wing); version 2
+ * (files whole, in memory) and version 1 (X25519 only) are refused, never downgraded to: an older
+ * peer is told so in its own frame format (a cancel of its version — the layout is the same in
+ * every version), and an older peer's cancel is understood, so each side can say which one must update.
  */
-export const PROTOCOL_VERSION = 2;
-/** The version before this one: only its cancel frames are decoded (a peer that refuses us). */
-export const PREVIOUS_VERSION = 1;
-/** Suite 1: X25519, Ed25519, HKDF-SHA-256, HMAC-SHA-256, AES-256-GCM. */
-export const SUITE_X25519_AES256GCM = 1;
+export const PROTOCOL_VERSION = 3;
+/** Whether `version` is one this code refuses in the peer's own format (1 up to the one before this). */
+export const isOlderVersion = (version: number): boolean => version >= 1 && version < PROTOCOL_VERSION;
+/** Suite 2: X-Wing (ML-KEM-768 + X25519, draft-connolly-cfrg-xwing-kem), Ed25519, HKDF-SHA-256, HMAC-SHA-256, AES-256-GCM. */
+export const SUITE_XWING_AES256GCM = 2;
+/** X-Wing sizes on the wire: the initiator's public key in `commit`, the responder's ciphertext in its `hello`. */
+export const KEM_PUBLIC_KEY_BYTES = 1216;
+export const KEM_CIPHERTEXT_BYTES = 1120;
 /** Largest frame accepted or produced: a hello with the largest bundle fits, with room to spare. */
 export const MAX_MESSAGE_BYTES = MAX_BUNDLE_BYTES + 1024;
 /** File chunk sizes (bytes of file content per chunk); a sender picks the largest whose frame the channel carries. */
@@ -33,14 +39,18 @@ export const TAG_BYTES = 16;
 
 export const MessageType = { commit: 1, hello: 2, auth: 3, mac: 4, cancel: 5, data: 6 } as const;
 
-/** The initiator's commitment: SHA-256 over its (not yet sent) hello. */
-export interface CommitMessage { type: 'commit'; commitment: Uint8Array }
+/**
+ * The initiator's commitment — SHA-256 over its (not yet sent) hello — and its fresh X-Wing public
+ * key, sent in the clear first so that the responder encapsulates before it sees anything of the
+ * initiator's hello (docs/PROTOCOL.md "Handshake": why the order matters for the SAS).
+ */
+export interface CommitMessage { type: 'commit'; commitment: Uint8Array; kemPublicKey: Uint8Array }
 /** A hello: everything a side contributes to the key agreement. */
 export interface HelloMessage {
   type: 'hello';
   suite: number;
-  /** Fresh X25519 public key, 32 bytes. */
-  ephemeralPublicKey: Uint8Array;
+  /** The responder's X-Wing ciphertext to the initiator's key (1120 bytes); empty in the initiator's hello. */
+  kemCiphertext: Uint8Array;
   /** Fresh random 32 bytes. */
   nonce: Uint8Array;
   /** SHA-256 of the sender's own DTLS certificate (what its SDP `a=fingerprint:sha-256` says). */
@@ -52,10 +62,7 @@ export interface HelloMessage {
 export interface AuthMessage { type: 'auth'; signature: Uint8Array }
 /** Key confirmation, sent after the user says the SAS match. */
 export interface MacMessage { type: 'mac'; mac: Uint8Array }
-/**
- * The sender cancels; no reason text travels, only the stable code. `version` is the frame's
- * version: PREVIOUS_VERSION when a peer running the previous protocol refuses ours.
- */
+/** The sender cancels; no reason text travels, only the stable code. `version`: the frame's protocol version, when older (an older peer's cancel is understood, and ours to it is in its format). */
 export interface CancelMessage { type: 'cancel'; code: CancelCode; version?: number }
 /** An encrypted data message (after Confirmed). */
 export interface DataMessage { type: 'data'; seq: number; ciphertext: Uint8Array }
@@ -93,11 +100,12 @@ export const MAX_DATA_FRAME_BYTES = PAD_BUCKETS[PAD_BUCKETS.length - 1] + TAG_BY
  * @example transport.send(encodeMessage({ type: 'commit', commitment }))
  */
 export function encodeMessage(message: SessionMessage): Uint8Array {
-  const w = new Writer().u8(message.type === 'cancel' && message.version === PREVIOUS_VERSION ? PREVIOUS_VERSION : PROTOCOL_VERSION);
+  // A cancel to an older peer goes in its own frame format, so that it can say why.
+  const w = new Writer().u8(message.type === 'cancel' && message.version !== undefined && isOlderVersion(message.version) ? message.version : PROTOCOL_VERSION);
   switch (message.type) {
-    case 'commit': w.u8(MessageType.commit).raw(message.commitment); break;
+    case 'commit': w.u8(MessageType.commit).raw(message.commitment).raw(message.kemPublicKey); break;
     case 'hello':
-      w.u8(MessageType.hello).u8(message.suite).raw(message.ephemeralPublicKey).raw(message.nonce)
+      w.u8(MessageType.hello).u8(message.suite).var16(message.kemCiphertext).raw(message.nonce)
         .raw(message.dtlsFingerprint).var32(message.bundle);
       break;
     case 'auth': w.u8(MessageType.auth).raw(message.signature); break;
@@ -123,20 +131,23 @@ export function decodeMessage(bytes: Uint8Array): SessionMessage {
   if (bytes.length > MAX_MESSAGE_BYTES) throw new SessionError('too-large', `message expected at most ${MAX_MESSAGE_BYTES} bytes, got ${bytes.length}`);
   const r = new Reader(bytes, 'message');
   const version = r.u8('version');
-  // A peer on the previous protocol refuses our frames with a cancel frame of its version: read it,
-  // so that the refusal is reported as such. Every other frame of another version is `version`.
-  const legacyCancel = version === PREVIOUS_VERSION && bytes[1] === MessageType.cancel;
-  if (version !== PROTOCOL_VERSION && !legacyCancel) throw new SessionError('version', `message expected version ${PROTOCOL_VERSION}, got ${version}`);
   const type = r.u8('type');
+  // An older version's cancel frame has the same layout: read it, so that its sender's refusal is understood.
+  if (version !== PROTOCOL_VERSION && !(isOlderVersion(version) && type === MessageType.cancel)) {
+    throw new VersionError(version, `message expected version ${PROTOCOL_VERSION}, got ${version}`);
+  }
   let m: SessionMessage;
   switch (type) {
-    case MessageType.commit: m = { type: 'commit', commitment: r.fixed('commitment', 32) }; break;
+    case MessageType.commit: m = { type: 'commit', commitment: r.fixed('commitment', 32), kemPublicKey: r.fixed('kemPublicKey', KEM_PUBLIC_KEY_BYTES) }; break;
     case MessageType.hello: {
       const suite = r.u8('suite');
-      if (suite !== SUITE_X25519_AES256GCM) throw new SessionError('suite', `hello suite expected ${SUITE_X25519_AES256GCM}, got ${suite}`);
+      if (suite !== SUITE_XWING_AES256GCM) throw new SessionError('suite', `hello suite expected ${SUITE_XWING_AES256GCM}, got ${suite}`);
+      const kemCiphertext = r.sized('kemCiphertext', 16, 0, KEM_CIPHERTEXT_BYTES);
+      if (kemCiphertext.length !== 0 && kemCiphertext.length !== KEM_CIPHERTEXT_BYTES) {
+        throw new SessionError('malformed', `hello kemCiphertext expected 0 or ${KEM_CIPHERTEXT_BYTES} bytes, got ${kemCiphertext.length}`);
+      }
       m = {
-        type: 'hello', suite,
-        ephemeralPublicKey: r.fixed('ephemeralPublicKey', 32),
+        type: 'hello', suite, kemCiphertext,
         nonce: r.fixed('nonce', 32),
         dtlsFingerprint: r.fixed('dtlsFingerprint', 32),
         bundle: r.sized('bundle', 32, 1, MAX_BUNDLE_BYTES),
@@ -149,7 +160,7 @@ export function decodeMessage(bytes: Uint8Array): SessionMessage {
       const raw = r.sized('code', 16, 1, 32);
       const code = String.fromCharCode(...raw);
       if (!isCancelCode(code)) throw new SessionError('malformed', `cancel code expected a known code, got ${raw.length} unknown bytes`);
-      m = legacyCancel ? { type: 'cancel', code, version } : { type: 'cancel', code };
+      m = version === PROTOCOL_VERSION ? { type: 'cancel', code } : { type: 'cancel', code, version };
       break;
     }
     case MessageType.data: {

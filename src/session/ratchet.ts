@@ -10,7 +10,7 @@ import { label, Reader, utf8Decode, Writer } from './_bytes.js';
 import { SessionError } from './errors.js';
 import { CHUNK_SIZES, dataHeader, PAD_BUCKETS } from './messages.js';
 
-export const LABEL_RATCHET = 'keyprint-session-v1 ratchet';
+export const LABEL_RATCHET = 'keyprint-session-v2 ratchet';
 /** Largest text message, in UTF-8 bytes. */
 export const MAX_TEXT_BYTES = 16000;
 /** Largest verification receipt. */

@@ -42,7 +42,8 @@ export class StorageKey {
     const raw = hkdfSha256(seed, utf8(labels.salt), utf8(labels.info), 32);
     seed.fill(0);
     try {
-      const key = await crypto.subtle.importKey('raw', raw.slice().buffer as ArrayBuffer, 'AES-GCM', false, ['encrypt', 'decrypt']);
+      // The derived bytes themselves, not a copy (a copy would be a key left in memory); wiped below.
+      const key = await crypto.subtle.importKey('raw', raw as Uint8Array<ArrayBuffer>, 'AES-GCM', false, ['encrypt', 'decrypt']);
       return new StorageKey(key, identity.did);
     } finally {
       raw.fill(0);

@@ -77,21 +77,42 @@ export class HumanChat {
   write(line: string): void {
     this.child.stdin.write(`${line}\n`);
   }
-  async shows(re: RegExp, ms = 20_000): Promise<void> {
-    for (const end = Date.now() + ms; !re.test(this.screen); await new Promise((r) => setTimeout(r, 25))) {
+  /** Waits until the screen shows `re` (in what was printed after `from`, default everything). */
+  async shows(re: RegExp, ms = 20_000, from = 0): Promise<void> {
+    for (const end = Date.now() + ms; !re.test(this.screen.slice(from)); await new Promise((r) => setTimeout(r, 25))) {
       if (Date.now() > end || this.child.exitCode !== null) throw new Error(`the terminal never showed ${re}:\n${this.screen}`);
     }
   }
-  /** The person invites, `peer` (--json) accepts, the person pastes the answer; resolves at the peer's SAS. */
+  /**
+   * The person invites, `peer` (--json) accepts, the person pastes the answer; resolves at the peer's
+   * SAS. Retried at most 3 times for the libdatachannel 0.24.5 flake linkChats retries too (the
+   * offerer's connection closes itself while the answer is applied, under heavy machine load).
+   */
   async linkTo(peer: ChatProcess): Promise<Event> {
-    this.write('/invite');
-    await this.shows(/Then paste their answer here\./);
-    const offer = /^ {2}([A-Za-z0-9_-]{40,})$/m.exec(this.screen)![1];
-    peer.send(`/accept ${offer}`);
-    this.write((await peer.next(type('signal'))).text as string); // pasted
-    const sas = await peer.next(type('sas'));
-    await this.shows(/Do they match\? \[y\/N\]/);
-    return sas;
+    for (let attempt = 1; ; attempt++) {
+      const from = this.screen.length;
+      this.write('/invite');
+      await this.shows(/Then paste their answer here\./, 20_000, from);
+      const offer = /^ {2}([A-Za-z0-9_-]{40,})$/m.exec(this.screen.slice(from))![1];
+      peer.send(`/accept ${offer}`);
+      this.write((await peer.next(type('signal'))).text as string); // pasted
+      // Either the peer shows the SAS, or this side reports the flake (one cursor: no concurrent next()).
+      const flake = /closed while the other side's text was applied/;
+      const base = peer.events.length;
+      let flaked = false;
+      for (const end = Date.now() + 30_000; !peer.events.slice(base).some(type('sas')); await new Promise((r) => setTimeout(r, 25))) {
+        if ((flaked = flake.test(this.screen.slice(from)))) break;
+        if (Date.now() > end) throw new Error(`no SAS at the peer within 30 s; peer events ${JSON.stringify(peer.events.slice(-5))}; screen:\n${this.screen}`);
+      }
+      if (!flaked) {
+        const sas = await peer.next(type('sas'), 1_000, 'SAS (peer of the person)');
+        await this.shows(/Do they match\? \[y\/N\]/, 20_000, from);
+        return sas;
+      }
+      if (attempt >= 3) throw new Error(`libdatachannel closed the connection ${attempt} times:\n${this.screen}`);
+      console.warn(`chat test: retrying the person's link after a libdatachannel failure (attempt ${attempt})`);
+      await peer.abandonLink();
+    }
   }
   async quit(): Promise<number | null> {
     if (this.child.exitCode !== null) return this.child.exitCode;
@@ -159,6 +180,17 @@ export class ChatProcess {
     }
   }
 
+  /**
+   * After a failed link: gives up the attempt (/cancel) and skips what it reported — `cancelled`, or the
+   * connection failure that may come first (then /cancel finds nothing to cancel).
+   */
+  async abandonLink(): Promise<void> {
+    this.send('/cancel');
+    await this.next((e) => e.type === 'cancelled' || e.type === 'error', 20_000, 'cancelled or failed');
+    await new Promise((r) => setTimeout(r, 300));
+    this.#seen = this.events.length;
+  }
+
   /** Sends /quit and waits for the exit code. */
   async quit(): Promise<number | null> {
     if (this.child.exitCode === null) this.send('/quit');
@@ -184,8 +216,7 @@ export async function linkChats(a: ChatProcess, b: ChatProcess): Promise<{ offer
     const r = await a.next((e) => e.type === 'connected' || (e.type === 'error' && /closed while the other side's text/.test(e.message) && attempt < 3), 20_000, 'connected');
     if (r.type === 'connected') return { offer, answer };
     console.warn(`chat test: retrying the link after a libdatachannel failure (attempt ${attempt}): ${r.message}`);
-    b.send('/cancel');
-    await b.next(type('cancelled'), 20_000, 'cancelled (b)');
+    await b.abandonLink();
   }
 }
 

@@ -85,3 +85,14 @@ describe('FileContactStore', () => {
     }
   });
 });
+
+describe('FileContactStore: verified contacts only', () => {
+  it('an unverified contact is refused, never written as verified by SAS (issue 18)', async () => {
+    const h = home();
+    const eve = IdentityKeyPair.generate();
+    const store = new FileContactStore(h);
+    expect(await code(store.put({ contactId: eve.did, identityPublicKey: eve.publicKey, displayName: 'Eve', verifiedAt: 1, verifiedBy: 'card', verification: 'unverified' })))
+      .toBe('contacts-unverified');
+    expect(await store.all()).toEqual([]);
+  });
+});

@@ -2,6 +2,7 @@
 // @noble/curves, libsodium), the small-order / non-canonical A and R attacks, tampering, wiping of
 // secrets, and the garbage-input table.
 import { describe, expect, it } from 'vitest';
+import { expectStaticMemoryUnchanged } from './_static-memory.js';
 import { createHash, createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
 import { inspect } from 'node:util';
 import fc from 'fast-check';
@@ -434,18 +435,10 @@ describe('secret scratch is wiped', () => {
 
 // Every byte of static memory is the same after a secret-handling call as before it.
 describe('static memory is left exactly as found', () => {
-  const staticBytes = () => Buffer.from(new Uint8Array(core().memory.buffer, 0, core().ioBase()));
   it.each([
     ['ed25519PublicKey', () => ed25519PublicKey(crypto.getRandomValues(new Uint8Array(32)))],
     ['ed25519Sign', () => ed25519Sign(crypto.getRandomValues(new Uint8Array(32)), crypto.getRandomValues(new Uint8Array(200)))],
-  ] as const)('%s', (_, call) => {
-    call();
-    const before = staticBytes();
-    call();
-    const after = staticBytes();
-    const at = before.findIndex((b, i) => b !== after[i]);
-    expect(at, `first changed byte at ${at}`).toBe(-1);
-  });
+  ] as const)('%s', (_, call) => expectStaticMemoryUnchanged(call));
 });
 
 describe('garbage input', () => {

@@ -31,7 +31,7 @@ beforeAll(async () => {
   const read = (f: string) => readFileSync(new URL(`../../assembly/p256/${f}`, import.meta.url), 'utf8');
   const harness = 'export const BUF: usize = memory.data(256, 16);\nexport function buf(): usize { return BUF; }\n';
   const result = await asc.compileString(
-    { 'harness.ts': harness, 'p256/field.ts': read('field.ts'), 'p256/scalar.ts': read('scalar.ts') },
+    { 'harness.ts': harness, 'p256/field.ts': read('field.ts'), 'p256/scalar.ts': read('scalar.ts'), 'modinv.ts': read('../modinv.ts') },
     { runtime: 'stub', optimizeLevel: 3, noAssert: true },
   );
   if (result.error || !result.binary) throw new Error(`asc: ${String(result.error)} ${result.stderr.toString()}`);
@@ -81,6 +81,15 @@ describe('field.ts (mod p)', () => {
   binary('fpAdd', P, (a, b) => a + b);
   binary('fpSub', P, (a, b) => a - b);
   binary('fpSub2', P, (a, b) => a - 2n * b);
+  for (const k of [1n, 2n, 3n, 4n]) {
+    it(`fpAddMulSmall (k = ${k}): congruent to k(a + b), invariant kept`, () => {
+      fc.assert(fc.property(weak, weak, (a, b) => {
+        put(A, a); put(B, b);
+        core.fpAddMulSmall(base + OUT, base + A, base + B, k);
+        expect(get(OUT) % P).toBe(k * (a + b) % P);
+      }), RUNS);
+    });
+  }
   it('fpSqr, fpMulSmall (k = 1 … 8), fpCanon', () => {
     fc.assert(fc.property(weak, fc.integer({ min: 1, max: 8 }), (a, k) => {
       put(A, a);
@@ -92,8 +101,8 @@ describe('field.ts (mod p)', () => {
       expect(get(OUT)).toBe(a % P);
     }), RUNS);
   });
-  it('fpInv and fpSqrt', () => {
-    fc.assert(fc.property(weak, (a) => {
+  it('fpInv (safegcd) and fpSqrt', () => {
+    fc.assert(fc.property(fc.oneof(weak, fc.constantFrom(P - 1n, P + 2n, R % P)), (a) => {
       put(A, a);
       core.fpInv(base + OUT, base + A);
       const am = a * RinvP % P; // the element a represents
@@ -115,6 +124,15 @@ describe('scalar.ts (mod n)', () => {
       core.fnSqr(base + OUT, base + A);
       expect(get(OUT) % N).toBe(a * a * RinvN % N);
       expect(core.fnIsZero(base + A)).toBe(a % N === 0n ? 1 : 0);
+    }), RUNS);
+  });
+  it('fnInv (safegcd): a·a^-1 ≡ 1, 0 ↦ 0', () => {
+    fc.assert(fc.property(fc.oneof(weak, fc.constantFrom(N - 1n, 2n * N - 1n, R % N)), (a) => {
+      put(A, a);
+      core.fnInv(base + OUT, base + A);
+      const am = a * RinvN % N;
+      const inv = get(OUT) * RinvN % N;
+      expect(am === 0n ? inv : inv * am % N).toBe(am === 0n ? 0n : 1n);
     }), RUNS);
   });
 });

@@ -2,6 +2,7 @@
 // @noble/curves, encodings (SEC 1, DER, COSE_Key, SPKI) and garbage-input tables. Wycheproof lives in
 // p256-wycheproof.test.ts.
 import { describe, it, expect } from 'vitest';
+import { expectStaticMemoryUnchanged } from './_static-memory.js';
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import {
@@ -378,4 +379,15 @@ describe('real WebAuthn data (test/vectors/webauthn/real-attestations.json)', ()
     expect(p256Verify(publicKey, sha256(signed), sig)).toBe(true);
     expect(p256Verify(publicKey, sha256(new Uint8Array([...signed, 0])), sig)).toBe(false);
   });
+});
+
+describe('static memory is left exactly as found by P-256 secret operations', () => {
+  // A fresh secret each call (the helper explains why); a random secret is below n with overwhelming odds.
+  const secret = () => crypto.getRandomValues(new Uint8Array(32));
+  const peer = p256Keypair().publicKey;
+  it.each([
+    ['p256PublicKey', () => p256PublicKey(secret())],
+    ['p256Ecdh', () => p256Ecdh(secret(), peer)],
+    ['p256Sign', () => p256Sign(secret(), crypto.getRandomValues(new Uint8Array(32)))],
+  ] as const)('%s', (_, call) => expectStaticMemoryUnchanged(call));
 });

@@ -96,18 +96,24 @@ describe('identity fuzz', () => {
     try { readIdentityCertificate(der); return true; } catch (e) { expectTyped(e); return false; }
   });
 
-  // Accepted ⇒ everything the attestation signature and chain vouch for is unchanged: fmt, authData,
-  // alg, sig and the leaf certificate. Extra x5c entries that path building does not use may differ
-  // (they are not part of the verdict; WebAuthn §8.2 leaves them to the verifier).
-  fuzz('verifyAttestation: typed errors only; accepted ⇒ signed content and leaf unmodified', () =>
+  // Accepted ⇒ everything the attestation signature vouches for is unchanged: fmt, authData, alg, sig
+  // and the leaf's public key; and a leaf changed anywhere else (now issued by nobody known — what an
+  // attacker can make from scratch) is never more than attested-unknown-vendor. Extra x5c entries
+  // that path building does not use may differ (WebAuthn §8.2 leaves them to the verifier).
+  fuzz('verifyAttestation: typed errors only; accepted ⇒ signed content unmodified, a modified leaf only attested-unknown-vendor', () =>
     fc.tuple(fc.nat(seeds.attestations.length - 1), fuzzBytes(seeds.attestations.map((a) => a.attestationObject), 2048)),
   async ([i, attestationObject]) => {
     const s = seeds.attestations[i];
+    let trust: string;
     try {
-      await verifyAttestation({ ...s, attestationObject });
+      ({ trust } = await verifyAttestation({ ...s, attestationObject }));
     } catch (e) { expectTyped(e); return false; }
-    if (!equalBytes(attestationObject, s.attestationObject) && signedPart(attestationObject) !== signedPart(s.attestationObject)) {
+    if (equalBytes(attestationObject, s.attestationObject)) return true;
+    if (signedPart(attestationObject) !== signedPart(s.attestationObject)) {
       throw new Error(`a modified attestationObject verifies: ${hexOf(attestationObject)}`);
+    }
+    if (leafOf(attestationObject) !== leafOf(s.attestationObject) && trust !== 'attested-unknown-vendor') {
+      throw new Error(`a modified leaf certificate verifies as ${trust}: ${hexOf(attestationObject)}`);
     }
     return true;
   }, { runs: Math.min(FUZZ_RUNS, Number(process.env.KEYPRINT_FUZZ_ATTESTATION_RUNS ?? FUZZ_RUNS)) });
@@ -145,8 +151,15 @@ describe('identity fuzz', () => {
 });
 
 /** fmt, authData, alg, sig and x5c[0] of an attestationObject, as hex (what the verdict rests on). */
+/** What the attestation signature covers or is made with: fmt, authData, alg, sig and the leaf's key. */
 function signedPart(att: Uint8Array): string {
   const o = decode(att, { useMaps: true }) as Map<string, any>;
   const st = o.get('attStmt') as Map<string, any>;
-  return [o.get('fmt'), hexOf(o.get('authData')), st.get('alg'), hexOf(st.get('sig') ?? new Uint8Array(0)), hexOf(st.get('x5c')?.[0] ?? new Uint8Array(0))].join(' ');
+  const leaf = st.get('x5c')?.[0] as Uint8Array | undefined;
+  return [o.get('fmt'), hexOf(o.get('authData')), st.get('alg'), hexOf(st.get('sig') ?? new Uint8Array(0)), leaf ? hexOf(parseCertificate(leaf).spki) : ''].join(' ');
+}
+
+function leafOf(att: Uint8Array): string {
+  const st = (decode(att, { useMaps: true }) as Map<string, any>).get('attStmt') as Map<string, any>;
+  return hexOf(st.get('x5c')?.[0] ?? new Uint8Array(0));
 }

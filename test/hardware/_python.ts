@@ -34,3 +34,35 @@ export function runPythonAsync<T = any>(script: string, input: unknown, timeoutM
     child.stdin.end(JSON.stringify(input));
   });
 }
+
+/**
+ * Python prelude shared by the scripts that drive an authenticator over UDP: reads the JSON request
+ * `req` from stdin and opens `dev`, a python-fido2 CtapHidDevice talking to 127.0.0.1:req["port"],
+ * reading on 127.0.0.1:req.get("local", 0) (7112 for the Solo simulation) and accepting reports only
+ * from the authenticator's port. 0.9.1's HidDescriptor has 5 fields (reference notes §5.4).
+ */
+export const PY_UDP_DEVICE = String.raw`
+import json, socket, sys
+from fido2.hid import CtapHidDevice
+from fido2.hid.base import CtapHidConnection, HidDescriptor
+
+req = json.load(sys.stdin)
+
+class UdpConnection(CtapHidConnection):
+    def __init__(self, port, local):
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.sock.bind(("127.0.0.1", local))
+        self.sock.settimeout(10)
+        self.dest = ("127.0.0.1", port)
+    def read_packet(self):
+        while True:
+            data, addr = self.sock.recvfrom(64)
+            if addr[1] == self.dest[1]:
+                return data
+    def write_packet(self, data):
+        self.sock.sendto(bytes(data), self.dest)
+    def close(self):
+        self.sock.close()
+
+dev = CtapHidDevice(HidDescriptor("udp:%d" % req["port"], 0x1209, 0x0001, 64, 64), UdpConnection(req["port"], req.get("local", 0)))
+`;

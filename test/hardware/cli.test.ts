@@ -23,6 +23,9 @@ describe('keyprint devices / emulator', () => {
     const r = cli(['emulator', '--udp', 'nonsense']);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/"--udp" expected HOST:PORT/);
+    const ctap = cli(['emulator', '--ctap', '2.2']);
+    expect(ctap.status).toBe(2);
+    expect(ctap.stderr).toMatch(/emulator: "--ctap" expected 2.0 or 2.1, got "2.2"/);
     expect(cli(['selftest', '--x']).status).toBe(2);
   });
 

@@ -306,6 +306,41 @@ describe('malformed requests get the spec error codes', () => {
   });
 });
 
+describe('CTAP 2.0 profile (ctap: "2.0"): what a protocol-1-only CTAP 2.0 key answers', () => {
+  const raw = async (r: Rig, payload: number[]) => (await r.channel.cbor(new Uint8Array(payload)))[0];
+  it('getInfo: FIDO_2_0 only, pinProtocols [1], no pinUvAuthToken / makeCredUvNotRqd options (CTAP 2.0 §5.4)', async () => {
+    const r = await open('memory', { ctap: '2.0' });
+    const info = await r.ctap.getInfo();
+    expect(info.versions).toEqual(['FIDO_2_0']);
+    expect(info.pinUvAuthProtocols).toEqual([1]);
+    expect(info.options).toEqual({ rk: true, up: true, plat: false, clientPin: false });
+    expect([...info.raw.keys()]).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
+  it('clientPIN: pinProtocol required even for getRetries, protocol 2 and the 2.1 subCommands refused (CTAP 2.0 §5.5.3)', async () => {
+    const r = await open('memory', { ctap: '2.0' });
+    expect(await raw(r, [0x06, 0xa1, 0x02, 0x01])).toBe(0x14); // getRetries without pinProtocol → MISSING_PARAMETER
+    expect(await raw(r, [0x06, 0xa2, 0x01, 0x01, 0x02, 0x01])).toBe(0x00); // with pinProtocol 1 → OK
+    expect(await raw(r, [0x06, 0xa2, 0x01, 0x02, 0x02, 0x02])).toBe(0x02); // getKeyAgreement, protocol 2 → INVALID_PARAMETER
+    expect(await raw(r, [0x06, 0xa2, 0x01, 0x01, 0x02, 0x09])).toBe(0x02); // getPinUvAuthTokenUsingPinWithPermissions → INVALID_PARAMETER
+    await r.ctap.setPin('1234', pinProtocolV1);
+    const token = await r.ctap.getPinToken('1234', pinProtocolV1); // legacy getPinToken (0x05)
+    // CTAP 2.0 §5.1 step 7: with a PIN set, even a non-resident credential needs pinAuth.
+    await expect(makeCredential(r)).rejects.toMatchObject({ code: 'CTAP2_ERR_PUAT_REQUIRED', status: 0x36 });
+    const { authData } = await makeCredential(r, { pinUvAuthParam: token.authenticate(cdh()), pinUvAuthProtocol: 1 });
+    expect(authData.flags & AuthDataFlag.UV).toBe(AuthDataFlag.UV);
+  });
+
+  it('hmac-secret: protocol 1 works; protocol-2 salts are refused (CTAP 2.0 §11.4 has no pinUvAuthProtocol key)', async () => {
+    const r = await open('memory', { ctap: '2.0' });
+    const { credentialId } = await makeCredential(r, { extensions: new Map([['hmac-secret', true]]) });
+    const rq = { rpId: RP.id, clientDataHash: cdh(), allowList: [{ type: 'public-key' as const, id: credentialId }], salt1: prfSalt(utf8('x')) };
+    const a = await r.ctap.hmacSecret({ ...rq, protocol: pinProtocolV1 });
+    expect(hex((await r.ctap.hmacSecret({ ...rq, protocol: pinProtocolV1 })).first)).toBe(hex(a.first));
+    await expect(r.ctap.hmacSecret({ ...rq, protocol: pinProtocolV2 })).rejects.toMatchObject({ code: 'CTAP1_ERR_INVALID_PARAMETER' });
+  });
+});
+
 describe('attestation material and state', () => {
   it('the batch certificate carries the AAGUID extension non-critical and CA=false (asn1-x509 parse)', async () => {
     const r = await open('memory');

@@ -1,44 +1,24 @@
 // Independent client: python3-fido2 0.9.1 (Debian) drives the software authenticator over UDP
 // through a small custom CtapHidConnection (0.9.1's HidDescriptor has 5 fields: path, vid, pid,
 // report_size_in, report_size_out — reference notes §5.4). It runs CTAPHID INIT/PING, getInfo, setPIN
-// + PIN token (protocol 2), makeCredential with packed attestation verified by python-fido2's
+// + PIN token (protocol 2; protocol 1 and the legacy getPinToken against the CTAP 2.0 profile), makeCredential with packed attestation verified by python-fido2's
 // PackedAttestation, getAssertion with its signature verified by python-fido2's COSE key, and
 // hmac-secret through python-fido2's HmacSecretExtension; keyprint's own client then derives the
 // same hmac-secret output for the same credential and salt.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  Ctap2Client, CtapHidChannel, CtapHidDevice, SoftAuthenticator, UdpReportTransport, pinProtocolV2, serveUdp, PinUvAuthTokenPermission,
+  Ctap2Client, CtapHidChannel, CtapHidDevice, SoftAuthenticator, UdpReportTransport, serveUdp, PinUvAuthTokenPermission,
   type UdpServer,
 } from '../../src/hardware/index.js';
 import { hex, unhex } from '../_util.js';
-import { pythonFido2Missing, runPythonAsync } from './_python.js';
+import { PY_UDP_DEVICE, pythonFido2Missing, runPythonAsync } from './_python.js';
 
-const SCRIPT = String.raw`
-import json, socket, sys
-from fido2.hid import CtapHidDevice
-from fido2.hid.base import CtapHidConnection, HidDescriptor
+const SCRIPT = PY_UDP_DEVICE + String.raw`
 from fido2.ctap2 import Ctap2, ClientPin
-from fido2.ctap2.pin import PinProtocolV2
+from fido2.ctap2.pin import PinProtocolV1, PinProtocolV2
 from fido2.ctap2.extensions import HmacSecretExtension
 from fido2.attestation import PackedAttestation
 
-req = json.load(sys.stdin)
-
-class UdpConnection(CtapHidConnection):
-    def __init__(self, port):
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.settimeout(10)
-        self.dest = ("127.0.0.1", port)
-    def read_packet(self):
-        return self.sock.recv(64)
-    def write_packet(self, data):
-        self.sock.sendto(bytes(data), self.dest)
-    def close(self):
-        self.sock.close()
-
-descriptor = HidDescriptor("udp:%d" % req["port"], 0x1209, 0x0001, 64, 64)
-dev = CtapHidDevice(descriptor, UdpConnection(req["port"]))
 out = {"capabilities": dev.capabilities}
 out["ping"] = dev.ping(b"\x5a" * 200).hex()
 ctap = Ctap2(dev)
@@ -48,7 +28,8 @@ out["extensions"] = info.extensions
 out["aaguid"] = bytes(info.aaguid).hex()
 out["pin_protocols"] = info.pin_uv_protocols
 
-protocol = PinProtocolV2()
+Protocol = PinProtocolV2 if req["protocol"] == 2 else PinProtocolV1
+protocol = Protocol()
 client_pin = ClientPin(ctap, protocol)
 client_pin.set_pin("1234")
 out["retries"] = client_pin.get_pin_retries()[0]
@@ -74,7 +55,7 @@ cred.public_key.verify(bytes(ga.auth_data) + cdh, ga.signature)
 out["assertion_verified"] = True
 
 def hmac(salt, uv):
-    ext = HmacSecretExtension(ctap, PinProtocolV2())
+    ext = HmacSecretExtension(ctap, Protocol())
     ext_in = ext.process_get_input({"hmacGetSecret": {"salt1": salt}})
     kw = {}
     if uv:
@@ -91,14 +72,19 @@ dev.close()
 print(json.dumps(out))
 `;
 
-describe.skipIf(pythonFido2Missing !== undefined)(
-  `python3-fido2 0.9.1 ↔ software authenticator over UDP${pythonFido2Missing ? ` (skipped: ${pythonFido2Missing})` : ''}`,
-  () => {
+const PROFILES = [
+  { ctap: '2.1', protocol: 2, versions: ['FIDO_2_0', 'FIDO_2_1'], protocols: [2, 1] },
+  { ctap: '2.0', protocol: 1, versions: ['FIDO_2_0'], protocols: [1] },
+] as const;
+
+describe.skipIf(pythonFido2Missing !== undefined).each(PROFILES)(
+  `python3-fido2 0.9.1 ↔ software authenticator (CTAP $ctap profile, PIN protocol $protocol) over UDP${pythonFido2Missing ? ` (skipped: ${pythonFido2Missing})` : ''}`,
+  (profile) => {
     let server: UdpServer;
     let device: CtapHidDevice;
     let authenticator: SoftAuthenticator;
     beforeAll(async () => {
-      authenticator = await SoftAuthenticator.create();
+      authenticator = await SoftAuthenticator.create({ ctap: profile.ctap });
       device = new CtapHidDevice(authenticator);
       server = await serveUdp(device, { port: 0 });
     });
@@ -110,12 +96,12 @@ describe.skipIf(pythonFido2Missing !== undefined)(
     it('INIT, PING, getInfo, setPIN, makeCredential (packed attestation), getAssertion, hmac-secret — and keyprint agrees', async () => {
       const cdh = hex(new Uint8Array(32).fill(0x42));
       const salt = hex(new Uint8Array(32).fill(0x17));
-      const py = await runPythonAsync(SCRIPT, { port: server.port, cdh, salt });
+      const py = await runPythonAsync(SCRIPT, { port: server.port, cdh, salt, protocol: profile.protocol });
       expect(py.capabilities & 0x04).toBe(0x04);
       expect(py.ping).toBe('5a'.repeat(200));
-      expect(py.versions).toContain('FIDO_2_1');
+      expect(py.versions).toEqual(profile.versions);
       expect(py.extensions).toEqual(['credProtect', 'hmac-secret']);
-      expect(py.pin_protocols).toEqual([2, 1]);
+      expect(py.pin_protocols).toEqual(profile.protocols);
       expect(py.retries).toBe(8);
       expect(py.fmt).toBe('packed');
       expect(py.uv).toBe(true);
@@ -132,9 +118,11 @@ describe.skipIf(pythonFido2Missing !== undefined)(
       try {
         const ctap = new Ctap2Client(await CtapHidChannel.open(transport));
         const allowList = [{ type: 'public-key' as const, id: unhex(py.credential_id) }];
+        // No protocol named: keyprint negotiates it from getInfo (protocol 1 on the CTAP 2.0 profile).
         const rq = { rpId: 'keyprint.example', clientDataHash: unhex(cdh), allowList, salt1: unhex(salt) };
         expect(hex((await ctap.hmacSecret(rq)).first)).toBe(py.hmac_no_uv[0]);
-        const token = await ctap.getPinToken('1234', pinProtocolV2, { permissions: PinUvAuthTokenPermission.ga, rpId: 'keyprint.example' });
+        const token = await ctap.getPinToken('1234', undefined, { permissions: PinUvAuthTokenPermission.ga, rpId: 'keyprint.example' });
+        expect(token.protocol.version).toBe(profile.protocol);
         expect(hex((await ctap.hmacSecret({ ...rq, pinToken: token })).first)).toBe(py.hmac_uv);
       } finally {
         await transport.close();

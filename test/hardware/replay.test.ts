@@ -84,7 +84,7 @@ describe('libfido2 fuzz/wiredata_fido2.h replay', () => {
     expect(ka.keyAgreement!.get(3)).toBe(-25);
     expect(hex(pointFromCoseKeyAgreement(ka.keyAgreement)).slice(0, 10)).toBe('042ab82d36');
     expect(encapsulate(pinProtocolV1, ka.keyAgreement).sharedSecret.length).toBe(32); // ECDH accepts the point
-    expect((await ctap.getPinRetries()).retries).toBe(8);
+    expect((await ctap.getPinRetries(undefined, pinProtocolV1)).retries).toBe(8);
     const token = await ctap.clientPin({ pinUvAuthProtocol: 1, subCommand: ClientPinSubCommand.getPinToken });
     expect(hex(token.pinUvAuthToken!)).toBe('ee404c85d7a12f56c44ec59341d03b23');
   });

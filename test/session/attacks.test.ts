@@ -1,12 +1,13 @@
 // Negative protocol tests: man-in-the-middle substitution, DTLS termination, commitment mismatch,
-// replay, reorder, truncated / oversized / wrong-version frames, each with its own cancel code.
+// replay, reorder, truncated / oversized / wrong-version frames, each with its own cancel code;
+// a version-1 or version-2 peer refused in its own frame format, never downgraded to.
 import { describe, expect, it } from 'vitest';
-import { decodeMessage, encodeMessage, endedText, MAX_MESSAGE_BYTES, newMessageId, PREVIOUS_VERSION, PROTOCOL_VERSION, type HelloMessage } from '../../src/session/index.js';
+import { decodeMessage, encodeMessage, endedText, MAX_MESSAGE_BYTES, newMessageId, PROTOCOL_VERSION, type CommitMessage, type HelloMessage } from '../../src/session/index.js';
 import { hex } from '../_util.js';
 import { alice, bob, confirmedPair, machine, mallory, mallory2, Pair, T0, type Interceptor, type Side } from './_pair.js';
 import { IDENTITY_POINT, SMALL_ORDER_FORGERY, rawBundle } from '../identity/_fixtures.js';
 
-const HELLO = 2, AUTH = 3, MAC = 4, DATA = 6;
+const COMMIT = 1, HELLO = 2, AUTH = 3, MAC = 4, DATA = 6;
 
 /** Rewrites the hello frames sent by `from` with `edit`. */
 const editHello = (side: Side, edit: (h: HelloMessage) => HelloMessage): Interceptor => (from, frame) => {
@@ -33,8 +34,15 @@ function expectCancel(p: Pair, victim: Side, code: string, otherBy: 'them' | 'ei
 }
 
 describe('active man in the middle', () => {
-  it('substituting an ephemeral key alone breaks the transcript signature (bad-signature)', async () => {
-    const p = await run(editHello('b', (h) => ({ ...h, ephemeralPublicKey: mallory.identity.publicKey.map((x) => x ^ 1) })));
+  it('substituting the KEM ciphertext alone breaks the transcript signature (bad-signature)', async () => {
+    const p = await run(editHello('b', (h) => ({ ...h, kemCiphertext: h.kemCiphertext.map((x, i) => (i === 0 ? x ^ 1 : x)) })));
+    expectCancel(p, 'a', 'bad-signature', 'either');
+  });
+
+  it('substituting the initiator\'s KEM public key (Mallory\'s own) breaks the transcript for both (bad-signature)', async () => {
+    const { xwingKeypair } = await import('../../src/core/index.js');
+    const mk = xwingKeypair().publicKey;
+    const p = await run((from, f) => (from === 'a' && f[1] === COMMIT ? encodeMessage({ ...(decodeMessage(f) as CommitMessage), kemPublicKey: mk }) : f));
     expectCancel(p, 'a', 'bad-signature', 'either');
   });
 
@@ -94,7 +102,7 @@ describe('active man in the middle', () => {
   it('reflection of our own hello is refused (identity)', async () => {
     const a = machine('initiator', alice, bob, { expectedPeerDtlsFingerprint: alice.dtls });
     await a.start(0);
-    const helloOfAlice = encodeMessage({ type: 'hello', suite: 1, ephemeralPublicKey: new Uint8Array(32).fill(9), nonce: new Uint8Array(32), dtlsFingerprint: alice.dtls, bundle: alice.bundle });
+    const helloOfAlice = encodeMessage({ type: 'hello', suite: 2, kemCiphertext: new Uint8Array(1120).fill(9), nonce: new Uint8Array(32), dtlsFingerprint: alice.dtls, bundle: alice.bundle });
     expect((await a.receive(helloOfAlice, 0)).events).toEqual([{ type: 'cancelled', code: 'identity', by: 'us' }]);
   });
 });
@@ -104,10 +112,15 @@ describe('each failure has its own cancel code', () => {
     expectCancel(await run(editHello('a', (h) => ({ ...h, nonce: h.nonce.map((x) => x ^ 0x80) }))), 'b', 'commitment-mismatch');
   });
 
-  it('low-order ephemeral key', async () => {
-    expectCancel(await run(editHello('b', (h) => ({ ...h, ephemeralPublicKey: new Uint8Array(32) }))), 'a', 'low-order-point');
-    const order8 = new Uint8Array(Buffer.from('e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800', 'hex'));
-    expectCancel(await run(editHello('b', (h) => ({ ...h, ephemeralPublicKey: order8 }))), 'a', 'low-order-point');
+  it('an X-Wing public key that fails the ML-KEM encapsulation-key check (FIPS 203 §7.2) → bad-key', async () => {
+    // Coefficients of 4095 ≥ q: not a reduced key.
+    const bad = (f: Uint8Array) => { const c = decodeMessage(f) as CommitMessage; return encodeMessage({ ...c, kemPublicKey: c.kemPublicKey.map((x, i) => (i < 1152 ? 0xff : x)) }); };
+    expectCancel(await run((from, f) => (from === 'a' && f[1] === COMMIT ? bad(f) : f)), 'b', 'bad-key');
+  });
+
+  it('a hello with a KEM field where it has none (initiator) or without one (responder) → malformed', async () => {
+    expectCancel(await run(editHello('b', (h) => ({ ...h, kemCiphertext: new Uint8Array(0) }))), 'a', 'malformed');
+    expectCancel(await run(editHello('a', (h) => ({ ...h, kemCiphertext: new Uint8Array(1120) }))), 'b', 'commitment-mismatch'); // the commitment catches it first
   });
 
   it('forged bundle', async () => {
@@ -143,34 +156,61 @@ describe('each failure has its own cancel code', () => {
       ['malformed', (from, f) => (from === 'b' && f[1] === HELLO ? Uint8Array.of(...f, 0) : f)],
       ['unexpected-message', (from, f) => (from === 'b' && f[1] === HELLO ? [encodeMessage({ type: 'mac', mac: new Uint8Array(32) }), f] : f)],
     ];
-    for (const [code, intercept] of cases) expectCancel(await run(intercept), 'a', code);
+    for (const [code, intercept] of cases) {
+      const p = await run(intercept);
+      if (code === 'version') {
+        expect(p.a.state).toEqual({ kind: 'Cancelled', code, by: 'us', peerVersion: PROTOCOL_VERSION + 1 });
+        expect(p.b.state).toEqual({ kind: 'Cancelled', code, by: 'them' });
+      } else expectCancel(p, 'a', code);
+    }
   });
 
-  it('a cancel frame with an unknown code is itself malformed', async () => {
-    for (const version of [PROTOCOL_VERSION, PREVIOUS_VERSION]) {
+  it('a version-1 peer: refused in its own frame format, its refusal understood, each side told who must update', async () => {
+    // A version-1 initiator's commit (01 01 ‖ commitment[32]) reaches a version-3 responder.
+    const r = machine('responder', bob, alice);
+    const step = await r.receive(Uint8Array.of(1, 1, ...new Uint8Array(32)), 0);
+    expect(step.events).toEqual([{ type: 'cancelled', code: 'version', by: 'us', peerVersion: 1 }]);
+    expect(Array.from(step.send[0])).toEqual([1, 5, 0, 7, ...new TextEncoder().encode('version')]); // what version 1 reads as a cancel
+    expect(endedText('version', 'us', 1)).toMatch(/^The other side runs an older keyprint, without the post-quantum handshake this one requires: ask them to update/);
+    // A version-1 responder answers our commit with its cancel (01 05 …): understood, never a downgrade.
+    const i = machine('initiator', alice, bob);
+    await i.start(0);
+    const theirs = await i.receive(Uint8Array.of(1, 5, 0, 7, ...new TextEncoder().encode('version')), 0);
+    expect(theirs.events).toEqual([{ type: 'cancelled', code: 'version', by: 'them', peerVersion: 1 }]);
+    expect(theirs.send).toEqual([]);
+    expect(endedText('version', 'them', PROTOCOL_VERSION + 1)).toMatch(/^The other side runs a newer keyprint: update this one/);
+    // Any other version-1 frame is a version error, never read.
+    const j = machine('initiator', alice, bob);
+    await j.start(0);
+    expect((await j.receive(Uint8Array.of(1, 2, ...new Uint8Array(200)), 0)).events).toEqual([{ type: 'cancelled', code: 'version', by: 'us', peerVersion: 1 }]);
+  });
+
+  it('a cancel frame with an unknown code is itself malformed, in any version we read', async () => {
+    for (const version of [PROTOCOL_VERSION, 2, 1]) {
       const m = machine('responder', bob, alice);
       const step = await m.receive(Uint8Array.of(version, 5, 0, 3, 0x61, 0x62, 0x63), 0);
       expect(step.events).toEqual([{ type: 'cancelled', code: 'malformed', by: 'us' }]);
     }
   });
 
-  it('a peer on the previous protocol (version 1): refused with `version` in a frame it reads, and its own refusal understood', async () => {
-    // Its commit (version 1): we cancel, in a version-1 cancel frame, so it reports "version, by the other side".
+  it('a version-2 peer (files whole, in memory): refused with `version` in a frame it reads, its own refusal understood', async () => {
+    expect(PROTOCOL_VERSION).toBe(3);
+    // Its commit (02 01 ‖ commitment ‖ X-Wing key): we cancel in a version-2 cancel frame.
     const m = machine('responder', bob, alice);
-    const step = await m.receive(Uint8Array.of(PREVIOUS_VERSION, 1, ...new Uint8Array(32)), 0);
-    expect(step.events).toEqual([{ type: 'cancelled', code: 'version', by: 'us' }]);
-    expect([...step.send[0]]).toEqual([PREVIOUS_VERSION, 5, 0, 7, ...new TextEncoder().encode('version')]);
+    const step = await m.receive(Uint8Array.of(2, 1, ...new Uint8Array(32 + 1216)), 0);
+    expect(step.events).toEqual([{ type: 'cancelled', code: 'version', by: 'us', peerVersion: 2 }]);
+    expect([...step.send[0]]).toEqual([2, 5, 0, 7, ...new TextEncoder().encode('version')]);
+    expect(endedText('version', 'us', 2)).toMatch(/^The other side runs an older keyprint, without the file transfers this one requires: ask them to update/);
     // Our commit reaches it and it refuses in its version: read as its refusal, not as garbage.
     const i = machine('initiator', alice, bob);
     await i.start(0);
-    const refused = await i.receive(Uint8Array.of(PREVIOUS_VERSION, 5, 0, 7, ...new TextEncoder().encode('version')), 0);
-    expect(refused.events).toEqual([{ type: 'cancelled', code: 'version', by: 'them' }]);
+    const refused = await i.receive(Uint8Array.of(2, 5, 0, 7, ...new TextEncoder().encode('version')), 0);
+    expect(refused.events).toEqual([{ type: 'cancelled', code: 'version', by: 'them', peerVersion: 2 }]);
     expect(refused.send).toEqual([]);
-    expect(endedText('version', 'them')).toMatch(/another version of keyprint/);
-    // Any other version-1 frame (a hello) is refused too.
-    const r = machine('responder', bob, alice);
-    await r.receive(encodeMessage({ type: 'commit', commitment: new Uint8Array(32) }), 0);
-    expect((await r.receive(Uint8Array.of(PREVIOUS_VERSION, 2, 1), 0)).events).toEqual([{ type: 'cancelled', code: 'version', by: 'us' }]);
+    // Any other version-2 frame (a data frame) is refused too, never read.
+    const j = machine('initiator', alice, bob);
+    await j.start(0);
+    expect((await j.receive(Uint8Array.of(2, 6, 0, 0, 0, 0, 0, 0, 1, 16, ...new Uint8Array(272)), 0)).events).toEqual([{ type: 'cancelled', code: 'version', by: 'us', peerVersion: 2 }]);
   });
 });
 

@@ -3,9 +3,11 @@
 // the attacks of the review (a verified contact borrowing another contact's name, look-alike and
 // invisible names, another key for the contact one meant to reach) written as tests.
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { judgePeer, MemoryContactStore, MemoryOutbox, type Contact } from '../../src/session/index.js';
 import { alice, bob, mallory, party } from './_pair.js';
 import { link, memoryStores, Side, verifyBoth } from './_conversations.js';
+import { fcSeed } from '../_util.js';
 
 const carol = party('Carol', 0x55);
 
@@ -236,5 +238,97 @@ describe('judgePeer: the one rule, for channels and cards', () => {
 
   it('no contacts: not recognised, no warning', () => {
     expect(judgePeer([], presented(bob, 'Bob'))).toMatchObject({ recognized: false, peer: { name: 'Bob' } });
+  });
+});
+
+describe('Conversation: a peer on protocol version 1 (issue 22: a clear refusal, never a downgrade)', () => {
+  it('our commit answered by a version-1 cancel: ended with "ask them to update"; a version-1 commit to us: refused in its own format', async () => {
+    const { memoryPipe } = await import('../../src/session/index.js');
+    const a = new Side(alice, memoryStores());
+    const [ta, old] = memoryPipe();
+    const seen: Uint8Array[] = [];
+    old.onmessage = (f) => { seen.push(f); old.send(Uint8Array.of(1, 5, 0, 7, ...new TextEncoder().encode('version'))); };
+    await a.conversation.open(ta, { role: 'initiator', localDtlsFingerprint: alice.dtls, expectedPeerDtlsFingerprint: bob.dtls });
+    const ended = await a.waitFor('ended');
+    expect(ended).toMatchObject({ code: 'version', by: 'them' });
+    expect(ended.text).toMatch(/^The other side runs an older keyprint, without the post-quantum handshake this one requires: ask them to update/);
+    expect(seen[0][0]).toBe(3); // we spoke version 3 only
+
+    const b = new Side(bob, memoryStores());
+    const [tb, old2] = memoryPipe();
+    const answers: Uint8Array[] = [];
+    old2.onmessage = (f) => answers.push(f);
+    await b.conversation.open(tb, { role: 'responder', localDtlsFingerprint: bob.dtls, expectedPeerDtlsFingerprint: alice.dtls });
+    old2.send(Uint8Array.of(1, 1, ...new Uint8Array(32))); // a version-1 commit
+    expect((await b.waitFor('ended')).text).toMatch(/older keyprint/);
+    await new Promise((r) => setTimeout(r, 10));
+    expect(Array.from(answers[0])).toEqual([1, 5, 0, 7, ...new TextEncoder().encode('version')]);
+  });
+});
+
+describe('Conversation: unverified contacts never skip the SAS (issue 18: a backup cannot inject trust)', () => {
+  // What an import of someone else's backup leaves: the key and name as the file claims them, unverified.
+  const unverified = (p: typeof bob, displayName: string, extra: Partial<Contact> = {}): Contact => ({
+    contactId: p.identity.did, identityPublicKey: p.identity.publicKey, displayName, verifiedAt: Date.UTC(2026, 10, 3), verification: 'unverified', ...extra,
+  });
+
+  it('the peer\'s own key and name, imported unverified (even with a forged verifiedBy): the SAS is shown, never "recognized"; comparing makes it verified by SAS', async () => {
+    const contacts = new MemoryContactStore();
+    await contacts.put(unverified(bob, 'Bob', { verifiedBy: 'card' }));
+    const a = new Side(alice, { contacts, outbox: new MemoryOutbox() });
+    const b = new Side(bob, memoryStores());
+    await link(a, b, { expectA: bob.identity.did });
+    const sas = await a.waitFor('sas');
+    expect(a.of('recognized')).toHaveLength(0);
+    expect(sas.warning).toBeUndefined();
+    expect(sas.peer).toMatchObject({ name: 'Bob', contact: { contactId: bob.identity.did, verifiedBy: 'unverified' } });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(a.of('verified')).toHaveLength(0);
+    await verifyBoth(a, b);
+    expect((await a.waitFor('verified')).recognized).toBe(false);
+    const stored = (await contacts.get(bob.identity.did))!;
+    expect(stored).toMatchObject({ displayName: 'Bob', verifiedBy: 'sas' });
+    expect(stored.verification).toBeUndefined();
+    // Now it is verified: recognised next time.
+    await link(a, b);
+    await a.waitFor('recognized');
+  });
+
+  it('a forged entry (Mallory\'s key under the name of a verified "Bob"): the SAS, with the name-taken warning', async () => {
+    const contacts = new MemoryContactStore();
+    await contacts.put({ contactId: bob.identity.did, identityPublicKey: bob.identity.publicKey, displayName: 'Bob', verifiedAt: Date.UTC(2026, 10, 1), verifiedBy: 'sas' });
+    await contacts.put(unverified(mallory, 'B\u200Bob', { verifiedBy: 'receipt' }));
+    const a = new Side(alice, { contacts, outbox: new MemoryOutbox() });
+    await link(a, new Side(mallory, memoryStores()));
+    const sas = await a.waitFor('sas');
+    expect(a.of('recognized')).toHaveLength(0);
+    expect(sas.peer).toMatchObject({ name: 'B\\u{200B}ob', presentedName: 'Mallory', contact: { verifiedBy: 'unverified' } });
+    expect(sas.warning).toMatchObject({ kind: 'name-taken', contact: { contactId: bob.identity.did } });
+  });
+
+  it('an unverified namesake makes a warning that says it is unverified', () => {
+    const j = judgePeer([unverified(bob, 'Bob')], { identityPublicKey: mallory.identity.publicKey, did: mallory.identity.did, displayName: 'Bob' });
+    expect(j.recognized).toBe(false);
+    expect(j.warning!.text).toBe('"Bob" is the name of Bob, added unverified on 2026-11-03 — with another key. It may be Bob on a new device — or someone pretending to be Bob. Not verified until you compare the code again, in person or on a call.');
+  });
+
+  it('property: whatever the contacts and the presented identity, an unverified contact with the presented key is never recognised', () => {
+    const people = [alice, bob, carol, mallory];
+    const names = ['Alice', 'Bob', 'bob', 'B\u200Bob', 'Carol', 'Mallory'];
+    fc.assert(fc.property(
+      fc.array(fc.record({ who: fc.nat(3), name: fc.constantFrom(...names), verified: fc.boolean(), by: fc.constantFrom('sas', 'card', 'receipt', undefined) }), { maxLength: 6 }),
+      fc.nat(3), fc.constantFrom(...names), fc.boolean(),
+      (list, presenter, presentedName, named) => {
+        const contacts: Contact[] = list.map((c) => ({
+          contactId: people[c.who].identity.did, identityPublicKey: people[c.who].identity.publicKey, displayName: c.name, verifiedAt: 1,
+          ...(c.by ? { verifiedBy: c.by as Contact['verifiedBy'] } : {}), ...(c.verified ? {} : { verification: 'unverified' as const }),
+        }));
+        const p = people[presenter];
+        const j = judgePeer(contacts, { identityPublicKey: p.identity.publicKey, did: p.identity.did, displayName: presentedName }, named ? { expect: p.identity.did } : {});
+        const own = contacts.find((c) => c.identityPublicKey === p.identity.publicKey);
+        if (own?.verification === 'unverified') expect(j.recognized).toBe(false);
+        if (j.recognized) expect(own?.verification).toBeUndefined();
+      },
+    ), { seed: fcSeed, numRuns: 300 });
   });
 });

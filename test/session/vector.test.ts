@@ -1,14 +1,19 @@
-// The fixed-input session test vector of docs/PROTOCOL.md "Session protocol" → "Test vector":
-// fixed identities, DTLS fingerprints, ephemeral keys and nonces → commitment → transcript hash →
-// SAS → chain keys → the first data frame. Recomputed independently with node:crypto.
+// The fixed-input session test vector of docs/PROTOCOL.md "Session protocol" → "Test vector"
+// (protocol version 2, the hybrid handshake): fixed identities, DTLS fingerprints, X-Wing seed,
+// encapsulation randomness and nonces → commitment → transcript hash → SAS → chain keys → the first
+// data frame. Recomputed independently with node:crypto and @noble/post-quantum (X-Wing).
 import { createHash, hkdfSync, createCipheriv } from 'node:crypto';
+import { ml_kem768_x25519 } from '@noble/post-quantum/hybrid.js';
 import { describe, expect, it } from 'vitest';
 import { sasEmoji } from '../../src/sas/index.js';
 import { decodeMessage, type DataMessage } from '../../src/session/index.js';
 import { hex, unhex } from '../_util.js';
 import { alice, bob, machine, Pair } from './_pair.js';
 
-/** A deterministic "CSPRNG": the first call gives the ephemeral secret, the second the nonce. */
+/**
+ * A deterministic "CSPRNG", one fill byte per call: the initiator asks for its X-Wing seed (32) then
+ * its nonce (32); the responder for its nonce (32) then its encapsulation randomness (64).
+ */
 const fixed = (...fills: number[]) => { let i = 0; return (n: number) => new Uint8Array(n).fill(fills[i++]); };
 const sha = (...parts: Uint8Array[]) => new Uint8Array(createHash('sha256').update(Buffer.concat(parts)).digest());
 const lp16 = (s: string) => Buffer.concat([Buffer.from([0, s.length]), Buffer.from(s)]);
@@ -25,18 +30,21 @@ describe('session test vector (docs/PROTOCOL.md)', () => {
     await p.confirm('b');
     const [commit, helloR, helloI] = p.wire.slice(0, 3).map((w) => w.frame);
     // independent recomputation
-    const commitment = sha(lp16('keyprint-session-v1 commit'), helloI);
-    expect(hex(commit.subarray(2))).toBe(hex(commitment));
-    const th = sha(lp16('keyprint-session-v1 transcript'), u32(commit.length), commit, u32(helloR.length), helloR, u32(helloI.length), helloI);
+    const xwingA = ml_kem768_x25519.keygen(new Uint8Array(32).fill(0x01));
+    const encR = ml_kem768_x25519.encapsulate(xwingA.publicKey, new Uint8Array(64).fill(0x04));
+    expect(hex(commit.subarray(34))).toBe(hex(xwingA.publicKey)); // commit = 02 01 ‖ commitment ‖ pk
+    expect(hex(helloR.subarray(5, 5 + 1120))).toBe(hex(encR.cipherText)); // 02 02 ‖ suite ‖ u16(1120) ‖ ct
+    const commitment = sha(lp16('keyprint-session-v2 commit'), helloI);
+    expect(hex(commit.subarray(2, 34))).toBe(hex(commitment));
+    const th = sha(lp16('keyprint-session-v2 transcript'), u32(commit.length), commit, u32(helloR.length), helloR, u32(helloI.length), helloI);
     const sasShown = p.of('a', 'sasShown')[0];
     expect(hex(sasShown.transcriptHash)).toBe(hex(th));
-    // X25519 of secret 0x01… with 0x03…'s public key, via node:crypto
-    const { createPrivateKey, createPublicKey, diffieHellman } = await import('node:crypto');
-    const priv = (b: number) => createPrivateKey({ key: Buffer.concat([Buffer.from('302e020100300506032b656e04220420', 'hex'), Buffer.alloc(32, b)]), format: 'der', type: 'pkcs8' });
-    const shared = diffieHellman({ privateKey: priv(0x01), publicKey: createPublicKey(priv(0x03)) });
+    const shared = Buffer.from(encR.sharedSecret);
+    expect(hex(ml_kem768_x25519.decapsulate(encR.cipherText, new Uint8Array(32).fill(0x01)))).toBe(hex(shared));
     const sas = new Uint8Array(hkdfSync('sha256', shared, th, lp16('keyprint-sas-v1'), 8));
     expect(hex(sasShown.sas)).toBe(hex(sas));
-    const chainI = new Uint8Array(hkdfSync('sha256', shared, th, lp16('keyprint-session-v1 chain initiator'), 32));
+    expect(hex(p.of('b', 'sasShown')[0].sas)).toBe(hex(sas));
+    const chainI = new Uint8Array(hkdfSync('sha256', shared, th, lp16('keyprint-session-v2 chain initiator'), 32));
 
     const id = new Uint8Array(16);
     p.take('a', await p.a.sendText(id, 'hello', p.now));
@@ -45,7 +53,7 @@ describe('session test vector (docs/PROTOCOL.md)', () => {
     const data = decodeMessage(frame) as DataMessage;
     expect(data.seq).toBe(0);
     // first ratchet step and AES-256-GCM, via node:crypto
-    const step = Buffer.from(hkdfSync('sha256', chainI, Buffer.alloc(0), Buffer.concat([lp16('keyprint-session-v1 ratchet'), u32(0)]), 76));
+    const step = Buffer.from(hkdfSync('sha256', chainI, Buffer.alloc(0), Buffer.concat([lp16('keyprint-session-v2 ratchet'), u32(0)]), 76));
     const inner = Buffer.concat([Buffer.from([1]), id, u32(5), Buffer.from('hello')]);
     const padded = Buffer.concat([u32(inner.length), inner, Buffer.alloc(256 - 4 - inner.length)]);
     const cipher = createCipheriv('aes-256-gcm', step.subarray(32, 64), step.subarray(64, 76));
@@ -63,7 +71,7 @@ describe('session test vector (docs/PROTOCOL.md)', () => {
     const [offerFrame, chunkFrame] = p.wire.filter((w) => w.from === 'a' && w.frame[1] === 6).slice(1).map((w) => w.frame);
     let chainKey = step.subarray(0, 32);
     const sealAt = (seq: number, inner: Buffer, bucket: number, frame: Uint8Array) => {
-      const s = Buffer.from(hkdfSync('sha256', chainKey, Buffer.alloc(0), Buffer.concat([lp16('keyprint-session-v1 ratchet'), u32(seq)]), 76));
+      const s = Buffer.from(hkdfSync('sha256', chainKey, Buffer.alloc(0), Buffer.concat([lp16('keyprint-session-v2 ratchet'), u32(seq)]), 76));
       chainKey = s.subarray(0, 32);
       const c = createCipheriv('aes-256-gcm', s.subarray(32, 64), s.subarray(64, 76));
       c.setAAD(frame.subarray(0, 6));
@@ -81,6 +89,7 @@ describe('session test vector (docs/PROTOCOL.md)', () => {
 
     // recorded values (docs/PROTOCOL.md); a change here is a protocol change
     expect({
+      xwingPublicKey: hex(sha(xwingA.publicKey)), kemCiphertext: hex(sha(encR.cipherText)), sharedSecret: hex(shared),
       commitment: hex(commitment), transcriptHash: hex(th), sas: hex(sas), emoji: sasEmoji(sas).map((e) => e.emoji).join(''),
       chainInitiator: hex(chainI), helloI: hex(sha(helloI)), helloR: hex(sha(helloR)), firstFrameSha256: hex(sha(frame)), firstFrameHead: hex(frame.subarray(0, 32)),
       offerFrameSha256: hex(sha(offerFrame)), chunkFrameSha256: hex(sha(chunkFrame)),
@@ -89,17 +98,20 @@ describe('session test vector (docs/PROTOCOL.md)', () => {
   });
 });
 
-// Protocol version 2 (files streamed): every frame's first byte is 02, so all of these differ from version 1's.
+// Protocol version 3 (files streamed over version 2's X-Wing handshake): every frame's first byte is 03, so all of these differ from version 2's.
 const RECORDED = {
-  commitment: '1ac9b01d0adad61fa90f61a75ca62db9d51685d043cb5fb422e1a712973d8179',
-  transcriptHash: '60d5f2b008e9932f18e4891e943452e299b3e52df871ec8b74d4cd9397aab4cf',
-  sas: '4fa539184e18ba12',
-  emoji: '🌏🎺🌙🎸🐘🦄⚽',
-  chainInitiator: 'c65c61fae38e2ddac27d6c683439ebf9905cbef4bd40a3e6d2e1564df6ba3ae9',
-  helloI: 'd355ca5860c93fa2a6dddc5e25ea8ac32fceb7f0025607d589105f0c8c099426',
-  helloR: '1a101e1a81225cc00d07fcfd6997ed726c202e7e2d0c5389061704285f942fe5',
-  firstFrameSha256: '0e3614b7cfbba32aa3d97334c85e5922a62f45d248b59b4a33f01f1c700152c9',
-  firstFrameHead: '020600000000000001109da221c52a71200b3138f056ab73c30bee768fed2ab2',
-  offerFrameSha256: '666cb146b697742ca9981da2407ec890b8d38c06813df3f472a22c0d25213151',
-  chunkFrameSha256: '38f6b3f1ecc7ebb6b54edac8f7f48c4b23569b9be304499a864505a84294e26a',
+  xwingPublicKey: 'f37b99b2db732a7df55f61fa442606133b1aeea462df9f8225fb5c82674523db',
+  kemCiphertext: '8f5f475145f2c2218403a13194d58f4ec8a8da7a8e263879771a688cd6254d11',
+  sharedSecret: '6480acbd8d4400d03bea8211e99ba059d07e12f47c91907f13631155a7bc7eee',
+  commitment: 'f6afa74bfb530ead5252b8a48fb4d665df7b14cf2d16697e83d0f92a71a9d538',
+  transcriptHash: '32131735a1d378c1ecd737c4461a972518353c27b3488e703469e0443ea17b1a',
+  sas: '6f8126562890709d',
+  emoji: '🍕⚽🦄⌛☁️🔧🔧',
+  chainInitiator: '56e1c72c6c9825832437bf94fffe7547d5722483a4b98e63df0b0a9a3e649f7c',
+  helloI: '5fc9a512fd835e6fb8f6d0e76763d1a8b89f7cb9ce8352e342df78dcd166d420',
+  helloR: '9696d2df117e3b1128776e006c6e6d9394d2c6a6ddb2f9ec007c8b971e51373c',
+  firstFrameSha256: '265a2a0d6343362edcb954077e1ad0eac37f0940b7e0d7a0e8db9390afac6b03',
+  firstFrameHead: '0306000000000000011013581516ce0d91e3f7eb7944b931abb2e384a1c67c2e',
+  offerFrameSha256: 'c66c71c44face1fa4fef2972801e3018f3229f23cabc295394fac316db2cf6cc',
+  chunkFrameSha256: '0eac97ff81a7c688bdbfe261bcf5f7076631dd5ca66fb818ad8ad73461caded7',
 };

@@ -1,10 +1,11 @@
 // web/lib/storage-key.ts and record-codec.ts: the at-rest key and record layout behind the web
 // app's encrypted outbox and history.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
 import { IdentityKeyPair } from '../../src/identity/identity.js';
 import { StorageError, StorageKey, fields } from '../../web/lib/storage-key.js';
 import { decodeRecord, encodeRecord } from '../../web/lib/record-codec.js';
+import { decodeBackup, encodeBackup } from '../../web/lib/backup.js';
 import { fcSeed } from '../_util.js';
 
 const aad = fields('keyprint-web outbox v1', 'did:key:z6MkPeer', new Uint8Array(16).fill(1));
@@ -64,5 +65,38 @@ describe('record codec', () => {
     for (const bad of [new Uint8Array(0), new Uint8Array([0, 0, 0, 9, 1]), new Uint8Array([0, 0, 0, 2, 0xff, 0xfe]), new Uint8Array([0, 0, 0, 1, 0x7b])]) {
       expect(() => decodeRecord(bad)).toThrow(StorageError);
     }
+  });
+});
+
+describe('key bytes handed to WebCrypto are wiped (issue 18 item 7)', () => {
+  /** Runs `f` and returns every raw key it handed to importKey, as the caller's bytes are after `f` returns. */
+  async function importedKeys(f: () => Promise<unknown>): Promise<Uint8Array[]> {
+    const seen: Uint8Array[] = [];
+    const real = crypto.subtle.importKey.bind(crypto.subtle);
+    const spy = vi.spyOn(crypto.subtle, 'importKey').mockImplementation(((format: string, data: BufferSource, ...rest: unknown[]) => {
+      if (format === 'raw') seen.push(ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : new Uint8Array(data));
+      return (real as (...a: unknown[]) => Promise<CryptoKey>)(format, data, ...rest);
+    }) as typeof crypto.subtle.importKey);
+    try {
+      await f();
+    } finally {
+      spy.mockRestore();
+    }
+    return seen;
+  }
+
+  it('StorageKey.derive: the derived key bytes are zero afterwards', async () => {
+    const keys = await importedKeys(() => StorageKey.derive(IdentityKeyPair.generate()));
+    expect(keys).toHaveLength(1);
+    expect(keys[0].every((x) => x === 0)).toBe(true);
+  });
+
+  it('contacts backup: the file key is zero after writing and after opening', async () => {
+    const id = IdentityKeyPair.generate();
+    let file: Uint8Array = new Uint8Array();
+    const written = await importedKeys(async () => { file = await encodeBackup([], 'correct horse battery staple', id); });
+    const opened = await importedKeys(() => decodeBackup(file, 'correct horse battery staple', id.publicKey));
+    for (const k of [...written, ...opened].filter((b) => b.length === 32)) expect(k.every((x) => x === 0)).toBe(true);
+    expect(written.filter((b) => b.length === 32).length + opened.filter((b) => b.length === 32).length).toBeGreaterThanOrEqual(2);
   });
 });

@@ -1,6 +1,7 @@
 // App-wide state: which screen is shown (kept in location.hash so reload and back work) and
 // whether the WebAssembly core has loaded.
 import { ready } from 'keyprint/core';
+import { WIPED_QUERY } from './wipe.js';
 
 export const SCREENS = [
   { id: 'identity', label: 'Identity' },
@@ -18,9 +19,14 @@ export class AppState {
   screen = $state<ScreenId>('identity');
   core = $state<'loading' | 'ready' | 'failed'>('loading');
   coreError = $state<string | null>(null);
+  /** This page is the one "wipe everything" reloaded into (web/lib/wipe.ts): it registers no service worker. */
+  readonly wiped: boolean = false;
 
   constructor() {
     if (typeof location !== 'undefined') {
+      this.wiped = new URLSearchParams(location.search).has(WIPED_QUERY);
+      // The next reload is an ordinary visit again.
+      if (this.wiped) history.replaceState(null, '', location.pathname + location.hash);
       this.#fromHash();
       addEventListener('hashchange', () => this.#fromHash());
     }

@@ -1,27 +1,37 @@
 // The app's own IndexedDB database "keyprint-web" (the library's key store is the separate
 // database "keyprint"): "profile" (the public identity record), "contacts" (verified peers),
 // "outbox" (undelivered messages, encrypted), "seen" (ids of received messages, to drop
-// re-sent duplicates), "history" (opt-in message history, encrypted). docs/WEB.md "Storage at rest".
+// re-sent duplicates), "history" (opt-in message history, encrypted), "trust" (the user's attestation
+// trust store: their anchors and an imported FIDO metadata BLOB; public). docs/WEB.md "Storage at rest".
 const DB = 'keyprint-web';
 export const DB_NAME = DB;
-export const STORES = ['profile', 'contacts', 'outbox', 'seen', 'history'] as const;
+export const STORES = ['profile', 'contacts', 'outbox', 'seen', 'history', 'trust'] as const;
 export type StoreName = (typeof STORES)[number];
 
 let known = false; // the database exists (we opened it once)
+let wiped = false; // "wipe everything" ran (here or in another tab): nothing may open the database again
+
+/** After a wipe: every later read answers "empty" and every write fails, so the database is not re-created before the page reloads. */
+export function closeStorage(): void {
+  wiped = true;
+  known = false;
+}
 
 /**
  * Whether the database exists. Reads of a missing database answer "empty" without creating it,
  * so a fresh or wiped browser keeps no keyprint storage until something is written.
  */
 async function exists(): Promise<boolean> {
+  if (wiped) return false;
   if (known) return true;
   const list = await indexedDB.databases?.().catch(() => undefined);
   return list === undefined || list.some((d) => d.name === DB);
 }
 
 function open(): Promise<IDBDatabase> {
+  if (wiped) return Promise.reject(new Error('keyprint was wiped in this browser: reload the page'));
   return new Promise((resolve, reject) => {
-    const req = indexedDB.open(DB, 3);
+    const req = indexedDB.open(DB, 4);
     req.onupgradeneeded = () => {
       for (const s of STORES) if (!req.result.objectStoreNames.contains(s)) req.result.createObjectStore(s);
     };

@@ -77,6 +77,7 @@ export async function enrollWithSecurityKey(params: {
     const assertion: Assertion = await getAssertion({ rpId, challenge, credentialId: created.credentialId, transports: created.transports });
     const prf = assertion.prfFirst;
     if (!prf || prf.length !== 32) {
+      prf?.fill(0);
       throw new EnrollmentError('no-prf', 'The security key returned no PRF output, so the identity key cannot be protected by it. Use another key or the passphrase option.');
     }
     params.onStep?.('seal');

@@ -51,6 +51,13 @@ class Opfs {
     };
   }
 
+  /** Ends the worker at once: its open files are released (a wipe can delete them); pending calls fail. */
+  terminate(): void {
+    this.#worker.terminate();
+    for (const p of this.#pending.values()) p.reject(new Error('file storage: closed'));
+    this.#pending.clear();
+  }
+
   call<T>(req: OpfsRequest, transfer: Transferable[] = []): Promise<T> {
     const seq = ++this.#seq;
     return new Promise<T>((resolve, reject) => {
@@ -231,25 +238,39 @@ export class OpfsFileStore implements FileStore {
     for (const name of (await this.#names()).filter((n) => n.startsWith('done-'))) await this.#opfs.call({ op: 'remove', name });
   }
 
+  /**
+   * The identity locked: the worker ends (releasing its files, so a wipe that follows can delete
+   * them) and the received files already offered (done-*) are deleted, as they went with the page
+   * when they were held in memory.
+   */
+  async close(): Promise<void> {
+    this.#opfs.terminate();
+    await deleteNames((name) => name.startsWith('done-'));
+  }
+
   async #names(): Promise<string[]> {
     return this.#opfs.call<string[]>({ op: 'list' });
   }
 }
 
-/** Deletes every file of these peers (forget a contact): partial, received, to be sent, records. No key needed. */
-export async function deleteFilesOf(peers: string[]): Promise<void> {
+/** Deletes the files whose names match, from this thread (no worker, no key needed). */
+async function deleteNames(match: (name: string) => boolean): Promise<void> {
   if (!(await opfsAvailable())) return;
-  const tags = new Set(peers.map(peerTag));
-  const root = await navigator.storage.getDirectory();
   let dir: FileSystemDirectoryHandle;
   try {
-    dir = await root.getDirectoryHandle('keyprint-files');
+    dir = await (await navigator.storage.getDirectory()).getDirectoryHandle('keyprint-files');
   } catch {
-    return;
+    return; // nothing stored yet
   }
   const names: string[] = [];
   for await (const name of (dir as unknown as { keys(): AsyncIterable<string> }).keys()) names.push(name);
-  for (const name of names) if (tags.has(name.split('-')[1])) await dir.removeEntry(name).catch(() => undefined);
+  for (const name of names) if (match(name)) await dir.removeEntry(name).catch(() => undefined);
+}
+
+/** Deletes every file of these peers (forget a contact): partial, received, to be sent, records. No key needed. */
+export async function deleteFilesOf(peers: string[]): Promise<void> {
+  const tags = new Set(peers.map(peerTag));
+  await deleteNames((name) => tags.has(name.split('-')[1]));
 }
 
 /** Deletes the whole file directory (wipe everything). */

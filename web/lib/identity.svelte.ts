@@ -1,7 +1,10 @@
 // The identity on this device: enrolled or not, locked or unlocked. Wraps web/lib/enrollment.ts
 // (which wraps keyprint/identity); components only read these fields and call these methods.
 // The key pair itself is held in a private field, never in reactive state.
-import { decodeBundle, didKeyFromPublicKey, envelopeInfo, type IdentityBundle, type IdentityKeyPair } from 'keyprint/identity';
+import {
+  currentAuthenticator, decodeBundle, didKeyFromPublicKey, envelopeInfo, type AttestationTrust, type IdentityBundle, type IdentityKeyPair,
+} from 'keyprint/identity';
+import { checkBundleAttestation, checkPrintable } from 'keyprint/card';
 import { fingerprintDigits, keyprintParty } from 'keyprint/sas';
 import { groupDigits } from './bytes.js';
 import {
@@ -13,7 +16,7 @@ import { webauthnProblem } from './webauthn.js';
 export type IdentityPhase = 'loading' | 'none' | 'locked' | 'unlocked';
 
 const TRUST_TEXT: Record<string, string> = {
-  'hardware-attested': 'Hardware-attested: the attestation chains to a known vendor root.',
+  'hardware-attested': 'Hardware-attested: the attestation chains to a vendor root keyprint ships, or one you trust (Settings).',
   'attested-unknown-vendor': 'Attested by an unknown vendor: the key signed its attestation with a certificate that chains to no root keyprint knows.',
   'self-attested': 'Self-attested: the key vouched for itself; the model cannot be confirmed.',
   unattested: 'Unattested: the key gave no attestation.',
@@ -38,7 +41,18 @@ export class IdentityState {
     const p = keyprintParty(this.bundle.identityPublicKey, this.did);
     return groupDigits(fingerprintDigits(p.publicKey, p.stableId));
   });
-  authenticator = $derived(this.profile?.credential?.authenticator ?? null);
+  /**
+   * Today's verdict on the identity's attestation, re-checked with the trust store (Settings) — it
+   * may differ from the one recorded at enrollment. null until checked.
+   */
+  attestationNow = $state.raw<{ trust: AttestationTrust; vendor?: string; model?: string } | { refused: string } | null>(null);
+  authenticator = $derived.by(() => {
+    const recorded = this.profile?.credential?.authenticator ?? null;
+    const now = this.attestationNow;
+    return recorded && now && !('refused' in now) ? currentAuthenticator(recorded, now) : recorded;
+  });
+  /** Why the identity's attestation is refused today (e.g. the imported FIDO metadata reports the model compromised). */
+  attestationRefused = $derived(this.attestationNow && 'refused' in this.attestationNow ? this.attestationNow.refused : null);
   trustText = $derived(this.authenticator ? TRUST_TEXT[this.authenticator.trust] ?? this.authenticator.trust : null);
   weak = $derived(this.profile?.kind === 'passphrase');
 
@@ -69,6 +83,18 @@ export class IdentityState {
     }
   }
 
+  /** Re-checks the stored attestation with the trust store now in effect (after a change in Settings). */
+  async recheckTrust(): Promise<void> {
+    const bundle = this.bundle, credential = this.profile?.credential;
+    if (!bundle || !credential) {
+      this.attestationNow = null;
+      return;
+    }
+    const r = await checkBundleAttestation(bundle, { registrationClientDataJSON: credential.registrationClientDataJSON });
+    if (bundle !== this.bundle) return; // the identity changed meanwhile
+    this.attestationNow = r.ok ? { trust: r.verdict.trust, vendor: r.verdict.vendor, model: r.verdict.model } : { refused: r.reason };
+  }
+
   async #run(message: string, f: () => Promise<void>): Promise<void> {
     this.error = null;
     this.busy = message;
@@ -82,17 +108,25 @@ export class IdentityState {
   }
 
   async #adopt(e: Enrolled): Promise<void> {
-    await this.#store.save(e.profile, e.envelope);
+    let profile: StoredProfile;
+    try {
+      profile = await this.#store.create(e.profile, e.envelope);
+    } catch (err) {
+      e.identity.destroy();
+      throw err;
+    }
     this.#identity?.destroy();
     this.#identity = e.identity;
     this.#envelope = e.envelope;
-    this.profile = e.profile;
+    this.profile = profile;
     this.bundle = e.bundle;
+    this.attestationNow = null;
     this.phase = 'unlocked';
   }
 
   enroll(displayName: string): Promise<void> {
     return this.#run('Touch your security key to create a credential (1 of 2)…', async () => {
+      checkPrintable(displayName); // before the key is touched: a name the card cannot print is said now
       const e = await enrollWithSecurityKey({
         displayName,
         onStep: (step) => {
@@ -107,6 +141,7 @@ export class IdentityState {
 
   createWithPassphrase(displayName: string, passphrase: string): Promise<void> {
     return this.#run('Deriving a key from your passphrase…', async () => {
+      checkPrintable(displayName);
       if (passphrase.length < 12) throw new Error('Use a passphrase of at least 12 characters (several random words work well).');
       await this.#adopt(await createWithPassphrase({ displayName, passphrase }));
     });
@@ -148,6 +183,7 @@ export class IdentityState {
       this.lock();
       this.profile = null;
       this.bundle = null;
+      this.attestationNow = null;
       this.#envelope = null;
       this.phase = 'none';
     });

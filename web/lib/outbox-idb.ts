@@ -4,8 +4,9 @@
 // the associated data binds each record to its peer's did:key and its message id, so a record
 // copied under another peer or id does not open. Stored in the clear: peer did, status, time.
 // "seen" keeps `${peer did} ${message id}` of received messages (random ids: no content) so a
-// message re-sent after a reconnect is shown once, even across a reload.
-import type { DeliveryStatus, Outbox, OutboxEntry } from 'keyprint/session';
+// message re-sent after a reconnect is shown once, even across a reload: the newest MAX_SEEN_IDS
+// (4,096, as the CLI), each stored with the time it was seen so the oldest go first.
+import { MAX_SEEN_IDS, type DeliveryStatus, type Outbox, type OutboxEntry } from 'keyprint/session';
 import { req, tx } from './db.js';
 import { decodeOutboxContent, encodeOutboxContent } from '../../src/session/outbox-record.js';
 import { hex, unhex } from './record-codec.js';
@@ -58,7 +59,14 @@ export class IdbOutbox implements Outbox {
     const k = `${peer} ${hex(id)}`;
     return tx('seen', 'readwrite', async (s) => {
       if ((await req(s.getKey(k))) !== undefined) return false;
-      await req(s.put(1, k));
+      await req(s.put(Date.now(), k));
+      const count = await req(s.count());
+      if (count > MAX_SEEN_IDS) {
+        // Records from before the bound hold 1: they are the oldest.
+        const [keys, seenAt] = await Promise.all([req(s.getAllKeys()), req(s.getAll())]);
+        const old = keys.map((key, i) => ({ key, at: Number(seenAt[i]) })).filter((r) => r.key !== k).sort((a, b) => a.at - b.at);
+        await Promise.all(old.slice(0, count - MAX_SEEN_IDS).map((r) => req(s.delete(r.key))));
+      }
       return true;
     });
   }

@@ -1,10 +1,16 @@
 // Deleting for real: "forget this contact" removes its contact record, its undelivered messages,
-// its received-message ids, its history and its files (files-opfs.ts); "wipe everything" deletes
-// both IndexedDB databases ("keyprint-web" and the library's key store "keyprint"), the file
-// directory, localStorage and sessionStorage, then reloads the page so no state survives in memory.
+// its received-message ids, its history and its files (files-opfs.ts); "wipe everything" (issue 18
+// item 5) leaves nothing of keyprint in this browser: every tab locks (the key wiped from memory)
+// and stops writing, both IndexedDB databases ("keyprint-web" and the library's key store
+// "keyprint") are deleted and not re-created, so is the file directory (origin-private file
+// system), the service worker's caches (names starting "keyprint ") are deleted and its
+// registration removed, localStorage and sessionStorage are cleared, and every tab reloads into a
+// page that registers no worker (`?wiped`) — so storage, caches and registrations stay empty until
+// the app is used again. The tabs talk over a BroadcastChannel; a tab of an older build still lets
+// the databases go (its connections close on `versionchange`).
 import { didKeyFromPublicKey } from 'keyprint/identity';
 import type { Contact } from 'keyprint/session';
-import { DB_NAME, deleteDatabase } from './db.js';
+import { DB_NAME, closeStorage, deleteDatabase } from './db.js';
 import { deleteHistoryOf } from './history.js';
 import { deleteOutboxOf } from './outbox-idb.js';
 import { deleteAllFiles, deleteFilesOf } from './files-opfs.js';
@@ -13,6 +19,11 @@ import type { IdentityState } from './identity.svelte.js';
 
 /** The library's key store database (src/identity/key-store-browser.ts). */
 export const KEY_STORE_DB = 'keyprint';
+/** The query of the page a wipe reloads into: it registers no service worker. */
+export const WIPED_QUERY = 'wiped';
+const CHANNEL = 'keyprint-wipe';
+/** The service worker's cache names (web/sw.js): "keyprint <scope> <build>" and "keyprint <scope> accepted". */
+const CACHE_PREFIX = 'keyprint ';
 
 /** The did:keys a contact's records may be filed under: its contactId (when a did) and its key's did. */
 export function peersOf(c: Contact): string[] {
@@ -28,15 +39,45 @@ export async function forgetContact(contacts: ContactsState, c: Contact): Promis
   await contacts.delete(c.contactId);
 }
 
-/**
- * Deletes everything keyprint keeps in this browser and reloads. Locking first ends any
- * connection and wipes the key in memory.
- */
-export async function wipeEverything(identity: IdentityState): Promise<void> {
+function reloadWiped(): void {
+  location.replace(`${location.pathname}?${WIPED_QUERY}${location.hash}`);
+}
+
+/** Locks this tab and stops its storage: the first step of a wipe, here or in another tab. */
+function stop(identity: IdentityState): void {
   identity.lock();
-  // The key store keeps its connection open; a blocked delete completes when the reload closes it.
+  closeStorage();
+}
+
+/**
+ * Makes this tab take part in a wipe started in another one: lock and stop writing at once,
+ * reload once the other tab has deleted everything.
+ */
+export function followWipes(identity: IdentityState): void {
+  if (typeof BroadcastChannel === 'undefined') return;
+  new BroadcastChannel(CHANNEL).onmessage = (e) => {
+    if (e.data === 'wipe') stop(identity);
+    else if (e.data === 'wiped') reloadWiped();
+  };
+}
+
+/** Deletes everything keyprint keeps in this browser, in every tab, and reloads. */
+export async function wipeEverything(identity: IdentityState): Promise<void> {
+  stop(identity);
+  const tabs = typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel(CHANNEL);
+  tabs?.postMessage('wipe');
+  // Other tabs close their connections on this message or on `versionchange`; a delete still
+  // blocked after 3 s completes as they reload.
   await Promise.all([deleteDatabase(DB_NAME), deleteDatabase(KEY_STORE_DB), deleteAllFiles()]);
+  if ('caches' in globalThis) {
+    for (const name of await caches.keys()) if (name.startsWith(CACHE_PREFIX)) await caches.delete(name);
+  }
+  if ('serviceWorker' in navigator) {
+    for (const r of await navigator.serviceWorker.getRegistrations()) await r.unregister();
+  }
   localStorage.clear();
   sessionStorage.clear();
-  location.reload();
+  tabs?.postMessage('wiped');
+  tabs?.close();
+  reloadWiped();
 }

@@ -1,18 +1,19 @@
 // Software FIDO2 authenticator (CTAP 2.1 subset) — §6.1 authenticatorMakeCredential, §6.2
 // authenticatorGetAssertion, §6.3 authenticatorGetNextAssertion, §6.4 authenticatorGetInfo, §6.5
-// authenticatorClientPIN (PIN/UV auth protocols 1 and 2, §6.5.6 / §6.5.7), §12.5 hmac-secret and
-// §12.1 credProtect; ES256 credentials and packed attestation (WebAuthn §8.2) with its own CA.
+// authenticatorClientPIN (PIN/UV auth protocols 1 and 2, §6.5.6 / §6.5.7), §6.8
+// authenticatorCredentialManagement, §12.5 hmac-secret and §12.1 credProtect; ES256 credentials and
+// packed attestation (WebAuthn §8.2) with its own CA.
 // For tests and demos: its keys live in a JSON file, not in a secure element.
 
 import { timingSafeEqual } from 'node:crypto';
-import { hmacSha256, p256Keypair, p256PublicKeyToCose, p256Sign, p256SignatureToDer, sha256 } from '../../core/index.js';
+import { hmacSha256, p256Keypair, p256PublicKey, p256PublicKeyToCose, p256Sign, p256SignatureToDer, sha256 } from '../../core/index.js';
 import { CtapError, CtapStatus } from '../errors.js';
 import { KeepaliveStatus } from '../ctaphid/constants.js';
 import { decodeCborMap, encodeCbor, field, type CborMap, type CborValue } from '../ctap2/cbor.js';
 import { AuthDataFlag, encodeAuthData } from '../ctap2/auth-data.js';
-import { ClientPinSubCommand, CtapCommand, PinUvAuthTokenPermission, parseDescriptorList } from '../ctap2/commands.js';
+import { ClientPinSubCommand, CredentialManagementSubCommand, CtapCommand, PinUvAuthTokenPermission, parseDescriptorList } from '../ctap2/commands.js';
 import { CRED_PROTECT, CredProtect, HMAC_SECRET } from '../ctap2/extensions.js';
-import { coseKeyAgreement, decapsulate, pinProtocol, type PinUvAuthProtocol } from '../ctap2/pin-protocol.js';
+import { coseKeyAgreement, decapsulate, pinProtocol, pinProtocolV1, type PinUvAuthProtocol } from '../ctap2/pin-protocol.js';
 import { generateAttestation } from './attestation.js';
 import { MemoryStore, type AuthenticatorStateData, type AuthenticatorStore, type StoredCredential } from './state.js';
 
@@ -54,6 +55,14 @@ export interface SoftAuthenticatorOptions {
   approve?: (request: PresenceRequest, signal: AbortSignal) => Promise<boolean>;
   /** How long to wait for presence before CTAP2_ERR_USER_ACTION_TIMEOUT (default 30 000 ms). */
   presenceTimeoutMs?: number;
+  /**
+   * Which authenticator to be. `'2.1'` (default): FIDO_2_0 + FIDO_2_1, PIN/UV protocols [2, 1],
+   * pinUvAuthToken, credential management. `'2.0'`: a CTAP 2.0 key as most keys sold before 2021 are —
+   * FIDO_2_0 only, PIN protocol 1 only (protocol 2 arrived with CTAP 2.1), no pinUvAuthToken option
+   * (only the legacy getPinToken), pinProtocol required on every clientPIN request (CTAP 2.0 §5.5.3),
+   * no `pinUvAuthProtocol` key in hmac-secret (CTAP 2.0 §11.4 knows keys 1–3 only), no credential management.
+   */
+  ctap?: '2.0' | '2.1';
 }
 
 interface PinUvAuthToken {
@@ -82,6 +91,8 @@ export class SoftAuthenticator {
   private pinToken: PinUvAuthToken | undefined;
   private consecutivePinFailures = 0;
   private pending: { next: () => CborMap; left: number; expires: number } | undefined;
+  /** §6.8.2/§6.8.3 enumeration state: what the *GetNext* subcommands still have to return. */
+  private enumeration: { rps?: string[]; credentials?: StoredCredential[] } = {};
 
   private constructor(private readonly store: AuthenticatorStore, private readonly options: SoftAuthenticatorOptions, state: AuthenticatorStateData) {
     this.state = state;
@@ -126,6 +137,7 @@ export class SoftAuthenticator {
     this.pinToken = undefined;
     this.consecutivePinFailures = 0;
     this.pending = undefined;
+    this.enumeration = {};
   }
 
   /**
@@ -163,6 +175,9 @@ export class SoftAuthenticator {
         return this.getNextAssertion();
       case CtapCommand.authenticatorClientPIN:
         return this.clientPin(params());
+      case CtapCommand.authenticatorCredentialManagement:
+        if (this.ctap20) return fail(CtapStatus.CTAP1_ERR_INVALID_COMMAND, 'credential management is CTAP 2.1');
+        return this.credentialManagement(params());
       default:
         return fail(CtapStatus.CTAP1_ERR_INVALID_COMMAND, `unsupported command 0x${command.toString(16)}`);
     }
@@ -170,10 +185,26 @@ export class SoftAuthenticator {
 
   // ---- §6.4 authenticatorGetInfo ------------------------------------------------------------------
 
+  /** CTAP 2.0 profile (options.ctap = '2.0'): what a CTAP 2.0, PIN-protocol-1-only key does. */
+  private get ctap20(): boolean {
+    return this.options.ctap === '2.0';
+  }
+
   private getInfo(): CborMap {
+    if (this.ctap20) {
+      // CTAP 2.0 §5.4: versions, extensions, aaguid, options, maxMsgSize, pinProtocols — nothing newer.
+      return new Map<number, CborValue>([
+        [0x01, ['FIDO_2_0']],
+        [0x02, [CRED_PROTECT, HMAC_SECRET]],
+        [0x03, KEYPRINT_AAGUID],
+        [0x04, new Map<string, boolean>([['rk', true], ['up', true], ['plat', false], ['clientPin', this.state.pinHash !== undefined]])],
+        [0x05, MAX_MSG_SIZE],
+        [0x06, [1]],
+      ]);
+    }
     const options = new Map<string, boolean>([
       ['rk', true], ['up', true], ['plat', false], ['clientPin', this.state.pinHash !== undefined],
-      ['pinUvAuthToken', true], ['makeCredUvNotRqd', true],
+      ['credMgmt', true], ['pinUvAuthToken', true], ['makeCredUvNotRqd', true],
     ]);
     return new Map<number, CborValue>([
       [0x01, ['FIDO_2_0', 'FIDO_2_1']],
@@ -189,6 +220,15 @@ export class SoftAuthenticator {
       [0x0d, 4],
       [0x0e, 1],
     ]);
+  }
+
+  /**
+   * The PIN/UV auth protocol a request names. CTAP 2.0 knows only pinProtocol 1 (§5.5.1); the 2.0
+   * profile answers CTAP1_ERR_INVALID_PARAMETER for anything else, as a 2.0 key does.
+   */
+  private protocolFor(version: unknown): PinUvAuthProtocol {
+    if (this.ctap20 && version !== 1) fail(CtapStatus.CTAP1_ERR_INVALID_PARAMETER, `pinProtocol ${String(version)} is not supported (CTAP 2.0: 1 only)`);
+    return pinProtocol(version);
   }
 
   // ---- user presence -----------------------------------------------------------------------------
@@ -234,7 +274,7 @@ export class SoftAuthenticator {
     if (param === undefined) return false;
     const version = field(params, protocolKey, 'number');
     if (version === undefined) fail(CtapStatus.CTAP2_ERR_MISSING_PARAMETER, 'pinUvAuthProtocol is required with pinUvAuthParam');
-    const protocol = pinProtocol(version);
+    const protocol = this.protocolFor(version);
     const token = this.pinToken;
     // §6.1.2 step 11.1: "If the authenticator is not in a state to verify … return CTAP2_ERR_PIN_AUTH_INVALID".
     if (!token || !protocol.verify(token.token, clientDataHash, param)) fail(CtapStatus.CTAP2_ERR_PIN_AUTH_INVALID);
@@ -301,7 +341,8 @@ export class SoftAuthenticator {
 
     const uv = this.checkPinUvAuth(params, 0x08, 0x09, clientDataHash, PinUvAuthTokenPermission.mc, rpId);
     // §6.1.2 step 6 (makeCredUvNotRqd = true): with a PIN set, only discoverable credentials need UV.
-    if (!uv && this.state.pinHash && rk) fail(CtapStatus.CTAP2_ERR_PUAT_REQUIRED);
+    // CTAP 2.0 §5.1 step 7 (no makeCredUvNotRqd): with a PIN set, every credential does (CTAP2_ERR_PIN_REQUIRED, 0x36).
+    if (!uv && this.state.pinHash && (rk || this.ctap20)) fail(CtapStatus.CTAP2_ERR_PUAT_REQUIRED);
 
     // §6.1.2 step 7: excludeList.
     for (const d of excludeList) {
@@ -363,9 +404,9 @@ export class SoftAuthenticator {
     signed.set(authData, 0);
     signed.set(clientDataHash, authData.length);
     const sig = p256SignatureToDer(p256Sign(att.secretKey, sha256(signed)));
-    // x5c carries the emulator's own CA after the batch certificate: no verifier knows that CA, so
-    // without it the chain could not be built at all (verifyAttestation → chain-untrusted); with it
-    // the chain validates and is reported as attested by an unknown vendor, never as hardware.
+    // x5c carries the emulator's own CA after the batch certificate: no verifier knows that CA, so a
+    // verifier can check the batch certificate's signature but still reports "attested, unknown
+    // vendor", never hardware (WebAuthn §8.2 lets x5c hold the CA too, and verifiers ignore roots there).
     const attStmt = new Map<string, CborValue>([['alg', -7], ['sig', sig], ['x5c', [att.certificate, att.caCertificate]]]);
     return new Map<number, CborValue>([[0x01, 'packed'], [0x02, authData], [0x03, attStmt]]);
   }
@@ -455,7 +496,8 @@ export class SoftAuthenticator {
     const keyAgreement = field(input, 1, 'map', true);
     const saltEnc = field(input, 2, 'bytes', true);
     const saltAuth = field(input, 3, 'bytes', true);
-    const protocol = pinProtocol(field(input, 4, 'number') ?? 1);
+    // §12.5: key 4 pinUvAuthProtocol is optional, default 1. CTAP 2.0 (§11.4) has no key 4: always protocol 1.
+    const protocol = this.ctap20 ? pinProtocolV1 : pinProtocol(field(input, 4, 'number') ?? 1);
     const shared = decapsulate(protocol, this.agreementKey(protocol.version).secretKey, keyAgreement);
     if (!protocol.verify(shared, saltEnc, saltAuth)) fail(CtapStatus.CTAP2_ERR_PIN_AUTH_INVALID, 'hmac-secret saltAuth does not verify');
     let salts: Uint8Array;
@@ -501,11 +543,18 @@ export class SoftAuthenticator {
   private clientPin(params: CborMap): CborMap | undefined {
     const sub = field(params, 0x02, 'number', true);
     const version = field(params, 0x01, 'number');
+    if (this.ctap20) {
+      // CTAP 2.0 §5.5.3: pinProtocol (0x01) is required for every subCommand, getRetries included.
+      if (version === undefined) fail(CtapStatus.CTAP2_ERR_MISSING_PARAMETER, 'pinProtocol is required');
+      this.protocolFor(version);
+    }
     if (sub === ClientPinSubCommand.getPINRetries) {
       return new Map<number, CborValue>([[0x03, this.state.pinRetries], [0x04, this.consecutivePinFailures >= MAX_CONSECUTIVE_PIN_FAILURES]]);
     }
     if (version === undefined) fail(CtapStatus.CTAP2_ERR_MISSING_PARAMETER, 'pinUvAuthProtocol is required');
-    const protocol = pinProtocol(version);
+    const protocol = this.protocolFor(version);
+    // CTAP 2.0 §5.5.3 has subCommands 0x01–0x05 only.
+    if (this.ctap20 && sub > ClientPinSubCommand.getPinToken) fail(CtapStatus.CTAP1_ERR_INVALID_PARAMETER, `clientPIN subCommand ${sub} is not CTAP 2.0`);
     switch (sub) {
       case ClientPinSubCommand.getKeyAgreement:
         return new Map([[0x01, coseKeyAgreement(this.agreementKey(protocol.version).publicKey)]]);
@@ -519,8 +568,8 @@ export class SoftAuthenticator {
         const permissions = field(params, 0x09, 'number', true);
         const rpId = field(params, 0x0a, 'string');
         if (permissions === 0) fail(CtapStatus.CTAP1_ERR_INVALID_PARAMETER, 'permissions must not be 0');
-        // Only mc and ga are implemented; credential management, bio, large blobs and config are not.
-        if (permissions & ~(PinUvAuthTokenPermission.mc | PinUvAuthTokenPermission.ga)) fail(CtapStatus.CTAP2_ERR_UNAUTHORIZED_PERMISSION);
+        // mc, ga and cm are implemented; bio enrollment, large blobs and config are not.
+        if (permissions & ~(PinUvAuthTokenPermission.mc | PinUvAuthTokenPermission.ga | PinUvAuthTokenPermission.cm)) fail(CtapStatus.CTAP2_ERR_UNAUTHORIZED_PERMISSION);
         return this.getPinToken(params, protocol, permissions, rpId);
       }
       case ClientPinSubCommand.getPinUvAuthTokenUsingUvWithPermissions:
@@ -624,6 +673,88 @@ export class SoftAuthenticator {
     this.pinToken?.token.fill(0);
     this.pinToken = { token: crypto.getRandomValues(new Uint8Array(32)), permissions, rpId };
     return new Map([[0x02, protocol.encrypt(shared, this.pinToken.token)]]);
+  }
+
+  // ---- §6.8 authenticatorCredentialManagement (discoverable credentials) ----------------------------
+
+  private credentialManagement(params: CborMap): CborMap | undefined {
+    const sub = field(params, 0x01, 'number', true);
+    const subParams = field(params, 0x02, 'map');
+    const next = sub === CredentialManagementSubCommand.enumerateRPsGetNextRP || sub === CredentialManagementSubCommand.enumerateCredentialsGetNextCredential;
+    if (!next) {
+      this.enumeration = {};
+      // §6.8.1–§6.8.5: pinUvAuthParam = authenticate(token, subCommand ‖ subCommandParams), a token with cm.
+      const param = field(params, 0x04, 'bytes');
+      if (param === undefined) fail(CtapStatus.CTAP2_ERR_PUAT_REQUIRED);
+      const version = field(params, 0x03, 'number');
+      if (version === undefined) fail(CtapStatus.CTAP2_ERR_MISSING_PARAMETER, 'pinUvAuthProtocol is required');
+      const protocol = this.protocolFor(version);
+      const body = subParams ? encodeCbor(subParams) : new Uint8Array(0);
+      const message = new Uint8Array(1 + body.length);
+      message[0] = sub;
+      message.set(body, 1);
+      const token = this.pinToken;
+      if (!token || !protocol.verify(token.token, message, param!)) fail(CtapStatus.CTAP2_ERR_PIN_AUTH_INVALID);
+      if (!(token!.permissions & PinUvAuthTokenPermission.cm)) fail(CtapStatus.CTAP2_ERR_PIN_AUTH_INVALID, 'pinUvAuthToken lacks the cm permission');
+    }
+    const resident = this.state.credentials.filter((c) => c.discoverable);
+    const rpHash = (rpId: string) => sha256(utf8(rpId));
+    const rpEntry = (rpId: string, total?: number) => {
+      const m = new Map<number, CborValue>([[0x03, new Map([['id', rpId]])], [0x04, rpHash(rpId)]]);
+      if (total !== undefined) m.set(0x05, total);
+      return m;
+    };
+    const credentialEntry = (c: StoredCredential, total?: number) => {
+      const user = new Map<string, CborValue>([['id', c.userId]]);
+      if (c.userName !== undefined) user.set('name', c.userName);
+      if (c.userDisplayName !== undefined) user.set('displayName', c.userDisplayName);
+      const m = new Map<number, CborValue>([
+        [0x06, user], [0x07, new Map<string, CborValue>([['id', c.id], ['type', 'public-key']])],
+        [0x08, p256PublicKeyToCose(p256PublicKey(c.secretKey))],
+      ]);
+      if (total !== undefined) m.set(0x09, total);
+      m.set(0x0a, c.credProtect);
+      return m;
+    };
+    switch (sub) {
+      case CredentialManagementSubCommand.getCredsMetadata:
+        return new Map([[0x01, resident.length], [0x02, MAX_CREDENTIALS - this.state.credentials.length]]);
+      case CredentialManagementSubCommand.enumerateRPsBegin: {
+        const rps = [...new Set(resident.map((c) => c.rpId))];
+        if (rps.length === 0) fail(CtapStatus.CTAP2_ERR_NO_CREDENTIALS);
+        this.enumeration = { rps: rps.slice(1) };
+        return rpEntry(rps[0], rps.length);
+      }
+      case CredentialManagementSubCommand.enumerateRPsGetNextRP: {
+        const rp = this.enumeration.rps?.shift();
+        if (rp === undefined) return fail(CtapStatus.CTAP2_ERR_NOT_ALLOWED, 'no enumeration of RPs in progress');
+        return rpEntry(rp);
+      }
+      case CredentialManagementSubCommand.enumerateCredentialsBegin: {
+        const hash = field(subParams ?? new Map(), 0x01, 'bytes', true);
+        const found = resident.filter((c) => equal(rpHash(c.rpId), hash));
+        if (found.length === 0) fail(CtapStatus.CTAP2_ERR_NO_CREDENTIALS);
+        this.enumeration = { credentials: found.slice(1) };
+        return credentialEntry(found[0], found.length);
+      }
+      case CredentialManagementSubCommand.enumerateCredentialsGetNextCredential: {
+        const c = this.enumeration.credentials?.shift();
+        if (c === undefined) return fail(CtapStatus.CTAP2_ERR_NOT_ALLOWED, 'no enumeration of credentials in progress');
+        return credentialEntry(c);
+      }
+      case CredentialManagementSubCommand.deleteCredential: {
+        const d = parseDescriptorList([field(subParams ?? new Map(), 0x02, 'map', true)])[0];
+        const c = resident.find((x) => equal(x.id, d.id));
+        if (!c) return fail(CtapStatus.CTAP2_ERR_NO_CREDENTIALS);
+        if (this.pinToken!.rpId !== undefined && this.pinToken!.rpId !== c.rpId) fail(CtapStatus.CTAP2_ERR_PIN_AUTH_INVALID, 'pinUvAuthToken is bound to another RP');
+        c.secretKey.fill(0);
+        this.state.credentials = this.state.credentials.filter((x) => x !== c);
+        this.store.save(this.state);
+        return undefined;
+      }
+      default:
+        return fail(CtapStatus.CTAP2_ERR_INVALID_SUBCOMMAND);
+    }
   }
 
   toString(): string {

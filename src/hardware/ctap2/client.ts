@@ -1,20 +1,22 @@
 // CTAP2 platform client — CTAP 2.1 §6: sends authenticatorGetInfo (§6.4), MakeCredential (§6.1),
 // GetAssertion (§6.2), GetNextAssertion (§6.3) and ClientPIN (§6.5.5) over any channel that carries
 // CTAPHID_CBOR messages, maps status bytes to CtapError, and implements the platform side of the PIN
-// flows (§6.5.5.5 setPIN, §6.5.5.7 getPinToken / getPinUvAuthTokenUsingPinWithPermissions) and of
-// hmac-secret (§12.5).
+// flows (§6.5.5.5 setPIN, §6.5.5.7 getPinToken / getPinUvAuthTokenUsingPinWithPermissions), of
+// hmac-secret (§12.5) and of authenticatorCredentialManagement (§6.8: metadata, deleteCredential). What to send is negotiated from getInfo (§6.4), never assumed: the PIN/UV auth
+// protocol from `pinUvAuthProtocols`, the token subcommand from the `pinUvAuthToken` option (absent =
+// not supported), so CTAP 2.0, 2.1-PRE and 2.1 keys are all spoken to in their own terms.
 
 import { CtapError, CtapStatus, HardwareError } from '../errors.js';
 import type { CallOptions } from '../ctaphid/channel.js';
-import { decodeCborMap, encodeCbor, type CborMap } from './cbor.js';
+import { decodeCborMap, encodeCbor, type CborMap, type CborValue } from './cbor.js';
 import {
-  ClientPinSubCommand, CtapCommand, encodeClientPin, encodeGetAssertion, encodeMakeCredential, parseClientPin,
+  ClientPinSubCommand, CredentialManagementSubCommand, CtapCommand, encodeClientPin, encodeGetAssertion, encodeMakeCredential, getInfoOption, parseClientPin,
   parseGetAssertion, parseGetInfo, parseMakeCredential,
   type AuthenticatorInfo, type ClientPinRequest, type ClientPinResponse, type CredentialDescriptor,
   type GetAssertionRequest, type GetAssertionResponse, type MakeCredentialRequest, type MakeCredentialResponse,
 } from './commands.js';
 import { decryptHmacSecretOutput, hmacSecretInput, HMAC_SECRET } from './extensions.js';
-import { encapsulate, pinBlocks, pinProtocol, type PinUvAuthProtocol } from './pin-protocol.js';
+import { encapsulate, negotiatePinUvAuthProtocol, pinBlocks, type PinUvAuthProtocol } from './pin-protocol.js';
 import { parseAuthData } from './auth-data.js';
 
 /** Anything that carries CTAPHID_CBOR payloads: a CtapHidChannel, or a test double. */
@@ -54,6 +56,9 @@ export class PinToken {
  *   const info = await ctap.getInfo()
  */
 export class Ctap2Client {
+  /** The last getInfo: what negotiation reads (versions, protocols, options that do not change while plugged in). */
+  private knownInfo: AuthenticatorInfo | undefined;
+
   constructor(readonly channel: CborChannel) {}
 
   /**
@@ -93,7 +98,22 @@ export class Ctap2Client {
    */
   async getInfo(options?: CallOptions): Promise<AuthenticatorInfo> {
     const m = await this.send(CtapCommand.authenticatorGetInfo, undefined, options);
-    return this.parse('getInfo', () => parseGetInfo(m));
+    return (this.knownInfo = this.parse('getInfo', () => parseGetInfo(m)));
+  }
+
+  /** getInfo for negotiation: the last one this client saw, else a fresh one. */
+  private async negotiationInfo(options?: CallOptions): Promise<AuthenticatorInfo> {
+    return this.knownInfo ?? (await this.getInfo(options));
+  }
+
+  /**
+   * The PIN/UV auth protocol this authenticator is spoken to with (negotiatePinUvAuthProtocol over
+   * its getInfo): 2 when offered, else 1.
+   * @throws CtapError when it offers only protocols keyprint lacks
+   * @example await ctap.setPin('1234', await ctap.pinUvAuthProtocol())
+   */
+  async pinUvAuthProtocol(options?: CallOptions): Promise<PinUvAuthProtocol> {
+    return negotiatePinUvAuthProtocol(await this.negotiationInfo(options));
   }
 
   /**
@@ -126,9 +146,14 @@ export class Ctap2Client {
     return this.parse('clientPIN', () => parseClientPin(m));
   }
 
-  /** getPINRetries (§6.5.5.2): the remaining PIN attempts and whether a power cycle is needed. */
-  async getPinRetries(options?: CallOptions): Promise<{ retries: number; powerCycleState?: boolean }> {
-    const r = await this.clientPin({ subCommand: ClientPinSubCommand.getPINRetries }, options);
+  /**
+   * getPINRetries (§6.5.5.2): the remaining PIN attempts and whether a power cycle is needed. Sent
+   * with the negotiated pinUvAuthProtocol: CTAP 2.0 §5.5.3 requires it for every subCommand (a 2.0
+   * key refuses the request without it), and 2.1 authenticators accept it.
+   */
+  async getPinRetries(options?: CallOptions, protocol?: PinUvAuthProtocol): Promise<{ retries: number; powerCycleState?: boolean }> {
+    const version = (protocol ?? (await this.pinUvAuthProtocol(options))).version;
+    const r = await this.clientPin({ pinUvAuthProtocol: version, subCommand: ClientPinSubCommand.getPINRetries }, options);
     if (r.pinRetries === undefined) throw new HardwareError('protocol', 'getPINRetries response without pinRetries');
     return { retries: r.pinRetries, powerCycleState: r.powerCycleState };
   }
@@ -149,10 +174,13 @@ export class Ctap2Client {
 
   /**
    * setPIN (§6.5.5.5): newPinEnc = encrypt(shared, paddedPin), pinUvAuthParam = authenticate(shared, newPinEnc).
+   * @param protocol default: the negotiated one
    * @throws InputError for a PIN shorter than 4 characters or longer than 63 bytes; CtapError
    *   `CTAP2_ERR_NOT_ALLOWED` if a PIN is already set, `CTAP2_ERR_PIN_POLICY_VIOLATION`
    */
-  async setPin(pin: string, protocol: PinUvAuthProtocol, options?: CallOptions): Promise<void> {
+  async setPin(pin: string, protocol?: PinUvAuthProtocol, options?: CallOptions): Promise<void> {
+    pinBlocks(pin).paddedPin.fill(0); // a bad PIN fails before any request
+    protocol ??= await this.pinUvAuthProtocol(options);
     const { paddedPin } = pinBlocks(pin);
     const { keyAgreement, sharedSecret } = await this.sharedSecret(protocol, options);
     const newPinEnc = protocol.encrypt(sharedSecret, paddedPin);
@@ -165,26 +193,33 @@ export class Ctap2Client {
   }
 
   /**
-   * A pinUvAuthToken from the PIN (§6.5.5.7): getPinUvAuthTokenUsingPinWithPermissions when the
-   * authenticator supports it (getInfo option `pinUvAuthToken`) and `permissions` are given, else the
-   * legacy getPinToken.
-   * @param permissions PinUvAuthTokenPermission bits (e.g. mc | ga)
-   * @param rpId the RP the token is bound to (needed for mc/ga permissions)
+   * A pinUvAuthToken from the PIN (§6.5.5.7): getPinUvAuthTokenUsingPinWithPermissions when
+   * `permissions` are given and the authenticator supports it (getInfo option `pinUvAuthToken`
+   * true — §6.4: absent means not supported), else the legacy getPinToken (§6.5.5.7.1, CTAP 2.0
+   * §5.5.4), whose token carries every permission.
+   * @param protocol default: the negotiated one
+   * @param permissions PinUvAuthTokenPermission bits (e.g. mc | ga), the RP the token is bound to
+   *   (needed for mc/ga permissions), and optionally the getInfo to decide with
    * @throws CtapError `CTAP2_ERR_PIN_INVALID` (wrong PIN), `CTAP2_ERR_PIN_BLOCKED`, `CTAP2_ERR_PIN_AUTH_BLOCKED`
    *   (power cycle needed), `CTAP2_ERR_PIN_NOT_SET`
    */
   async getPinToken(
     pin: string,
-    protocol: PinUvAuthProtocol,
+    protocol?: PinUvAuthProtocol,
     permissions?: { permissions: number; rpId?: string; info?: AuthenticatorInfo },
     options?: CallOptions,
   ): Promise<PinToken> {
+    const info = permissions?.info ?? (await this.negotiationInfo(options));
+    protocol ??= negotiatePinUvAuthProtocol(info);
+    const withPermissions = permissions !== undefined && getInfoOption(info, 'pinUvAuthToken') === true;
     const { pinHash } = pinBlocks(pin);
-    const { keyAgreement, sharedSecret } = await this.sharedSecret(protocol, options);
+    let sharedSecret: Uint8Array | undefined;
     try {
+      const agreed = await this.sharedSecret(protocol, options);
+      sharedSecret = agreed.sharedSecret;
+      const { keyAgreement } = agreed;
       const pinHashEnc = protocol.encrypt(sharedSecret, pinHash);
       pinHash.fill(0);
-      const withPermissions = permissions !== undefined && (permissions.info?.options.pinUvAuthToken ?? true);
       const r = await this.clientPin({
         pinUvAuthProtocol: protocol.version,
         subCommand: withPermissions ? ClientPinSubCommand.getPinUvAuthTokenUsingPinWithPermissions : ClientPinSubCommand.getPinToken,
@@ -204,14 +239,61 @@ export class Ctap2Client {
       }
       return new PinToken(protocol, token);
     } finally {
-      sharedSecret.fill(0);
+      sharedSecret?.fill(0);
       pinHash.fill(0);
     }
   }
 
   /**
+   * authenticatorCredentialManagement (§6.8) with one subCommand: pinUvAuthParam =
+   * authenticate(token, subCommand ‖ subCommandParams) (§6.8.1–§6.8.5), sent as 0x0A, or as the
+   * 2.1-PRE prototype 0x41 when the key only offers `credentialMgmtPreview`.
+   * @param token a pinUvAuthToken with the `cm` permission (the legacy getPinToken's has every permission)
+   * @throws CtapError; HardwareError `protocol` when the key supports neither form
+   */
+  async credentialManagement(
+    subCommand: CredentialManagementSubCommand, subCommandParams: CborMap | undefined, token: PinToken, options?: CallOptions,
+  ): Promise<CborMap> {
+    const info = await this.negotiationInfo(options);
+    const command = getInfoOption(info, 'credMgmt') ? CtapCommand.authenticatorCredentialManagement
+      : getInfoOption(info, 'credentialMgmtPreview') ? CtapCommand.authenticatorCredentialManagementPreview : undefined;
+    if (command === undefined) throw new HardwareError('protocol', 'this authenticator has no credential management (getInfo credMgmt / credentialMgmtPreview)');
+    const paramBytes = subCommandParams ? encodeCbor(subCommandParams) : new Uint8Array(0);
+    const message = new Uint8Array(1 + paramBytes.length);
+    message[0] = subCommand;
+    message.set(paramBytes, 1);
+    const request: CborMap = new Map<number, CborValue>([[0x01, subCommand]]);
+    if (subCommandParams) request.set(0x02, subCommandParams);
+    request.set(0x03, token.protocol.version);
+    request.set(0x04, token.authenticate(message));
+    return this.send(command, request, options);
+  }
+
+  /**
+   * Deletes a discoverable credential (§6.8.5 deleteCredential).
+   * @throws CtapError `CTAP2_ERR_NO_CREDENTIALS` when the key holds no such credential
+   * @example await ctap.deleteCredential(id, await ctap.getPinToken(pin, undefined, { permissions: PinUvAuthTokenPermission.cm }))
+   */
+  async deleteCredential(credentialId: Uint8Array, token: PinToken, options?: CallOptions): Promise<void> {
+    const descriptor: CborMap = new Map<string, CborValue>([['id', credentialId], ['type', 'public-key']]);
+    await this.credentialManagement(CredentialManagementSubCommand.deleteCredential, new Map([[0x02, descriptor]]), token, options);
+  }
+
+  /**
+   * §6.8.1 getCredsMetadata: how many discoverable credentials the key holds, and how many more fit.
+   */
+  async credentialsMetadata(token: PinToken, options?: CallOptions): Promise<{ existing: number; remaining: number }> {
+    const m = await this.credentialManagement(CredentialManagementSubCommand.getCredsMetadata, undefined, token, options);
+    const existing = m.get(0x01), remaining = m.get(0x02);
+    if (typeof existing !== 'number' || typeof remaining !== 'number') throw new HardwareError('protocol', 'getCredsMetadata response without counts');
+    return { existing, remaining };
+  }
+
+  /**
    * getAssertion with hmac-secret (§12.5): one or two 32-byte salts in, decrypted outputs out.
-   * Give `pinToken` to perform UV (then CredRandomWithUV is used — what WebAuthn PRF reads).
+   * Give `pinToken` to perform UV (then CredRandomWithUV is used — what WebAuthn PRF reads). The
+   * shared secret uses the token's protocol, else `protocol`, else the negotiated one (§12.5: the
+   * pinUvAuthProtocol "MUST be a version supported by the authenticator").
    * @returns the assertion and `first` / `second` outputs
    * @throws CtapError; HardwareError `protocol` if the authenticator returned no hmac-secret output
    * @example const { first } = await ctap.hmacSecret({ rpId, clientDataHash, allowList, salt1: prfSalt(input) })
@@ -220,7 +302,7 @@ export class Ctap2Client {
     request: { rpId: string; clientDataHash: Uint8Array; allowList?: CredentialDescriptor[]; salt1: Uint8Array; salt2?: Uint8Array; pinToken?: PinToken; protocol?: PinUvAuthProtocol; up?: boolean },
     options?: CallOptions,
   ): Promise<{ assertion: GetAssertionResponse; first: Uint8Array; second?: Uint8Array }> {
-    const protocol = request.pinToken?.protocol ?? request.protocol ?? pinProtocol(2);
+    const protocol = request.pinToken?.protocol ?? request.protocol ?? (await this.pinUvAuthProtocol(options));
     const { keyAgreement, sharedSecret } = await this.sharedSecret(protocol, options);
     try {
       return await this.hmacSecretAssertion(request, protocol, keyAgreement, sharedSecret, options);

@@ -18,6 +18,8 @@ export enum CtapCommand {
   authenticatorSelection = 0x0b,
   authenticatorLargeBlobs = 0x0c,
   authenticatorConfig = 0x0d,
+  /** The CTAP 2.1-PRE prototype of authenticatorCredentialManagement (getInfo option `credentialMgmtPreview`). */
+  authenticatorCredentialManagementPreview = 0x41,
 }
 
 /** authenticatorClientPIN subCommand values (§6.5.5). */
@@ -30,6 +32,17 @@ export enum ClientPinSubCommand {
   getPinUvAuthTokenUsingUvWithPermissions = 0x06,
   getUVRetries = 0x07,
   getPinUvAuthTokenUsingPinWithPermissions = 0x09,
+}
+
+/** authenticatorCredentialManagement subCommand values (§6.8). */
+export enum CredentialManagementSubCommand {
+  getCredsMetadata = 0x01,
+  enumerateRPsBegin = 0x02,
+  enumerateRPsGetNextRP = 0x03,
+  enumerateCredentialsBegin = 0x04,
+  enumerateCredentialsGetNextCredential = 0x05,
+  deleteCredential = 0x06,
+  updateUserInformation = 0x07,
 }
 
 /** pinUvAuthToken permissions (§6.5.5.7). */
@@ -63,6 +76,39 @@ export interface AuthenticatorInfo {
   algorithms?: Array<{ type: string; alg: number }>;
   firmwareVersion?: number;
   raw: CborMap;
+}
+
+/**
+ * §6.4 defaults for getInfo options the authenticator leaves out. Options with no default here
+ * (`clientPin`, `uv`, `bioEnroll`, `largeBlobs`, `ep`, …) mean "not supported" when absent and
+ * getInfoOption returns undefined for them.
+ */
+const OPTION_DEFAULTS: ReadonlyMap<string, boolean> = new Map([
+  ['plat', false],
+  ['rk', false],
+  ['up', true],
+  // Absent: the authenticator lacks the getPinUvAuthTokenUsing…WithPermissions subcommands — only
+  // the legacy getPinToken (0x05) exists.
+  ['pinUvAuthToken', false],
+  ['noMcGaPermissionsWithClientPin', false],
+  ['credMgmt', false],
+  ['credentialMgmtPreview', false],
+  ['setMinPINLength', false],
+  ['makeCredUvNotRqd', false],
+  ['alwaysUv', false],
+  ['authnrCfg', false],
+]);
+
+/**
+ * A getInfo option (§6.4) with the spec's meaning of an absent key: the default where §6.4 gives
+ * one, else undefined ("not supported").
+ * @param info a parsed getInfo
+ * @param name the option ID, e.g. `pinUvAuthToken`
+ * @returns true / false, or undefined for an absent option without a default
+ * @example getInfoOption(info, 'pinUvAuthToken') // false for a CTAP 2.0 key
+ */
+export function getInfoOption(info: Pick<AuthenticatorInfo, 'options'>, name: string): boolean | undefined {
+  return Object.hasOwn(info.options, name) ? info.options[name] : OPTION_DEFAULTS.get(name);
 }
 
 /** authenticatorMakeCredential parameters (§6.1). */

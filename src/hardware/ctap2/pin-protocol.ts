@@ -106,6 +106,25 @@ export function pinProtocol(version: unknown): PinUvAuthProtocol {
 }
 
 /**
+ * The PIN/UV auth protocol to use with an authenticator, from its getInfo `pinUvAuthProtocols`
+ * (§6.4, key 0x06): protocol 2 when it is listed, else 1 — the same choice as python-fido2's
+ * ClientPin. §6.5.5.1: the platform "MUST" use "a version supported by the authenticator", so a
+ * CTAP 2.0 / 2.1-PRE key that lists only [1] gets protocol 1 everywhere (PIN tokens, getPINRetries,
+ * hmac-secret §12.5). An absent or empty list is read as [1]: CTAP 2.0 had no other protocol.
+ * @param info getInfo's `pinUvAuthProtocols`
+ * @returns the protocol object
+ * @throws CtapError `CTAP1_ERR_INVALID_PARAMETER` when the authenticator lists only protocols keyprint lacks
+ * @example negotiatePinUvAuthProtocol(await ctap.getInfo()).version // 1 on a Solo 1
+ */
+export function negotiatePinUvAuthProtocol(info: { pinUvAuthProtocols: readonly number[] }): PinUvAuthProtocol {
+  const offered = info.pinUvAuthProtocols;
+  if (offered.length === 0) return pinProtocolV1;
+  if (offered.includes(2)) return pinProtocolV2;
+  if (offered.includes(1)) return pinProtocolV1;
+  throw new CtapError(CtapStatus.CTAP1_ERR_INVALID_PARAMETER, `the authenticator offers PIN/UV auth protocols [${offered.join(', ')}]; keyprint supports 1 and 2`);
+}
+
+/**
  * The COSE_Key form of a P-256 key-agreement public key (§6.5.6 getPublicKey: alg −25
  * "ECDH-ES+HKDF-256", "although this is NOT the algorithm actually used").
  * @param publicKey 65-byte uncompressed SEC 1 point

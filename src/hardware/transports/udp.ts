@@ -1,6 +1,8 @@
 // CTAPHID over UDP: each datagram carries one 64-byte HID report (CTAP 2.1 §11.2.4 framing), the
-// SoloKeys simulator convention — the authenticator listens on 127.0.0.1:8111 and answers the sender
-// (clients traditionally bind 7112). Ports are configurable; tests use ephemeral ports (0).
+// SoloKeys simulator convention — the authenticator listens on 8111 and always sends its reports to
+// 127.0.0.1:7112 (solo1 `pc/device.c`: the reply address is fixed, not the sender's), from its port
+// 8111. So a host talking to port 8111 binds 7112 by default; other ports (keyprint's emulator
+// answers the sender) get an ephemeral local port unless `localPort` says otherwise.
 
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { HardwareError } from '../errors.js';
@@ -8,13 +10,25 @@ import type { ReportTransport } from '../ctaphid/channel.js';
 import { REPORT_SIZE } from '../ctaphid/constants.js';
 import { ReportQueue, type ReportHandler } from './memory.js';
 
-/** SoloKeys simulator ports. */
+/** SoloKeys simulator ports: where the authenticator listens, and where it always answers. */
 export const UDP_AUTHENTICATOR_PORT = 8111;
 export const UDP_CLIENT_PORT = 7112;
 
-function bind(socket: Socket, port: number, host: string): Promise<void> {
+/**
+ * The local port a host binds to reach an authenticator on `port`: the SoloKeys reply port 7112 for
+ * the simulator's port 8111, else 0 (ephemeral; keyprint's emulator answers the sender).
+ * @example defaultLocalPort(8111) // 7112
+ */
+export function defaultLocalPort(port: number): number {
+  return port === UDP_AUTHENTICATOR_PORT ? UDP_CLIENT_PORT : 0;
+}
+
+function bind(socket: Socket, port: number, host: string, why = ''): Promise<void> {
   return new Promise((resolve, reject) => {
-    const onError = (e: Error) => reject(new HardwareError('transport', `cannot bind UDP ${host}:${port}: ${e.message}`, { cause: e }));
+    const onError = (e: Error) => {
+      try { socket.close(); } catch { /* never bound: nothing to release */ }
+      reject(new HardwareError('transport', `cannot bind UDP ${host}:${port}${why}: ${e.message}`, { cause: e }));
+    };
     socket.once('error', onError);
     socket.bind(port, host, () => {
       socket.off('error', onError);
@@ -41,15 +55,18 @@ export class UdpReportTransport implements ReportTransport {
 
   /**
    * Binds a local UDP socket and targets the authenticator.
-   * @param options `host` (default 127.0.0.1), `port` (default 8111), `localPort` (default 0 = ephemeral;
-   *   7112 for the SoloKeys convention)
-   * @throws HardwareError `transport` if the local port cannot be bound
+   * @param options `host` (default 127.0.0.1), `port` (default 8111), `localPort` (default
+   *   defaultLocalPort(port): 7112 for port 8111, the SoloKeys convention; else 0 = ephemeral)
+   * @throws HardwareError `transport` if the local port cannot be bound (e.g. 7112 already in use)
    */
   static async connect(options: { host?: string; port?: number; localPort?: number } = {}): Promise<UdpReportTransport> {
     const host = options.host ?? '127.0.0.1';
+    const port = options.port ?? UDP_AUTHENTICATOR_PORT;
+    const localPort = options.localPort ?? defaultLocalPort(port);
     const socket = createSocket('udp4');
-    await bind(socket, options.localPort ?? 0, '127.0.0.1');
-    return new UdpReportTransport(socket, host, options.port ?? UDP_AUTHENTICATOR_PORT);
+    const why = localPort === UDP_CLIENT_PORT ? ' (the SoloKeys simulator answers only there; is another client talking to it?)' : '';
+    await bind(socket, localPort, '127.0.0.1', why);
+    return new UdpReportTransport(socket, host, port);
   }
 
   send(report: Uint8Array): Promise<void> {

@@ -4,7 +4,7 @@
 // its own messages out of order. Here both pages send ten messages at the same instant, three times
 // over: no cancel, each message once on the other side in the order typed, all delivered, and each
 // sender's own list in typing order.
-import { assert, collector, connectPair } from '../harness.mjs';
+import { assert, assertHybridHandshake, collector, connectPair } from '../harness.mjs';
 
 const { test, tests } = collector();
 export { tests };
@@ -32,6 +32,8 @@ function burst(page, prefix, at) {
 test('burst: two browsers send ten messages each at the same instant, three times — no cancel, each once, in order, all delivered', async ({ browser, url, netns }) => {
   if (!netns) return 'skipped (needs a lo-only network namespace: run as root with iproute2)';
   const { a, b } = await connectPair(browser, url);
+  await assertHybridHandshake(a.page, 'Alice');
+  await assertHybridHandshake(b.page, 'Bob');
   await a.page.getByTestId('sas-match').click();
   await b.page.getByTestId('sas-match').click();
   await a.page.getByTestId('open-chat').click();

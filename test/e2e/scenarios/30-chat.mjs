@@ -2,7 +2,7 @@
 // encrypted outbox, and a changed key flagged (needs the lo-only netns).
 import { createHash, randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { OUT, assert, collector, connectPair, enrolled, exchange, unlock } from '../harness.mjs';
+import { OUT, assert, collector, connectPair, enrolled, linkPages, unlock } from '../harness.mjs';
 
 const { test, tests } = collector();
 export { tests };
@@ -38,9 +38,29 @@ test('chat: both ways, a receipt, a file, reload + unlock, reconnect delivers wh
   await a.page.getByTestId('send').click();
   await b.page.getByTestId('msg-in').filter({ hasText: 'hello Bob' }).waitFor({ timeout: 10_000 });
   await a.page.getByTestId('msg-status').filter({ hasText: 'delivered' }).waitFor({ timeout: 10_000 });
+  // Alice's "seen" store is bounded like the CLI's (4,096 ids, oldest first): fill it past the bound
+  // with old records (as written before the bound existed), then receive one more message.
+  await a.page.evaluate((n) => new Promise((resolve, reject) => {
+    const r = indexedDB.open('keyprint-web');
+    r.onerror = () => reject(r.error);
+    r.onsuccess = () => {
+      const t = r.result.transaction('seen', 'readwrite');
+      for (let i = 0; i < n; i++) t.objectStore('seen').put(1, `did:key:z6MkOld ${i.toString(16).padStart(32, '0')}`);
+      t.oncomplete = () => { r.result.close(); resolve(); };
+    };
+  }), 4_100);
   await b.page.getByTestId('draft').fill('hi Alice');
   await b.page.getByTestId('send').click();
   await a.page.getByTestId('msg-in').filter({ hasText: 'hi Alice' }).waitFor({ timeout: 10_000 });
+  const seen = await a.page.evaluate((bob) => new Promise((resolve, reject) => {
+    const r = indexedDB.open('keyprint-web');
+    r.onerror = () => reject(r.error);
+    r.onsuccess = () => {
+      const keys = r.result.transaction('seen').objectStore('seen').getAllKeys();
+      keys.onsuccess = () => { r.result.close(); resolve({ count: keys.result.length, bob: keys.result.filter((k) => String(k).startsWith(`${bob} `)).length }); };
+    };
+  }), b.did);
+  assert(seen.count === 4_096 && seen.bob >= 1, `seen store bounded at 4096 with Bob's newest ids kept, got ${JSON.stringify(seen)}`);
 
   // Alice's security key signs a verification receipt; Bob checks it and records how he knows her.
   await a.page.getByTestId('sign-receipt').click();
@@ -52,14 +72,21 @@ test('chat: both ways, a receipt, a file, reload + unlock, reconnect delivers wh
   // A ~200 KB file, compared byte for byte on the receiver.
   const bytes = randomBytes(200 * 1024);
   await a.page.getByTestId('file-in').setInputFiles({ name: 'notes.bin', mimeType: 'application/octet-stream', buffer: bytes });
-  await b.page.getByTestId('file-download').waitFor({ timeout: 20_000 });
+  await b.page.getByTestId('file-download').filter({ hasText: 'notes.bin' }).waitFor({ timeout: 20_000 });
   // Through a real download (the page's CSP forbids fetching blob: URLs, rightly).
-  const [download] = await Promise.all([b.page.waitForEvent('download'), b.page.getByTestId('file-download').click()]);
+  const [download] = await Promise.all([b.page.waitForEvent('download'), b.page.getByTestId('file-download').filter({ hasText: 'notes.bin' }).click()]);
   const saved = await readFile(await download.path());
   const got = { size: saved.length, hash: createHash('sha256').update(saved).digest('hex'), name: download.suggestedFilename() };
   assert(got.size === bytes.length && got.hash === createHash('sha256').update(bytes).digest('hex'), `file bytes equal: ${JSON.stringify(got)}`);
   assert(got.name === 'notes.bin', `download name, got ${got.name}`);
-  await a.page.getByTestId('file-state').filter({ hasText: 'delivered' }).waitFor({ timeout: 10_000 });
+  // A disguised name (U+202E: a file manager shows "invoice\u202Efdp.exe" as "invoiceexe.pdf"): shown
+  // with the character made visible, saved under the shared safe name (src/session/file-name.ts).
+  await a.page.getByTestId('file-in').setInputFiles({ name: 'invoice\u202Efdp.exe', mimeType: 'application/pdf', buffer: Buffer.from('MZ') });
+  const disguised = b.page.getByTestId('file-download').filter({ hasText: 'invoice\\u{202E}fdp.exe' });
+  await disguised.waitFor({ timeout: 20_000 });
+  const [saved2] = await Promise.all([b.page.waitForEvent('download'), disguised.click()]);
+  assert(saved2.suggestedFilename() === 'invoice_fdp.exe', `disguised download name made safe, got ${JSON.stringify(saved2.suggestedFilename())}`);
+  await a.page.getByTestId('file-state').filter({ hasText: 'delivered' }).first().waitFor({ timeout: 10_000 });
   await a.page.screenshot({ path: `${OUT}/chat-01-alice-file.png`, fullPage: true });
   await b.page.setViewportSize({ width: 360, height: 780 });
   const overflow = await b.page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
@@ -89,7 +116,7 @@ test('chat: both ways, a receipt, a file, reload + unlock, reconnect delivers wh
   await b.page.getByRole('link', { name: 'Connect' }).click();
   await a.page.getByRole('link', { name: 'Contacts' }).click();
   await a.page.getByTestId('contact').filter({ hasText: 'Bob' }).getByTestId('reconnect').click();
-  await exchange(a, b, 'verified');
+  await linkPages(a, b, 'verified');
   assert(/verified before/.test(await a.page.getByTestId('verified').innerText()), 'Alice: recognised without a new SAS');
   await b.page.getByTestId('open-chat').click();
   await b.page.getByTestId('msg-in').filter({ hasText: 'are you there?' }).waitFor({ timeout: 15_000 });
@@ -105,7 +132,7 @@ test('chat: both ways, a receipt, a file, reload + unlock, reconnect delivers wh
   const b2 = await enrolled(browser, url, 'Bob', 'B2');
   await a.page.getByRole('link', { name: 'Connect' }).click();
   await a.page.getByRole('button', { name: 'Disconnect' }).click();
-  await exchange(b2, a, 'sas');
+  await linkPages(b2, a, 'sas');
   const alert = a.page.getByTestId('key-changed');
   assert(await alert.getAttribute('role') === 'alert', 'key change is an alert');
   assert(/"Bob" is the name of Bob, verified by comparing the code on \d{4}-\d\d-\d\d — with another key\./.test(await alert.innerText()), `names the contact whose name it is: ${await alert.innerText()}`);

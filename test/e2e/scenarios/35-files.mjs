@@ -11,7 +11,7 @@ import { closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, write
 import { dirname } from 'node:path';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { OUT, assert, collector, connectPair, enrolled, exchange, heapPeak, unlock } from '../harness.mjs';
+import { OUT, assert, collector, connectPair, enrolled, heapPeak, linkPages, unlock } from '../harness.mjs';
 import { browserInvitesTerminal, chatProcess, compareAndConfirm, terminalIdentity, type } from '../terminal.mjs';
 
 const { test, tests } = collector();
@@ -202,7 +202,7 @@ test('files: a reload of the receiver, then of the sender, mid-transfer — each
     await a.page.getByTestId('contact').filter({ hasText: 'Bob' }).getByTestId('reconnect').click();
     await b.page.getByRole('link', { name: 'Connect' }).click();
     if (await b.page.getByTestId('cancelled').count()) await b.page.getByRole('button', { name: 'Start over' }).click();
-    await exchange(a, b, 'verified');
+    await linkPages(a, b, 'verified');
     await a.page.getByTestId('open-chat').click();
     await b.page.getByTestId('open-chat').click();
   };

@@ -1,7 +1,9 @@
 // Storage at rest: what IndexedDB holds (encrypted outbox and history), "forget this contact" and
 // "wipe everything" deleting for real, and the encrypted contacts backup surviving a wipe.
 // Contacts are seeded as records (one "verified by card", one by SAS) so no second browser is needed.
+import { generateKeyPairSync } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { base58 } from '@scure/base';
 import { OUT, assert, collector, enrolled } from '../harness.mjs';
 
 const { test, tests } = collector();
@@ -28,6 +30,12 @@ const dump = (page) => page.evaluate(() => new Promise((resolve, reject) => {
   };
 }));
 
+/** A fresh Ed25519 identity key (as an array) and its did:key (multicodec 0xed01, base58btc). */
+function identityKey() {
+  const key = Buffer.from(generateKeyPairSync('ed25519').publicKey.export({ format: 'jwk' }).x, 'base64url');
+  return { identityPublicKey: Array.from(key), did: `did:key:z${base58.encode(Buffer.concat([Buffer.from([0xed, 0x01]), key]))}` };
+}
+
 const seed = (page, contacts) => page.evaluate((list) => new Promise((resolve, reject) => {
   const r = indexedDB.open('keyprint-web');
   r.onerror = () => reject(r.error);
@@ -47,15 +55,20 @@ async function queue(page, name, text) {
   await page.getByTestId('msg-out').filter({ hasText: text }).getByTestId('msg-status').filter({ hasText: 'waiting' }).waitFor({ timeout: 5_000 });
 }
 
+async function importBackup(page, file, passphrase) {
+  await page.getByTestId('import-file').setInputFiles({ name: 'contacts.kpcb', mimeType: 'application/octet-stream', buffer: file });
+  await page.getByTestId('import-pass').fill(passphrase);
+  await page.getByTestId('import').click();
+}
+
 test('storage: encrypted at rest; forget and wipe delete for real; the contacts backup survives a wipe', async ({ browser, url }) => {
   const a = await enrolled(browser, url, 'Alice', 'A');
   const { page } = a;
-  // Two contacts: Carol (checked against her card), Dave (compared code). Their keys' did:key are their ids.
-  const carol = { displayName: 'Carol', identityPublicKey: Array.from({ length: 32 }, (_, i) => i + 1), verifiedAt: 1_764_000_000_000, verifiedBy: 'card' };
-  const dave = { displayName: 'Dave', identityPublicKey: Array.from({ length: 32 }, (_, i) => 200 - i), verifiedAt: 1_764_000_000_001, verifiedBy: 'sas' };
-  // Ids as the cards helper or an older record might file them; the outbox files by the key's did:key.
-  carol.contactId = 'contact-carol';
-  dave.contactId = 'contact-dave';
+  // Two contacts: Carol (checked against her card), Dave (compared code).
+  const carolKey = identityKey(), daveKey = identityKey();
+  const carol = { displayName: 'Carol', identityPublicKey: carolKey.identityPublicKey, verifiedAt: 1_764_000_000_000, verifiedBy: 'card', contactId: carolKey.did };
+  // An id as an older record might file it; the outbox files by the key's did:key.
+  const dave = { displayName: 'Dave', identityPublicKey: daveKey.identityPublicKey, verifiedAt: 1_764_000_000_001, verifiedBy: 'sas', contactId: 'contact-dave' };
   await seed(page, [carol, dave]); // the Contacts screen reads them when it opens
 
   // History on, then one message waiting for each (they are offline).
@@ -87,7 +100,7 @@ test('storage: encrypted at rest; forget and wipe delete for real; the contacts 
   const daveDid = [...peers].find((p) => p !== db.outbox[0].value.peer);
   assert(!JSON.stringify(db).includes(daveDid), 'nothing is filed under Dave\'s did:key');
 
-  // Export the contacts (encrypted), then wipe everything.
+  // Export the contacts (encrypted, signed by Alice's identity), then wipe everything.
   await page.getByTestId('export-pass').fill('a long backup passphrase');
   await page.getByTestId('export').click();
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('backup-download').click()]);
@@ -98,6 +111,18 @@ test('storage: encrypted at rest; forget and wipe delete for real; the contacts 
   assert(overflow <= 0, `Contacts: no horizontal overflow at 360 px, got ${overflow}px`);
   await page.screenshot({ path: `${OUT}/storage-02-contacts-backup-phone.png`, fullPage: true });
   await page.setViewportSize({ width: 1280, height: 720 });
+
+  // Alice's own backup, opened by her identity: previewed, then Carol comes back verified by card.
+  await page.getByTestId('contact').filter({ hasText: 'Carol' }).getByTestId('forget').click();
+  await page.getByTestId('contact').filter({ hasText: 'Carol' }).getByTestId('forget-confirm').click();
+  await page.getByTestId('contact').filter({ hasText: 'Carol' }).waitFor({ state: 'detached', timeout: 5_000 });
+  await importBackup(page, backup, 'a long backup passphrase');
+  await page.getByTestId('import-preview').waitFor({ timeout: 15_000 });
+  assert(await page.getByTestId('import-preview').getAttribute('data-origin') === 'own', 'her own backup');
+  assert((await page.getByTestId('contact').count()) === 0, 'nothing stored before the preview is confirmed');
+  await page.getByTestId('import-confirm').click();
+  await page.getByTestId('backup-result').filter({ hasText: 'Imported 1 contact.' }).waitFor({ timeout: 5_000 });
+  assert(await page.getByTestId('contact').filter({ hasText: 'Carol' }).getByTestId('verified-badge').getAttribute('data-method') === 'card', 'own backup: Carol verified by card again');
 
   await page.getByRole('link', { name: 'Identity' }).click();
   await page.getByText('Wipe everything', { exact: true }).first().click(); // open the <details>
@@ -110,18 +135,20 @@ test('storage: encrypted at rest; forget and wipe delete for real; the contacts 
   assert(left.dbs.filter((n) => n.startsWith('keyprint')).length === 0, `no keyprint database after the wipe, got ${left.dbs}`);
   assert(left.local === 0 && left.session === 0, `web storage empty, got ${JSON.stringify(left)}`);
 
-  // Import: a wrong passphrase is refused clearly; the right one brings Carol back, still "card".
+  // Import after the wipe (no identity: the file is not this browser's own): a wrong passphrase is
+  // refused clearly; the right one shows the preview and brings Carol back, not verified.
   await page.getByRole('link', { name: 'Contacts' }).click();
-  await page.getByTestId('import-file').setInputFiles({ name: 'contacts.kpcb', mimeType: 'application/octet-stream', buffer: backup });
-  await page.getByTestId('import-pass').fill('not the passphrase');
-  await page.getByTestId('import').click();
+  await importBackup(page, backup, 'not the passphrase');
   await page.getByTestId('backup-result').filter({ hasText: 'Wrong passphrase' }).waitFor({ timeout: 15_000 });
   assert(await page.getByTestId('backup-result').getAttribute('role') === 'alert', 'the failure is an alert');
-  await page.getByTestId('import-pass').fill('a long backup passphrase');
-  await page.getByTestId('import').click();
-  await page.getByTestId('backup-result').filter({ hasText: 'Imported 1 contact' }).waitFor({ timeout: 15_000 });
+  await importBackup(page, backup, 'a long backup passphrase');
+  await page.getByTestId('import-preview').waitFor({ timeout: 15_000 });
+  assert(await page.getByTestId('import-preview').getAttribute('data-origin') === 'foreign', 'not this browser\'s identity');
+  assert(await page.getByTestId('import-item').getAttribute('data-outcome') === 'added', 'Carol to add');
+  await page.getByTestId('import-confirm').click();
+  await page.getByTestId('backup-result').filter({ hasText: 'Imported 1 contact (not verified)' }).waitFor({ timeout: 15_000 });
   const row = page.getByTestId('contact').filter({ hasText: 'Carol' });
-  assert(await row.getByTestId('verified-badge').getAttribute('data-method') === 'card', 'Carol is back, verified by card');
+  assert(await row.getByTestId('verified-badge').getAttribute('data-method') === 'unverified', 'Carol is back, not verified');
   await page.screenshot({ path: `${OUT}/storage-04-imported.png`, fullPage: true });
 
   assert(a.problems.length === 0, a.problems.join('\n'));

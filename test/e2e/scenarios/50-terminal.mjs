@@ -7,7 +7,7 @@ import { createSocket } from 'node:dgram';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { OUT, assert, collector, enrolled } from '../harness.mjs';
+import { OUT, assert, assertHybridHandshake, collector, enrolled } from '../harness.mjs';
 import { browserInvitesTerminal, chatProcess, compareAndConfirm, terminalIdentity, type } from '../terminal.mjs';
 
 const { test, tests } = collector();
@@ -40,6 +40,7 @@ test('terminal: keyprint chat ↔ web app — same SAS, messages both ways, a fi
     const { sas } = await browserInvitesTerminal(a.page, chat);
     const connectMs = Date.now() - t0;
     assert(sas.peer.did === a.did, `terminal sees Alice's did:key: ${sas.peer.did}`);
+    await assertHybridHandshake(a.page, 'browser ↔ terminal');
     await compareAndConfirm(a.page, chat, sas);
     assert((await a.page.getByTestId('verified').innerText()).includes('Terminal Tess'), 'Alice verified the terminal user');
     await a.page.screenshot({ path: `${OUT}/terminal-01-verified.png`, fullPage: true });

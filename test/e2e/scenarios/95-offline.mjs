@@ -1,6 +1,8 @@
 // Works offline (issue #12, item 4): after the first load the service worker (web/sw.js) holds this
 // build; with the network cut the app still loads (from the worker, with its CSP), the core loads,
-// a security-key identity unlocks, and someone's printed card is verified.
+// a security-key identity unlocks, and someone's printed card is verified. Updates you can see
+// (issue 18 item 8): the app shows its build hash, and a new build is announced and used only when
+// the user chooses "Update now" — not when the last tab of the old one closes.
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,10 +16,10 @@ export { tests };
 
 const WEB_DIR = process.env.KEYPRINT_WEB_DIR ?? 'dist-web'; // what run.mjs serves
 
-/** VERSION and PRECACHE as the build wrote them into sw.js. */
+/** VERSION (the build hash) and PRECACHE as the build wrote them into sw.js. */
 async function builtWorker(dir = WEB_DIR) {
   const sw = await readFile(join(dir, 'sw.js'), 'utf8');
-  const version = /^const VERSION = "([0-9a-f]{16})";$/m.exec(sw)?.[1];
+  const version = /^const VERSION = "([0-9a-f]{64})";$/m.exec(sw)?.[1];
   const precache = JSON.parse(/^const PRECACHE = (\[.*\]);$/m.exec(sw)?.[1] ?? 'null');
   assert(version && Array.isArray(precache), 'sw.js starts with VERSION and PRECACHE');
   return { version, precache, sw };
@@ -51,13 +53,16 @@ test('offline: the service worker caches exactly this build, then the app loads,
   const manifest = await cdp.send('Page.getAppManifest');
   assert(manifest.url === `${url}manifest.webmanifest` && manifest.errors.length === 0, `manifest parsed without errors: ${JSON.stringify(manifest.errors)}`);
 
-  // The cache is this build's, named after its VERSION, holding exactly the PRECACHE list.
+  // The cache is this build's, named after its VERSION (the build hash), holding exactly the
+  // PRECACHE list; beside it the record of the accepted build. The page shows the same hash.
   const { version, precache } = await builtWorker();
   const cached = await page.evaluate(async () => {
-    const names = await caches.keys();
-    return { names, urls: names.length === 1 ? (await (await caches.open(names[0])).keys()).map((r) => r.url) : [] };
+    const names = (await caches.keys()).sort();
+    const build = names.find((n) => !n.endsWith(' accepted'));
+    return { names, urls: build ? (await (await caches.open(build)).keys()).map((r) => r.url) : [] };
   });
-  assert(cached.names.length === 1 && cached.names[0] === `keyprint ${url} ${version}`, `one cache for this build, got ${cached.names}`);
+  assert(JSON.stringify(cached.names) === JSON.stringify([`keyprint ${url} ${version}`, `keyprint ${url} accepted`].sort()), `one cache for this build, got ${cached.names}`);
+  assert(await page.getByTestId('build-hash').getAttribute('data-hash') === version, 'the Identity screen shows the build hash of sw.js');
   assert(JSON.stringify(cached.urls.sort()) === JSON.stringify(precache.map((p) => new URL(p, url).href).sort()), `cached ${cached.urls} vs PRECACHE ${precache}`);
   assert(precache.includes('index.html') && precache.some((p) => /^assets\/core-.*\.wasm$/.test(p)) && precache.includes('manifest.webmanifest'), `PRECACHE has the shell, core and manifest: ${precache}`);
 
@@ -99,42 +104,55 @@ test('offline: the service worker caches exactly this build, then the app loads,
   await context.close();
 });
 
-test('offline: a new build replaces the cache once no tab runs the old one', async ({ browser }) => {
+test('updates: a new build is announced and used only when the user chooses "Update now"', async ({ browser }) => {
   // A copy of the build on its own origin (port), so it can be "redeployed" under the browser.
   const dir = await mkdtemp(join(tmpdir(), 'keyprint-sw-'));
   await cp(WEB_DIR, dir, { recursive: true });
   const server = await serve({ dir, port: 0 });
   const context = await browser.newContext();
   try {
-    const cacheNames = (page) => page.evaluate(() => caches.keys());
+    const cacheNames = (page) => page.evaluate(async () => (await caches.keys()).sort());
+    const shown = (page) => page.getByTestId('build-hash').getAttribute('data-hash');
     let page = await context.newPage();
-    await page.goto(server.url);
+    const problems = watch(page, 'U1');
+    await page.goto(`${server.url}#/settings`);
     await page.waitForFunction(() => navigator.serviceWorker.controller?.state === 'activated', null, { timeout: 15_000 });
     const old = await builtWorker(dir);
-    assert(JSON.stringify(await cacheNames(page)) === JSON.stringify([`keyprint ${server.url} ${old.version}`]), 'the first build\'s cache');
+    await page.getByTestId('build-hash').and(page.locator(`[data-hash="${old.version}"]`)).waitFor({ timeout: 10_000 });
 
     // Build 2: another index.html, hence (as the build computes it) another VERSION in sw.js.
-    const version = 'b'.repeat(16);
+    const version = 'b'.repeat(64);
     await writeFile(join(dir, 'index.html'), (await readFile(join(dir, 'index.html'), 'utf8')).replace('</body>', '<!-- build 2 --></body>'));
     await writeFile(join(dir, 'sw.js'), old.sw.replace(old.version, version));
-    const waiting = await page.evaluate(async () => {
-      const registration = await navigator.serviceWorker.getRegistration();
-      await registration.update();
-      const worker = registration.installing ?? registration.waiting;
-      if (worker && worker.state !== 'installed') await new Promise((ok) => worker.addEventListener('statechange', () => worker.state === 'installed' && ok()));
-      return !!registration.waiting;
-    });
-    assert(waiting, 'the new worker installed and waits while the old build runs in a tab');
-    assert((await cacheNames(page)).length === 2, 'both builds cached meanwhile (the running tab keeps its files)');
-    assert(!(await page.content()).includes('build 2'), 'the running tab still has build 1');
+    await page.evaluate(() => navigator.serviceWorker.getRegistration().then((r) => r.update()));
+    await page.getByTestId('update-notice').waitFor({ timeout: 15_000 });
+    assert((await page.getByTestId('update-build').textContent()) === 'b'.repeat(16), 'the notice names the new build');
+    assert(await page.getByTestId('build-hash-available').count() === 1, 'Settings shows the waiting build in full');
+    assert(!(await page.content()).includes('build 2') && await shown(page) === old.version, 'the running tab still has build 1');
+    await page.screenshot({ path: `${OUT}/update-01-notice.png`, fullPage: true });
+    await page.getByTestId('update-later').click();
+    await page.getByTestId('update-notice').waitFor({ state: 'detached', timeout: 5_000 });
 
-    // Last tab of build 1 closed: the new worker activates and deletes the old cache.
+    // The last tab of build 1 closes: the new worker activates, and still serves build 1 — asking again.
     await page.close();
     page = await context.newPage();
-    await page.goto(server.url);
-    await page.waitForFunction((v) => caches.keys().then((k) => k.length === 1 && k[0].endsWith(v)), version, { timeout: 15_000 });
+    problems.push(...watch(page, 'U2'));
+    await page.goto(`${server.url}#/identity`);
+    await page.getByTestId('update-notice').waitFor({ timeout: 15_000 });
     await page.reload();
+    await page.getByTestId('update-notice').waitFor({ timeout: 15_000 });
+    assert(!(await page.content()).includes('<!-- build 2 -->'), 'not activated silently: the page is still build 1');
+    assert(await shown(page) === old.version, 'the Identity screen still shows build 1');
+    assert((await cacheNames(page)).length === 3, `both builds and the accepted record cached, got ${await cacheNames(page)}`);
+
+    // "Update now": the page reloads into build 2, and build 1's files go.
+    await Promise.all([page.waitForEvent('load'), page.getByTestId('update-now').click()]);
+    await page.getByTestId('core-ready').waitFor({ state: 'attached', timeout: 15_000 });
     assert((await page.content()).includes('<!-- build 2 -->'), 'the page now comes from build 2');
+    await page.getByTestId('build-hash').and(page.locator(`[data-hash="${version}"]`)).waitFor({ timeout: 10_000 });
+    assert(JSON.stringify(await cacheNames(page)) === JSON.stringify([`keyprint ${server.url} ${version}`, `keyprint ${server.url} accepted`].sort()), `only build 2 cached, got ${await cacheNames(page)}`);
+    assert(await page.getByTestId('update-notice').count() === 0, 'no notice any more');
+    assert(problems.length === 0, problems.join('\n'));
   } finally {
     await context.close();
     await server.close();

@@ -1,0 +1,61 @@
+// AES-128-GCM (NIST SP 800-38D), the AEAD of ciphersuite 0x0001 (RFC 9420 §17.1), through WebCrypto:
+// the one AEAD helper of the group layer. Message protection (RFC 9420 §6.3), the Welcome's
+// GroupInfo (§12.4.3.1) and HPKE's AEAD (RFC 9180 §5.2) all call it.
+
+import { bytes } from '../core/_check.js';
+import { GroupError } from './errors.js';
+
+/** Nk and Nn of AES-128-GCM (RFC 9180 §7.3); the tag is 16 bytes. */
+export const AES_128_GCM = Object.freeze({ keySize: 16, nonceSize: 12, tagSize: 16 });
+
+/** A copy in an ArrayBuffer of its own: WebCrypto wants a BufferSource, and the caller's bytes stay theirs. */
+const own = (b: Uint8Array): ArrayBuffer => b.slice().buffer as ArrayBuffer;
+
+async function importKey(key: Uint8Array, usage: KeyUsage): Promise<CryptoKey> {
+  bytes('key', key, AES_128_GCM.keySize);
+  const raw = own(key);
+  try {
+    return await globalThis.crypto.subtle.importKey('raw', raw, { name: 'AES-GCM' }, false, [usage]);
+  } finally {
+    new Uint8Array(raw).fill(0);
+  }
+}
+
+function params(nonce: Uint8Array, aad: Uint8Array): AesGcmParams {
+  bytes('nonce', nonce, AES_128_GCM.nonceSize);
+  bytes('aad', aad);
+  return { name: 'AES-GCM', iv: own(nonce), additionalData: own(aad), tagLength: 128 };
+}
+
+/**
+ * Encrypts with AES-128-GCM.
+ * @param key 16 bytes
+ * @param nonce 12 bytes
+ * @param aad associated data (may be empty)
+ * @returns ciphertext ‖ 16-byte tag
+ * @throws InputError for a wrong type or length
+ * @example const ct = await aesGcmSeal(key, nonce, aad, plaintext)
+ */
+export async function aesGcmSeal(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array): Promise<Uint8Array> {
+  bytes('plaintext', plaintext);
+  const k = await importKey(key, 'encrypt');
+  return new Uint8Array(await globalThis.crypto.subtle.encrypt(params(nonce, aad), k, own(plaintext)));
+}
+
+/**
+ * Decrypts and authenticates with AES-128-GCM.
+ * @returns the plaintext
+ * @throws GroupError `decrypt-failed` when the tag does not verify (wrong key, nonce or aad, or altered bytes)
+ * @throws InputError for a wrong type or length
+ * @example const pt = await aesGcmOpen(key, nonce, aad, ct)
+ */
+export async function aesGcmOpen(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, ciphertext: Uint8Array): Promise<Uint8Array> {
+  bytes('ciphertext', ciphertext);
+  const k = await importKey(key, 'decrypt');
+  const p = params(nonce, aad);
+  try {
+    return new Uint8Array(await globalThis.crypto.subtle.decrypt(p, k, own(ciphertext)));
+  } catch (e) {
+    throw new GroupError('decrypt-failed', 'AES-128-GCM ciphertext did not authenticate: wrong key, nonce or associated data, or altered bytes', { cause: e });
+  }
+}
