@@ -85,6 +85,14 @@ async function chatting(browser, url) {
   return { a, b };
 }
 
+/** No page errors or console errors on either page; both contexts closed. */
+async function finish(a, b) {
+  const problems = [...a.problems, ...b.problems];
+  assert(problems.length === 0, problems.join('\n'));
+  await a.context.close();
+  await b.context.close();
+}
+
 /** The OPFS file names of a page (keyprint-files). */
 const opfsNames = (page) => page.evaluate(async () => {
   const root = await navigator.storage.getDirectory();
@@ -187,10 +195,7 @@ test('files: browser ↔ browser — 48 MiB with progress and the same SHA-256, 
   } finally {
     big.remove();
   }
-  const problems = [...a.problems, ...b.problems];
-  assert(problems.length === 0, problems.join('\n'));
-  await a.context.close();
-  await b.context.close();
+  await finish(a, b);
 });
 
 test('files: a reload of the receiver, then of the sender, mid-transfer — each resumes after reconnecting, same SHA-256', async ({ browser, url, netns }) => {
@@ -232,10 +237,7 @@ test('files: a reload of the receiver, then of the sender, mid-transfer — each
   } finally {
     f.remove();
   }
-  const problems = [...a.problems, ...b.problems];
-  assert(problems.length === 0, problems.join('\n'));
-  await a.context.close();
-  await b.context.close();
+  await finish(a, b);
 });
 
 test('files: browser ↔ terminal — 24 MiB each way, same SHA-256, the terminal asked above its --auto-accept size, progress in the page', async ({ browser, url, netns }) => {
@@ -309,6 +311,5 @@ test('files (slow): browser ↔ browser — 512 MiB, the same SHA-256, page memo
   } finally {
     f.remove();
   }
-  await a.context.close();
-  await b.context.close();
+  await finish(a, b);
 });
