@@ -27,8 +27,8 @@ export type { AuthenticatorModel } from './aaguids.js';
 export { IdentityKeyPair, IdentityError } from './identity.js';
 export { didKeyFromPublicKey, publicKeyFromDidKey, isDidKey } from './did-key.js';
 export {
-  signBundle, encodeBundle, decodeBundle, verifyBundleSignature, bundleSigningInput, bundleHash,
-  BUNDLE_VERSION, MAX_BUNDLE_BYTES, MAX_DISPLAY_NAME_BYTES,
+  signBundle, encodeBundle, decodeBundle, verifyBundleSignature, bundleSigningInput, bundleHash, bundleBindings, bindingTime,
+  BUNDLE_VERSION, MAX_BUNDLE_BYTES, MAX_DISPLAY_NAME_BYTES, MAX_BINDINGS,
 } from './bundle.js';
 export type { BundleFields, IdentityBundle, HardwareBinding } from './bundle.js';
 export { bindingChallenge, registrationClientData, verifyBinding } from './binding.js';
