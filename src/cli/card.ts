@@ -90,7 +90,7 @@ export async function card(args: string[]): Promise<number> {
     const home = resolveHome(values.home);
     const enrolled = await readEnrollment(home);
     if (!enrolled) throw new KeyprintError('no-identity', `no identity in ${home}: run keyprint enroll, or pass --bundle FILE`);
-    const options: CreateCardOptions = { ...base, registrationClientDataJSON: enrolled.credential.registrationClientDataJSON };
+    const options: CreateCardOptions = { ...base, registrationClientDataJSON: enrolled.keys[0].credential.registrationClientDataJSON };
     try {
       made = await createCard(enrolled.bundle, options);
     } catch (e) {
