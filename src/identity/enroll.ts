@@ -657,14 +657,15 @@ async function unlockOne(ctap: Ctap2Client, info: AuthenticatorInfo, enrolled: E
   const { first, second } = outputs;
   let identity: IdentityKeyPair;
   try {
-    if (((outputs.assertion.authData[32] & FLAG_UV) !== 0) !== uv) {
-      throw uvChanged(uv, uv ? 'this time the key did not verify its user' : 'it verified its user this time');
-    }
     try {
       identity = await unwrapIdentity(key.envelope, { prfOutput: first, credentialId: credential.credentialId });
     } catch (e) {
-      if (e instanceof IdentityError && e.code === 'unwrap-failed') throw new EnrollError('wrong-key', 'unwrap failed', { cause: e });
-      throw e;
+      if (!(e instanceof IdentityError && e.code === 'unwrap-failed')) throw e;
+      // The other UV state gives the other secret (§12.5): say so, and how to get back in.
+      if (((outputs.assertion.authData[32] & FLAG_UV) !== 0) !== uv) {
+        throw uvChanged(uv, uv ? 'this time the key did not verify its user' : 'it verified its user this time');
+      }
+      throw new EnrollError('wrong-key', 'unwrap failed', { cause: e });
     }
     if (!equalBytes(identity.publicKey, enrolled.bundle.identityPublicKey)) {
       identity.destroy();
