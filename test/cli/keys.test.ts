@@ -4,17 +4,15 @@
 // by its next unlock (one touch); a key enrolled without a PIN still unlocks after a PIN is set;
 // a second key unlocks alone, signs its own binding, and survives the removal of the first.
 import { afterAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { base64urlnopad } from '@scure/base';
-import { prfSalt } from '../../src/hardware/index.js';
 import { bundleBindings, decodeBundle, envelopeInfo, verifyBinding } from '../../src/identity/index.js';
-import { HOME_FILES, KEYPRINT_RP_ID, enroll, writeEnrollment } from '../../src/identity/enroll.js';
-import { nodeWrap } from '../identity/_envelopes.js';
+import { HOME_FILES, KEYPRINT_RP_ID } from '../../src/identity/enroll.js';
 import { runCli } from '../_cli.js';
-import { utf8 } from '../_util.js';
 import { emulator, setPin, type Emulator } from './_emulator.js';
+import { legacyHome } from './_legacy-home.js';
 
 const cli = runCli;
 const temps: string[] = [];
@@ -43,31 +41,11 @@ const envelopeAt = (home: string, name = 'identity') => new Uint8Array(readFileS
 const credentialJson = (home: string) => JSON.parse(readFileSync(join(home, HOME_FILES.credential), 'utf8'));
 const bundleAt = (home: string) => decodeBundle(new Uint8Array(readFileSync(join(home, HOME_FILES.bundle))));
 
-/**
- * A home as keyprint wrote it before envelope version 2: credential.json version 1 (one key, PRF
- * input "keyprint-wrap-v1") and a version-1 envelope, made with node:crypto from the hmac-secret
- * output for prfSalt("keyprint-wrap-v1") — the fixed salt every version-1 enrollment used.
- */
-async function legacyHome(emu: Emulator, home: string, name: string): Promise<string> {
+/** legacyHome over the emulator's in-memory link. */
+async function legacyOn(emu: Emulator, home: string, name: string): Promise<string> {
   const { ctap, close } = await emu.ctap();
   try {
-    const e = await enroll({ ctap, displayName: name });
-    await writeEnrollment(home, e);
-    const id = e.credential.credentialId;
-    const { first } = await ctap.hmacSecret({
-      rpId: KEYPRINT_RP_ID, clientDataHash: new Uint8Array(32), allowList: [{ type: 'public-key', id }], salt1: prfSalt(utf8('keyprint-wrap-v1')),
-    });
-    const seed = e.identity.exportSecretKey();
-    writeFileSync(join(home, 'keys', 'identity.kpw'), nodeWrap(seed, first, id, { version: 1 }), { mode: 0o600 });
-    const c = e.credential;
-    writeFileSync(join(home, HOME_FILES.credential), JSON.stringify({
-      version: 1, rpId: c.rpId, credentialId: base64urlnopad.encode(id), userVerified: c.userVerified, prfInput: 'keyprint-wrap-v1',
-      registrationClientDataJSON: base64urlnopad.encode(c.registrationClientDataJSON), authenticator: c.authenticator, enrolledAt: c.enrolledAt,
-    }), { mode: 0o600 });
-    seed.fill(0);
-    const did = e.identity.did;
-    e.identity.destroy();
-    return did;
+    return await legacyHome(ctap, home, name);
   } finally {
     await close();
   }
@@ -78,7 +56,7 @@ describe('envelope version 1 → 2 on the next unlock (per-enrollment PRF input)
     const emu = await counted();
     const home = tempHome();
     try {
-      const did = await legacyHome(emu, home, 'Vera');
+      const did = await legacyOn(emu, home, 'Vera');
       expect(envelopeInfo(envelopeAt(home)).version).toBe(1);
       expect((await json(['whoami', '--home', home, '--json'])).keys[0]).toMatchObject({ envelopeVersion: 1, pinRequired: false });
 
@@ -105,7 +83,7 @@ describe('envelope version 1 → 2 on the next unlock (per-enrollment PRF input)
     const other = await counted();
     const home = tempHome();
     try {
-      await legacyHome(emu, home, 'Walt');
+      await legacyOn(emu, home, 'Walt');
       const before = envelopeAt(home);
       const r = await cli(['unlock', '--device', other.device, '--home', home]);
       expect(r.status).toBe(1);
