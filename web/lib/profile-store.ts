@@ -1,7 +1,8 @@
-// Where the app keeps the enrolled identity between visits. The wrapped seed (an envelope) lives in
-// the library's BrowserKeyStore (IndexedDB "keyprint", store "keys", name "identity"); the public
-// part — the signed bundle and the credential record (which credential unlocks it, what the
-// authenticator is) — lives next to it in IndexedDB "keyprint-web", store "profile". Nothing here is secret.
+// Where the app keeps the enrolled identity between visits. The wrapped seed (an envelope per
+// security key) lives in the library's BrowserKeyStore (IndexedDB "keyprint", store "keys": "identity"
+// for the first key, "identity-<hash>" for keys added later); the public part — the signed bundle
+// and one record per key (which credential, its UV at enrollment, what the authenticator is) — lives
+// next to it in IndexedDB "keyprint-web", store "profile". Nothing here is secret.
 import { BrowserKeyStore } from 'keyprint/identity';
 import type { AuthenticatorSummary } from 'keyprint/identity';
 import { run } from './db.js';
@@ -11,35 +12,65 @@ const KEY = 'identity';
 
 export type { AuthenticatorSummary };
 
-/** The public record of an enrolled identity. */
+/** One security key that unlocks the identity. */
+export interface StoredKey {
+  rpId: string;
+  credentialId: Uint8Array;
+  transports: string[];
+  /** Whether the enrollment's PRF output came with user verification: unlocking asks for exactly that. */
+  userVerified: boolean;
+  /** The registration clientDataJSON the attestation signs (kept so the attestation can be re-verified). */
+  registrationClientDataJSON: Uint8Array;
+  authenticator: AuthenticatorSummary;
+  /** When this key was added (ms since the epoch). */
+  enrolledAt: number;
+  /** Its envelope's name in the key store. */
+  envelope: string;
+}
+
+/** The public record of an enrolled identity (version 2: a list of keys). */
 export interface StoredProfile {
-  version: 1;
+  version: 2;
   /** `prf`: unlocked by a security key; `passphrase`: the weaker fallback. */
   kind: 'prf' | 'passphrase';
   bundleBytes: Uint8Array;
   enrolledAt: number;
-  credential?: {
-    rpId: string;
-    credentialId: Uint8Array;
-    transports: string[];
-    prfInput: string;
-    userVerified: boolean;
-    /** The registration clientDataJSON the attestation signs (kept so the attestation can be re-verified). */
-    registrationClientDataJSON: Uint8Array;
-    authenticator: AuthenticatorSummary;
-  };
+  /** kind `prf`: every key, in the bundle's order (the first key, then those added later). */
+  keys?: StoredKey[];
 }
 
-/** Reads and writes the identity's envelope and public record. */
+/** The version-1 record (one credential, the fixed PRF input), as written before several keys. */
+interface ProfileV1 {
+  version: 1;
+  kind: 'prf' | 'passphrase';
+  bundleBytes: Uint8Array;
+  enrolledAt: number;
+  credential?: Omit<StoredKey, 'envelope' | 'enrolledAt'> & { prfInput: string };
+}
+
+/** A version-1 record read as version 2: its one key's envelope is "identity". */
+function upgrade(p: ProfileV1): StoredProfile {
+  if (!p.credential) return { version: 2, kind: p.kind, bundleBytes: p.bundleBytes, enrolledAt: p.enrolledAt };
+  const { prfInput: _fixed, ...key } = p.credential;
+  return { version: 2, kind: p.kind, bundleBytes: p.bundleBytes, enrolledAt: p.enrolledAt, keys: [{ ...key, enrolledAt: p.enrolledAt, envelope: IDENTITY_KEY_NAME }] };
+}
+
+/** Reads and writes the identity's envelopes and public record. */
 export class ProfileStore {
   readonly keys = new BrowserKeyStore();
 
-  async load(): Promise<{ profile: StoredProfile; envelope: Uint8Array } | undefined> {
-    const profile = await run('profile', 'readonly', (s) => s.get(KEY)) as StoredProfile | undefined;
-    if (!profile || profile.version !== 1) return undefined;
-    const envelope = await this.keys.get(IDENTITY_KEY_NAME);
-    if (!envelope) return undefined;
-    return { profile, envelope };
+  /** The record (version 1 read as 2) and every key's envelope by name (`identity` for a passphrase identity). */
+  async load(): Promise<{ profile: StoredProfile; envelopes: Map<string, Uint8Array> } | undefined> {
+    const stored = await run('profile', 'readonly', (s) => s.get(KEY)) as StoredProfile | ProfileV1 | undefined;
+    if (!stored || (stored.version !== 1 && stored.version !== 2)) return undefined;
+    const profile = stored.version === 1 ? upgrade(stored) : stored;
+    const envelopes = new Map<string, Uint8Array>();
+    for (const name of profile.keys?.map((k) => k.envelope) ?? [IDENTITY_KEY_NAME]) {
+      const envelope = await this.keys.get(name);
+      if (!envelope) return undefined;
+      envelopes.set(name, envelope);
+    }
+    return { profile, envelopes };
   }
 
   /** Envelope first, record second: the record's presence means "enrolled". */
@@ -48,8 +79,23 @@ export class ProfileStore {
     await run('profile', 'readwrite', (s) => s.put(profile, KEY));
   }
 
+  /**
+   * A changed key list (a key added or removed, an envelope upgraded): the envelopes first, then
+   * the record (it decides which keys exist), then the envelopes it no longer lists.
+   */
+  async update(profile: StoredProfile, envelopes: ReadonlyMap<string, Uint8Array>): Promise<void> {
+    const listed = new Set(profile.keys?.map((k) => k.envelope) ?? [IDENTITY_KEY_NAME]);
+    for (const [name, envelope] of envelopes) if (listed.has(name)) await this.keys.put(name, envelope);
+    await run('profile', 'readwrite', (s) => s.put(profile, KEY));
+    for (const name of await this.keys.list()) {
+      if ((name === IDENTITY_KEY_NAME || name.startsWith(`${IDENTITY_KEY_NAME}-`)) && !listed.has(name)) await this.keys.delete(name);
+    }
+  }
+
   async clear(): Promise<void> {
     await run('profile', 'readwrite', (s) => s.delete(KEY));
-    await this.keys.delete(IDENTITY_KEY_NAME);
+    for (const name of await this.keys.list()) {
+      if (name === IDENTITY_KEY_NAME || name.startsWith(`${IDENTITY_KEY_NAME}-`)) await this.keys.delete(name);
+    }
   }
 }
