@@ -94,5 +94,11 @@ export default defineConfig({
     assetsInlineLimit: 0,
     // No polyfill (less code to audit): a browser without <link rel=modulepreload> just loads the modules unpreloaded.
     modulePreload: { polyfill: false },
+    rolldownOptions: {
+      // keyprint's own modules (src/) run nothing when imported: a module none of whose exports is used
+      // is left out, so a barrel such as keyprint/identity does not pull X.509 and ASN.1 into the first
+      // load (docs/WEB.md "First load"). Dependencies keep the bundler's own analysis.
+      treeshake: { moduleSideEffects: [{ test: /[\\/]src[\\/].*\.ts$/, sideEffects: false }] },
+    },
   },
 });

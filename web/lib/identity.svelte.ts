@@ -4,16 +4,20 @@
 import {
   currentAuthenticator, decodeBundle, didKeyFromPublicKey, envelopeInfo, type AttestationTrust, type IdentityBundle, type IdentityKeyPair,
 } from 'keyprint/identity';
-import { checkBundleAttestation } from 'keyprint/card';
 import { fingerprintDigits, keyprintParty } from 'keyprint/sas';
 import { groupDigits } from './bytes.js';
-import {
-  createWithPassphrase, enrollWithSecurityKey, unlockWithPassphrase, unlockWithSecurityKey, type Enrolled,
-} from './enrollment.js';
+import type { Enrolled } from './enrollment.js';
 import { ProfileStore, type StoredProfile } from './profile-store.js';
 import { webauthnProblem } from './webauthn.js';
 
 export type IdentityPhase = 'loading' | 'none' | 'locked' | 'unlocked';
+
+// Enrolling, unlocking and checking attestations (WebAuthn, certificates, key wrapping) are chunks of
+// their own: the Identity screen shows before they load (docs/WEB.md "First load"). load() starts
+// fetching the ceremony right away, so it is there by the time the user acts.
+const ceremony = () => import('./enrollment.js').catch((e: unknown) => {
+  throw new Error(`The code for creating and unlocking identities did not load (${(e as Error).message}). Reload the page when you are online.`);
+});
 
 const TRUST_TEXT: Record<string, string> = {
   'hardware-attested': 'Hardware-attested: the attestation chains to a vendor root keyprint ships, or one you trust (Settings).',
@@ -66,6 +70,7 @@ export class IdentityState {
   }
 
   async load(): Promise<void> {
+    ceremony().catch(() => {}); // a failure shows when the user acts
     try {
       const stored = await this.#store.load();
       if (!stored) {
@@ -90,6 +95,7 @@ export class IdentityState {
       this.attestationNow = null;
       return;
     }
+    const { checkBundleAttestation } = await import('keyprint/card');
     const r = await checkBundleAttestation(bundle, { registrationClientDataJSON: credential.registrationClientDataJSON });
     if (bundle !== this.bundle) return; // the identity changed meanwhile
     this.attestationNow = r.ok ? { trust: r.verdict.trust, vendor: r.verdict.vendor, model: r.verdict.model } : { refused: r.reason };
@@ -126,7 +132,7 @@ export class IdentityState {
 
   enroll(displayName: string): Promise<void> {
     return this.#run('Touch your security key to create a credential (1 of 2)…', async () => {
-      const e = await enrollWithSecurityKey({
+      const e = await (await ceremony()).enrollWithSecurityKey({
         displayName,
         onStep: (step) => {
           this.busy = step === 'create' ? 'Touch your security key to create a credential (1 of 2)…'
@@ -141,14 +147,14 @@ export class IdentityState {
   createWithPassphrase(displayName: string, passphrase: string): Promise<void> {
     return this.#run('Deriving a key from your passphrase…', async () => {
       if (passphrase.length < 12) throw new Error('Use a passphrase of at least 12 characters (several random words work well).');
-      await this.#adopt(await createWithPassphrase({ displayName, passphrase }));
+      await this.#adopt(await (await ceremony()).createWithPassphrase({ displayName, passphrase }));
     });
   }
 
   unlock(): Promise<void> {
     return this.#run('Touch your security key to unlock…', async () => {
       if (!this.profile || !this.#envelope) throw new Error('No identity is stored in this browser.');
-      this.#identity = await unlockWithSecurityKey(this.profile, this.#envelope);
+      this.#identity = await (await ceremony()).unlockWithSecurityKey(this.profile, this.#envelope);
       this.phase = 'unlocked';
     });
   }
@@ -156,7 +162,7 @@ export class IdentityState {
   unlockWithPassphrase(passphrase: string): Promise<void> {
     return this.#run('Checking your passphrase…', async () => {
       if (!this.profile || !this.#envelope) throw new Error('No identity is stored in this browser.');
-      this.#identity = await unlockWithPassphrase(this.profile, this.#envelope, passphrase);
+      this.#identity = await (await ceremony()).unlockWithPassphrase(this.profile, this.#envelope, passphrase);
       this.phase = 'unlocked';
     });
   }
