@@ -4,22 +4,26 @@
 // Sizes of a build are deterministic, so this is not a timing test. Runs Vite once (~10 s) and
 // prints the table of the first load's files.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { filesOf } from '../../web/build-hash.mjs';
 import { FIRST_LOAD_BUDGET, firstLoad, formatFirstLoad } from '../../scripts/first-load.mjs';
 
 const root = resolve(import.meta.dirname, '..', '..');
 const work = mkdtempSync(join(tmpdir(), 'kp-size-'));
+const out = join(work, 'build');
 afterAll(() => rmSync(work, { recursive: true, force: true }));
+beforeAll(() => {
+  execFileSync(process.execPath, [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--outDir', out, '--emptyOutDir', '--logLevel', 'error'], {
+    cwd: root, stdio: 'pipe', env: { ...process.env, NODE_ENV: 'production' }, // vitest's NODE_ENV=test would build Svelte's dev mode
+  });
+}, 120_000);
 
 describe('first load of the web app', () => {
   it(`is at most ${FIRST_LOAD_BUDGET / 1000} KB gzipped, the core's wasm included, the other screens left out`, () => {
-    const out = join(work, 'build');
-    execFileSync(process.execPath, [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--outDir', out, '--emptyOutDir', '--logLevel', 'error'], {
-      cwd: root, stdio: 'pipe', env: { ...process.env, NODE_ENV: 'production' }, // vitest's NODE_ENV=test would build Svelte's dev mode
-    });
     const load = firstLoad(out);
     const table = formatFirstLoad(load);
     console.log(table);
@@ -32,7 +36,23 @@ describe('first load of the web app', () => {
     expect(lazy.length, 'the other screens are chunks of their own').toBeGreaterThanOrEqual(5);
     for (const f of lazy) expect(files, table).not.toContain(`assets/${f}`);
     expect(load.gzip, `the first load is over budget:\n${table}`).toBeLessThanOrEqual(FIRST_LOAD_BUDGET);
-  }, 120_000);
+  });
+
+  it('index.html preloads the wasm beside the scripts; every precompressed copy decodes to its file; the worker caches none', () => {
+    const html = readFileSync(join(out, 'index.html'), 'utf8');
+    expect(html).toMatch(/<link rel="preload" href="\.\/assets\/core-[\w-]+\.wasm" as="fetch" type="application\/wasm" crossorigin="">/);
+    const files = filesOf(out);
+    const copies = [...files.keys()].filter((f) => /\.(br|gz)$/.test(f));
+    for (const f of ['index.html', 'sw-main.js']) expect(copies).toEqual(expect.arrayContaining([`${f}.br`, `${f}.gz`]));
+    expect(copies.some((f) => /^assets\/core-[\w-]+\.wasm\.br$/.test(f))).toBe(true);
+    for (const c of copies) {
+      const decoded = (c.endsWith('.br') ? brotliDecompressSync : gunzipSync)(files.get(c)!);
+      expect(decoded.equals(Buffer.from(files.get(c.slice(0, -3))!)), c).toBe(true);
+    }
+    const precache = JSON.parse(/^const PRECACHE = (\[.*\]);$/m.exec(new TextDecoder().decode(files.get('sw.js')))![1]) as string[];
+    expect(precache).toContain('index.html');
+    expect(precache.filter((f) => /\.(br|gz)$/.test(f))).toEqual([]);
+  });
 
   it('counts static imports and the wasm they fetch, not dynamic imports (a built-by-hand app)', () => {
     const dir = join(work, 'hand');
