@@ -8,7 +8,7 @@
 export { CardError } from './errors.js';
 export {
   CARD_VERSION, CARD_TEXT_PREFIX, MAX_CARD_PAYLOAD_BYTES, encodeCardPayload, decodeCardPayload, payloadToText, payloadFromText,
-  signVerdict, verifyVerdict, verdictSigningInput,
+  signVerdict, verifyVerdict, verdictSigningInput, checkCardPayload,
 } from './payload.js';
 export type { CardPayload, AttestationVerdict } from './payload.js';
 export { checkBundleAttestation, defaultRegistrationClientData, authenticatorModel } from './attestation.js';
@@ -18,12 +18,14 @@ export { createCard, cardFingerprint, groupDigits, shortDid, describeAuthenticat
 export type { Card, CardAuthenticator, CreateCardOptions } from './model.js';
 export { qrMatrix, qrRuns } from './qr.js';
 export type { QrMatrix, QrRun } from './qr.js';
-export { layoutCard, pageLayout, textWidth, CARD_WIDTH, CARD_HEIGHT, A4, QR_BOX } from './layout.js';
+export { layoutCard, pageLayout, textWidth, CARD_WIDTH, CARD_HEIGHT, A4, QR_BOX, QR_AT } from './layout.js';
 export type { Primitive, PageLayout, FontRole } from './layout.js';
 export { renderSvg, SVG_FONTS } from './render-svg.js';
-export { readQr, sniff } from './decode-qr.js';
+export { FONT_CHAIN, CARD_FONT_FILES, checkPrintable, fontFor, textRuns, unprintable } from './fonts.js';
+export type { TextRun } from './fonts.js';
+export { readCards, readQr, sniff } from './decode-qr.js';
 export { MAX_IMAGE_PIXELS, imageHeader, checkImageSize } from './image-size.js';
 export type { ImageHeader } from './image-size.js';
-export type { RgbaImage, InputKind } from './decode-qr.js';
-export { verifyCardPayload, claimText, CLAIM_LABEL } from './verify-payload.js';
+export type { RgbaImage, InputKind, SheetCard } from './decode-qr.js';
+export { verifyCardPayload, checkPrintedText, claimText, CLAIM_LABEL } from './verify-payload.js';
 export type { CardVerification, CardCheck, CardCheckName, CardClaim, CardIdentity, VerifyCardOptions } from './verify-payload.js';

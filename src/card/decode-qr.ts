@@ -1,6 +1,6 @@
 // Reading a card's QR code from pixels, with no image-format decoder: RGBA pixels → QR code (jsQR,
-// ISO/IEC 18004 detection with perspective correction) → the payload bytes; sniffing what a file
-// is. Browser-safe (no Node modules): the web app gets its pixels from a canvas, Node from
+// ISO/IEC 18004 detection with perspective correction) → the payload bytes; an A4 sheet of ten
+// cards (layout.ts) read card by card, where it sits; sniffing what a file is. Browser-safe (no Node modules): the web app gets its pixels from a canvas, Node from
 // decode.ts (pngjs / jpeg-js).
 
 import jsQRModule from 'jsqr';
@@ -8,6 +8,7 @@ import { InputError, describe } from '../errors.js';
 import { CardError } from './errors.js';
 import { checkPixels } from './image-size.js';
 import { CARD_TEXT_PREFIX } from './payload.js';
+import { A4, QR_AT, QR_BOX, pageLayout } from './layout.js';
 
 // jsqr is CommonJS with `exports.default`; under NodeNext the default import is module.exports.
 const jsQR = ((jsQRModule as unknown as { default?: typeof jsQRModule }).default ?? jsQRModule) as unknown as
@@ -98,4 +99,52 @@ export function readQr(image: RgbaImage, options: { rescale?: boolean } = {}): U
     if (found) return Uint8Array.from(found.binaryData);
   }
   throw new CardError('no-qr', 'no readable QR code in the image');
+}
+
+/** One card of a sheet as read: its QR code's bytes, or why there were none. */
+export interface SheetCard {
+  /** 1-based position on the sheet, row by row (pageLayout('a4') order). */
+  index: number;
+  payload?: Uint8Array;
+  error?: CardError;
+}
+
+/** The page is A4 portrait (a scan or a rendering of a whole sheet), within 2 %. */
+const isA4 = (img: RgbaImage) => Math.abs(img.width / img.height - A4.width / A4.height) < 0.02 * (A4.width / A4.height);
+
+function crop(img: RgbaImage, x: number, y: number, w: number, h: number): RgbaImage {
+  const x0 = Math.max(0, Math.round(x)), y0 = Math.max(0, Math.round(y));
+  const x1 = Math.min(img.width, Math.round(x + w)), y1 = Math.min(img.height, Math.round(y + h));
+  const width = Math.max(1, x1 - x0), height = Math.max(1, y1 - y0);
+  const data = new Uint8Array(width * height * 4);
+  for (let row = 0; row < height; row++) data.set(img.data.subarray(((y0 + row) * img.width + x0) * 4, ((y0 + row) * img.width + x0 + width) * 4), row * width * 4);
+  return { width, height, data };
+}
+
+/**
+ * Reads every card of an image: on an A4 page (a sheet printed by `keyprint card --layout a4`, a
+ * scan of it, `pdftoppm -r 300`), each of the ten QR codes where the layout puts it — one QR
+ * reader over the whole page finds finder patterns of several codes and reads none; otherwise,
+ * or when no position holds a code (one card scanned on A4 paper), the image as one card.
+ * @param image RGBA pixels
+ * @returns one entry per card: `{ index, payload }` or `{ index, error }` (`no-qr`)
+ * @throws CardError `no-qr` when the image holds no readable code at all
+ * @example for (const c of readCards(decodeImage(png))) if (c.payload) verify(c.payload)
+ */
+export function readCards(image: RgbaImage): SheetCard[] {
+  if (typeof image === 'object' && image !== null && image.width > 0 && image.height > 0 && isA4(image)) {
+    const px = image.width / A4.width; // pixels per mm
+    const margin = 3; // mm around the QR box (its quiet zone is inside it)
+    const cards = pageLayout('a4').cards.map((c, i): SheetCard => {
+      const box = crop(image, (c.x + QR_AT.x - margin) * px, (c.y + QR_AT.y - margin) * px, (QR_BOX + 2 * margin) * px, (QR_BOX + 2 * margin) * px);
+      try {
+        return { index: i + 1, payload: readQr(box) };
+      } catch (e) {
+        if (!(e instanceof CardError)) throw e;
+        return { index: i + 1, error: e };
+      }
+    });
+    if (cards.some((c) => c.payload)) return cards;
+  }
+  return [{ index: 1, payload: readQr(image) }];
 }

@@ -9,9 +9,9 @@ import { CardError } from './errors.js';
 import { readQr, type RgbaImage } from './decode-qr.js';
 import { MAX_IMAGE_PIXELS, checkImageSize } from './image-size.js';
 
-export { readQr, sniff } from './decode-qr.js';
+export { readCards, readQr, sniff } from './decode-qr.js';
 export { MAX_IMAGE_PIXELS } from './image-size.js';
-export type { InputKind, RgbaImage } from './decode-qr.js';
+export type { InputKind, RgbaImage, SheetCard } from './decode-qr.js';
 
 /**
  * Decodes a PNG or JPEG into RGBA pixels.

@@ -10,6 +10,8 @@ import { KeyprintError } from '../errors.js';
  * `image-too-large` (its header, or an SVG's size, declares more than MAX_IMAGE_PIXELS), `no-qr`
  * (no readable QR code in the image), `too-large-for-qr` (the payload does not fit the QR size limit), `needs-identity-key`
  * (a compact card must be signed by the identity key, and none was given), `key-mismatch`,
- * `attestation-invalid` (the attestation does not verify at print time), `input` (an unusable file).
+ * `attestation-invalid` (the attestation does not verify at print time), `input` (an unusable file),
+ * `not-a-card` (the QR code or file holds something else), `printed-text-input` (typed digits or
+ * words of the wrong count).
  */
 export class CardError extends KeyprintError {}

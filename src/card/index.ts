@@ -5,8 +5,10 @@
 // (resvg), image decoding (pngjs, jpeg-js), verifyCard on files and images, and renderPdf.
 
 export * from './browser.js';
-export { renderPdf, PDF_FONTS } from './render-pdf.js';
-export { renderPng, svgToPng, resvgFontOptions, DEJAVU_DIR } from './render-png.js';
+export { renderPdf } from './render-pdf.js';
+export { renderPng, svgToPng, resvgFontOptions } from './render-png.js';
+export { FONT_DIR, fontBytes } from './fonts-node.js';
 export { decodeImage, readCardImage } from './decode.js';
-export { verifyCard, readCardInput } from './verify.js';
-export type { CardInput } from './verify.js';
+export { verifyCard, verifyCards, readCardInput, readCardInputs } from './verify.js';
+export type { CardInput, ReadCard } from './verify.js';
+export { pdfPage } from './read-pdf.js';

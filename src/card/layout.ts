@@ -46,8 +46,13 @@ const EM: Record<FontRole, number> = { sans: 0.62, 'sans-bold': 0.68, mono: 0.61
  * @example textWidth('Ada', 4, 'sans-bold')
  */
 export function textWidth(text: string, size: number, font: FontRole): number {
-  return [...text].length * size * EM[font];
+  let em = 0;
+  for (const c of text) em += WIDE.test(c) ? 1 : EM[font];
+  return em * size;
 }
+
+// East Asian wide characters (UAX #11: CJK, kana, Hangul, fullwidth forms) take a full em.
+const WIDE = /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/u;
 
 /** Shortens `text` with an ellipsis until it fits `width`. */
 function fit(text: string, size: number, font: FontRole, width: number): string {
@@ -135,14 +140,17 @@ export function layoutCard(card: Card): Primitive[] {
   text(model.length > 1 ? 48.3 : 47, 1.8, 'sans', fit(`Trust: ${card.hardwareBound ? TRUST_LABEL[card.trust] ?? card.trust : 'no hardware binding'}`, 1.8, 'sans', col + 1), ink, 'kp-trust');
   text(51.6, 1.6, 'sans', `Created ${day(card.createdAt)} \u00b7 printed ${day(card.printedAt)}`, grey, 'kp-dates');
 
-  const qx = CARD_WIDTH - QR_BOX - 1.5;
-  const qy = 2;
+  const qx = QR_AT.x;
+  const qy = QR_AT.y;
   out.push({ kind: 'qr', x: qx, y: qy, size: QR_BOX, qr: card.qr, quiet: 4 });
   out.push({ kind: 'text', x: qx + QR_BOX / 2, y: qy + QR_BOX + 3.2, size: 1.9, font: 'sans-bold', text: `keyprint card v${card.version}`, fill: ink, anchor: 'middle' });
   out.push({ kind: 'text', x: qx + QR_BOX / 2, y: qy + QR_BOX + 6, size: 1.5, font: 'sans', text: 'scan: keyprint verify', fill: grey, anchor: 'middle' });
   out.push({ kind: 'text', x: qx + QR_BOX / 2, y: qy + QR_BOX + 8.4, size: 1.5, font: 'sans', text: card.form === 'compact' ? 'compact card (signed attestation verdict)' : 'full identity bundle', fill: grey, anchor: 'middle' });
   return out;
 }
+
+/** Where the QR box sits on a card (top-left corner, mm): layoutCard draws it here. */
+export const QR_AT = { x: CARD_WIDTH - QR_BOX - 1.5, y: 2 } as const;
 
 /**
  * Page layouts: one card, or ten on A4 (2 columns × 5 rows, centred, touching so one cut serves two).

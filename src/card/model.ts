@@ -13,6 +13,7 @@ import { fingerprintDigits, fingerprintWords, keyprintParty } from '../sas/index
 import { InputError, describe } from '../errors.js';
 import { aaguidString, authenticatorModel, checkBundleAttestation, type AttestationCheckOptions } from './attestation.js';
 import { CardError } from './errors.js';
+import { checkPrintable } from './fonts.js';
 import { CARD_VERSION, encodeCardPayload, signVerdict, type AttestationVerdict } from './payload.js';
 import { qrMatrix, type QrMatrix } from './qr.js';
 
@@ -110,13 +111,15 @@ export function cardFingerprint(identityPublicKey: Uint8Array): { did: string; d
  * @param options see CreateCardOptions
  * @returns the card
  * @throws IdentityError for a bundle that does not decode or verify; CardError
- *   `attestation-invalid`, `needs-identity-key`, `key-mismatch`, `too-large-for-qr`
+ *   `attestation-invalid`, `needs-identity-key`, `key-mismatch`, `too-large-for-qr`, `unprintable` (a name
+ *   character no card font draws: fonts.ts checkPrintable)
  * @example const card = await createCard(enrollment.bundle, { identity: enrollment.identity })
  */
 export async function createCard(bundle: IdentityBundle | Uint8Array, options: CreateCardOptions = {}): Promise<Card> {
   if (typeof options !== 'object' || options === null) throw new InputError('invalid-type', `"options" expected an object, got ${describe(options)}`);
   const bytes = bundle instanceof Uint8Array ? bundle : encodeBundle(bundle);
   const b = decodeBundle(bytes); // signature checked
+  checkPrintable(b.displayName); // a card shows the name as written, or is not made
   const now = options.now ?? Date.now();
   const maxVersion = options.maxQrVersion ?? DEFAULT_MAX_QR_VERSION;
   if (!Number.isInteger(maxVersion) || maxVersion < 1 || maxVersion > 40) {

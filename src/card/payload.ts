@@ -200,6 +200,40 @@ export function encodeCardPayload(payload: CardPayload): Uint8Array {
 }
 
 /**
+ * Says whether bytes are meant as a keyprint card at all, before anything is verified: a card
+ * payload is a CBOR map whose first entry is the version (key 0). Anything else — a web address in
+ * a QR code, random bytes, another app's code — is not a card that fails to verify but input the
+ * verifier cannot use, and is refused with what it looks like instead.
+ * @param bytes the QR code's bytes (or a payload file)
+ * @throws CardError `not-a-card`, or `payload-version` for a card of a version this code does not read
+ * @example checkCardPayload(readQr(pixels)) // throws for a QR code of "https://example.org"
+ */
+export function checkCardPayload(bytes: Uint8Array): void {
+  if (!(bytes instanceof Uint8Array)) throw new InputError('invalid-type', `"bytes" expected Uint8Array, got ${describe(bytes)}`);
+  // 0xa2 / 0xa4: a map of 2 (full) or 4 (compact) entries; 0x00: key 0; then the version, a small uint.
+  if (bytes.length < 3 || (bytes[0] !== 0xa2 && bytes[0] !== 0xa4) || bytes[1] !== 0x00 || bytes[2] > 0x17) {
+    throw new CardError('not-a-card', `not a keyprint card: ${whatItIs(bytes)}`);
+  }
+  if (bytes[2] !== CARD_VERSION) {
+    throw new CardError('payload-version', `a keyprint card of version ${bytes[2]}: this keyprint reads version ${CARD_VERSION} — use a newer keyprint`);
+  }
+}
+
+/** A few words on what non-card bytes look like: their text, when they are text. */
+function whatItIs(bytes: Uint8Array): string {
+  if (bytes.length === 0) return 'it is empty';
+  let text: string | undefined;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch { /* not text */ }
+  if (text !== undefined && /^[^\u0000-\u0008\u000e-\u001f]*$/.test(text)) {
+    const shown = [...text.trim()];
+    return `it holds the text "${shown.slice(0, 60).join('')}${shown.length > 60 ? '…' : ''}"`;
+  }
+  return `it holds ${bytes.length} bytes of something else`;
+}
+
+/**
  * Decodes a card payload. Strict: only the canonical encoding of a well-formed version-1 payload is
  * accepted. Signatures are not checked here (verifyCard does that and reports each check).
  * @param bytes the QR code's bytes

@@ -1,37 +1,28 @@
 // PDF renderer (pdf-lib): draws the same layout.ts primitives as the SVG, on a business card page
-// (85 × 55 mm) or an A4 sheet of ten. Fonts are PDF standard fonts (Helvetica, Courier: ISO 32000-1
-// §9.6.2.2), which every viewer has, so nothing depends on the machine's fonts; they cover
-// WinAnsiEncoding only, so other characters (e.g. a non-Latin display name) print as "?" — the SVG
-// and PNG renderers show them. The document dates are the card's print time, so output is
-// deterministic.
+// (85 × 55 mm) or an A4 sheet of ten. Text is drawn in the card fonts (fonts.ts: DejaVu, Noto Sans
+// Arabic and Hebrew, Droid Sans Fallback for CJK), embedded (ISO 32000-1 §9.9) with only the
+// outlines the card draws (ttf-strip.ts) so every viewer shows them; a line mixing scripts is drawn run by run in visual
+// order (fonts.ts textRuns), right-to-left runs shaped by fontkit; each glyph maps back to its
+// characters (ToUnicode, §9.10.3), so a text extractor reads the name (poppler's pdftotext puts
+// right-to-left runs back in logical order, between U+202B and U+202C). The document dates are the card's print time, so output is deterministic.
 
-import { PDFDocument, StandardFonts, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
+import fontkit from '@pdf-lib/fontkit';
+import { PDFDocument, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
 import type { Card } from './model.js';
-import { layoutCard, pageLayout, type FontRole, type Primitive } from './layout.js';
+import { textRuns } from './fonts.js';
+import { fontBytes } from './fonts-node.js';
+import { layoutCard, pageLayout, type Primitive } from './layout.js';
 import { qrRuns } from './qr.js';
+import { stripGlyphs } from './ttf-strip.js';
 
 const PT = 72 / 25.4; // points per mm
-
-/** Standard font per role. */
-export const PDF_FONTS: Record<FontRole, StandardFonts> = {
-  sans: StandardFonts.Helvetica,
-  'sans-bold': StandardFonts.HelveticaBold,
-  mono: StandardFonts.Courier,
-  'mono-bold': StandardFonts.CourierBold,
-};
 
 function colour(hex: string) {
   const v = parseInt(hex.slice(1), 16);
   return rgb(((v >> 16) & 0xff) / 255, ((v >> 8) & 0xff) / 255, (v & 0xff) / 255);
 }
 
-/** Replaces characters the standard font cannot encode with "?". */
-function encodable(font: PDFFont, text: string): string {
-  const set = new Set(font.getCharacterSet());
-  return [...text].map((c) => (set.has(c.codePointAt(0)!) ? c : '?')).join('');
-}
-
-function draw(page: PDFPage, fonts: Record<FontRole, PDFFont>, p: Primitive, ox: number, oy: number, pageHeight: number): void {
+function draw(page: PDFPage, font: (file: string) => PDFFont, p: Primitive, ox: number, oy: number, pageHeight: number): void {
   const X = (x: number) => (ox + x) * PT;
   const Y = (y: number) => (pageHeight - (oy + y)) * PT;
   switch (p.kind) {
@@ -43,11 +34,14 @@ function draw(page: PDFPage, fonts: Record<FontRole, PDFFont>, p: Primitive, ox:
       });
       return;
     case 'text': {
-      const font = fonts[p.font];
-      const text = encodable(font, p.text);
       const size = p.size * PT;
-      const w = p.anchor === 'middle' ? font.widthOfTextAtSize(text, size) : 0;
-      page.drawText(text, { x: X(p.x) - w / 2, y: Y(p.y), size, font, color: colour(p.fill) });
+      const runs = textRuns(p.text, p.font).map((r) => ({ ...r, pdfFont: font(r.font) }));
+      const widths = runs.map((r) => r.pdfFont.widthOfTextAtSize(r.text, size));
+      let x = X(p.x) - (p.anchor === 'middle' ? widths.reduce((a, b) => a + b, 0) / 2 : 0);
+      runs.forEach((r, i) => {
+        page.drawText(r.text, { x, y: Y(p.y), size, font: r.pdfFont, color: colour(p.fill) });
+        x += widths[i];
+      });
       return;
     }
     case 'qr': {
@@ -75,15 +69,24 @@ export async function renderPdf(card: Card, options: { layout?: 'card' | 'a4' } 
   const layout = pageLayout(options.layout ?? 'card');
   const doc = await PDFDocument.create();
   const when = new Date(card.printedAt);
-  doc.setTitle(`keyprint card: ${card.displayName}`.replace(/[^\x20-\x7e]/g, '?'));
+  doc.setTitle(`keyprint card: ${card.displayName}`);
   doc.setCreator('keyprint');
   doc.setProducer('keyprint (pdf-lib)');
   doc.setCreationDate(when);
   doc.setModificationDate(when);
-  const fonts = {} as Record<FontRole, PDFFont>;
-  for (const role of Object.keys(PDF_FONTS) as FontRole[]) fonts[role] = await doc.embedFont(PDF_FONTS[role]);
+  doc.registerFontkit(fontkit);
   const page = doc.addPage([layout.width * PT, layout.height * PT]);
   const prims = layoutCard(card);
-  for (const c of layout.cards) for (const p of prims) draw(page, fonts, p, c.x, c.y, layout.height);
+  // Embed each font the text needs, once, with only the outlines drawn (ttf-strip.ts).
+  const texts = new Map<string, string[]>();
+  for (const p of prims) if (p.kind === 'text') for (const r of textRuns(p.text, p.font)) texts.set(r.font, [...(texts.get(r.font) ?? []), r.text]);
+  const embedded = new Map<string, PDFFont>();
+  for (const [file, runs] of texts) {
+    const bytes = fontBytes(file);
+    const shaped = fontkit.create(bytes);
+    const glyphs = runs.flatMap((t) => shaped.layout(t).glyphs.map((g) => g.id));
+    embedded.set(file, await doc.embedFont(stripGlyphs(bytes, glyphs), { subset: false }));
+  }
+  for (const c of layout.cards) for (const p of prims) draw(page, (f) => embedded.get(f)!, p, c.x, c.y, layout.height);
   return doc.save({ useObjectStreams: false });
 }

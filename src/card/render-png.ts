@@ -1,31 +1,24 @@
 // PNG renderer: rasterises the SVG (render-svg.ts) with resvg at a given resolution (default
-// 300 dpi: 1004 × 650 px for a card). Fonts: the DejaVu files are passed explicitly and system
-// fonts are not scanned, so output is the same on every machine that has them; without them resvg
-// falls back to the system fonts (and text may differ, the QR code never does).
+// 300 dpi: 1004 × 650 px for a card). Fonts: the card fonts shipped in fonts/ (fonts.ts), passed
+// explicitly, and no system font is scanned — so a card looks the same on every machine, and a
+// name in any script the fonts cover is drawn (resvg picks, per character, a loaded font that has
+// it, shapes Arabic and orders right-to-left text).
 
-import { existsSync } from 'node:fs';
 import { Resvg } from '@resvg/resvg-js';
 import type { Card } from './model.js';
 import { CardError } from './errors.js';
+import { fontPaths } from './fonts-node.js';
 import { checkPixels } from './image-size.js';
 import { pageLayout } from './layout.js';
 import { renderSvg } from './render-svg.js';
 
-/** Where the DejaVu fonts live on Debian/Ubuntu (`fonts-dejavu-core`). */
-export const DEJAVU_DIR = '/usr/share/fonts/truetype/dejavu';
-const DEJAVU = ['DejaVuSans.ttf', 'DejaVuSans-Bold.ttf', 'DejaVuSansMono.ttf', 'DejaVuSansMono-Bold.ttf'];
-
 /**
- * The font options resvg gets: explicit DejaVu files when present, else the system fonts.
- * @param dir the font directory (default DEJAVU_DIR)
+ * The font options resvg gets: the card fonts, no system fonts.
  * @returns resvg `font` options
  * @example new Resvg(svg, { font: resvgFontOptions() })
  */
-export function resvgFontOptions(dir = DEJAVU_DIR): { fontFiles: string[]; loadSystemFonts: boolean; defaultFontFamily: string } {
-  const fontFiles = DEJAVU.map((f) => `${dir}/${f}`).filter((p) => existsSync(p));
-  return fontFiles.length > 0
-    ? { fontFiles, loadSystemFonts: false, defaultFontFamily: 'DejaVu Sans' }
-    : { fontFiles: [], loadSystemFonts: true, defaultFontFamily: 'sans-serif' };
+export function resvgFontOptions(): { fontFiles: string[]; loadSystemFonts: boolean; defaultFontFamily: string } {
+  return { fontFiles: fontPaths(), loadSystemFonts: false, defaultFontFamily: 'DejaVu Sans' };
 }
 
 /**

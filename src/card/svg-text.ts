@@ -8,8 +8,8 @@
 // The one canonicalisation: CRLF line endings are read as LF (a file that went through a Windows
 // editor or mail client). What the payload does not fix is taken from a short list of candidates,
 // each re-rendered and compared in full: the QR error correction level (M, or L when the card's
-// maker capped the QR version), and a full card's print date (read from its "printed" text; a
-// compact card's is its verdict's checkedAt).
+// maker capped the QR version), the layout (one card, or an A4 sheet of ten), and a full card's
+// print date (read from its "printed" text; a compact card's is its verdict's checkedAt).
 
 import type { AttestationTrust, IdentityBundle } from '../identity/index.js';
 import { CARD_VERSION } from './payload.js';
@@ -61,9 +61,11 @@ export function svgPrintedText(svg: string, drawn: DrawnCard): SvgText {
       did, didShort: shortDid(did), digits, words, authenticator: drawn.authenticator, trust: drawn.trust,
       hardwareBound: drawn.bundle.binding !== null, createdAt: drawn.bundle.createdAt, printedAt,
     };
-    const expected = renderSvg(card);
-    if (expected === text) return { digits, words };
-    if (closest === undefined || firstDifference(text, expected) > firstDifference(text, closest)) closest = expected;
+    for (const layout of ['card', 'a4'] as const) {
+      const expected = renderSvg(card, { layout });
+      if (expected === text) return { digits, words };
+      if (closest === undefined || firstDifference(text, expected) > firstDifference(text, closest)) closest = expected;
+    }
   }
   return { rejected: rejection(text, closest) };
 }

@@ -10,10 +10,10 @@ import { basename } from 'node:path';
 import { KeyprintError } from '../errors.js';
 import type { IdentityKeyPair } from '../identity/index.js';
 import {
-  Conversation, dataChannelTransport, endedText, MAX_FILE_BYTES, MemoryContactStore, MemoryOutbox,
-  type ContactStore, type ConversationEvent, type IceConfig, type KnownContact, type Outbox, type PeerView, type SasCodes, type VerificationState,
+  Conversation, dataChannelTransport, endedText, MAX_FILE_BYTES, MemoryContactStore, MemoryOutbox, readSignal, SessionError,
+  type ContactStore, type ConversationEvent, type IceConfig, type KnownContact, type Outbox, type PeerLink, type PeerView, type SasCodes, type Transport, type VerificationState,
 } from '../session/index.js';
-import { ChatError, ChatPeer, parseSignal } from './_chat-peer.js';
+import { ChatError, chatLink } from './_chat-peer.js';
 import { saveReceivedFile } from './_chat-files.js';
 
 type Who = { name: string; did: string; presentsAs?: string };
@@ -77,7 +77,9 @@ export class ChatController {
   readonly #outbox: NonNullable<ChatOptions['outbox']>;
   readonly #contacts: ContactStore;
   #conversation: Conversation;
-  #peer: ChatPeer | null = null;
+  #peer: PeerLink | null = null;
+  /** The data channel of the current attempt, once the conversation has it. */
+  #transport: Transport | null = null;
   #inviteTimer?: NodeJS.Timeout;
   /** Bumped for each attempt, so a stale attempt's late callbacks change nothing. */
   #attempt = 0;
@@ -137,21 +139,24 @@ export class ChatController {
     clearTimeout(this.#inviteTimer);
     const peer = this.#peer;
     this.#peer = null;
+    this.#transport = null;
     this.phase = 'idle';
     const close = () => { this.#conversation.close(); peer?.close(); };
     if (lingerMs > 0 && peer) setTimeout(close, lingerMs).unref();
     else close();
   }
 
-  #newPeer(): ChatPeer {
+  #newPeer(): PeerLink {
     this.#drop();
     this.#conversation.connecting(); // what is typed from now on waits for this peer
-    const peer = new ChatPeer({ ice: this.#o.ice, bindAddress: this.#o.bindAddress, gatherTimeoutMs: this.#o.gatherMs });
+    const peer = chatLink({ ice: this.#o.ice, bindAddress: this.#o.bindAddress, gatherTimeoutMs: this.#o.gatherMs });
     const attempt = this.#attempt;
-    peer.onfailed = (e) => {
+    // After the channel opened: its session ends as "closed" when the transport closes (the
+    // layer's sentence); before the session has it, the link's cause is said here.
+    peer.onfailure = (e) => {
       if (attempt !== this.#attempt) return;
-      // A channel notices its closed transport itself; before one exists, say why here.
-      if (this.#conversation.phase === 'idle') { this.#error(e); this.#drop(); } else this.#conversation.cancel().catch(() => undefined);
+      if (this.#transport) this.#transport.close();
+      else { this.#error(e); this.#drop(); }
     };
     this.#peer = peer;
     return peer;
@@ -188,7 +193,7 @@ export class ChatController {
     let attempt = this.#attempt;
     try {
       if (this.phase === 'inviting') {
-        const answer = parseSignal(text, 'answer');
+        const answer = readSignal(text, 'answer');
         clearTimeout(this.#inviteTimer);
         this.phase = 'connecting';
         await this.#peer!.accept(answer);
@@ -196,7 +201,7 @@ export class ChatController {
         return;
       }
       if (this.phase !== 'idle') throw this.#busy();
-      const offer = parseSignal(text, 'offer');
+      const offer = readSignal(text, 'offer');
       const peer = this.#newPeer();
       attempt = this.#attempt;
       this.phase = 'connecting';
@@ -207,7 +212,7 @@ export class ChatController {
     } catch (e) {
       if (attempt !== this.#attempt) return; // cancelled or replaced meanwhile: already reported
       // A bad text pasted for our invite leaves the invite waiting; anything else ends the attempt.
-      if (!(e instanceof ChatError && e.code === 'signal' && this.phase === 'inviting')) this.#drop();
+      if (!(e instanceof SessionError && e.code === 'signaling' && this.phase === 'inviting')) this.#drop();
       this.#error(e);
     }
   }
@@ -218,7 +223,8 @@ export class ChatController {
     const dc = await peer.waitChannel(this.#o.connectMs);
     if (attempt !== this.#attempt) return;
     this.#o.emit({ type: 'connected' });
-    await this.#conversation.open(dataChannelTransport(dc), {
+    this.#transport = dataChannelTransport(dc);
+    await this.#conversation.open(this.#transport, {
       role, localDtlsFingerprint: peer.localFingerprint(), expectedPeerDtlsFingerprint: peer.peerFingerprint!,
       timeouts: { handshakeMs: this.#o.connectMs },
     });

@@ -203,3 +203,34 @@ export class FileOutbox implements Outbox {
     this.#seenSet = new Set(list);
   }
 }
+
+/**
+ * Deletes what HOME keeps for one peer without opening any content (the peer is in the clear):
+ * its pending outbox files and its received ids. Used when a contact is removed.
+ * @param home the keyprint home directory
+ * @param peer the peer's did:key
+ * @returns how many pending messages were deleted
+ */
+export async function forgetPeerFiles(home: string, peer: string): Promise<number> {
+  const dir = join(home, OUTBOX_DIR);
+  let deleted = 0;
+  for (const name of await readdir(dir).catch(() => [] as string[])) {
+    if (!ENTRY_NAME.test(name)) continue;
+    try {
+      const s = JSON.parse(await readFile(join(dir, name), 'utf8')) as Partial<StoredEntry>;
+      if (s.peer !== peer) continue;
+      await unlink(join(dir, name));
+      deleted++;
+    } catch { /* a damaged file is left for keyprint chat to report */ }
+  }
+  const seenPath = join(home, SEEN_FILE);
+  try {
+    const f = JSON.parse(await readFile(seenPath, 'utf8')) as { version?: number; seen?: unknown };
+    if (f?.version === 1 && Array.isArray(f.seen)) {
+      const kept = f.seen.filter((x) => typeof x === 'string' && !x.startsWith(`${peer} `));
+      if (kept.length !== f.seen.length) await writeFileAtomic(seenPath, JSON.stringify({ version: 1, seen: kept }) + '\n');
+    }
+  } catch { /* no seen file */ }
+  if (deleted > 0) await syncDir(dir);
+  return deleted;
+}

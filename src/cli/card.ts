@@ -4,7 +4,7 @@
 // clean QR code becomes a compact card, which the identity key must sign — so the security key is
 // touched once to unlock it (--device, --pin as for `keyprint unlock`).
 
-import { readFile, rename, writeFile, unlink } from 'node:fs/promises';
+import { open, rename, readFile, unlink, type FileHandle } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ready } from '../core/index.js';
@@ -15,14 +15,14 @@ import { CardError, DEFAULT_MAX_QR_VERSION, createCard, groupDigits, renderPdf, 
 import { openDevice, parseDevice } from './enroll.js';
 import { resolveHome } from './_home.js';
 import { touchPrompt } from './_prompt.js';
-import { EXIT, UsageError, print, printJson } from './output.js';
+import { EXIT, UsageError, print, printError, printJson } from './output.js';
 
 export const CARD_HELP = `Usage: keyprint card --out FILE [--format svg|pdf|png] [--layout card|a4] [--bundle FILE | --home DIR]
 
 Renders your printed verification card: name, did:key, your 30-digit half of the safety number,
 the same fingerprint as 13 words, authenticator and trust, and a QR code with your signed bundle.
-  --out FILE          where to write (the format defaults to the file extension, else svg)
-  --format F          svg (vector), pdf, or png (300 dpi)
+  --out FILE          where to write: FILE.svg, FILE.pdf or FILE.png (the extension names the format)
+  --format F          svg (vector), pdf, or png (300 dpi); must agree with the extension when both are given
   --layout L          card (85 x 55 mm, default) or a4 (ten cards on a sheet)
   --bundle FILE       an identity bundle file (its full bundle must fit the QR code)
   --home DIR          the enrolled identity (default $KEYPRINT_HOME or ~/.config/keyprint); a bundle
@@ -57,9 +57,7 @@ export async function card(args: string[]): Promise<number> {
   }
   if (!values.out) throw new UsageError('card: "--out FILE" is required');
   if (values.bundle !== undefined && values.home !== undefined) throw new UsageError('card: give --bundle FILE or --home DIR, not both');
-  const ext = extname(values.out).slice(1).toLowerCase();
-  const format = (values.format ?? (['svg', 'pdf', 'png'].includes(ext) ? ext : 'svg')) as Format;
-  if (!['svg', 'pdf', 'png'].includes(format)) throw new UsageError(`card: "--format" expected svg, pdf or png, got "${values.format}"`);
+  const format = cardFormat(values.out, values.format);
   const layout = values.layout ?? 'card';
   if (layout !== 'card' && layout !== 'a4') throw new UsageError(`card: "--layout" expected card or a4, got "${layout}"`);
   const maxQrVersion = values['max-qr-version'] === undefined ? DEFAULT_MAX_QR_VERSION : Number(values['max-qr-version']);
@@ -69,50 +67,23 @@ export async function card(args: string[]): Promise<number> {
   if (values.pin === '') throw new UsageError('card: "--pin" expected a PIN, got ""');
   await ready();
 
-  let made: Card;
-  const base: CreateCardOptions = { maxQrVersion };
-  if (values.bundle !== undefined) {
-    let bytes: Uint8Array;
-    try {
-      bytes = new Uint8Array(await readFile(values.bundle));
-    } catch (e) {
-      throw new KeyprintError('input', `cannot read ${values.bundle}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-    }
-    try {
-      made = await createCard(bytes, base);
-    } catch (e) {
-      if (e instanceof CardError && e.code === 'needs-identity-key') {
-        throw new CardError('needs-identity-key', `${e.message}: use --home DIR (and your security key) to print a compact card, or --max-qr-version 40 for a large QR code`);
-      }
-      throw e;
-    }
-  } else {
-    const home = resolveHome(values.home);
-    const enrolled = await readEnrollment(home);
-    if (!enrolled) throw new KeyprintError('no-identity', `no identity in ${home}: run keyprint enroll, or pass --bundle FILE`);
-    const options: CreateCardOptions = { ...base, registrationClientDataJSON: enrolled.credential.registrationClientDataJSON };
-    try {
-      made = await createCard(enrolled.bundle, options);
-    } catch (e) {
-      if (!(e instanceof CardError && e.code === 'needs-identity-key')) throw e;
-      // Compact card: unlock the identity key with one touch, sign, wipe.
-      const device = await openDevice(parseDevice(values.device));
-      const prompt = touchPrompt({ quiet: values.json, message: 'Touch your security key to sign the card…' });
-      let identity: IdentityKeyPair | undefined;
-      try {
-        identity = await unlockIdentity({ ctap: device.ctap, enrolled, pin: values.pin, onKeepalive: (s) => prompt.onKeepalive(s) }).finally(() => prompt.done());
-        made = await createCard(enrolled.bundle, { ...options, identity });
-      } finally {
-        identity?.destroy();
-        await device.close();
-      }
-    }
+  // Every local check before the security key is touched: the output file can be created.
+  const out = await openOut(values.out);
+  try {
+    const made = await makeCard(values, maxQrVersion);
+    const bytes = format === 'svg' ? new TextEncoder().encode(renderSvg(made, { layout }))
+      : format === 'pdf' ? await renderPdf(made, { layout })
+        : renderPng(made, { layout });
+    await out.commit(bytes);
+    printResult(made, values, format, layout);
+  } finally {
+    await out.abandon();
   }
+  return EXIT.ok;
+}
 
-  const bytes = format === 'svg' ? new TextEncoder().encode(renderSvg(made, { layout }))
-    : format === 'pdf' ? await renderPdf(made, { layout })
-      : renderPng(made, { layout });
-  await writeOut(values.out, bytes);
+/** Writes what `keyprint card` made. */
+function printResult(made: Card, values: { out?: string; json?: boolean }, format: Format, layout: string): void {
   if (values.json) {
     printJson({
       out: values.out, format, layout, form: made.form, qrVersion: made.qr.version, payloadBytes: made.payload.length,
@@ -123,17 +94,107 @@ export async function card(args: string[]): Promise<number> {
     print(`  ${made.displayName}  ${made.did}`);
     print(`  ${groupDigits(made.digits)}   trust: ${made.trust}`);
   }
-  return EXIT.ok;
 }
 
-/** Writes a file via a temporary name and a rename, so a reader never sees half a card. */
-async function writeOut(path: string, bytes: Uint8Array): Promise<void> {
-  const tmp = `${path}.${process.pid}.tmp`;
-  try {
-    await writeFile(tmp, bytes, { mode: 0o644 });
-    await rename(tmp, path);
-  } catch (e) {
-    await unlink(tmp).catch(() => {});
-    throw new KeyprintError('output', `cannot write ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+const FORMATS: readonly Format[] = ['svg', 'pdf', 'png'];
+
+/**
+ * The output format: `--format`, or the file's extension — which must agree, so `--out card.jpg`
+ * or `--format svg --out card.png` never writes a file whose name lies about its content.
+ * @throws UsageError for an unsupported extension or format, or a mismatch
+ */
+export function cardFormat(out: string, flag: string | undefined): Format {
+  const ext = extname(out).slice(1).toLowerCase();
+  if (flag !== undefined && !FORMATS.includes(flag as Format)) throw new UsageError(`card: "--format" expected svg, pdf or png, got "${flag}"`);
+  if (ext === '') return (flag as Format | undefined) ?? 'svg';
+  if (!FORMATS.includes(ext as Format)) {
+    throw new UsageError(`card: "--out" expected a file ending in .svg, .pdf or .png, got ".${ext}" (keyprint does not write ${ext.toUpperCase()})`);
   }
+  if (flag !== undefined && flag !== ext) throw new UsageError(`card: "--format ${flag}" and "--out …${extname(out)}" disagree: name the file .${flag}, or drop --format`);
+  return ext as Format;
+}
+
+/** The card for --bundle, or for the identity in HOME (compact: one touch to sign it). */
+async function makeCard(values: { bundle?: string; home?: string; device?: string; pin?: string; json?: boolean }, maxQrVersion: number): Promise<Card> {
+  const base: CreateCardOptions = { maxQrVersion };
+  if (values.bundle !== undefined) {
+    let bytes: Uint8Array;
+    try {
+      bytes = new Uint8Array(await readFile(values.bundle));
+    } catch (e) {
+      throw new KeyprintError('input', `cannot read ${values.bundle}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+    try {
+      return await createCard(bytes, base);
+    } catch (e) {
+      if (e instanceof CardError && e.code === 'needs-identity-key') {
+        throw new CardError('needs-identity-key', `${e.message}: use --home DIR (and your security key) to print a compact card, or --max-qr-version 40 for a large QR code`);
+      }
+      throw e;
+    }
+  }
+  const home = resolveHome(values.home);
+  const enrolled = await readEnrollment(home);
+  if (!enrolled) throw new KeyprintError('no-identity', `no identity in ${home}: run keyprint enroll, or pass --bundle FILE`);
+  const options: CreateCardOptions = { ...base, registrationClientDataJSON: enrolled.credential.registrationClientDataJSON };
+  try {
+    return await createCard(enrolled.bundle, options);
+  } catch (e) {
+    if (!(e instanceof CardError && e.code === 'needs-identity-key')) throw e;
+  }
+  // Compact card: say why the key is needed and how to do without, then one touch to sign.
+  const fits40 = maxQrVersion < 40 && await createCard(enrolled.bundle, { ...options, maxQrVersion: 40 }).then(() => true, () => false);
+  const why = `your full identity bundle does not fit a QR code of version ${maxQrVersion}, so this card is compact: its attestation verdict is signed by your identity key, which needs one touch of your security key`;
+  const instead = fits40 ? ' (or --max-qr-version 40: the full bundle on a denser QR code, no touch)' : '';
+  let device;
+  try {
+    device = await openDevice(parseDevice(values.device));
+  } catch (e) {
+    throw new KeyprintError((e as KeyprintError).code ?? 'not-found', `${why}; ${(e as Error).message}: plug it in or pass --device${instead}`, { cause: e });
+  }
+  if (!values.json) printError(`${why[0].toUpperCase()}${why.slice(1)}${instead}.`);
+  const prompt = touchPrompt({ quiet: values.json, message: 'Touch your security key to sign the card…' });
+  let identity: IdentityKeyPair | undefined;
+  try {
+    identity = await unlockIdentity({ ctap: device.ctap, enrolled, pin: values.pin, onKeepalive: (s) => prompt.onKeepalive(s) }).finally(() => prompt.done());
+    return await createCard(enrolled.bundle, { ...options, identity });
+  } finally {
+    identity?.destroy();
+    await device.close();
+  }
+}
+
+/**
+ * Opens the output's temporary file before anything else happens (so an unwritable directory is
+ * said before the security key is touched); `commit` writes it and renames it into place, so a
+ * reader never sees half a card; `abandon` removes it if it was not committed.
+ * @throws KeyprintError `output`: `cannot write /nonexistent/card.png: ENOENT`
+ */
+async function openOut(path: string): Promise<{ commit(bytes: Uint8Array): Promise<void>; abandon(): Promise<void> }> {
+  const tmp = `${path}.${process.pid}.tmp`;
+  const fail = (e: unknown) => new KeyprintError('output', `cannot write ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  let handle: FileHandle | undefined;
+  try {
+    handle = await open(tmp, 'wx', 0o644);
+  } catch (e) {
+    throw fail(e);
+  }
+  let done = false;
+  return {
+    async commit(bytes) {
+      try {
+        await handle!.writeFile(bytes);
+        await handle!.close();
+        handle = undefined;
+        await rename(tmp, path);
+        done = true;
+      } catch (e) {
+        throw fail(e);
+      }
+    },
+    async abandon() {
+      await handle?.close().catch(() => {});
+      if (!done) await unlink(tmp).catch(() => {});
+    },
+  };
 }

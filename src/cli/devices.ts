@@ -69,7 +69,7 @@ export async function devices(args: string[]): Promise<number> {
     print(`udp://${host}:${port}`);
     const lines = await describe(await UdpReportTransport.connect({ host, port, localPort }));
     lines.forEach((l) => print(l));
-    return lines[0].startsWith('  error') ? EXIT.failed : EXIT.ok;
+    return lines[0].startsWith('  error') ? EXIT.unusable : EXIT.ok;
   }
   const found = await listFidoDevices();
   if (found.length === 0) {

@@ -6,9 +6,10 @@
 import { parseArgs } from 'node:util';
 import { ready } from '../core/index.js';
 import { HardwareError, openAuthenticator, type OpenAuthenticator } from '../hardware/index.js';
-import { EnrollError, checkDisplayName, enroll as enrollIdentity, prepareHome, readEnrollment, unlockIdentity, writeEnrollment } from '../identity/enroll.js';
+import { EnrollError, checkDisplayName, enroll as enrollIdentity, readEnrollment, unlockIdentity, writeEnrollment } from '../identity/enroll.js';
 import { parseUdpTarget } from './emulator.js';
-import { resolveHome } from './_home.js';
+import { checkPrintable } from '../card/fonts.js';
+import { checkWritableHome, resolveHome } from './_home.js';
 import { interruptSignal, touchPrompt } from './_prompt.js';
 import type { IdentityKeyPair } from '../identity/index.js';
 import { identitySummary, printSummary } from './whoami.js';
@@ -110,10 +111,15 @@ export async function enroll(args: string[]): Promise<number> {
   } catch (e) {
     throw new UsageError(`enroll: "--name" ${(e as Error).message.replace(/^"displayName" /, '')}`);
   }
+  try {
+    checkPrintable(displayName); // issue 20: a name the card cannot print is said before the key is touched
+  } catch (e) {
+    throw new UsageError(`enroll: "--name" ${(e as Error).message}`);
+  }
   await ready();
+  await checkWritableHome(home); // issue 20: every local check before the first touch
 
   const existing = await readEnrollment(home);
-  await prepareHome(home); // a home that cannot take the result is found out before the key makes a credential
   const prompt = touchPrompt({ quiet: values.json });
   const interrupt = interruptSignal();
   const call = { pin: values.pin, signal: interrupt.signal, onKeepalive: (s: number) => prompt.onKeepalive(s) };
@@ -129,7 +135,7 @@ export async function enroll(args: string[]): Promise<number> {
         throw e;
       }).finally(() => prompt.done())
       : undefined;
-    result = await enrollIdentity({ ...call, ctap: device.ctap, displayName, identity }).finally(() => prompt.done());
+    result = await enrollIdentity({ ...call, ctap: device.ctap, displayName, identity, reuse: existing }).finally(() => prompt.done());
   } catch (e) {
     identity?.destroy();
     throw e;

@@ -3,7 +3,7 @@
 
 import { readFileSync } from 'node:fs';
 import { selftest } from './selftest.js';
-import { EXIT, UsageError, print, report } from './output.js';
+import { EXIT, UsageError, print, report, reportAsJson } from './output.js';
 
 const HELP = `keyprint — hardware-backed identity verification
 
@@ -19,11 +19,14 @@ Commands:
   card        render your printed verification card (--out FILE, --format svg|pdf|png, --layout card|a4, --bundle FILE | --home DIR)
   verify      verify a card offline from a photo, scan, SVG or payload (FILE|-, --digits D, --words W, --require-trust L, --json)
   safety-number  the 60-digit safety number of two identities (MINE THEIRS: bundles or cards)
-  contacts    contacts add FILE: verify a card and store the contact (--digits D or --words W required, --home DIR)
+  contacts    contacts add FILE (--digits D | --words W) · contacts list · contacts remove DID|NAME (--home DIR, --json)
   trust       trust list | add CERT.pem | remove ID | import-mds BLOB: which keys count as hardware-attested
   chat        verified chat with a terminal or the web app (--ice URL, --relay-only, --json; see chat --help)
   version     print the version
-  help        show this help`;
+  help        show this help
+
+Exit status: 0 done or verified, 1 a card or identity that does not verify, 2 unusable input or
+usage (no verdict). With --json, an error is one {"error":{"code","message"}} object on stdout.`;
 
 async function main(argv: string[]): Promise<number> {
   const [command = 'help', ...rest] = argv;
@@ -73,6 +76,8 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+// Before any command runs, so even a flag the command rejects is reported as JSON under --json.
+reportAsJson(process.argv.slice(3).includes('--json'));
 main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },
   (error: unknown) => { process.exitCode = report(error); },

@@ -9,7 +9,7 @@ import { IdentityError, decodeBundle, didKeyFromPublicKey, type IdentityBundle }
 import { verifyCard } from '../card/index.js';
 import { keyprintParty, safetyNumber } from '../sas/index.js';
 import { KeyprintError } from '../errors.js';
-import { readCardFile, unusable, verdictLine } from './verify.js';
+import { readCardFile, verdictLine } from './verify.js';
 import { EXIT, UsageError, print, printJson } from './output.js';
 
 export const SAFETY_NUMBER_HELP = `Usage: keyprint safety-number MINE THEIRS [--json]
@@ -62,15 +62,8 @@ export async function safetyNumberCommand(args: string[]): Promise<number> {
   }
   if (parsed.positionals.length !== 2) throw new UsageError(`safety-number: expected two files (MINE THEIRS), got ${parsed.positionals.length}`);
   await ready();
-  let mine: LoadedIdentity;
-  let theirs: LoadedIdentity;
-  try {
-    mine = await loadIdentity(parsed.positionals[0]);
-    theirs = await loadIdentity(parsed.positionals[1]);
-  } catch (e) {
-    if (e instanceof KeyprintError && e.code === 'card-not-verified') throw e;
-    return unusable(e);
-  }
+  const mine = await loadIdentity(parsed.positionals[0]);
+  const theirs = await loadIdentity(parsed.positionals[1]);
   const party = (b: IdentityBundle) => keyprintParty(b.identityPublicKey, didKeyFromPublicKey(b.identityPublicKey));
   const number = safetyNumber(party(mine.bundle), party(theirs.bundle));
   const grouped = number.match(/.{5}/g)!.join(' ');

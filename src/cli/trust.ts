@@ -63,7 +63,7 @@ export async function trust(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
   if (sub === undefined || sub === '--help' || sub === '-h' || sub === 'help') {
     print(TRUST_HELP);
-    return sub === undefined ? EXIT.usage : EXIT.ok;
+    return sub === undefined ? EXIT.unusable : EXIT.ok;
   }
   if (!['list', 'add', 'remove', 'import-mds'].includes(sub)) throw new UsageError(`trust: expected list, add, remove or import-mds, got "${sub}"`);
   let parsed;

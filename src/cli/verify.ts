@@ -1,6 +1,7 @@
 // `keyprint verify FILE|-`: verifies a printed card offline (src/card/verify.ts) from a photo or
 // scan (PNG/JPEG), an SVG card, or the payload (`kpcard1:` text or raw bytes). Exit codes: 0
-// verified, 1 not verified, 2 unusable input (unreadable file, no QR code, bad flags). Prints one
+// verified, 1 not verified, 2 unusable input (unreadable file, no QR code, not a keyprint card,
+// bad flags or typed text of the wrong length; output.ts maps the errors). Prints one
 // line; `--json` prints the whole result instead. A compact card's trust level and model are its
 // holder's claim: every output shows them with CLAIM_LABEL, never as the verified level.
 
@@ -9,20 +10,26 @@ import { parseArgs } from 'node:util';
 import { ready } from '../core/index.js';
 import { KeyprintError } from '../errors.js';
 import type { AttestationTrust } from '../identity/index.js';
-import { CLAIM_LABEL, CardError, claimText, groupDigits, sniff, verifyCard, type CardClaim, type CardInput, type CardVerification } from '../card/index.js';
-import { EXIT, UsageError, print, printJson, printError } from './output.js';
+import {
+  CLAIM_LABEL, CardError, checkPrintedText, claimText, groupDigits, sniff, verifyCards, type CardClaim, type CardInput, type CardVerification,
+} from '../card/index.js';
+import { EXIT, UsageError, print, printJson } from './output.js';
 
-export const VERIFY_HELP = `Usage: keyprint verify FILE|- [--digits D] [--words W] [--require-trust LEVEL] [--json]
+export const VERIFY_HELP = `Usage: keyprint verify FILE|- [--digits D] [--words W] [--require-trust LEVEL] [--index N] [--json]
 
-Verifies a keyprint card offline: its QR code (from a PNG/JPEG photo or scan, an SVG card, or the
-kpcard1: payload text), the bundle signature, the hardware binding, the attestation, and — given
---digits or --words (or an SVG card exactly as keyprint draws it, whose text is read) — that the
-printed fingerprint matches. A compact card's trust level and model are its holder's claim.
+Verifies a keyprint card offline: its QR code (from a PNG/JPEG photo or scan, an SVG or PDF card,
+or the kpcard1: payload text), the bundle signature, the hardware binding, the attestation, and —
+given --digits or --words (or an SVG card exactly as keyprint draws it, whose text is read) — that
+the printed fingerprint matches. A compact card's trust level and model are its holder's claim.
+An A4 sheet (keyprint card --layout a4: PNG, SVG, PDF, or a 300 dpi scan) has every card verified,
+one line each.
   --digits D            the 30 digits printed on the card (spaces allowed)
   --words W             the 13 words printed on the card
+  --index N             on a sheet, only card N (1 to 10, row by row)
   --require-trust LEVEL hardware-attested | attested-unknown-vendor | self-attested | unattested
   --json                print the full result as JSON
-Exit status: 0 verified, 1 not verified, 2 unusable input.`;
+Exit status: 0 verified (every card of a sheet), 1 not verified, 2 unusable input (not a keyprint card,
+unreadable, bad flags).`;
 
 const TRUST_LEVELS = ['hardware-attested', 'attested-unknown-vendor', 'self-attested', 'unattested'];
 
@@ -33,7 +40,7 @@ export class UnusableInput extends KeyprintError {}
  * Reads FILE (or stdin for `-`) and turns it into a verifyCard input by sniffing its first bytes.
  * @param path a file path, or `-`
  * @returns the card input
- * @throws UnusableInput `input` for unreadable files and PDFs
+ * @throws UnusableInput `input` for unreadable and empty files
  * @example await verifyCard(await readCardFile('card.png'))
  */
 export async function readCardFile(path: string): Promise<CardInput> {
@@ -48,7 +55,7 @@ export async function readCardFile(path: string): Promise<CardInput> {
     case 'png': case 'jpeg': return { image: bytes };
     case 'svg': return { svg: new TextDecoder().decode(bytes) };
     case 'payload-text': return { payload: new TextDecoder().decode(bytes) };
-    case 'pdf': throw new UnusableInput('input', `${path} is a PDF: rasterise the page first (pdftoppm -png -r 300 ${path} page) and verify the PNG`);
+    case 'pdf': return { pdf: bytes };
     default: return { payload: bytes };
   }
 }
@@ -98,13 +105,17 @@ export function verdictLine(r: CardVerification): string {
   return `VERIFIED: ${id!.displayName} ${id!.did} — ${trustText(r)}; ${text}`;
 }
 
-/** Reports an error of unusable input on one line and returns exit code 2. */
-export function unusable(e: unknown): number {
-  if (e instanceof UnusableInput || e instanceof CardError) {
-    printError(`keyprint: ${e.message} [${e.code}]`);
-    return EXIT.usage;
+/**
+ * Checks `--digits` / `--words` as typed before any file is read: a wrong count is a usage error.
+ * @throws UsageError `"--digits" expected 30 digits, got 5`
+ */
+export function checkTypedText(command: string, values: { digits?: string; words?: string }): void {
+  try {
+    checkPrintedText(values);
+  } catch (e) {
+    if (e instanceof CardError) throw new UsageError(`${command}: ${e.message.replace(/^"(digits|words)"/, '"--$1"')}`);
+    throw e;
   }
-  throw e;
 }
 
 /**
@@ -117,7 +128,10 @@ export async function verify(args: string[]): Promise<number> {
   try {
     parsed = parseArgs({
       args, allowPositionals: true, strict: true,
-      options: { digits: { type: 'string' }, words: { type: 'string' }, 'require-trust': { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        digits: { type: 'string' }, words: { type: 'string' }, 'require-trust': { type: 'string' }, index: { type: 'string' },
+        json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+      },
     });
   } catch (e) {
     throw new UsageError(`verify: ${(e as Error).message}`);
@@ -132,21 +146,36 @@ export async function verify(args: string[]): Promise<number> {
   if (requireTrust !== undefined && !TRUST_LEVELS.includes(requireTrust)) {
     throw new UsageError(`verify: "--require-trust" expected one of ${TRUST_LEVELS.join(', ')}, got "${requireTrust}"`);
   }
+  const index = values.index === undefined ? undefined : Number(values.index);
+  if (index !== undefined && !(Number.isInteger(index) && index >= 1 && index <= 10)) throw new UsageError(`verify: "--index" expected a card number from 1 to 10, got "${values.index}"`);
+  checkTypedText('verify', values);
   await ready();
-  let result: CardVerification;
-  try {
-    const input = await readCardFile(positionals[0]);
-    result = await verifyCard(input, {
-      ...(values.digits !== undefined ? { digits: values.digits } : {}),
-      ...(values.words !== undefined ? { words: values.words } : {}),
-      ...(requireTrust ? { requireTrust: requireTrust as AttestationTrust } : {}),
-    });
-  } catch (e) {
-    return unusable(e);
+  let cards = await verifyCards(await readCardFile(positionals[0]), {
+    ...(values.digits !== undefined ? { digits: values.digits } : {}),
+    ...(values.words !== undefined ? { words: values.words } : {}),
+    ...(requireTrust ? { requireTrust: requireTrust as AttestationTrust } : {}),
+  });
+  const sheet = cards.length > 1;
+  if (index !== undefined) {
+    if (!sheet && index !== 1) throw new UsageError(`verify: "--index ${index}": ${positionals[0]} holds one card, not an A4 sheet`);
+    cards = cards.filter((c) => c.index === index);
   }
-  if (values.json) printJson(resultJson(result));
-  else print(verdictLine(result));
-  return result.verified ? EXIT.ok : EXIT.failed;
+  // One card (or --index): as ever — its verdict, or its error as the command's error.
+  if (!sheet || index !== undefined) {
+    const [c] = cards;
+    if (c.error) throw c.error;
+    if (values.json) printJson(resultJson(c.result!));
+    else print(verdictLine(c.result!));
+    return c.result!.verified ? EXIT.ok : EXIT.notVerified;
+  }
+  // A sheet: every card, one line each; 0 only when all verify.
+  if (values.json) {
+    printJson({ sheet: true, cards: cards.map((c) => ({ index: c.index, ...(c.result ? resultJson(c.result) as object : { error: { code: c.error!.code, message: c.error!.message } }) })) });
+  } else {
+    for (const c of cards) print(`card ${c.index} of ${cards.length}: ${c.result ? verdictLine(c.result) : `${c.error!.message} [${c.error!.code}]`}`);
+  }
+  if (cards.some((c) => c.result && !c.result.verified)) return EXIT.notVerified;
+  return cards.every((c) => c.result?.verified) ? EXIT.ok : EXIT.unusable;
 }
 
 /** The JSON form of a verification (bytes as base64url, no bundle object). */

@@ -129,5 +129,5 @@ export async function whoami(args: string[]): Promise<number> {
     print(`  binding:        ${bindingText}`);
     if (refused) print(`  attestation:    REFUSED — ${refused.reason}`);
   }
-  return binding.valid && !refused ? EXIT.ok : EXIT.failed;
+  return binding.valid && !refused ? EXIT.ok : EXIT.notVerified;
 }

@@ -209,6 +209,8 @@ export function checkDisplayName(name: unknown): string {
  * @param options.identity the identity to bind (default: a fresh one from crypto.getRandomValues)
  * @param options.pin the authenticator's PIN (then the credential and the wrap key need UV)
  * @param options.trustAnchors attestation trust anchors instead of the defaults
+ * @param options.reuse the identity's current enrollment on this authenticator (just unlocked with
+ *   it): its credential is used again — one touch, and no second credential left on the key
  * @param options.onKeepalive / signal / timeoutMs see DeviceCallOptions
  * @returns the identity, bundle, envelope and credential record (nothing is written; see writeEnrollment)
  * @throws EnrollError (`no-hmac-secret`, `pin-*`, `attestation-invalid`, `binding-invalid`, `cancelled`,
@@ -220,6 +222,7 @@ export async function enroll(options: DeviceCallOptions & {
   displayName: string;
   identity?: IdentityKeyPair;
   trustAnchors?: readonly TrustAnchorInput[];
+  reuse?: EnrolledIdentity;
 }): Promise<Enrollment> {
   const { ctap, pin } = options;
   const displayName = checkDisplayName(options.displayName);
@@ -259,11 +262,17 @@ export async function enroll(options: DeviceCallOptions & {
 
 /** enroll() after the preflight checks: credential, attestation, binding assertion, wrap, sign. */
 async function bind(
-  options: DeviceCallOptions & { ctap: Ctap2Client; trustAnchors?: readonly TrustAnchorInput[] },
+  options: DeviceCallOptions & { ctap: Ctap2Client; trustAnchors?: readonly TrustAnchorInput[]; reuse?: EnrolledIdentity },
   info: AuthenticatorInfo, displayName: string, identity: IdentityKeyPair,
 ): Promise<Enrollment> {
   const { ctap, pin } = options;
   const call = callOptions(options);
+  // Issue 20: enrolling the same identity again on the key it is enrolled on uses its credential
+  // again (same attestation, same binding challenge) instead of leaving the old one orphaned on the
+  // key — when the user-verification setting is unchanged (the attestation was checked under it).
+  const reuse = options.reuse && options.reuse.bundle.binding?.attestationObject && options.reuse.credential.userVerified === (pin !== undefined)
+    ? options.reuse : undefined;
+  if (reuse) return rebind(options, reuse, displayName, identity);
   const createdAt = Date.now();
   const challenge = bindingChallenge({ identityPublicKey: identity.publicKey, createdAt });
   const clientDataJSON = registrationClientData(challenge);
@@ -299,9 +308,8 @@ async function finish(
   info: AuthenticatorInfo, made: { fmt: string; attStmt: Map<unknown, unknown>; authData: Uint8Array },
   s: { displayName: string; identity: IdentityKeyPair; createdAt: number; challenge: Uint8Array; clientDataJSON: Uint8Array },
 ): Promise<Enrollment> {
-  const { ctap, pin } = options;
+  const { pin } = options;
   const { displayName, identity, createdAt, challenge, clientDataJSON } = s;
-  const call = callOptions(options);
   // WebAuthn §6.5 attestationObject: { fmt, attStmt, authData } (CTAP2 canonical CBOR, like a browser's).
   const attestationObject = encodeCbor(new Map<string, unknown>([['fmt', made.fmt], ['attStmt', made.attStmt], ['authData', made.authData]]));
 
@@ -310,6 +318,32 @@ async function finish(
   const { credentialId, credentialPublicKey } = attestation;
   // §12.5: the makeCredential output `hmac-secret: true` says the credential has CredRandom values.
   if (parseAuthData(made.authData).extensions?.get('hmac-secret') !== true) throw new EnrollError('no-hmac-secret', 'the security key did not enable hmac-secret for the new credential');
+  return assertAndSign(options, displayName, identity, { createdAt, challenge, clientDataJSON, attestationObject, credentialId, credentialPublicKey, authenticator: describeAuthenticator(attestation, info) }, info);
+}
+
+/** The same identity on the credential it is enrolled with: a new binding assertion and wrap, one touch. */
+async function rebind(
+  options: DeviceCallOptions & { ctap: Ctap2Client }, reuse: EnrolledIdentity, displayName: string, identity: IdentityKeyPair,
+): Promise<Enrollment> {
+  const b = reuse.bundle;
+  if (!equalBytes(b.identityPublicKey, identity.publicKey)) throw new EnrollError('identity-mismatch', 'the identity to enroll is not the one of this enrollment');
+  const challenge = bindingChallenge({ identityPublicKey: identity.publicKey, createdAt: b.createdAt });
+  const info = await device(() => options.ctap.getInfo({ signal: options.signal, timeoutMs: 10_000 }));
+  return assertAndSign(options, displayName, identity, {
+    createdAt: b.createdAt, challenge, clientDataJSON: reuse.credential.registrationClientDataJSON, attestationObject: b.binding!.attestationObject!,
+    credentialId: b.binding!.credentialId, credentialPublicKey: b.binding!.credentialPublicKey, authenticator: reuse.credential.authenticator,
+  }, info);
+}
+
+/** Steps 3–4 of enrolling: the binding assertion with hmac-secret, the wrap, the signed bundle. */
+async function assertAndSign(
+  options: DeviceCallOptions & { ctap: Ctap2Client }, displayName: string, identity: IdentityKeyPair,
+  c: { createdAt: number; challenge: Uint8Array; clientDataJSON: Uint8Array; attestationObject: Uint8Array; credentialId: Uint8Array; credentialPublicKey: Uint8Array; authenticator: AuthenticatorSummary },
+  info: AuthenticatorInfo,
+): Promise<Enrollment> {
+  const { ctap, pin } = options;
+  const call = callOptions(options);
+  const { createdAt, challenge, clientDataJSON, attestationObject, credentialId, credentialPublicKey } = c;
 
   // 3. The binding assertion with hmac-secret (§6.2, §12.5). A fresh token: an mc-permission token
   //    is not good for getAssertion, and authenticators may clear permissions after use (§6.5.5.7).
@@ -340,7 +374,7 @@ async function finish(
   const credential: CredentialRecord = {
     version: 1, rpId: KEYPRINT_RP_ID, credentialId, userVerified: pin !== undefined, prfInput: KEYPRINT_PRF_INPUT,
     registrationClientDataJSON: clientDataJSON, enrolledAt: createdAt,
-    authenticator: describeAuthenticator(attestation, info),
+    authenticator: c.authenticator,
   };
   return { identity, bundle, bundleBytes: encodeBundle(bundle), envelope, credential };
 }
@@ -541,23 +575,6 @@ async function ensureHome(home: string): Promise<void> {
   await mkdir(home, { recursive: true, mode: 0o700 });
   if (process.platform !== 'win32') await chmod(home, 0o700);
 }
-
-/**
- * Makes sure `home` can take an enrollment before a security key is asked for a credential, so a
- * home that cannot be written never leaves a credential orphaned on the key: creates it (0700) if
- * missing and checks write access.
- * @throws EnrollError `home-io`
- * @example await prepareHome(home) // then open the device and enroll
- */
-export async function prepareHome(home: string): Promise<void> {
-  try {
-    await ensureHome(home);
-    await access(home, constants.W_OK);
-  } catch (e) {
-    throw new EnrollError('home-io', `cannot write the identity to ${home}: ${(e as Error).message}`, { cause: e });
-  }
-}
-
 
 /**
  * Writes an enrollment into `home` (0700): the envelope (key store), then `credential.json`, then

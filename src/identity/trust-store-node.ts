@@ -26,7 +26,8 @@ export async function readTrustStore(home: string): Promise<TrustStore> {
     }
     text = await readFile(path, 'utf8');
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return emptyTrustStore();
+    // No file, or no home directory at all (a path through a file): nothing trusted beyond the defaults.
+    if (['ENOENT', 'ENOTDIR'].includes((e as NodeJS.ErrnoException).code ?? '')) return emptyTrustStore();
     if (e instanceof KeyprintError) throw e;
     throw new TrustStoreError('trust-store-io', `cannot read ${path}: ${(e as Error).message}`, { cause: e });
   }

@@ -145,16 +145,30 @@ const RANK: Record<DeliveryStatus, number> = { queued: 0, sent: 1, delivered: 2,
 const HOW: Record<VerificationMethod, string> = { sas: 'verified by comparing the code', card: 'verified with their printed card', receipt: 'verified with a signed receipt' };
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
-const ENDED: Partial<Record<CancelCode, string>> = {
-  'sas-mismatch': 'The codes did not match. The connection was closed: someone may be in the middle.',
-  user: 'The connection was cancelled.',
-  timeout: 'The other side did not answer in time.',
-  closed: 'The connection closed.',
-  'dtls-mismatch': 'The connection is not the one the texts described: someone may be in the middle.',
+// The sentence for each way a channel ends, by who ended it: what happened, then the way out.
+const ENDED: Partial<Record<CancelCode, { us: string; them: string }>> = {
+  'sas-mismatch': {
+    us: 'You said the codes do not match, so the connection was closed: someone may be in the middle. Start over and compare again, in person or on a call.',
+    them: 'The other side said the codes do not match, so the connection was closed: someone may be in the middle. Start over and compare again, in person or on a call.',
+  },
+  user: { us: 'You cancelled the connection.', them: 'The other side cancelled the connection. Start over when you are both ready.' },
+  timeout: {
+    us: 'The other side did not answer in time: they may have closed keyprint, or the connection stalled. Start over.',
+    them: 'The other side gave up waiting for this one. Start over.',
+  },
+  closed: {
+    us: 'The connection closed: the other side left, or the network between you went away. Start over to reconnect.',
+    them: 'The other side closed the connection. Start over to reconnect.',
+  },
+  'dtls-mismatch': {
+    us: 'The connection is not the one the texts described: someone may be in the middle. Start over and exchange the texts again, directly.',
+    them: 'The other side found the connection is not the one the texts described: someone may be in the middle. Start over and exchange the texts again, directly.',
+  },
 };
 
 /**
- * The sentence both apps show when a channel ends.
+/**
+ * The sentence both apps show when a channel ends: what happened and what to do.
  * @param peerVersion the protocol version the peer speaks, when it is another one (who must update)
  * @example endedText('sas-mismatch', 'them')
  */
@@ -164,7 +178,9 @@ export function endedText(code: CancelCode, by: 'us' | 'them', peerVersion?: num
       ? 'The other side runs an older keyprint, without the post-quantum handshake this one requires: ask them to update (and to reload the app).'
       : 'The other side runs a newer keyprint: update this one (reload the app, or install the new version).';
   }
-  return ENDED[code] ?? `The connection was cancelled (${code}${by === 'them' ? ', by the other side' : ''}).`;
+  const known = ENDED[code];
+  if (known) return known[by];
+  return `The connection was ended${by === 'them' ? ' by the other side' : ''}: the ${by === 'them' ? 'other side' : 'other side\'s keyprint'} sent something the protocol does not allow (${code}). Start over; if it happens again, one of you may need a newer keyprint.`;
 }
 
 /**

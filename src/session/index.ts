@@ -27,9 +27,11 @@ export { createReceipt, encodeReceipt, decodeReceipt, verifyReceipt, receiptChal
 export type { Receipt, ReceiptAssertion, ReceiptResult } from './receipt.js';
 export {
   compactFromSdp, sdpFromCompact, encodeSignal, decodeSignal, encodeBinary as encodeSignalBinary, decodeBinary as decodeSignalBinary,
-  dtlsFingerprintFromSdp, SIGNAL_VERSION, MAX_SIGNAL_CANDIDATES,
+  dtlsFingerprintFromSdp, readSignal, SIGNAL_VERSION, MAX_SIGNAL_CANDIDATES,
 } from './signaling.js';
-export type { CompactDescription, HostCandidate, CandidateType, SetupRole } from './signaling.js';
+export type { CompactDescription, HostCandidate, CandidateType, SetupRole, SignalKind } from './signaling.js';
+export { PeerLink, LinkError } from './peer-link.js';
+export type { PeerConnectionLike, PeerLinkOptions, LinkFailure } from './peer-link.js';
 export {
   IceConfigError, parseIceUrl, parseIceServer, checkIceServer, checkIceConfig, browserIceConfiguration, libdatachannelIceConfiguration,
   MAX_ICE_SERVERS,

@@ -9,6 +9,9 @@ import { base64urlnopad } from '@scure/base';
 import { Reader, toHex, Writer } from './_bytes.js';
 import { SessionError } from './errors.js';
 
+/** A card's text form (src/card/payload.ts), recognised so a pasted card is said as such. */
+const CARD_TEXT_PREFIX = 'kpcard1:';
+
 export const SIGNAL_VERSION = 1;
 /** Most candidates kept. */
 export const MAX_SIGNAL_CANDIDATES = 8;
@@ -256,4 +259,94 @@ export function sdpFromCompact(d: CompactDescription): { type: 'offer' | 'answer
     'a=max-message-size:262144',
   ];
   return { type: d.type, sdp: lines.join('\r\n') + '\r\n' };
+}
+
+/** What a signal text must be: the other side's invitation (an offer) or its answer. */
+export type SignalKind = 'offer' | 'answer';
+
+const SIGNAL_NAME: Record<SignalKind, string> = { offer: 'invitation', answer: 'answer' };
+
+/**
+ * Reads a signal text a person pasted or scanned, and says what is wrong in their words — the one
+ * wording both apps show: "this is an invitation, not an answer", "cut off: 80 of 96 characters",
+ * "not a keyprint code". Line breaks and spaces inside the text (a wrapped paste) are ignored.
+ * @param text the pasted text
+ * @param expected `offer` (an invitation is expected) or `answer`
+ * @returns the description
+ * @throws SessionError `signaling` with a message for a person
+ * @example const answer = readSignal(pasted, 'answer')
+ */
+export function readSignal(text: string, expected: SignalKind): CompactDescription {
+  const want = SIGNAL_NAME[expected];
+  const say = (message: string, cause?: unknown): never => fail(message, cause);
+  if (typeof text !== 'string' || text.trim() === '') return say(`nothing pasted: paste the whole ${want} your contact sent`);
+  const compact = text.replace(/\s+/g, '');
+  if (compact.startsWith(CARD_TEXT_PREFIX)) return say(`this is the text of a keyprint card, not an ${want}: a card is checked on its own, not used to connect`);
+  if (compact.length > MAX_SIGNAL_CHARS) return say(`not a keyprint code: ${compact.length} characters, and a keyprint code has at most ${MAX_SIGNAL_CHARS}`);
+  if (!/^[A-Za-z0-9_-]+$/.test(compact)) return say(`not a keyprint code: it has characters a keyprint code never has (${JSON.stringify([...new Set(compact.replace(/[A-Za-z0-9_-]/g, ''))].slice(0, 5).join(''))})`);
+  const bytes = leadingBytes(compact);
+  if (bytes.length < 2 || bytes[0] !== SIGNAL_VERSION || bytes[1] > 5) return say(`not a keyprint code: it does not start like a keyprint ${want}`);
+  const need = neededBytes(bytes);
+  const chars = Math.ceil((need.bytes * 4) / 3); // base64url without padding
+  if (compact.length < chars) return say(`cut off: ${compact.length} of ${need.exact ? '' : 'at least '}${chars} characters — copy the whole ${want} again`);
+  if (compact.length > chars) {
+    const extra = compact.length - chars;
+    return say(`not a keyprint code: ${extra} character${extra === 1 ? '' : 's'} too many — was something pasted with it?`);
+  }
+  let d: CompactDescription;
+  try {
+    d = decodeBinary(bytes);
+  } catch (e) {
+    return say(`not a keyprint code: it is damaged (${(e as Error).message})`, e);
+  }
+  if (d.type !== expected) {
+    return say(`this is ${d.type === 'offer' ? 'an invitation' : 'an answer'}, not ${expected === 'offer' ? 'an invitation' : 'an answer'}: `
+      + (expected === 'answer' ? 'paste the answer your contact sent back' : 'paste the invitation your contact created'));
+  }
+  return d;
+}
+
+const B64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+/**
+ * The whole bytes at the start of base64url text, however it ends: a text cut off anywhere leaves
+ * a last group a strict decoder refuses (a 4n + 1 length, or unused bits that are not zero).
+ */
+function leadingBytes(text: string): Uint8Array {
+  const out = new Uint8Array(Math.floor((text.length * 6) / 8));
+  let acc = 0, bits = 0, n = 0;
+  for (const c of text) {
+    acc = ((acc << 6) | B64URL.indexOf(c)) & 0xffff;
+    bits += 6;
+    if (bits >= 8) { bits -= 8; out[n++] = (acc >> bits) & 0xff; }
+  }
+  return out;
+}
+
+/**
+ * How many bytes a complete signal starting with `bytes` has: exact once every length and
+ * candidate kind it announces has been read, else the least it could be (unread lengths at their
+ * minimum, unread candidates counted as IPv4, the smallest).
+ */
+function neededBytes(bytes: Uint8Array): { bytes: number; exact: boolean } {
+  let at = 2;
+  const byte = (i: number): number | undefined => (i < bytes.length ? bytes[i] : undefined);
+  const ufrag = byte(at);
+  if (ufrag === undefined) return { bytes: at + 1 + 4 + 1 + 22 + 32 + 1 + 7, exact: false };
+  at += 1 + ufrag;
+  const pwd = byte(at);
+  if (pwd === undefined) return { bytes: at + 1 + 22 + 32 + 1 + 7, exact: false };
+  at += 1 + pwd + 32;
+  const count = byte(at);
+  // A text always has a candidate (the apps refuse to make one without): count one IPv4 at least.
+  if (count === undefined) return { bytes: at + 1 + 7, exact: false };
+  at += 1;
+  let exact = true;
+  for (let i = 0; i < count; i++) {
+    const kind = byte(at);
+    if (kind === undefined) exact = false;
+    const family = kind === FAMILY.mdns ? kind : (kind ?? FAMILY.ipv4) & 0x0f;
+    at += 1 + (family === FAMILY.ipv4 ? 4 : 16) + 2;
+  }
+  return { bytes: at, exact };
 }

@@ -164,11 +164,23 @@ describe('tampering', () => {
       for (let bit = 0; bit < 8; bit++) {
         const p = softCard.payload.slice();
         p[i] ^= 1 << bit;
-        const r = await verifyCard({ payload: p });
+        // A flip in the card's first bytes (map header, version key) makes it no card at all.
+        const r = await verifyCard({ payload: p }).catch((e: CardError) => ({ verified: false, code: e.code }));
         if (r.verified) throw new Error(`flip at byte ${i} bit ${bit} verified`);
+        if ('code' in r && (i > 2 || !['not-a-card', 'payload-version'].includes(r.code))) throw new Error(`flip at byte ${i} bit ${bit}: ${r.code}`);
       }
     }
   }, 60_000);
+
+  it('issue 20: bytes that are not a card payload are refused as such (not-a-card), a newer version is said', async () => {
+    const url = new TextEncoder().encode('https://example.org/x');
+    await expect(verifyCard({ payload: url })).rejects.toMatchObject({ code: 'not-a-card', message: 'not a keyprint card: it holds the text "https://example.org/x"' });
+    await expect(verifyCard({ image: renderPng(withPayload(softCard, url)) })).rejects.toMatchObject({ code: 'not-a-card' });
+    const v2 = softCard.payload.slice();
+    v2[2] = 2;
+    await expect(verifyCard({ payload: v2 })).rejects.toMatchObject({ code: 'payload-version', message: 'a keyprint card of version 2: this keyprint reads version 1 — use a newer keyprint' });
+    await expect(verifyCard({ payload: softCard.payload }, { digits: '12345' })).rejects.toMatchObject({ code: 'printed-text-input', message: '"digits" expected 30 digits, got 5' });
+  });
 
   it('a bundle re-signed by another key (binding challenge fails), and a verdict signed by another key', async () => {
     const p = decodeCardPayload(softCard.payload);

@@ -75,7 +75,8 @@ describe('keyprint card', () => {
   it('--home: a compact PNG card signed after unlocking the identity on the security key', async () => {
     const out = join(dir, 'ada.png');
     const r = await cli(['card', '--home', home, '--device', device, '--out', out]);
-    expect(r.stderr).toBe('');
+    // Why the key is touched, and how to do without (issue 20 item 8).
+    expect(r.stderr).toBe('Your full identity bundle does not fit a QR code of version 20, so this card is compact: its attestation verdict is signed by your identity key, which needs one touch of your security key (or --max-qr-version 40: the full bundle on a denser QR code, no touch).\n');
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/card written to .*ada\.png \(png, card; compact QR payload \d+ bytes, QR version (1\d|20)\)/);
     const fp = cardFingerprint(soft.bundle.identityPublicKey);
@@ -104,7 +105,7 @@ describe('keyprint card', () => {
     const big = join(dir, 'ada.bundle');
     writeFileSync(big, soft.bundleBytes);
     const r = await cli(['card', '--bundle', big, '--out', join(dir, 'x.svg')]);
-    expect(r.status).toBe(1);
+    expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/compact card .* use --home DIR .*\[needs-identity-key\]/);
     const large = await cli(['card', '--bundle', big, '--max-qr-version', '40', '--out', join(dir, 'large.svg')]);
     expect(large.status).toBe(0);
@@ -172,17 +173,16 @@ describe('keyprint verify', () => {
     for (const [args, message] of [
       [['verify', join(dir, 'missing.png')], /cannot read .*missing\.png: ENOENT \[input\]/],
       [['verify', blank], /the PNG image's header is truncated.*\[image-unreadable\]/],
-      [['verify', join(dir, 'sheet.pdf')], /is a PDF: rasterise the page first/],
       [['verify'], /expected one FILE/],
     ] as const) {
       const r = await cli([...args]);
       expect(r.status).toBe(2);
       expect(r.stderr).toMatch(message);
     }
-    // Bytes that are no card payload are a result (not verified), not unusable input.
+    // Bytes that are no card payload are not a card that fails to verify (issue 20 item 6).
     const r = await cli(['verify', junk]);
-    expect(r.status).toBe(1);
-    expect(r.stdout).toMatch(/^NOT VERIFIED: payload:/);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe('keyprint: not a keyprint card: it holds the text "hello" [not-a-card]\n');
   }, 60_000);
 });
 
@@ -235,10 +235,10 @@ describe('keyprint contacts add', () => {
     expect(JSON.parse(readFileSync(path, 'utf8')).contacts).toHaveLength(1);
   }, 60_000);
 
-  it('issue 16 finding 4: refuses (exit 1) a card whose printed text was not compared, and stores nothing', async () => {
+  it('issue 16 finding 4: refuses (exit 2: no digits or words typed) a card whose printed text was not compared, and stores nothing', async () => {
     const h = join(dir, 'photo-home');
     const png = await cli(['contacts', 'add', join(dir, 'ada.png'), '--home', h]);
-    expect(png.status).toBe(1);
+    expect(png.status).toBe(2);
     expect(png.stdout).toBe('');
     expect(png.stderr).toBe(`keyprint: ${NOT_COMPARED} [printed-text-not-compared]\n`);
     // Bob's printed text with Mallory's QR code, Mallory's text hidden in a comment (finding 2).
@@ -252,7 +252,7 @@ describe('keyprint contacts add', () => {
     const f = join(dir, 'bob-with-mallory-qr.svg');
     writeFileSync(f, forged);
     const s = await cli(['contacts', 'add', f, '--home', h]);
-    expect(s.status).toBe(1);
+    expect(s.status).toBe(2);
     expect(s.stderr).toMatch(new RegExp(`^keyprint: ${NOT_COMPARED} — the SVG is not exactly what keyprint draws for this card \\(first difference at line \\d+\\) \\[printed-text-not-compared\\]\n$`));
     expect(() => statSync(join(h, 'contacts.json'))).toThrow();
     // Typed words from the card are a comparison.
@@ -278,6 +278,38 @@ describe('keyprint contacts add', () => {
     expect(r.stdout.split('\n')[0]).toBe(`WARNING: "Ada Lovelace\\u{200B}" is the name of Ada Lovelace, verified with their printed card on ${day} — with another key. It may be Ada Lovelace on a new device — or someone pretending to be Ada Lovelace. Keep this card only if you know it is theirs: you had it from them, in person.`);
     const j = await cli(['contacts', 'add', f, '--home', hj, '--words', card.words.join(' '), '--json']);
     expect(JSON.parse(j.stdout).warning).toMatchObject({ kind: 'name-taken', contact: fp.did });
+  }, 60_000);
+
+  it('issue 20 item 10: contacts list and remove (with the messages waiting for them); your own card is not added', async () => {
+    const h = join(dir, 'list-home');
+    const fp = cardFingerprint(soft.bundle.identityPublicKey);
+    expect((await cli(['contacts', 'list', '--home', h])).stdout).toMatch(/^no contacts in .*contacts\.json: verify someone in keyprint chat/);
+    expect((await cli(['contacts', 'add', join(dir, 'ada.png'), '--home', h, '--digits', fp.digits])).status).toBe(0);
+    const day = new Date().toISOString().slice(0, 10);
+    const l = await cli(['contacts', 'list', '--home', h]);
+    expect(l.stdout).toBe(`Ada Lovelace  ${fp.did}  verified with their printed card on ${day}\n`);
+    expect(JSON.parse((await cli(['contacts', 'list', '--home', h, '--json'])).stdout).contacts).toEqual([
+      { did: fp.did, name: 'Ada Lovelace', verifiedBy: 'card', verifiedAt: expect.stringMatching(/^\d{4}-/), trust: 'unattested' },
+    ]);
+    // A message waiting for Ada (the peer is in the clear; the content is sealed) goes with her.
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(join(h, 'outbox'), { recursive: true });
+    writeFileSync(join(h, 'outbox', 'ab01.json'), JSON.stringify({ version: 1, peer: fp.did, status: 'queued', createdAt: 1, iv: 'AA', ct: 'AA' }));
+    writeFileSync(join(h, 'outbox', 'ab02.json'), JSON.stringify({ version: 1, peer: 'did:key:z6Mkother', status: 'queued', createdAt: 1, iv: 'AA', ct: 'AA' }));
+    const nobody = await cli(['contacts', 'remove', 'Grace', '--home', h]);
+    expect(nobody.status).toBe(2);
+    expect(nobody.stderr).toMatch(/no contact "Grace" in .* \(keyprint contacts list shows them\) \[no-contact\]/);
+    const r = await cli(['contacts', 'remove', 'ada lovelace', '--home', h]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe(`removed contact Ada Lovelace ${fp.did}, and 1 undelivered message to them\n`);
+    expect(JSON.parse(readFileSync(join(h, 'contacts.json'), 'utf8')).contacts).toEqual([]);
+    const { readdirSync } = await import('node:fs');
+    expect(readdirSync(join(h, 'outbox'))).toEqual(['ab02.json']);
+    // The home that holds Ada's identity: her own card is said, not stored.
+    const own = await cli(['contacts', 'add', join(dir, 'ada.png'), '--home', home, '--digits', fp.digits]);
+    expect(own.status).toBe(0);
+    expect(own.stdout).toBe(`WARNING: this is your own card (the identity in ${home}): not added — you do not need to verify yourself\n`);
+    expect(() => statSync(join(home, 'contacts.json'))).toThrow();
   }, 60_000);
 
   it('refuses a card that does not verify (exit 1) and stores nothing', async () => {

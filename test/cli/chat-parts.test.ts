@@ -1,12 +1,11 @@
 // The pure parts of `keyprint chat`: the terminal QR code (read back by the same QR reader the web
-// app uses), received-file names chosen by the peer (no traversal, no overwrite), and the typed
-// errors for pasted texts.
+// app uses) and received-file names chosen by the peer (no traversal, no overwrite). Pasted texts:
+// test/session/signaling.test.ts (readSignal, the one wording of both apps).
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readQr } from '../../src/card/index.js';
-import { ChatError, parseSignal } from '../../src/cli/_chat-peer.js';
 import { saveReceivedFile } from '../../src/cli/_chat-files.js';
 import { terminalQr } from '../../src/cli/_chat-qr.js';
 
@@ -65,21 +64,6 @@ describe('received files', () => {
   });
 });
 
-describe('pasted texts', () => {
-  it('say what was expected and what was found', () => {
-    const cases: Array<[string, 'offer' | 'answer', RegExp]> = [
-      ['hello there', 'offer', /not a keyprint offer text .*base64url/],
-      [SIGNAL, 'answer', /that is an invite, not an answer/],
-      [`${SIGNAL}AA`, 'offer', /not a keyprint offer text/],
-      ['A'.repeat(5000), 'offer', /at most 1024 characters/],
-    ];
-    for (const [text, expected, message] of cases) {
-      expect(() => parseSignal(text, expected)).toThrow(ChatError);
-      expect(() => parseSignal(text, expected)).toThrow(message);
-    }
-    expect(parseSignal(`  ${SIGNAL}\n`, 'offer').type).toBe('offer');
-  });
-});
 
 describe('chat text output: contacts remembered across runs', () => {
   const codes = { emoji: [{ emoji: '🐶', name: 'Dog' }], words: ['a', 'b'], numbers: [1, 2, 3] as [number, number, number] };

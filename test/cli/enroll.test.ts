@@ -4,7 +4,9 @@
 // block the event loop the emulator answers on). Also the library calls over the in-memory link,
 // and the touch prompt on a fake terminal.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createSocket } from 'node:dgram';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -158,12 +160,17 @@ describe('keyprint enroll / whoami / unlock against the emulator', () => {
     }
   });
 
-  it('enroll again keeps the identity (unlocks it first) and binds it to a new credential', async () => {
+  it('enroll again keeps the identity (unlocks it first) and its credential: no second credential on the key (issue 20 item 7)', async () => {
+    expect(emu.authenticator.credentialCount).toBe(1);
     const r = await cli(['enroll', '--name', 'Ada Lovelace', '--device', emu.device, '--home', home, '--json']);
     expect(r.status).toBe(0);
     const o = JSON.parse(r.stdout);
     expect(o).toMatchObject({ reused: true, name: 'Ada Lovelace', did: enrolled.did, safetyNumber: enrolled.safetyNumber });
-    expect(o.credentialId).not.toBe(enrolled.credentialId);
+    expect(o.credentialId).toBe(enrolled.credentialId); // before issue 20: a new credential each time (the emulator ended with 5)
+    expect(emu.authenticator.credentialCount).toBe(1);
+    const bundle = decodeBundle(new Uint8Array(readFileSync(join(home, HOME_FILES.bundle))));
+    expect(bundle.displayName).toBe('Ada Lovelace');
+    expect(verifyBinding(bundle, { rpId: KEYPRINT_RP_ID }).valid).toBe(true);
     const u = await cli(['unlock', '--device', emu.device, '--home', home]);
     expect(u.stdout.trim()).toBe(`identity unlocked: Ada Lovelace ${enrolled.did}`);
   });
@@ -188,11 +195,11 @@ describe('keyprint enroll with a PIN', () => {
     const home = tempHome();
     try {
       const noPin = await cli(['enroll', '--name', 'Bo', '--device', emu.device, '--home', home]);
-      expect(noPin.status).toBe(1);
+      expect(noPin.status).toBe(2);
       expect(noPin.stderr).toBe('keyprint: this security key has a PIN: pass --pin PIN [pin-required]\n');
 
       const wrong = await cli(['enroll', '--name', 'Bo', '--device', emu.device, '--home', home, '--pin', '9999']);
-      expect(wrong.status).toBe(1);
+      expect(wrong.status).toBe(2);
       expect(wrong.stderr).toMatch(/^keyprint: wrong PIN \(7 attempts left\) \[pin-invalid\]\n$/);
 
       const r = await cli(['enroll', '--name', 'Bo', '--device', emu.device, '--home', home, '--pin', '1234', '--json']);
@@ -205,7 +212,7 @@ describe('keyprint enroll with a PIN', () => {
       expect(verifyBinding(bundle, { requireUserVerification: true })).toEqual({ valid: true, userVerified: true });
 
       const u1 = await cli(['unlock', '--device', emu.device, '--home', home]);
-      expect(u1.status).toBe(1);
+      expect(u1.status).toBe(2);
       expect(u1.stderr).toMatch(/enrolled with a PIN: pass --pin PIN \[pin-required\]/);
       const u2 = await cli(['unlock', '--device', emu.device, '--home', home, '--pin', '1234']);
       expect(u2.status).toBe(0);
@@ -239,22 +246,22 @@ describe('keyprint enroll / unlock / whoami: errors', () => {
     });
   });
 
-  it('no emulator running: a clear error within the deadline, exit 1', async () => {
+  it('no emulator running: a clear error within the deadline, exit 2 (no verdict)', async () => {
     const port = await freeUdpPort();
     const home = tempHome();
     const [e, u] = await Promise.all([
       cli(['enroll', '--name', 'Ada', '--device', `udp:127.0.0.1:${port}`, '--home', home]),
       cli(['unlock', '--device', `udp:127.0.0.1:${port}`, '--home', home]),
     ]);
-    expect(e.status).toBe(1);
+    expect(e.status).toBe(2);
     expect(e.stderr).toBe(`keyprint: no security key found at udp:127.0.0.1:${port} (is "keyprint emulator --udp 127.0.0.1:${port}" or the SoloKeys simulator running?) [not-found]\n`);
     expect(e.ms).toBeLessThan(20_000);
     // unlock checks for an identity before it looks for a device.
-    expect(u.status).toBe(1);
+    expect(u.status).toBe(2);
     expect(u.stderr).toBe(`keyprint: no identity in ${home}: run keyprint enroll [no-identity]\n`);
   });
 
-  it('Ctrl+C while waiting for a touch cancels the request on the key: exit 1, "cancelled", nothing written', async () => {
+  it('Ctrl+C while waiting for a touch cancels the request on the key: exit 2, "cancelled", nothing written', async () => {
     let asked!: () => void;
     const touchRequested = new Promise<void>((r) => { asked = r; });
     let cancelledOnKey = false;
@@ -269,8 +276,9 @@ describe('keyprint enroll / unlock / whoami: errors', () => {
       const r = await cli(['enroll', '--name', 'Ada', '--device', emu.device, '--home', home], {}, (child) => {
         void touchRequested.then(() => child.kill('SIGINT'));
       });
-      expect(r.status).toBe(1);
-      expect(r.stderr).toMatch(/^keyprint: cancelled.* \[cancelled\]\n$/);
+      expect(r.status).toBe(2);
+      expect(r.stderr).toMatch(/^keyprint: cancelled before the security key was touched \[cancelled\]\n$/);
+      expect(emu.authenticator.credentialCount).toBe(0);
       expect(cancelledOnKey).toBe(true);
       expect(() => statSync(join(home, HOME_FILES.bundle))).toThrow();
     } finally {
@@ -278,10 +286,47 @@ describe('keyprint enroll / unlock / whoami: errors', () => {
     }
   });
 
-  it('whoami with no identity: exit 1, "no identity in DIR: run keyprint enroll"', async () => {
+  it('issue 20 item 7: Ctrl+C at the second touch says the first one made a credential, and how to delete it', async () => {
+    let touches = 0;
+    let asked!: () => void;
+    const second = new Promise<void>((r) => { asked = r; });
+    const emu = await emulator({
+      approve: (_request, signal) => new Promise((resolve) => {
+        if (++touches === 1) return resolve(true);
+        asked();
+        signal.addEventListener('abort', () => resolve(false));
+      }),
+    });
+    const home = tempHome();
+    try {
+      const r = await cli(['enroll', '--name', 'Ada', '--device', emu.device, '--home', home], {}, (child) => { void second.then(() => child.kill('SIGINT')); });
+      expect(r.status).toBe(2);
+      expect(emu.authenticator.credentialCount).toBe(1);
+      expect(r.stderr).toMatch(/^keyprint: cancelled.*; the credential it had just made \(RP keyprint\.local, user "Ada", id [A-Za-z0-9_-]+\) is still on the key: .*ykman fido credentials delete.* \[cancelled\]\n$/);
+      expect(() => statSync(join(home, HOME_FILES.bundle))).toThrow();
+    } finally {
+      await emu.close();
+    }
+  });
+
+  it('issue 20 item 7: an enroll into a HOME that cannot be written touches nothing: no credential on the key', async () => {
+    const emu = await emulator();
+    const file = join(tempHome().replace(/home$/, ''), 'a-file');
+    writeFileSync(file, 'not a directory');
+    try {
+      const r = await cli(['enroll', '--name', 'Ada', '--device', emu.device, '--home', join(file, 'home')]);
+      expect(r.status).toBe(2);
+      expect(r.stderr).toMatch(/^keyprint: cannot write .*a-file\/home: (ENOTDIR|EEXIST) — nothing was asked of the security key; choose another --home \[home-unwritable\]\n$/);
+      expect(emu.authenticator.credentialCount).toBe(0);
+    } finally {
+      await emu.close();
+    }
+  });
+
+  it('whoami with no identity: exit 2, "no identity in DIR: run keyprint enroll"', async () => {
     const home = tempHome();
     const r = await cli(['whoami', '--home', home]);
-    expect(r.status).toBe(1);
+    expect(r.status).toBe(2);
     expect(r.stderr).toBe(`keyprint: no identity in ${home}: run keyprint enroll [no-identity]\n`);
   });
 

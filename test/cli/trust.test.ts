@@ -79,7 +79,7 @@ describe('keyprint trust add / list / remove', () => {
     expect(vOther.stdout).toMatch(claim);
 
     const dup = await runCli(['trust', 'add', caPem, '--home', home]);
-    expect(dup.status).toBe(1);
+    expect(dup.status).toBe(2);
     expect(dup.stderr).toBe(`keyprint: this certificate is already trusted (id ${fp.slice(0, 16)}) [trust-duplicate]\n`);
 
     const r = await runCli(['trust', 'remove', fp.slice(0, 10), '--home', home]);
@@ -107,7 +107,7 @@ describe('keyprint trust import-mds', () => {
     expect(r.stdout).toMatch(/^imported FIDO Metadata Service BLOB no\. 2: 1 authenticator models, 0 reported compromised \(refused\); next update 2099-12-31\n/);
     expect(await whoami()).toMatchObject({ trust: 'hardware-attested', authenticator: { model: 'keyprint Soft Key (MDS test entry)', modelAttested: true } });
     const older = await runCli(['trust', 'import-mds', file('blob-0.jwt', mdsBlob(pki, { no: 1, entries: [] })), '--root', rootPem, '--home', home]);
-    expect(older.status).toBe(1);
+    expect(older.status).toBe(2);
     expect(older.stderr).toMatch(/older than the one imported before \(no\. 2\): download the current one \[mds-rollback\]/);
   });
 
@@ -145,11 +145,11 @@ describe('keyprint trust: errors', () => {
     writeFileSync(join(broken, 'trust.json'), '{"version":1,"anchors":[{"der":"AAAA"}]}');
     chmodSync(join(broken, 'trust.json'), 0o600);
     const v = await runCli(['whoami', '--home', broken]);
-    expect(v.status).toBe(1);
+    expect(v.status).toBe(2);
     expect(v.stderr).toBe(`keyprint: ${join(broken, 'trust.json')}: the trust store is damaged: anchors[0] is not a certificate (move it away and add your anchors again: keyprint trust add) [trust-store-corrupt]\n`);
     chmodSync(join(broken, 'trust.json'), 0o666);
     const g = await runCli(['trust', 'list', '--home', broken]);
-    expect(g.status).toBe(1);
+    expect(g.status).toBe(2);
     expect(g.stderr).toMatch(/trust\.json is writable by others \(mode 0666\); expected 0600 \[trust-store-corrupt\]/);
     const missing = await runCli(['trust', 'add', join(dir, 'nope.pem'), '--home', join(dir, 'other')]);
     expect(missing.stderr).toMatch(/cannot read certificate .*nope\.pem: ENOENT \[input\]/);

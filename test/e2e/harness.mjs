@@ -3,7 +3,30 @@
 // A scenario module exports `tests`: an array of { name, fn } where fn({ browser, url, netns, out })
 // returns nothing (passed) or a string (skipped, with the reason).
 
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
 export const OUT = 'test-results/e2e';
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+/** Every state checked with axe-core, and what it found (all impacts), for the run's summary line. */
+export const a11yChecked = [];
+
+/**
+ * Runs axe-core (WCAG 2.x A/AA rules and best practices) on the page as it is now and fails on any
+ * serious or critical violation. axe is evaluated through DevTools, not a <script>: the app's CSP
+ * forbids inline script, and stays on while it runs.
+ * @param page the Playwright page
+ * @param state what is shown (named in a failure)
+ */
+export async function a11y(page, state) {
+  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.evaluate(AXE_SOURCE);
+  const violations = await page.evaluate(async () => (await window.axe.run(document, { resultTypes: ['violations'] })).violations
+    .map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) })));
+  a11yChecked.push({ state, violations });
+  const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  assert(bad.length === 0, `axe: ${bad.length} serious/critical violation(s) on "${state}":\n${bad.map((v) => `  ${v.impact} ${v.id}: ${v.help} — ${v.nodes.join(', ')}`).join('\n')}`);
+}
 
 export function assert(cond, message) {
   if (!cond) throw new Error(`assertion failed: ${message}`);
@@ -56,6 +79,17 @@ export async function enrolled(browser, url, name, label) {
 export const sasOf = async (page) => ({
   emoji: (await page.getByTestId('sas-emoji').innerText()).trim(),
 });
+
+/** Copy-paste exchange between two pages on Connect: `from` invites, `to` answers; resolves when both show `until`. */
+export async function linkPages(from, to, until = 'sas') {
+  await from.page.getByTestId('create-offer').click();
+  await to.page.getByTestId('offer-in').fill((await from.page.getByTestId('signal-out').inputValue({ timeout: 15_000 })).trim());
+  await to.page.getByTestId('accept-offer').click();
+  await from.page.getByTestId('answer-in').fill((await to.page.getByTestId('signal-out').inputValue({ timeout: 15_000 })).trim());
+  await from.page.getByTestId('accept-answer').click();
+  await from.page.getByTestId(until).waitFor({ timeout: 20_000 });
+  await to.page.getByTestId(until).waitFor({ timeout: 20_000 });
+}
 
 /** Two enrolled contexts that exchange invitation and answer texts until both show the SAS. */
 export async function connectPair(browser, url) {

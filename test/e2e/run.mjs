@@ -9,7 +9,7 @@ import { mkdir, readdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 import { serve } from '../../web/serve.mjs';
-import { OUT } from './harness.mjs';
+import { OUT, a11yChecked } from './harness.mjs';
 
 const CHROME = process.env.CHROME_PATH ?? '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update',
@@ -48,6 +48,8 @@ async function main() {
     await browser.close();
     await server.close();
   }
+  const minor = a11yChecked.flatMap((c) => c.violations.map((v) => `${v.impact} ${v.id} (${c.state})`));
+  console.log(`axe: ${a11yChecked.length} states checked (serious or critical fails the test); moderate or minor found: ${minor.length ? minor.join("; ") : "none"}`);
   // The plain closing line CI tools read: "N passed, N failed, N skipped".
   console.log(`e2e: ${passed} passed, ${failed} failed, ${skippedCount} skipped`);
   process.exitCode = failed ? 1 : 0;

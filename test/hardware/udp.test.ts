@@ -87,7 +87,7 @@ describe('UDP reply port (SoloKeys simulator convention)', () => {
     ]);
     expect(ok.status).toBe(0);
     expect(ok.stdout).toMatch(/versions: +FIDO_2_0, FIDO_2_1/);
-    expect(silent.status).toBe(1);
+    expect(silent.status).toBe(2);
     expect(silent.stdout).toMatch(/error: no answer to CTAPHID_INIT/);
   });
 });

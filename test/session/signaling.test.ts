@@ -1,8 +1,9 @@
-// Compact signaling: SDP → ~70 bytes → base64url → SDP; malformed text → typed errors; fuzzing.
+// Compact signaling: SDP → ~70 bytes → base64url → SDP; malformed text → typed errors; pasted
+// texts said in a person's words (readSignal, what both apps show); fuzzing.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  compactFromSdp, decodeSignal, decodeSignalBinary, dtlsFingerprintFromSdp, encodeSignal, encodeSignalBinary, sdpFromCompact,
+  compactFromSdp, decodeSignal, decodeSignalBinary, dtlsFingerprintFromSdp, encodeSignal, encodeSignalBinary, readSignal, sdpFromCompact,
   SessionError, type CompactDescription,
 } from '../../src/session/index.js';
 import { fcSeed, hex } from '../_util.js';
@@ -103,6 +104,34 @@ describe('compact signaling', () => {
     ];
     for (const f of bad) expect(f).toThrow(SessionError);
     for (const f of bad) { try { f(); } catch (e) { expect((e as SessionError).code).toBe('signaling'); } }
+  });
+
+  it('issue 20: a pasted text that is wrong is said in a person\'s words (both apps show these)', () => {
+    // One IPv4 host candidate, as two devices on a LAN send: 94 characters.
+    const lan = OFFER.replace(/^a=candidate:[2-5] .*\r\n/mg, '');
+    const offer = encodeSignal(compactFromSdp('offer', lan));
+    const answer = encodeSignal(compactFromSdp('answer', lan.replace('a=setup:actpass', 'a=setup:active')));
+    expect([offer.length, answer.length]).toEqual([94, 94]);
+    const said = (text: string, kind: 'offer' | 'answer') => {
+      try { readSignal(text, kind); } catch (e) { expect((e as SessionError).code).toBe('signaling'); return (e as Error).message; }
+      return 'accepted';
+    };
+    expect(said(offer, 'answer')).toBe('this is an invitation, not an answer: paste the answer your contact sent back');
+    expect(said(answer, 'offer')).toBe('this is an answer, not an invitation: paste the invitation your contact created');
+    expect(said(answer.slice(0, 90), 'answer')).toBe('cut off: 90 of 94 characters — copy the whole answer again');
+    expect(said(answer.slice(0, 89), 'answer')).toBe('cut off: 89 of 94 characters — copy the whole answer again'); // 4n + 1: no base64url length
+    expect(said(answer.slice(0, 80), 'answer')).toBe('cut off: 80 of at least 94 characters — copy the whole answer again'); // before the candidate count
+    const four = encodeSignal(compactFromSdp('offer', OFFER));
+    expect(said(four.slice(0, 150), 'offer')).toBe(`cut off: 150 of ${four.length} characters — copy the whole invitation again`); // IPv6 and mDNS candidates counted
+    expect(said(`${answer}AAAA`, 'answer')).toBe('not a keyprint code: 4 characters too many — was something pasted with it?');
+    expect(said('hello there', 'offer')).toBe('not a keyprint code: it does not start like a keyprint invitation');
+    expect(said('https://example.org/', 'offer')).toBe('not a keyprint code: it has characters a keyprint code never has (":/.")');
+    expect(said(`BQ${answer.slice(2)}`, 'answer')).toBe('not a keyprint code: it does not start like a keyprint answer'); // "signal expected version 1, got 5"
+    expect(said('kpcard1:oQ', 'answer')).toBe('this is the text of a keyprint card, not an answer: a card is checked on its own, not used to connect');
+    expect(said('  \n', 'answer')).toBe('nothing pasted: paste the whole answer your contact sent');
+    expect(said('A'.repeat(5000), 'offer')).toBe('not a keyprint code: 5000 characters, and a keyprint code has at most 1024');
+    // Wrapped across lines or with spaces around it: still the text.
+    expect(said(`  ${answer.slice(0, 50)}\n${answer.slice(50)}\n`, 'answer')).toBe('accepted');
   });
 
   it('fuzz: decodeSignalBinary / decodeSignal accept only what re-encodes identically', () => {

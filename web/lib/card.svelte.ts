@@ -2,7 +2,7 @@
 // checking someone else's — QR payload → verifyCardPayload → the person types the printed digits →
 // verified → stored as a contact verified by card. Components render these fields and call these methods.
 import {
-  CLAIM_LABEL, claimText, createCard, groupDigits, payloadFromText, renderSvg, sniff, verifyCardPayload,
+  CLAIM_LABEL, checkCardPayload, claimText, createCard, groupDigits, payloadFromText, renderSvg, sniff, verifyCardPayload,
   type Card, type CardCheckName, type CardClaim, type CardVerification,
 } from 'keyprint/card';
 import { judgePeer, type PeerView, type TrustWarning } from 'keyprint/session';
@@ -136,6 +136,7 @@ export class CardCheckState {
     this.phase = 'reading';
     try {
       const payload = await read();
+      checkCardPayload(payload); // a QR code of something else is not a card that fails: say what it is
       const result = await verifyCardPayload(payload);
       this.#payload = payload;
       this.result = result;

@@ -1,14 +1,16 @@
 // One direct connection to one peer, for the Connect and Chat screens: the WebRTC data channel with
-// copy-paste compact signaling (keyprint/session signaling.ts), and the conversation layer
+// copy-paste compact signaling, made by the session layer's PeerLink (keyprint/session peer-link.ts:
+// the same texts, deadlines and failure causes as keyprint chat), and the conversation layer
 // (keyprint/session Conversation) on top of it, which decides everything a conversation needs —
 // who is recognised, which name and warning to show, what is queued and delivered, receipts. This
-// class only turns the layer's events into reactive state. No server: the offer and answer travel
+// class only turns their events into reactive state. No server: the offer and answer travel
 // as ~100-character texts the users copy between them. ICE: the servers set in Settings.
 // What is kept at rest (docs/WEB.md "Storage at rest"): undelivered messages in an encrypted
 // IndexedDB outbox, so a reload or a dropped connection loses nothing; history only if opted in.
 import {
-  Conversation, MAX_FILE_BYTES, RECEIPT_MIME, compactFromSdp, dataChannelTransport, decodeSignal, displayText, dtlsFingerprintFromSdp, encodeSignal,
-  sdpFromCompact, type Contact, type ConversationEvent, type DataChannelLike, type DeliveryStatus, type PeerView, type Role, type SasCodes, type TrustWarning,
+  Conversation, LinkError, MAX_FILE_BYTES, PeerLink, RECEIPT_MIME, SessionError, dataChannelTransport, displayText, readSignal,
+  type Contact, type ConversationEvent, type DataChannelLike, type DeliveryStatus, type PeerConnectionLike, type PeerView, type Role, type SasCodes,
+  type Transport, type TrustWarning,
 } from 'keyprint/session';
 import { didKeyFromPublicKey } from 'keyprint/identity';
 import type { IdentityState } from './identity.svelte.js';
@@ -45,16 +47,12 @@ export interface ChatMessage {
 }
 
 const GATHER_TIMEOUT_MS = 5_000;
-
-function gathered(pc: RTCPeerConnection): Promise<void> {
-  return new Promise((resolve) => {
-    if (pc.iceGatheringState === 'complete') return resolve();
-    const t = setTimeout(resolve, GATHER_TIMEOUT_MS); // use what was gathered so far
-    pc.addEventListener('icegatheringstatechange', () => {
-      if (pc.iceGatheringState === 'complete') { clearTimeout(t); resolve(); }
-    });
-  });
-}
+/** From the answer taken to the data channel open (as keyprint chat's --connect-timeout). */
+const CONNECT_TIMEOUT_MS = 30_000;
+/** From our answer shown to the other side connecting with it (a person copies it over). */
+const ANSWER_WAIT_MS = 10 * 60_000;
+/** How this app adds a TURN server: the way out PeerLink names when there is no network path. */
+const TURN_HINT = 'add a TURN server in Settings';
 
 interface Storage { did: string; outbox: IdbOutbox; history: HistoryStore; conversation: Conversation }
 
@@ -73,7 +71,13 @@ export class ConnectionState {
   recognized = $state(false);
   /** Why the codes must be compared although a key or name is known (the layer's sentence). */
   warning = $state.raw<TrustWarning | null>(null);
+  /** Why the attempt or the connection ended (a sentence with the way out), and its cause code. */
   cancelReason = $state<string | null>(null);
+  endCause = $state<string | null>(null);
+  /** The text pasted into Connect (kept after an error, so the person can see what was wrong). */
+  remoteSignal = $state('');
+  /** What is wrong with the pasted text, in the person's words (keyprint/session readSignal). */
+  signalError = $state<string | null>(null);
   /** Messages of every peer this page knows of (restored from storage when unlocked). */
   messages = $state<ChatMessage[]>([]);
   /** The peer whose conversation the Chat screen shows (the last one confirmed). */
@@ -86,8 +90,9 @@ export class ConnectionState {
   /** The peer's receipt for this session, checked by the layer. */
   theirReceipt = $state.raw<{ valid: boolean; text: string } | null>(null);
 
-  #pc: RTCPeerConnection | null = null;
-  #peerFingerprint: Uint8Array | null = null;
+  #link: PeerLink | null = null;
+  /** The current channel's transport, once the conversation has it (closed when the link drops). */
+  #transport: Transport | null = null;
   #storage: Promise<Storage> | null = null;
   /** The layer, once storage is open (closing a channel must not wait for a promise). */
   #layer: Conversation | null = null;
@@ -186,46 +191,56 @@ export class ConnectionState {
     this.error = (e as Error).message ?? String(e);
   }
 
-  /** Our compact description; one with no candidate could never connect, so say why instead. */
-  #describe(type: 'offer' | 'answer', pc: RTCPeerConnection) {
-    const d = compactFromSdp(type, pc.localDescription!.sdp);
-    if (d.candidates.length === 0) {
-      throw new Error(pc.getConfiguration().iceTransportPolicy === 'relay'
-        ? 'No relay address came from the TURN server within 5 s: check its address and credentials in Settings, or turn relay-only off.'
-        : 'This device found no network address to offer. Check that it is connected to a network.');
-    }
-    return d;
-  }
-
-  #newPc(): RTCPeerConnection {
+  /** A new attempt: a fresh RTCPeerConnection under PeerLink, the previous one closed. */
+  #newLink(): PeerLink {
     this.close();
-    this.error = null;
-    this.cancelReason = null;
+    this.error = this.signalError = null;
+    this.cancelReason = this.endCause = null;
     this.sas = null;
     this.peer = null;
     this.weConfirmed = this.theyConfirmed = this.recognized = false;
     this.warning = null;
     this.myReceipt = null;
     this.theirReceipt = null;
-    const pc = new RTCPeerConnection(this.settings.rtcConfiguration());
-    pc.addEventListener('connectionstatechange', () => {
-      if (pc === this.#pc && pc.connectionState === 'failed') this.#fail(new Error('The connection failed: no network path between the two devices. Behind a NAT, add a TURN server in Settings.'));
+    const config = this.settings.rtcConfiguration();
+    const link = new PeerLink(new RTCPeerConnection(config) as unknown as PeerConnectionLike, {
+      gatherTimeoutMs: GATHER_TIMEOUT_MS, relayOnly: config.iceTransportPolicy === 'relay', turnHint: TURN_HINT,
+      turnServers: (config.iceServers ?? []).flatMap((s) => (Array.isArray(s.urls) ? s.urls : [s.urls])).filter((u) => !u.startsWith('stun:')),
     });
-    this.#pc = pc;
-    return pc;
+    // After the channel opened, a dropped link closes the transport: its session ends ("closed").
+    link.onfailure = () => { if (link === this.#link) this.#transport?.close(); };
+    this.#link = link;
+    return link;
   }
 
-  async #startChannel(role: Role, dc: RTCDataChannel): Promise<void> {
-    const pc = this.#pc!;
+  /** Waits for the data channel, then starts the conversation; a failure ends the attempt with its cause. */
+  #whenOpen(link: PeerLink, role: Role, ms: number): void {
+    link.waitChannel(ms).then(
+      (dc) => this.#startChannel(link, role, dc),
+      (e: unknown) => {
+        if (link !== this.#link) return; // replaced or given up meanwhile
+        this.#ended(e instanceof LinkError ? e.message : (e as Error).message, e instanceof LinkError ? e.code : 'failed');
+        link.close();
+      },
+    ).catch((e) => { if (link === this.#link) this.#fail(e); });
+  }
+
+  #ended(text: string, cause: string): void {
+    this.phase = 'cancelled';
+    this.cancelReason = text;
+    this.endCause = cause;
+  }
+
+  async #startChannel(link: PeerLink, role: Role, dc: DataChannelLike): Promise<void> {
     // The transport first, synchronously: it holds frames that arrive while the outbox (which
     // the layer needs to resume) is still being opened.
-    const transport = dataChannelTransport(dc as unknown as DataChannelLike);
+    const transport = dataChannelTransport(dc);
     const storage = await this.ensureStorage();
-    if (pc !== this.#pc) { transport.close(); return; } // replaced while the outbox opened
-    if (!this.#peerFingerprint) { transport.close(); throw new Error('Unlock your identity first.'); }
+    if (link !== this.#link) { transport.close(); return; } // replaced while the outbox opened
+    this.#transport = transport;
     this.phase = 'connecting';
     await storage.conversation.open(transport, {
-      role, localDtlsFingerprint: dtlsFingerprintFromSdp(pc.localDescription!.sdp), expectedPeerDtlsFingerprint: this.#peerFingerprint,
+      role, localDtlsFingerprint: link.localFingerprint(), expectedPeerDtlsFingerprint: link.peerFingerprint!,
       ...(this.target ? { expect: this.target.contactId } : {}),
     });
   }
@@ -270,8 +285,7 @@ export class ConnectionState {
         this.phase = 'confirmed';
         break;
       case 'ended':
-        this.phase = 'cancelled';
-        this.cancelReason = e.text;
+        this.#ended(e.text, e.code);
         break;
       case 'outgoing': {
         const c = e.message.content;
@@ -352,62 +366,95 @@ export class ConnectionState {
     this.conversation = didKeyFromPublicKey(c.identityPublicKey);
   }
 
-  /** Initiator: make an offer text. */
+  /** Initiator: make an invitation text. */
   async createOffer(): Promise<void> {
     try {
-      const pc = this.#newPc();
+      const link = this.#newLink();
       this.role = 'initiator';
       this.phase = 'preparing';
-      const dc = pc.createDataChannel('keyprint');
-      dc.addEventListener('open', () => {
-        this.#startChannel('initiator', dc).catch((e) => this.#fail(e));
-      });
-      await pc.setLocalDescription();
-      await gathered(pc);
-      this.localSignal = encodeSignal(this.#describe('offer', pc));
+      this.remoteSignal = '';
+      const text = await link.invite();
+      if (link !== this.#link) return;
+      this.localSignal = text;
       this.phase = 'offered';
     } catch (e) {
-      this.phase = 'idle';
-      this.#fail(e);
+      this.#failAttempt(e);
     }
   }
 
-  /** Responder: take the other side's offer text and make an answer text. */
-  async acceptOffer(text: string): Promise<void> {
+  /**
+   * Responder: take the other side's invitation text and make an answer text.
+   * @returns false when the text is not an invitation (`signalError` says why; the text stays)
+   */
+  async acceptOffer(text: string): Promise<boolean> {
+    this.remoteSignal = text;
     try {
-      const offer = decodeSignal(text.trim());
-      if (offer.type !== 'offer') throw new Error('That is an answer, not an offer. Paste the text the other side created first.');
-      const pc = this.#newPc();
+      readSignal(text, 'offer');
+    } catch (e) {
+      this.signalError = (e as Error).message;
+      return false;
+    }
+    try {
+      const link = this.#newLink();
+      this.remoteSignal = text;
       this.role = 'responder';
       this.phase = 'preparing';
-      this.#peerFingerprint = offer.fingerprint;
-      pc.addEventListener('datachannel', (ev) => {
-        this.#startChannel('responder', ev.channel).catch((e) => this.#fail(e));
-      });
-      await pc.setRemoteDescription(sdpFromCompact(offer));
-      await pc.setLocalDescription();
-      await gathered(pc);
-      this.localSignal = encodeSignal(this.#describe('answer', pc));
+      const answer = await link.answer(text);
+      if (link !== this.#link) return true;
+      this.localSignal = answer;
       this.phase = 'answered';
+      this.#whenOpen(link, 'responder', ANSWER_WAIT_MS);
     } catch (e) {
-      this.phase = 'idle';
-      this.#fail(e);
+      this.#failAttempt(e);
     }
+    return true;
   }
 
-  /** Initiator: take the answer text. */
-  async acceptAnswer(text: string): Promise<void> {
-    try {
-      const answer = decodeSignal(text.trim());
-      if (answer.type !== 'answer') throw new Error('That is an offer, not an answer. Paste the text the other side sent back.');
-      if (!this.#pc) throw new Error('Create an offer first.');
-      this.#peerFingerprint = answer.fingerprint;
-      this.error = null;
-      this.phase = 'connecting';
-      await this.#pc.setRemoteDescription(sdpFromCompact(answer));
-    } catch (e) {
-      this.#fail(e);
+  /**
+   * Initiator: take the answer text.
+   * @returns false when the text is not the answer (`signalError` says why; the invitation keeps waiting)
+   */
+  async acceptAnswer(text: string): Promise<boolean> {
+    const link = this.#link;
+    this.remoteSignal = text;
+    this.signalError = null;
+    if (!link || this.phase !== 'offered') {
+      this.signalError = 'Create an invitation first.';
+      return false;
     }
+    try {
+      await link.accept(text);
+    } catch (e) {
+      if (e instanceof SessionError && e.code === 'signaling') {
+        this.signalError = e.message;
+        return false;
+      }
+      this.#failAttempt(e);
+      return true;
+    }
+    this.phase = 'connecting';
+    this.#whenOpen(link, 'initiator', CONNECT_TIMEOUT_MS);
+    return true;
+  }
+
+  /** An attempt that could not even start (no address to offer, no relay): it ends, with its cause. */
+  #failAttempt(e: unknown): void {
+    this.#link?.close();
+    this.#link = null;
+    this.#ended((e as Error).message ?? String(e), e instanceof LinkError ? e.code : 'failed');
+  }
+
+  /**
+   * Gives up what is happening: a channel is cancelled (the other side is told), an attempt is
+   * dropped; either way back to the start.
+   */
+  async cancel(): Promise<void> {
+    const layer = this.#layer;
+    if (layer && layer.phase !== 'idle' && layer.phase !== 'ended') {
+      await layer.cancel().catch(() => undefined); // reported by the ended event
+      return;
+    }
+    this.reset();
   }
 
   async confirm(): Promise<void> {
@@ -478,19 +525,21 @@ export class ConnectionState {
 
   close(): void {
     this.#layer?.close();
-    this.#pc?.close();
-    this.#pc = null;
-    this.#peerFingerprint = null;
+    this.#link?.close();
+    this.#link = null;
+    this.#transport = null;
   }
 
-  reset(): void {
+  /** Back to the start: a new invitation or answer (the contact being reconnected stays chosen). */
+  reset(keepTarget = false): void {
     this.close();
     this.phase = 'idle';
     this.role = null;
-    this.localSignal = '';
-    this.error = null;
+    this.localSignal = this.remoteSignal = '';
+    this.error = this.signalError = null;
+    this.cancelReason = this.endCause = null;
     this.sas = null;
-    this.target = null;
+    if (!keepTarget) this.target = null;
     this.warning = null;
   }
 }

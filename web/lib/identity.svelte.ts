@@ -15,8 +15,13 @@ export type IdentityPhase = 'loading' | 'none' | 'locked' | 'unlocked';
 // Enrolling, unlocking and checking attestations (WebAuthn, certificates, key wrapping) are chunks of
 // their own: the Identity screen shows before they load (docs/WEB.md "First load"). load() starts
 // fetching the ceremony right away, so it is there by the time the user acts.
+// keyprint/card (the name check, attestation verdicts) is imported the same way: statically, its
+// barrel would bring the QR decoder and X.509 into the first load (test/web/size-budget.test.ts).
 const ceremony = () => import('./enrollment.js').catch((e: unknown) => {
   throw new Error(`The code for creating and unlocking identities did not load (${(e as Error).message}). Reload the page when you are online.`);
+});
+const cards = () => import('keyprint/card').catch((e: unknown) => {
+  throw new Error(`The code for checking names and attestations did not load (${(e as Error).message}). Reload the page when you are online.`);
 });
 
 const TRUST_TEXT: Record<string, string> = {
@@ -71,6 +76,7 @@ export class IdentityState {
 
   async load(): Promise<void> {
     ceremony().catch(() => {}); // a failure shows when the user acts
+    cards().catch(() => {});
     try {
       const stored = await this.#store.load();
       if (!stored) {
@@ -95,7 +101,7 @@ export class IdentityState {
       this.attestationNow = null;
       return;
     }
-    const { checkBundleAttestation } = await import('keyprint/card');
+    const { checkBundleAttestation } = await cards();
     const r = await checkBundleAttestation(bundle, { registrationClientDataJSON: credential.registrationClientDataJSON });
     if (bundle !== this.bundle) return; // the identity changed meanwhile
     this.attestationNow = r.ok ? { trust: r.verdict.trust, vendor: r.verdict.vendor, model: r.verdict.model } : { refused: r.reason };
@@ -132,6 +138,7 @@ export class IdentityState {
 
   enroll(displayName: string): Promise<void> {
     return this.#run('Touch your security key to create a credential (1 of 2)…', async () => {
+      (await cards()).checkPrintable(displayName); // before the key is touched: a name the card cannot print is said now
       const e = await (await ceremony()).enrollWithSecurityKey({
         displayName,
         onStep: (step) => {
@@ -146,6 +153,7 @@ export class IdentityState {
 
   createWithPassphrase(displayName: string, passphrase: string): Promise<void> {
     return this.#run('Deriving a key from your passphrase…', async () => {
+      (await cards()).checkPrintable(displayName);
       if (passphrase.length < 12) throw new Error('Use a passphrase of at least 12 characters (several random words work well).');
       await this.#adopt(await (await ceremony()).createWithPassphrase({ displayName, passphrase }));
     });

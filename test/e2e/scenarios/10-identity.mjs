@@ -1,5 +1,5 @@
 // Identity screen: enrolment with a security key, unlock, wrong key, passphrase fallback.
-import { OUT, addVirtualAuthenticator, assert, collector, watch } from '../harness.mjs';
+import { OUT, a11y, addVirtualAuthenticator, assert, collector, watch } from '../harness.mjs';
 
 const { test, tests } = collector();
 export { tests };
@@ -13,6 +13,16 @@ test('identity: enroll with a security key, reload, unlock with one touch', asyn
   await page.goto(`${url}#/identity`);
   await page.getByTestId('core-ready').waitFor({ state: 'attached', timeout: 15_000 });
   await page.screenshot({ path: `${OUT}/identity-01-empty.png`, fullPage: true });
+  // First visit: what the app is for and its three steps; nothing to wipe yet (issue 20 item 4).
+  assert(/Identity[\s\S]*Connect[\s\S]*Compare/.test(await page.getByTestId('welcome').innerText()), 'the three steps are explained');
+  assert(await page.getByTestId('wipe').count() === 0, '"Wipe everything" is not offered with nothing stored');
+  await a11y(page, 'identity: first visit');
+  for (const screen of ['Connect', 'Chat', 'Contacts', 'Card', 'Settings']) {
+    await page.getByRole('link', { name: screen }).click();
+    await page.waitForFunction((s) => document.activeElement?.tagName === 'H2', screen, { timeout: 5_000 });
+    await a11y(page, `${screen.toLowerCase()}: no identity yet`);
+  }
+  await page.getByRole('link', { name: 'Identity' }).click();
 
   await page.getByLabel('Your name, as contacts will see it').fill('Ada Lovelace');
   await page.getByTestId('enroll').click();
@@ -30,12 +40,17 @@ test('identity: enroll with a security key, reload, unlock with one touch', asyn
   assert(creds.credentials.length === 1 && creds.credentials[0].isResidentCredential && creds.credentials[0].rpId === 'localhost',
     `one resident credential for rpId localhost, got ${JSON.stringify(creds.credentials.map((c) => [c.rpId, c.isResidentCredential]))}`);
   await page.screenshot({ path: `${OUT}/identity-02-enrolled.png`, fullPage: true });
+  // After enrolling: the next step, focused (issue 20 items 4, 5).
+  await page.getByTestId('next-step').waitFor({ timeout: 5_000 });
+  assert(await page.evaluate(() => document.activeElement?.id === 'next-title'), 'focus on the next step');
+  await a11y(page, 'identity: enrolled, next step');
 
   await page.reload();
   await page.getByTestId('unlock').waitFor({ timeout: 15_000 });
   assert((await page.getByTestId('lock-state').textContent()).trim() === 'Locked', 'locked after reload');
   assert((await page.getByTestId('did').textContent()).trim() === did, 'same did:key shown while locked');
   await page.screenshot({ path: `${OUT}/identity-03-locked.png`, fullPage: true });
+  await a11y(page, 'identity: locked');
 
   await page.getByTestId('unlock').click();
   await page.getByTestId('lock-state').filter({ hasText: 'Unlocked' }).waitFor({ timeout: 30_000 });

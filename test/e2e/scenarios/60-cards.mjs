@@ -14,7 +14,7 @@ import { promisify } from 'node:util';
 import { crc32, deflateSync } from 'node:zlib';
 import { Resvg } from '@resvg/resvg-js';
 import { PDFDocument } from 'pdf-lib';
-import { OUT, assert, collector, enrolled } from '../harness.mjs';
+import { OUT, a11y, assert, collector, enrolled } from '../harness.mjs';
 
 const { test, tests } = collector();
 export { tests };
@@ -74,6 +74,15 @@ test('cards: print my card, download it, CLI round trip, Bob verifies it from a 
   assert(title === 'keyprint card: Alice', `SVG title, got ${title}`);
   assert(/Alice/.test(await a.page.getByTestId('card-svg').getAttribute('aria-label')), 'card labelled for screen readers');
   await a.page.screenshot({ path: `${OUT}/cards-01-my-card.png`, fullPage: true });
+  await a11y(a.page, 'card: my card');
+  // On a 390 px phone, checking someone's card is reachable without scrolling past your own (issue 20 item 5).
+  await a.page.setViewportSize({ width: 390, height: 844 });
+  await a.page.evaluate(() => window.scrollTo(0, 0));
+  const jump = await a.page.getByTestId('to-card-check').boundingBox();
+  assert(jump && jump.y >= 0 && jump.y + jump.height <= 844, `"Check someone's card" on the first screen at 390 px, got ${JSON.stringify(jump)}`);
+  await a.page.getByTestId('to-card-check').click();
+  assert(await a.page.evaluate(() => document.activeElement?.id === 'check-title'), 'focus on the card check');
+  await a.page.setViewportSize({ width: 1000, height: 900 });
 
   // Print layout: one 85 × 55 mm page with only the card on it.
   const pdf = await PDFDocument.load(await a.page.pdf({ preferCSSPageSize: true, printBackground: true }));
@@ -146,6 +155,7 @@ test('cards: print my card, download it, CLI round trip, Bob verifies it from a 
   await b.page.getByTestId('card-compare').click();
   await b.page.getByTestId('card-result').filter({ hasText: 'group 4 differs' }).waitFor({ timeout: 10_000 });
   await b.page.screenshot({ path: `${OUT}/cards-03-wrong-digit.png`, fullPage: true });
+  await a11y(b.page, 'card: a wrong digit typed');
 
   await b.page.getByTestId('card-digits').fill(half);
   await b.page.getByTestId('card-compare').click();
@@ -154,6 +164,7 @@ test('cards: print my card, download it, CLI round trip, Bob verifies it from a 
   const overflow = await b.page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   assert(overflow <= 0, `card check: no horizontal overflow at 360 px, got ${overflow}px`);
   await b.page.screenshot({ path: `${OUT}/cards-04-verified-phone.png`, fullPage: true });
+  await a11y(b.page, 'card: verified by card (360 px)');
   await b.page.setViewportSize({ width: 1000, height: 900 });
 
   // The camera path: getUserMedia is replaced (in the test only) by a canvas stream showing the card
