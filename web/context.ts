@@ -16,3 +16,9 @@ export type Stores = FirstStores & LaterStores;
 const KEY = Symbol('keyprint');
 export const provide = (s: FirstStores): Stores => setContext(KEY, s as Stores);
 export const stores = (): Stores => getContext<Stores>(KEY);
+/**
+ * For what shows before the later states load (the Identity screen): they are undefined until then.
+ * Read them through this object, not destructured, so the reads follow their arrival (App.svelte
+ * provides a $state object).
+ */
+export const firstStores = (): FirstStores & Partial<LaterStores> => getContext<Stores>(KEY);
