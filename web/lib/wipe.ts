@@ -10,8 +10,6 @@
 import { didKeyFromPublicKey } from 'keyprint/identity';
 import type { Contact } from 'keyprint/session';
 import { DB_NAME, closeStorage, deleteDatabase } from './db.js';
-import { deleteHistoryOf } from './history.js';
-import { deleteOutboxOf } from './outbox-idb.js';
 import type { ContactsState } from './contacts.svelte.js';
 import type { IdentityState } from './identity.svelte.js';
 
@@ -31,6 +29,8 @@ export function peersOf(c: Contact): string[] {
 /** Deletes a contact and everything stored about it. */
 export async function forgetContact(contacts: ContactsState, c: Contact): Promise<void> {
   const peers = peersOf(c);
+  // Imported here, not above: the first load has this module (followWipes) but not the outbox (docs/WEB.md "First load").
+  const [{ deleteOutboxOf }, { deleteHistoryOf }] = await Promise.all([import('./outbox-idb.js'), import('./history.js')]);
   await deleteOutboxOf(peers);
   await deleteHistoryOf(peers);
   await contacts.delete(c.contactId);
