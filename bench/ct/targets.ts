@@ -341,7 +341,7 @@ export const TARGETS: Target[] = [
       // key, so both classes take the success path; only the secrets differ.
       const credentialId = fill(16, 23);
       const make = async (prfOutput: Uint8Array, secret: Uint8Array) =>
-        ({ prfOutput, envelope: await wrapSecret(secret, { prfOutput, credentialId }) });
+        ({ prfOutput, envelope: await wrapSecret(secret, { prfOutput, credentialId, prfInput: fill(32, 5), userVerified: false }) });
       const fixed = await make(zeros(32), zeros(32));
       // Class 0 is 256 separate copies of the one fixed envelope, so both classes cycle through 256
       // distinct objects: with a single object, the fixed class alone stays in cache.

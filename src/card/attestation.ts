@@ -6,8 +6,8 @@
 
 import { sha256 } from '../core/index.js';
 import {
-  AttestationError, authenticatorModel as modelFor, bindingChallenge, registrationClientData, verifyAttestation,
-  type IdentityBundle, type TrustAnchorInput,
+  AttestationError, authenticatorModel as modelFor, bindingChallenge, bindingTime, registrationClientData, verifyAttestation,
+  type HardwareBinding, type IdentityBundle, type TrustAnchorInput,
 } from '../identity/index.js';
 import type { AttestationVerdict } from './payload.js';
 
@@ -21,6 +21,8 @@ export interface AttestationCheckOptions {
   registrationClientDataJSON?: Uint8Array;
   /** Trust anchors instead of the defaults (bundled Yubico roots + addTrustAnchor). */
   trustAnchors?: readonly TrustAnchorInput[];
+  /** Which of the bundle's bindings to check (a key added later, from bundleBindings); default the first. */
+  forBinding?: HardwareBinding;
 }
 
 /** The outcome of checkBundleAttestation. */
@@ -31,12 +33,15 @@ export type AttestationCheck =
 const hexUuid = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('').replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5');
 
 /**
- * The registration clientDataJSON a CTAP enrollment of this bundle signed (identity's
- * `registrationClientData` for the binding's RP ID).
+ * The registration clientDataJSON a CTAP enrollment of this bundle's key signed (identity's
+ * `registrationClientData` for the binding's RP ID and its binding challenge, at bindingTime).
+ * @param bundle the bundle
+ * @param binding one of its bindings (default the first)
  * @example verifyAttestation({ attestationObject, clientDataJSON: defaultRegistrationClientData(bundle), rpId })
  */
-export function defaultRegistrationClientData(bundle: IdentityBundle): Uint8Array {
-  return registrationClientData(bindingChallenge(bundle), bundle.binding?.rpId ?? 'keyprint.local');
+export function defaultRegistrationClientData(bundle: IdentityBundle, binding: HardwareBinding | null = bundle.binding): Uint8Array {
+  const createdAt = binding ? bindingTime(bundle, binding) : bundle.createdAt;
+  return registrationClientData(bindingChallenge({ identityPublicKey: bundle.identityPublicKey, createdAt }), binding?.rpId ?? 'keyprint.local');
 }
 
 /**
@@ -53,8 +58,8 @@ export function authenticatorModel(v: Pick<AttestationVerdict, 'trust' | 'aaguid
 export const aaguidString = hexUuid;
 
 /**
- * Verifies the attestationObject a bundle's binding keeps (WebAuthn L3 §7.1), at the bundle's
- * creation time, and returns the verdict a compact card carries. A chain that reaches none of the
+ * Verifies the attestationObject a bundle's binding keeps (WebAuthn L3 §7.1), at the time the key
+ * was bound (the bundle's creation time for the first key), and returns the verdict a compact card carries. A chain that reaches none of the
  * trust anchors is checked as far as it goes and is `attested-unknown-vendor` (the signature holds,
  * the vendor is unknown); a broken chain or signature is a failure.
  * @param bundle a decoded bundle whose binding has an attestationObject
@@ -64,7 +69,7 @@ export const aaguidString = hexUuid;
  * @example const r = await checkBundleAttestation(bundle)
  */
 export async function checkBundleAttestation(bundle: IdentityBundle, options: AttestationCheckOptions = {}, checkedAt = Date.now()): Promise<AttestationCheck> {
-  const b = bundle.binding;
+  const b = options.forBinding ?? bundle.binding;
   if (!b) return { ok: false, code: 'no-binding', reason: 'passphrase-only identity: no hardware binding, no attestation' };
   if (!b.attestationObject) return { ok: false, code: 'no-attestation', reason: 'the bundle keeps no attestationObject' };
   if (b.kind === 'webauthn' && !options.registrationClientDataJSON) {
@@ -72,9 +77,9 @@ export async function checkBundleAttestation(bundle: IdentityBundle, options: At
   }
   const base = {
     attestationObject: b.attestationObject,
-    clientDataJSON: options.registrationClientDataJSON ?? defaultRegistrationClientData(bundle),
+    clientDataJSON: options.registrationClientDataJSON ?? defaultRegistrationClientData(bundle, b),
     rpId: b.rpId,
-    at: new Date(bundle.createdAt),
+    at: new Date(bindingTime(bundle, b)),
   };
   let result;
   try {

@@ -151,6 +151,9 @@ export async function createCard(bundle: IdentityBundle | Uint8Array, options: C
       throw new CardError('needs-identity-key', `the bundle needs a QR code of version ${fullQr?.version ?? '> 40'} (limit ${maxVersion}); a compact card without the attestation chain must be signed by the identity key`);
     }
     if (!equal(identity.publicKey, b.identityPublicKey)) throw new CardError('key-mismatch', 'the identity key is not the key of this bundle');
+    // The first key's binding without its attestationObject (the verdict stands for it). Keys added
+    // later stay out: the card proves that the identity key is hardware-bound, and two bindings do
+    // not fit a QR code of the default size; sessions carry the full bundle with every key.
     const { attestationObject: _dropped, ...binding } = b.binding!;
     cardBundle = signBundle({ displayName: b.displayName, identityPublicKey: b.identityPublicKey, createdAt: b.createdAt, expiresAt: b.expiresAt, binding }, identity);
     const compactBytes = encodeBundle(cardBundle);

@@ -11,7 +11,7 @@ import { decodeFirst, encode, rfc8949EncodeOptions } from 'cborg';
 import { base64urlnopad } from '@scure/base';
 import { ed25519Verify, sha256 } from '../core/index.js';
 import { InputError, describe } from '../errors.js';
-import type { AttestationTrust, IdentityKeyPair } from '../identity/index.js';
+import { MAX_BUNDLE_BYTES, type AttestationTrust, type IdentityKeyPair } from '../identity/index.js';
 import { CardError } from './errors.js';
 
 /** The only card payload version this code reads and writes. */
@@ -184,7 +184,8 @@ export function verifyVerdict(identityPublicKey: Uint8Array, bundle: Uint8Array,
 export function encodeCardPayload(payload: CardPayload): Uint8Array {
   if (typeof payload !== 'object' || payload === null) return inputFail('payload', `expected an object, got ${describe(payload)}`);
   if (payload.version !== CARD_VERSION) return inputFail('version', `expected ${CARD_VERSION}, got ${String(payload.version)}`);
-  const m = new Map<number, unknown>([[P.version, CARD_VERSION], [P.bundle, checkBytes(inputFail, 'bundle', payload.bundle, 1, MAX_CARD_PAYLOAD_BYTES)]]);
+  // A bundle too large for any card (several keys, each with its attestation chain) is payload-too-large below, not a bad argument.
+  const m = new Map<number, unknown>([[P.version, CARD_VERSION], [P.bundle, checkBytes(inputFail, 'bundle', payload.bundle, 1, MAX_BUNDLE_BYTES)]]);
   if ((payload.verdict === undefined) !== (payload.verdictSignature === undefined)) {
     return inputFail('verdictSignature', 'expected together with "verdict" (both or neither)');
   }

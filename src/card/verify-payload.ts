@@ -10,7 +10,7 @@
 // exactly what the renderer draws for this payload (svg-text.ts). verify.ts adds reading the
 // payload from images and SVG files (Node).
 
-import { decodeBundle, encodeBundle, verifyBinding, verifyBundleSignature, type AttestationTrust, type IdentityBundle, type VerifyBindingOptions } from '../identity/index.js';
+import { bundleBindings, decodeBundle, encodeBundle, verifyBinding, verifyBundleSignature, type AttestationTrust, type IdentityBundle, type VerifyBindingOptions } from '../identity/index.js';
 import { KeyprintError, describe } from '../errors.js';
 import { aaguidString, authenticatorModel, checkBundleAttestation, type AttestationCheckOptions } from './attestation.js';
 import { CardError } from './errors.js';
@@ -164,7 +164,7 @@ export async function verifyCardPayload(bytes: Uint8Array, options: VerifyCardOp
     return done();
   }
   const form = payload.verdict ? 'compact' : 'full';
-  if (form === 'compact' && bundle.binding?.attestationObject) {
+  if (form === 'compact' && bundleBindings(bundle).some((b) => b.attestationObject)) {
     add('payload', false, 'a compact card carries the attestation verdict instead of the attestationObject, not both');
     return done();
   }

@@ -136,7 +136,7 @@ async function makeCard(values: { bundle?: string; home?: string; device?: strin
   const home = resolveHome(values.home);
   const enrolled = await readEnrollment(home);
   if (!enrolled) throw new KeyprintError('no-identity', `no identity in ${home}: run keyprint enroll, or pass --bundle FILE`);
-  const options: CreateCardOptions = { ...base, registrationClientDataJSON: enrolled.credential.registrationClientDataJSON };
+  const options: CreateCardOptions = { ...base, registrationClientDataJSON: enrolled.keys[0].credential.registrationClientDataJSON };
   try {
     return await createCard(enrolled.bundle, options);
   } catch (e) {

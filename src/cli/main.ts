@@ -13,8 +13,10 @@ Commands:
   selftest    run the WebAssembly core's known-answer tests on this machine
   devices     list FIDO2 security keys with a getInfo summary (--udp HOST:PORT for an emulator)
   emulator    run the software FIDO2 authenticator on UDP (--udp, --state DIR, --pin, --ask)
-  enroll      bind a new (or the existing) identity to a security key (--name, --device, --pin, --home, --json)
+  enroll      bind a new (or the existing) identity to a security key (--name, --device, --pin, --home, --json;
+              --add --from DEV: one more key for the identity)
   unlock      check that the security key unlocks the identity (--device, --pin, --home, --json)
+  keys        keys list | remove KEY: the security keys that unlock the identity (enroll --add adds one)
   whoami      show the identity in the home directory without touching the key (--home, --json)
   card        render your printed verification card (--out FILE, --format svg|pdf|png, --layout card|a4, --bundle FILE | --home DIR)
   verify      verify a card offline from a photo, scan, SVG or payload (FILE|-, --digits D, --words W, --require-trust L, --json)
@@ -31,10 +33,10 @@ usage (no verdict). With --json, an error is one {"error":{"code","message"}} ob
 async function main(argv: string[]): Promise<number> {
   const [command = 'help', ...rest] = argv;
   // Commands that take flags parse them in their own file; the others take none.
-  const takesFlags = new Set(['devices', 'emulator', 'enroll', 'unlock', 'whoami', 'card', 'verify', 'safety-number', 'contacts', 'chat', 'trust']);
+  const takesFlags = new Set(['devices', 'emulator', 'enroll', 'unlock', 'keys', 'whoami', 'card', 'verify', 'safety-number', 'contacts', 'chat', 'trust']);
   if (rest.length && !takesFlags.has(command)) throw new UsageError(`"${command}" takes no arguments, got "${rest.join(' ')}"`);
   // Commands that verify attestations do so with the user's trust store (keyprint trust).
-  if (['enroll', 'whoami', 'card', 'verify', 'safety-number', 'contacts', 'chat'].includes(command) && !rest.some((a) => a === '--help' || a === '-h')) {
+  if (['enroll', 'keys', 'whoami', 'card', 'verify', 'safety-number', 'contacts', 'chat'].includes(command) && !rest.some((a) => a === '--help' || a === '-h')) {
     await (await import('./_trust.js')).applyTrustStore(rest);
   }
   switch (command) {
@@ -57,6 +59,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./enroll.js')).enroll(rest);
     case 'unlock':
       return (await import('./unlock.js')).unlock(rest);
+    case 'keys':
+      return (await import('./keys.js')).keys(rest);
     case 'whoami':
       return (await import('./whoami.js')).whoami(rest);
     case 'card':

@@ -4,15 +4,17 @@
 
 import { ready } from '../core/index.js';
 import { KeyprintError } from '../errors.js';
-import { readEnrollment, unlockIdentity } from '../identity/enroll.js';
+import { readEnrollment, unlockWithKey, type Unlocked } from '../identity/enroll.js';
 import { openDevice, parseDevice, parseFlags } from './enroll.js';
 import { resolveHome } from './_home.js';
 import { interruptSignal, touchPrompt } from './_prompt.js';
-import { EXIT, UsageError, print, printJson } from './output.js';
+import { EXIT, UsageError, print, printError, printJson } from './output.js';
 
 export const UNLOCK_HELP = `Usage: keyprint unlock [--device hid[:PATH] | udp:HOST:PORT[@LOCALPORT]] [--pin PIN] [--home DIR] [--json]
 
-Checks that this security key unlocks the identity in the home directory (one touch).
+Checks that this security key unlocks the identity in the home directory (one touch): any of the
+identity's keys does (keyprint keys lists them). A key enrolled before per-enrollment PRF inputs has
+its envelope upgraded in the same touch.
   --device DEV    hid (default), hid:PATH, or udp:HOST:PORT[@LOCALPORT] (see keyprint enroll --help)
   --pin PIN       the PIN, if the identity was enrolled with one
   --home DIR      default $KEYPRINT_HOME or ~/.config/keyprint
@@ -38,21 +40,28 @@ export async function unlock(args: string[]): Promise<number> {
   const prompt = touchPrompt({ quiet: values.json });
   const interrupt = interruptSignal();
   let did: string;
+  let upgrade: Unlocked['upgrade'];
   try {
     const device = await openDevice(spec);
     try {
-      const identity = await unlockIdentity({
+      const unlocked = await unlockWithKey({
         ctap: device.ctap, enrolled, pin: values.pin, signal: interrupt.signal, onKeepalive: (s) => prompt.onKeepalive(s),
       }).finally(() => prompt.done());
-      did = identity.did;
-      identity.destroy();
+      did = unlocked.identity.did;
+      upgrade = unlocked.upgrade;
+      unlocked.identity.destroy();
     } finally {
       await device.close();
     }
   } finally {
     interrupt.dispose();
   }
-  if (values.json) printJson({ unlocked: true, name: enrolled.bundle.displayName, did, home });
-  else print(`identity unlocked: ${enrolled.bundle.displayName} ${did}`);
+  // The identity is unlocked either way; a failed upgrade only means the old envelope stays (and works).
+  if (upgrade instanceof KeyprintError) printError(`keyprint: the envelope could not be upgraded to version 2 (${upgrade.message}); it still works, and the next unlock tries again`);
+  if (values.json) printJson({ unlocked: true, name: enrolled.bundle.displayName, did, home, ...(upgrade ? { envelopeUpgraded: upgrade === 'written' } : {}) });
+  else {
+    print(`identity unlocked: ${enrolled.bundle.displayName} ${did}`);
+    if (upgrade === 'written') print('its envelope was upgraded to version 2 (a PRF input of its own, recorded with its PIN setting)');
+  }
   return EXIT.ok;
 }

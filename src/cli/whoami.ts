@@ -5,9 +5,9 @@
 // anchor or metadata BLOB added after enrolling shows here, as it does on cards.
 
 import { ready } from '../core/index.js';
-import { currentAuthenticator, verifyBinding, type AttestationTrust, type IdentityBundle } from '../identity/index.js';
-import { checkBundleAttestation } from '../card/attestation.js';
-import { readEnrollment, type CredentialRecord } from '../identity/enroll.js';
+import { currentAuthenticator, envelopeInfo, verifyBinding, type AttestationTrust, type IdentityBundle } from '../identity/index.js';
+import { checkBundleAttestation, type AttestationCheck } from '../card/attestation.js';
+import { readEnrollment, type CredentialRecord, type EnrolledIdentity } from '../identity/enroll.js';
 import { fingerprintDigits, keyprintParty } from '../sas/index.js';
 import { didKeyFromPublicKey } from '../identity/did-key.js';
 import { base64urlnopad } from '@scure/base';
@@ -19,7 +19,8 @@ import { EXIT, UsageError, print, printJson } from './output.js';
 export const WHOAMI_HELP = `Usage: keyprint whoami [--home DIR] [--json]
 
 Shows the identity in the home directory (default $KEYPRINT_HOME or ~/.config/keyprint) without
-touching the security key: name, did:key, your half of the safety number, authenticator, trust.
+touching the security key: name, did:key, your half of the safety number, authenticator, trust,
+and how many security keys unlock it (keyprint keys lists them).
   --json   print one JSON object instead of text`;
 
 /** What enroll and whoami print about an identity. */
@@ -81,6 +82,44 @@ export function identitySummary(e: { home: string; bundle: IdentityBundle; crede
   };
 }
 
+/** One security key of an identity, as `keyprint keys` and `whoami --json` show it. */
+export interface KeyRow {
+  /** 1-based, in the bundle's order (1 = the first key). */
+  n: number;
+  credentialId: string;
+  rpId: string;
+  model: string;
+  aaguid: string;
+  trust: string;
+  /** Why today's check refuses its attestation, if it does. */
+  refused?: string;
+  pinRequired: boolean;
+  enrolledAt: string;
+  /** 1: the fixed PRF input (upgraded at its next unlock); 2: its own. */
+  envelopeVersion: number;
+}
+
+/** Today's attestation check for each key of an identity (its registration clientDataJSON, its binding). */
+export function checkKeyAttestations(e: EnrolledIdentity): Promise<AttestationCheck[]> {
+  const bindings = [e.bundle.binding, ...(e.bundle.additionalBindings ?? [])];
+  return Promise.all(e.keys.map((k, i) => checkBundleAttestation(e.bundle, {
+    registrationClientDataJSON: k.credential.registrationClientDataJSON, forBinding: bindings[i] ?? undefined,
+  })));
+}
+
+/** The rows for each key, with today's attestation verdicts (checkKeyAttestations). */
+export function keyRows(e: EnrolledIdentity, checks: readonly AttestationCheck[]): KeyRow[] {
+  return e.keys.map((k, i) => {
+    const check = checks[i];
+    const a = check?.ok ? currentAuthenticator(k.credential.authenticator, check.verdict) : k.credential.authenticator;
+    return {
+      n: i + 1, credentialId: base64urlnopad.encode(k.credential.credentialId), rpId: k.credential.rpId, model: a.model, aaguid: a.aaguid, trust: a.trust,
+      ...(check && !check.ok ? { refused: check.reason } : {}), pinRequired: k.credential.userVerified,
+      enrolledAt: new Date(k.credential.enrolledAt).toISOString(), envelopeVersion: envelopeInfo(k.envelope).version,
+    };
+  });
+}
+
 /** Prints a summary as aligned text lines. */
 export function printSummary(s: IdentitySummary): void {
   print(`  name:           ${s.name}`);
@@ -115,17 +154,23 @@ export async function whoami(args: string[]): Promise<number> {
   await ready();
   const enrolled = await readEnrollment(home);
   if (!enrolled) throw new KeyprintError('no-identity', `no identity in ${home}: run keyprint enroll`);
-  // The attestation and the binding are re-checked from the bundle alone, as anyone receiving it would.
-  const attestation = await checkBundleAttestation(enrolled.bundle, { registrationClientDataJSON: enrolled.credential.registrationClientDataJSON });
-  const summary = identitySummary(enrolled, attestation.ok ? attestation.verdict : undefined);
-  const binding = verifyBinding(enrolled.bundle, { rpId: enrolled.credential.rpId, requireUserVerification: enrolled.credential.userVerified });
-  const bindingText = binding.valid ? 'valid' : `INVALID (${binding.reason})`;
-  const refused = attestation.ok ? undefined : attestation;
+  // The attestations and the bindings are re-checked from the bundle alone, as anyone receiving it would.
+  const checks = await checkKeyAttestations(enrolled);
+  const [attestation] = checks;
+  const first = enrolled.keys[0].credential;
+  const summary = identitySummary({ home, bundle: enrolled.bundle, credential: first }, attestation.ok ? attestation.verdict : undefined);
+  const binding = verifyBinding(enrolled.bundle, { rpId: first.rpId });
+  const bindingText = binding.valid ? 'valid' : `INVALID (${binding.reason}${binding.index ? `, key ${binding.index + 1}` : ''})`;
+  const refused = checks.find((c): c is Extract<AttestationCheck, { ok: false }> => !c.ok);
+  const keys = keyRows(enrolled, checks);
   if (values.json) {
-    printJson({ ...summary, binding: binding.valid ? 'valid' : binding.reason, ...(refused ? { attestation: { code: refused.code, reason: refused.reason } } : {}) });
+    printJson({
+      ...summary, binding: binding.valid ? 'valid' : binding.reason, ...(refused ? { attestation: { code: refused.code, reason: refused.reason } } : {}), keys,
+    });
   } else {
     print(`Identity in ${home}`);
     printSummary(summary);
+    print(`  security keys:  ${keys.length}${keys.length > 1 ? ' (any of them unlocks it; keyprint keys lists them)' : ' (keyprint enroll --add adds a second one, in case this one is lost)'}`);
     print(`  binding:        ${bindingText}`);
     if (refused) print(`  attestation:    REFUSED — ${refused.reason}`);
   }

@@ -4,9 +4,6 @@
 import { lookupAaguid } from './aaguids.js';
 import type { AttestationTrust } from './attestation.js';
 
-/** The PRF / hmac-secret input whose output wraps the identity seed (browser and CTAP alike). */
-export const KEYPRINT_PRF_INPUT = 'keyprint-wrap-v1';
-
 /** The AAGUID of keyprint's software authenticator (`keyprint emulator`; "keyprint-soft" ‖ 0x000001). */
 export const EMULATOR_AAGUID = '6b657970-7269-6e74-2d73-6f6674000001';
 

@@ -8,7 +8,7 @@
 import { base64urlnopad } from '@scure/base';
 import { p256PublicKeyFromCose, p256SignatureFromDer, p256Verify, sha256 } from '../core/index.js';
 import { InputError, describe } from '../errors.js';
-import type { IdentityBundle } from './bundle.js';
+import { bindingTime, bundleBindings, type HardwareBinding, type IdentityBundle } from './bundle.js';
 import { decodeCbor, parseAuthenticatorData } from './authenticator-data.js';
 
 const DOMAIN = 'keyprint-bind-v1';
@@ -62,8 +62,11 @@ export type BindingFailure =
   | 'attestation-mismatch' // attestationObject is malformed or attests another credential or RP
   | 'signature'; // the ES256 signature does not verify
 
-/** The outcome of verifyBinding. */
-export type BindingResult = { valid: true; userVerified: boolean } | { valid: false; reason: BindingFailure };
+/**
+ * The outcome of verifyBinding. `userVerified`: every binding's assertion was user-verified.
+ * `index`: which binding failed (in bundleBindings order), when it is not the first.
+ */
+export type BindingResult = { valid: true; userVerified: boolean } | { valid: false; reason: BindingFailure; index?: number };
 
 /** Options for verifyBinding. */
 export interface VerifyBindingOptions {
@@ -98,13 +101,15 @@ export function originMatches(origin: string, rpId: string, allowed?: readonly s
 }
 
 /**
- * Verifies a bundle's hardware binding: the FIDO2 credential in the bundle signed
- * `bindingChallenge(bundle)` for the bundle's RP ID with user presence. Check the bundle's own
- * signature first (decodeBundle does); and attestation (which authenticator made the credential)
- * is verified separately from `binding.attestationObject`.
+ * Verifies a bundle's hardware bindings: each FIDO2 credential in the bundle (the first key's and
+ * every key added later) signed `bindingChallenge(identityPublicKey, bindingTime(bundle, binding))`
+ * for its RP ID with user presence. Every binding must verify: the identity's holder signed the
+ * list, and a bundle that lists a binding that does not verify is not trusted in part. Check the
+ * bundle's own signature first (decodeBundle does); attestation (which authenticator made a
+ * credential) is verified separately from `binding.attestationObject`.
  * @param bundle a decoded bundle
- * @param options see VerifyBindingOptions
- * @returns `{ valid: true, userVerified }`, or `{ valid: false, reason }`
+ * @param options see VerifyBindingOptions (they apply to every binding)
+ * @returns `{ valid: true, userVerified }`, or `{ valid: false, reason, index? }`
  * @throws InputError if `bundle` is not an object
  * @example
  * const r = verifyBinding(decodeBundle(bytes), { requireUserVerification: true })
@@ -112,10 +117,21 @@ export function originMatches(origin: string, rpId: string, allowed?: readonly s
  */
 export function verifyBinding(bundle: IdentityBundle, options: VerifyBindingOptions = {}): BindingResult {
   if (typeof bundle !== 'object' || bundle === null) throw new InputError('invalid-type', `"bundle" expected an object, got ${describe(bundle)}`);
-  const b = bundle.binding;
-  if (!b) return { valid: false, reason: 'no-binding' };
+  const bindings = bundleBindings(bundle);
+  if (bindings.length === 0) return { valid: false, reason: 'no-binding' };
+  let userVerified = true;
+  for (const [index, b] of bindings.entries()) {
+    const r = verifyOne(bundle, b, options);
+    if (!r.valid) return index === 0 ? r : { ...r, index };
+    userVerified &&= r.userVerified;
+  }
+  return { valid: true, userVerified };
+}
+
+/** verifyBinding for one binding of the bundle. */
+function verifyOne(bundle: IdentityBundle, b: HardwareBinding, options: VerifyBindingOptions): BindingResult {
   const fail = (reason: BindingFailure): BindingResult => ({ valid: false, reason });
-  const challenge = bindingChallenge(bundle);
+  const challenge = bindingChallenge({ identityPublicKey: bundle.identityPublicKey, createdAt: bindingTime(bundle, b) });
 
   if (options.rpId !== undefined && options.rpId !== b.rpId) return fail('rp-id');
 

@@ -5,6 +5,10 @@
 // parses with cborg's strict options and then re-encodes and compares, so exactly one byte string
 // is accepted for each bundle. The self-signature is Ed25519 (RFC 8032) over a length-prefixed
 // domain label followed by the canonical encoding of every other field.
+// Version 1: one hardware binding (or none). Version 2: the same, plus the security keys added later
+// (key 7), each binding bound at its own time (binding key 9) — every key that unlocks the identity
+// is in the bundle, so receipts and cards from any of them verify. A bundle version 1 can express is
+// always written, and only accepted, as version 1.
 
 import { decodeFirst, encode, rfc8949EncodeOptions } from 'cborg';
 import { ed25519PublicKey, ed25519Sign, ed25519Verify, sha256 } from '../core/index.js';
@@ -12,8 +16,10 @@ import { InputError, describe } from '../errors.js';
 import { IdentityError, IdentityKeyPair } from './identity.js';
 import { identityKeyProblem } from './did-key.js';
 
-/** The only bundle version this code reads and writes. */
-export const BUNDLE_VERSION = 1;
+/** The newest bundle version this code reads and writes (version 1 is still written when it suffices). */
+export const BUNDLE_VERSION = 2;
+/** Most hardware bindings (security keys) one bundle may list. */
+export const MAX_BINDINGS = 8;
 /** Largest encoded bundle accepted (an attestation chain fits several times over). */
 export const MAX_BUNDLE_BYTES = 65536;
 /** Largest display name, in UTF-8 bytes (after NFC normalisation). */
@@ -43,6 +49,11 @@ export interface HardwareBinding {
   clientDataHash?: Uint8Array;
   /** The assertion signature (ES256, DER as WebAuthn returns it). */
   signature: Uint8Array;
+  /**
+   * When this key was bound, ms since the epoch, if after the bundle's `createdAt` (a key added
+   * later); absent: bound at `createdAt`. The key signed `bindingChallenge(identityPublicKey, boundAt)`.
+   */
+  boundAt?: number;
 }
 
 /** Everything a bundle says, before it is signed. */
@@ -57,22 +68,28 @@ export interface BundleFields {
   expiresAt?: number;
   /** The hardware binding; `null` says explicitly that this is a passphrase-only identity. */
   binding: HardwareBinding | null;
+  /** The other security keys that unlock the identity (version 2), 1 to MAX_BINDINGS − 1 of them. */
+  additionalBindings?: HardwareBinding[];
 }
 
 /** A signed identity bundle. */
 export interface IdentityBundle extends BundleFields {
-  version: 1;
+  /** 1, or 2 when it lists additional bindings or a binding bound after `createdAt`. */
+  version: 1 | 2;
   /** Ed25519 signature by `identityPublicKey` over `bundleSigningInput(...)`. */
   signature: Uint8Array;
 }
 
 // Map keys (docs/PROTOCOL.md). Top level:
-const K = { version: 0, displayName: 1, identityPublicKey: 2, createdAt: 3, expiresAt: 4, binding: 5, signature: 6 } as const;
+const K = { version: 0, displayName: 1, identityPublicKey: 2, createdAt: 3, expiresAt: 4, binding: 5, signature: 6, additionalBindings: 7 } as const;
 // Binding map:
 const B = {
   kind: 0, rpId: 1, credentialId: 2, credentialPublicKey: 3, attestationObject: 4, authenticatorData: 5,
-  clientDataJSON: 6, clientDataHash: 7, signature: 8,
+  clientDataJSON: 6, clientDataHash: 7, signature: 8, boundAt: 9,
 } as const;
+// The keys each version knows (version 2 adds K.additionalBindings and B.boundAt).
+const KEYS = { 1: Object.values(K).filter((k) => k !== K.additionalBindings), 2: Object.values(K) } as const;
+const BINDING_KEYS = { 1: Object.values(B).filter((k) => k !== B.boundAt), 2: Object.values(B) } as const;
 const KIND_CODES = { webauthn: 1, ctap: 2 } as const;
 
 type Fail = (field: string, message: string) => never;
@@ -126,11 +143,11 @@ export function checkBundleDisplayName(v: unknown): string {
   return checkDisplayName(inputFail, v);
 }
 
-function checkRpId(fail: Fail, v: unknown): string {
-  if (typeof v !== 'string') return fail('binding.rpId', `expected a text string, got ${describe(v)}`);
+function checkRpId(fail: Fail, field: string, v: unknown): string {
+  if (typeof v !== 'string') return fail(`${field}.rpId`, `expected a text string, got ${describe(v)}`);
   // WebAuthn §5.1.2 / §13.4.9: an RP ID is a valid domain string; keyprint stores it as ASCII
   // (punycode for IDNs), 1–253 characters, so rpIdHash is unambiguous.
-  if (!/^[\x21-\x7e]{1,253}$/.test(v)) return fail('binding.rpId', `expected 1 to 253 printable ASCII characters, got ${JSON.stringify(v.slice(0, 40))}`);
+  if (!/^[\x21-\x7e]{1,253}$/.test(v)) return fail(`${field}.rpId`, `expected 1 to 253 printable ASCII characters, got ${JSON.stringify(v.slice(0, 40))}`);
   return v;
 }
 
@@ -145,44 +162,50 @@ function checkKeys(fail: Fail, field: string, map: Map<unknown, unknown>, known:
   }
 }
 
-function bindingFromMap(fail: Fail, v: unknown): HardwareBinding | null {
-  if (v === null) return null;
-  const m = asMap(fail, 'binding', v);
-  checkKeys(fail, 'binding', m, Object.values(B));
+/** A binding map (`field` names it in messages: `binding`, `additionalBindings[0]`…). */
+function bindingFromMap(fail: Fail, field: string, v: unknown, version: 1 | 2, createdAt: number): HardwareBinding {
+  const m = asMap(fail, field, v);
+  checkKeys(fail, field, m, BINDING_KEYS[version]);
   const kindCode = m.get(B.kind);
-  const kind = kindCode === 1 ? 'webauthn' : kindCode === 2 ? 'ctap' : fail('binding.kind', `expected 1 (webauthn) or 2 (ctap), got ${String(kindCode)}`);
+  const kind = kindCode === 1 ? 'webauthn' : kindCode === 2 ? 'ctap' : fail(`${field}.kind`, `expected 1 (webauthn) or 2 (ctap), got ${String(kindCode)}`);
   const binding: HardwareBinding = {
     kind,
-    rpId: checkRpId(fail, m.get(B.rpId)),
+    rpId: checkRpId(fail, field, m.get(B.rpId)),
     // WebAuthn §6.1 / CTAP 2.1 §6.1: credential IDs are at most 1023 bytes.
-    credentialId: checkBytes(fail, 'binding.credentialId', m.get(B.credentialId), 1, 1023).slice(),
-    credentialPublicKey: checkBytes(fail, 'binding.credentialPublicKey', m.get(B.credentialPublicKey), 1, 1024).slice(),
+    credentialId: checkBytes(fail, `${field}.credentialId`, m.get(B.credentialId), 1, 1023).slice(),
+    credentialPublicKey: checkBytes(fail, `${field}.credentialPublicKey`, m.get(B.credentialPublicKey), 1, 1024).slice(),
     // authData is rpIdHash(32) ‖ flags(1) ‖ signCount(4) ‖ extensions (WebAuthn §6.1).
-    authenticatorData: checkBytes(fail, 'binding.authenticatorData', m.get(B.authenticatorData), 37, 4096).slice(),
+    authenticatorData: checkBytes(fail, `${field}.authenticatorData`, m.get(B.authenticatorData), 37, 4096).slice(),
     // ES256 DER signatures are 8–72 bytes.
-    signature: checkBytes(fail, 'binding.signature', m.get(B.signature), 8, 72).slice(),
+    signature: checkBytes(fail, `${field}.signature`, m.get(B.signature), 8, 72).slice(),
   };
   if (m.has(B.attestationObject)) {
-    binding.attestationObject = checkBytes(fail, 'binding.attestationObject', m.get(B.attestationObject), 1, 32768).slice();
+    binding.attestationObject = checkBytes(fail, `${field}.attestationObject`, m.get(B.attestationObject), 1, 32768).slice();
   }
   if (kind === 'webauthn') {
-    if (m.has(B.clientDataHash)) fail('binding.clientDataHash', 'expected absent for kind webauthn, got a value');
-    binding.clientDataJSON = checkBytes(fail, 'binding.clientDataJSON', m.get(B.clientDataJSON), 2, 4096).slice();
+    if (m.has(B.clientDataHash)) fail(`${field}.clientDataHash`, 'expected absent for kind webauthn, got a value');
+    binding.clientDataJSON = checkBytes(fail, `${field}.clientDataJSON`, m.get(B.clientDataJSON), 2, 4096).slice();
   } else {
-    if (m.has(B.clientDataJSON)) fail('binding.clientDataJSON', 'expected absent for kind ctap, got a value');
-    binding.clientDataHash = checkBytes(fail, 'binding.clientDataHash', m.get(B.clientDataHash), 32, 32).slice();
+    if (m.has(B.clientDataJSON)) fail(`${field}.clientDataJSON`, 'expected absent for kind ctap, got a value');
+    binding.clientDataHash = checkBytes(fail, `${field}.clientDataHash`, m.get(B.clientDataHash), 32, 32).slice();
+  }
+  if (m.has(B.boundAt)) {
+    // One encoding per meaning: a key bound at createdAt says so by leaving boundAt out.
+    const boundAt = checkTime(fail, `${field}.boundAt`, m.get(B.boundAt));
+    if (boundAt <= createdAt) fail(`${field}.boundAt`, `expected a time after createdAt (${createdAt}), or no boundAt, got ${boundAt}`);
+    binding.boundAt = boundAt;
   }
   return binding;
 }
 
-function bindingToMap(b: HardwareBinding | null): Map<number, unknown> | null {
-  if (b === null) return null;
-  if (typeof b !== 'object') return inputFail('binding', `expected an object or null, got ${describe(b)}`);
+function bindingToMap(b: HardwareBinding, field: string): Map<number, unknown> {
+  if (typeof b !== 'object' || b === null) return inputFail(field, `expected an object, got ${describe(b)}`);
   const m = new Map<number, unknown>();
   const code = KIND_CODES[b.kind as keyof typeof KIND_CODES];
-  if (code === undefined) return inputFail('binding.kind', `expected "webauthn" or "ctap", got ${JSON.stringify(b.kind)}`);
+  if (code === undefined) return inputFail(`${field}.kind`, `expected "webauthn" or "ctap", got ${JSON.stringify(b.kind)}`);
   m.set(B.kind, code);
   m.set(B.rpId, b.rpId);
+  if (b.boundAt !== undefined) m.set(B.boundAt, b.boundAt);
   m.set(B.credentialId, b.credentialId);
   m.set(B.credentialPublicKey, b.credentialPublicKey);
   if (b.attestationObject !== undefined) m.set(B.attestationObject, b.attestationObject);
@@ -193,17 +216,31 @@ function bindingToMap(b: HardwareBinding | null): Map<number, unknown> | null {
   return m;
 }
 
+/**
+ * The version the fields need: 2 when they list additional bindings or a binding bound after
+ * createdAt, else 1 (so every bundle older software can read stays readable by it).
+ */
+function versionFor(fields: BundleFields): 1 | 2 {
+  const bindings = [fields.binding, ...(Array.isArray(fields.additionalBindings) ? fields.additionalBindings : [])];
+  const later = bindings.some((b) => typeof b === 'object' && b !== null && b.boundAt !== undefined);
+  return fields.additionalBindings !== undefined || later ? 2 : 1;
+}
+
 /** The CBOR map of a bundle's unsigned fields, validated with `fail`. */
 function fieldsToMap(fields: BundleFields, fail: Fail): Map<number, unknown> {
   if (typeof fields !== 'object' || fields === null) return inputFail('fields', `expected an object, got ${describe(fields)}`);
   const m = new Map<number, unknown>();
-  m.set(K.version, BUNDLE_VERSION);
+  m.set(K.version, versionFor(fields));
   m.set(K.displayName, fields.displayName);
   m.set(K.identityPublicKey, fields.identityPublicKey);
   m.set(K.createdAt, fields.createdAt);
   if (fields.expiresAt !== undefined) m.set(K.expiresAt, fields.expiresAt);
   if (fields.binding === undefined) return fail('binding', 'expected a binding or null (passphrase-only), got undefined');
-  m.set(K.binding, bindingToMap(fields.binding));
+  m.set(K.binding, fields.binding === null ? null : bindingToMap(fields.binding, 'binding'));
+  if (fields.additionalBindings !== undefined) {
+    if (!Array.isArray(fields.additionalBindings)) return inputFail('additionalBindings', `expected an array, got ${describe(fields.additionalBindings)}`);
+    m.set(K.additionalBindings, fields.additionalBindings.map((b, i) => bindingToMap(b, `additionalBindings[${i}]`)));
+  }
   fieldsFromMap(m, fail); // one validator for both directions
   return m;
 }
@@ -215,21 +252,47 @@ function checkIdentityKey(fail: Fail, v: unknown): Uint8Array {
   return problem ? fail('identityPublicKey', `expected ${problem}`) : key.slice();
 }
 
-/** Validates a decoded top-level map (without looking at the signature) and returns the fields. */
+/**
+ * Validates a decoded top-level map (without looking at the signature) and returns the fields.
+ * The map's version (1 or 2, checked by the caller) decides which keys may appear; a version-2 map
+ * must need version 2.
+ */
 function fieldsFromMap(m: Map<unknown, unknown>, fail: Fail): BundleFields {
+  const version = m.get(K.version) as 1 | 2;
+  checkKeys(fail, 'top level', m, KEYS[version]);
+  const createdAt = checkTime(fail, 'createdAt', m.get(K.createdAt));
   const fields: BundleFields = {
     displayName: checkDisplayName(fail, m.get(K.displayName)),
     identityPublicKey: checkIdentityKey(fail, m.get(K.identityPublicKey)),
-    createdAt: checkTime(fail, 'createdAt', m.get(K.createdAt)),
-    binding: bindingFromMap(fail, m.get(K.binding)),
+    createdAt,
+    binding: m.get(K.binding) === null ? null : bindingFromMap(fail, 'binding', m.get(K.binding), version, createdAt),
   };
   if (!m.has(K.binding)) fail('binding', 'expected a binding or null (passphrase-only), got nothing');
   if (m.has(K.expiresAt)) {
     fields.expiresAt = checkTime(fail, 'expiresAt', m.get(K.expiresAt));
     if (fields.expiresAt <= fields.createdAt) fail('expiresAt', `expected a time after createdAt (${fields.createdAt}), got ${fields.expiresAt}`);
   }
+  if (m.has(K.additionalBindings)) {
+    const list = m.get(K.additionalBindings);
+    if (!Array.isArray(list)) return fail('additionalBindings', `expected an array, got ${describe(list)}`);
+    if (fields.binding === null) fail('additionalBindings', 'expected absent for a passphrase-only identity (binding null), got a list');
+    if (list.length < 1 || list.length > MAX_BINDINGS - 1) fail('additionalBindings', `expected 1 to ${MAX_BINDINGS - 1} bindings, got ${list.length}`);
+    fields.additionalBindings = list.map((b, i) => bindingFromMap(fail, `additionalBindings[${i}]`, b, version, createdAt));
+    // A credential is listed once: its receipts and its envelope must name one binding.
+    const seen = new Set<string>();
+    for (const [i, b] of bundleBindings(fields).entries()) {
+      const id = `${b.rpId} ${hexOf(b.credentialId)}`;
+      if (seen.has(id)) fail(i === 0 ? 'binding' : `additionalBindings[${i - 1}]`, 'expected a credential not listed before, got the same RP ID and credential ID again');
+      seen.add(id);
+    }
+  }
+  if (version === 2 && versionFor(fields) === 1) {
+    throw new IdentityError('bundle-version', 'bundle version 2 expected additional bindings or a binding bound after createdAt, got neither (such a bundle is version 1)');
+  }
   return fields;
 }
+
+const hexOf = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 
 function signingInputOf(unsigned: Map<number, unknown>): Uint8Array {
   const body = encode(unsigned, rfc8949EncodeOptions);
@@ -243,6 +306,25 @@ function signingInputOf(unsigned: Map<number, unknown>): Uint8Array {
 }
 
 // ---- public API --------------------------------------------------------------------------------
+
+/**
+ * Every hardware binding of a bundle — the first key's, then the keys added later — in order.
+ * @param bundle a bundle (or its fields)
+ * @returns the bindings; empty for a passphrase-only identity
+ * @example for (const b of bundleBindings(bundle)) console.log(b.credentialId)
+ */
+export function bundleBindings(bundle: Pick<BundleFields, 'binding' | 'additionalBindings'>): HardwareBinding[] {
+  return bundle.binding ? [bundle.binding, ...(bundle.additionalBindings ?? [])] : [];
+}
+
+/**
+ * When a binding's key was bound: its `boundAt`, else the bundle's `createdAt` — the time its
+ * binding challenge commits to and its attestation is checked at.
+ * @example bindingChallenge({ identityPublicKey: bundle.identityPublicKey, createdAt: bindingTime(bundle, b) })
+ */
+export function bindingTime(bundle: Pick<BundleFields, 'createdAt'>, binding: Pick<HardwareBinding, 'boundAt'>): number {
+  return binding.boundAt ?? bundle.createdAt;
+}
 
 /**
  * The exact bytes the self-signature covers: `u16be(18) ‖ "keyprint-bundle-v1" ‖ CBOR(fields
@@ -260,7 +342,7 @@ export function bundleSigningInput(fields: BundleFields): Uint8Array {
  * Signs bundle fields with the identity key. Normalises `displayName` to NFC first.
  * @param fields the unsigned fields; `identityPublicKey` must be the key of `secretKey`
  * @param secretKey the 32-byte Ed25519 seed, or an IdentityKeyPair
- * @returns the signed bundle (version 1)
+ * @returns the signed bundle (version 1, or 2 when the fields need it)
  * @throws InputError for an invalid field or a key that does not match `identityPublicKey`
  * @example const bundle = signBundle({ displayName: 'Ada', identityPublicKey: id.publicKey, createdAt: Date.now(), binding: null }, id)
  */
@@ -284,7 +366,7 @@ export function signBundle(fields: BundleFields, secretKey: Uint8Array | Identit
   if (!equalBytes(publicKey, normalized.identityPublicKey)) {
     throw new InputError('invalid-value', '"secretKey" expected the key of "identityPublicKey", got another key');
   }
-  return { ...fieldsFromMap(fieldsToMap(normalized, inputFail), inputFail), version: BUNDLE_VERSION, signature };
+  return { ...fieldsFromMap(fieldsToMap(normalized, inputFail), inputFail), version: versionFor(normalized), signature };
 }
 
 /**
@@ -311,22 +393,23 @@ export function verifyBundleSignature(bundle: IdentityBundle): boolean {
  */
 export function encodeBundle(bundle: IdentityBundle): Uint8Array {
   if (typeof bundle !== 'object' || bundle === null) return inputFail('bundle', `expected an object, got ${describe(bundle)}`);
-  if (bundle.version !== BUNDLE_VERSION) return inputFail('version', `expected ${BUNDLE_VERSION}, got ${String(bundle.version)}`);
   const m = fieldsToMap(bundle, inputFail);
+  if (bundle.version !== m.get(K.version)) return inputFail('version', `expected ${String(m.get(K.version))} for these fields, got ${String(bundle.version)}`);
   m.set(K.signature, checkBytes(inputFail, 'signature', bundle.signature, 64, 64));
   return encode(m, rfc8949EncodeOptions);
 }
 
 /**
  * Decodes and checks a bundle. Strict: any byte string other than the canonical encoding of a
- * valid version-1 bundle is rejected, and by default the self-signature must verify.
+ * valid version-1 or version-2 bundle is rejected, and by default the self-signature must verify.
  * @param bytes the encoded bundle
  * @param options `verifySignature: false` to inspect a bundle whose signature is not (yet) trusted
  * @returns the bundle
  * @throws InputError `invalid-type`; IdentityError `bundle-too-large`, `bundle-malformed` (not
  *   CBOR, or CBOR keyprint does not use: tags, undefined, big integers…), `bundle-duplicate-key`,
  *   `bundle-trailing-bytes`, `bundle-non-canonical` (longer-than-needed integers or lengths,
- *   indefinite lengths, unsorted keys, floats), `bundle-version`,
+ *   indefinite lengths, unsorted keys, floats), `bundle-version` (also a version-2 bundle that
+ *   version 1 can express),
  *   `bundle-field` (missing, unknown, mistyped or out-of-range field, including an identity key of
  *   small order or not a canonical curve point), `bundle-bad-signature`
  * @example const bundle = decodeBundle(bytes) // signature checked
@@ -361,7 +444,7 @@ export function decodeBundle(bytes: Uint8Array, options: { verifySignature?: boo
   if (rest.length !== 0) throw new IdentityError('bundle-trailing-bytes', `bundle expected to end after ${bytes.length - rest.length} bytes, got ${rest.length} more`);
   const m = asMap(decodeFail, 'top level', value);
   const version = m.get(K.version);
-  if (version !== BUNDLE_VERSION) throw new IdentityError('bundle-version', `bundle expected version ${BUNDLE_VERSION}, got ${typeof version === 'number' ? version : describe(version)}`);
+  if (version !== 1 && version !== 2) throw new IdentityError('bundle-version', `bundle expected version 1 or 2, got ${typeof version === 'number' ? version : describe(version)}`);
   // Re-encoding catches what cborg's strict mode does not: key order, floats standing for
   // integers, non-shortest floats, invalid UTF-8 (decoded to U+FFFD).
   let again: Uint8Array;
@@ -372,10 +455,9 @@ export function decodeBundle(bytes: Uint8Array, options: { verifySignature?: boo
     throw new IdentityError('bundle-malformed', `bundle expected integer map keys, got a structure keyprint does not use: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
   }
   if (!equalBytes(again, bytes)) throw new IdentityError('bundle-non-canonical', 'bundle expected the deterministic encoding (RFC 8949 §4.2.1), got another encoding of the same data');
-  checkKeys(decodeFail, 'top level', m, Object.values(K));
   const fields = fieldsFromMap(m, decodeFail);
   const signature = checkBytes(decodeFail, 'signature', m.get(K.signature), 64, 64).slice();
-  const bundle: IdentityBundle = { ...fields, version: BUNDLE_VERSION, signature };
+  const bundle: IdentityBundle = { ...fields, version, signature };
   if (options.verifySignature !== false) {
     const unsigned = new Map(m);
     unsigned.delete(K.signature);

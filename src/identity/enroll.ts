@@ -1,22 +1,27 @@
-// Enrolling an identity on a FIDO2 security key from Node, over CTAP 2.1 (Node only — not exported
-// from keyprint/identity, which stays browser-safe). One enrollment is:
+// Enrolling an identity on FIDO2 security keys from Node, over CTAP 2.1 (Node only — not exported
+// from keyprint/identity, which stays browser-safe). Enrolling one key is:
 //   1. authenticatorMakeCredential (CTAP 2.1 §6.1): RP `keyprint.local`, ES256, resident key,
-//      hmac-secret (§12.5), packed attestation; clientDataHash = SHA-256(registration clientDataJSON)
-//      where the clientDataJSON is rebuilt from the bundle alone (see registrationClientData);
-//   2. authenticatorGetAssertion (§6.2) with clientDataHash = bindingChallenge (docs/PROTOCOL.md,
-//      "Binding challenge and verification", kind 2 = CTAP) and hmac-secret with
-//      salt1 = prfSalt("keyprint-wrap-v1") — the salt a browser sends for WebAuthn PRF input
-//      "keyprint-wrap-v1" (WebAuthn L3 §10.1.4), so the browser and Node derive the same wrap key;
-//   3. the identity seed is wrapped under that output (wrap.ts), the attestation (WebAuthn §7.1) and
-//      the binding (binding.ts) are verified, and the bundle is signed.
-// The home directory layout (writeEnrollment / readEnrollment) lives here too:
-//   HOME/identity.bundle    the signed bundle (canonical CBOR)
-//   HOME/credential.json    which credential unlocks it, and what the authenticator is (no secrets)
-//   HOME/keys/identity.kpw  the wrapped seed (NodeKeyStore)
+//      hmac-secret (§12.5), packed attestation, the identity's other keys in excludeList;
+//      clientDataHash = SHA-256(registration clientDataJSON) where the clientDataJSON is rebuilt
+//      from the bundle alone (see registrationClientData);
+//   2. authenticatorGetAssertion (§6.2) with clientDataHash = bindingChallenge(A, time) (docs/PROTOCOL.md,
+//      "Binding challenge and verification", kind 2 = CTAP; time = createdAt for the first key, the
+//      moment it was added for a later one) and hmac-secret with salt1 = prfSalt(prfInput), a fresh
+//      random 32-byte PRF input — the salt a browser sends for WebAuthn PRF input `prfInput`
+//      (WebAuthn L3 §10.1.4), so the browser and Node derive the same wrap key;
+//   3. the identity seed is wrapped under that output (wrap.ts, version 2: the PRF input and the UV
+//      state travel in the envelope), the attestation (WebAuthn §7.1) and the binding (binding.ts)
+//      are verified, and the bundle — listing every key — is signed.
+// Unlocking asks the key for exactly the UV state it was enrolled with (a PIN token or none), and
+// a version-1 envelope (fixed PRF input "keyprint-wrap-v1") is rewritten as version 2 in the same
+// touch (salt2 = the new input's salt).
+// The home directory layout (writeEnrollment / writeKeys / readEnrollment) lives here too:
+//   HOME/identity.bundle      the signed bundle (canonical CBOR): every key's binding
+//   HOME/credential.json      which credentials unlock it, what each authenticator is (no secrets)
+//   HOME/keys/identity.kpw    the seed wrapped for the first key; keys/identity-<hash>.kpw for the others
 // Directories 0700, files 0600, every file written atomically (temp file → fsync → rename).
 
-import { access, chmod, mkdir, readFile, stat } from 'node:fs/promises';
-import { constants } from 'node:fs';
+import { chmod, mkdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { base64urlnopad } from '@scure/base';
 import { sha256 } from '../core/index.js';
@@ -29,70 +34,89 @@ import { verifyAttestation, AttestationError, type AttestationTrust } from './at
 import { refuseCompromised } from './attestation-chain.js';
 import { metadataAnchors } from './trust-anchors.js';
 import { uuidString } from './_bytes.js';
-import { authenticatorModel, KEYPRINT_PRF_INPUT, type AuthenticatorSummary } from './authenticator-model.js';
+import { authenticatorModel, type AuthenticatorSummary } from './authenticator-model.js';
 import { bindingChallenge, registrationClientData as registrationClientDataFor, verifyBinding } from './binding.js';
-import { checkBundleDisplayName, decodeBundle, encodeBundle, signBundle, type HardwareBinding, type IdentityBundle } from './bundle.js';
+import {
+  MAX_BINDINGS, bundleBindings, checkBundleDisplayName, decodeBundle, encodeBundle, signBundle, type HardwareBinding, type IdentityBundle,
+} from './bundle.js';
 import { IdentityError, IdentityKeyPair } from './identity.js';
 import { NodeKeyStore } from './key-store-node.js';
 import type { TrustAnchorInput } from './trust-anchors.js';
-import { unwrapIdentity, wrapSecret } from './wrap.js';
+import { V1_PRF_INPUT, envelopeInfo, newPrfInput, unwrapIdentity, wrapSecret } from './wrap.js';
 import { writeFileAtomic } from './_atomic-file-node.js';
 
 /** The WebAuthn RP ID (CTAP `rp.id`) keyprint's credentials are scoped to. */
 export const KEYPRINT_RP_ID = 'keyprint.local';
 /** The origin in the registration clientDataJSON (`https://` + the RP ID). */
 export const KEYPRINT_ORIGIN = `https://${KEYPRINT_RP_ID}`;
-/** The WebAuthn PRF input whose hmac-secret output wraps the identity seed. */
-export { KEYPRINT_PRF_INPUT };
-/** Key name of the wrapped seed in the home's key store. */
+/** Key name of the first key's wrapped seed in the home's key store. */
 export const IDENTITY_KEY_NAME = 'identity';
-/** File names inside the home directory. */
+/** File names inside the home directory (`envelope`: the first key's). */
 export const HOME_FILES = { bundle: 'identity.bundle', credential: 'credential.json', envelope: `keys/${IDENTITY_KEY_NAME}.kpw` } as const;
 
 const COSE_ES256 = -7;
 const DEVICE_TIMEOUT_MS = 60_000; // a touch counts against it (CallOptions.timeoutMs)
+const FLAG_UV = 0x04; // authenticatorData flags (WebAuthn §6.1)
 
 /**
  * Enrollment errors. Codes: `no-hmac-secret`, `pin-required`, `pin-invalid`, `pin-blocked`,
  * `pin-not-set`, `wrong-key` (this authenticator or credential does not unlock the identity),
- * `identity-mismatch`, `attestation-invalid`, `binding-invalid`, `cancelled`, `no-identity`,
- * `home-corrupt`, `home-io`, `device` (any other authenticator failure, with the CTAP/HID error as
- * `cause`). An enrollment that fails after the key made its credential removes that credential
- * again when it can (the message says so); when it cannot, `leftCredential` names it.
+ * `uv-changed` (the key now verifies its user differently than when it was enrolled, so it gives
+ * another secret), `already-enrolled` (the key already holds one of this identity's credentials),
+ * `too-many-keys`, `last-key`, `no-such-key`, `several-keys` (the CLI's plain re-enroll would drop
+ * keys), `identity-mismatch`, `attestation-invalid`,
+ * `binding-invalid`, `cancelled`, `no-identity`, `home-corrupt`, `home-io`, `device` (any other
+ * authenticator failure, with the CTAP/HID error as `cause`). An enrollment that fails after the
+ * key made its credential removes that credential again when it can (the message says so); when it
+ * cannot, `leftCredential` names it.
  */
 export class EnrollError extends KeyprintError {
   /** The resident credential a failed enrollment left on the key (it could not be deleted). */
   declare readonly leftCredential?: { rpId: string; credentialId: Uint8Array; userName: string };
 }
 
-/** What `credential.json` holds: the credential that unlocks the identity, and its authenticator. Nothing secret. */
+/** One security key that unlocks the identity: its credential and what its authenticator is. Nothing secret. */
 export interface CredentialRecord {
-  version: 1;
   rpId: string;
   credentialId: Uint8Array;
-  /** Whether a PIN (UV) was used: hmac-secret then returns CredRandomWithUV, so unlocking needs the PIN too. */
+  /**
+   * Whether the key's wrap secret came with UV (a PIN): hmac-secret keeps separate secrets with and
+   * without UV (CTAP 2.1 §12.5), so unlocking asks for exactly this. A version-2 envelope records it too.
+   */
   userVerified: boolean;
-  /** The PRF input the wrap key comes from (`prfSalt(utf8(prfInput))` is the hmac-secret salt). */
-  prfInput: string;
   /** The exact registration clientDataJSON the attestation signs (also rebuildable, see registrationClientData). */
   registrationClientDataJSON: Uint8Array;
   authenticator: AuthenticatorSummary;
-  /** When the enrollment happened (ms since the epoch); the bundle's createdAt. */
+  /** When this key was enrolled (ms since the epoch): the bundle's createdAt for the first key, its binding's boundAt for a later one. */
   enrolledAt: number;
+  /** The key-store name of this key's envelope: `identity` (the first key) or `identity-<12 hex of SHA-256(credentialId)>`. */
+  envelopeName: string;
+}
+
+/** A key of an enrolled identity: its record and its envelope (the seed wrapped under its hmac-secret output). */
+export interface EnrolledKey {
+  credential: CredentialRecord;
+  envelope: Uint8Array;
 }
 
 export type { AuthenticatorSummary };
 
-/** The result of enroll(). Wipe `identity` with `destroy()` when done. */
-export interface Enrollment {
+/** The result of enroll(): a new identity's bundle and its one key. Wipe `identity` with `destroy()` when done. */
+export interface Enrollment extends EnrolledKey {
   identity: IdentityKeyPair;
   bundle: IdentityBundle;
   bundleBytes: Uint8Array;
-  envelope: Uint8Array;
-  credential: CredentialRecord;
 }
 
-/** Options shared by enroll() and unlockIdentity(). */
+/** A new key list for an enrolled identity (addKey / removeKey): write it with writeKeys. */
+export interface KeyChange {
+  bundle: IdentityBundle;
+  bundleBytes: Uint8Array;
+  /** Every key, in the bundle's order (bundleBindings). */
+  keys: EnrolledKey[];
+}
+
+/** Options shared by the device calls (enroll, addKey, unlockIdentity). */
 export interface DeviceCallOptions {
   /** The PIN, when the authenticator has one (makes the enrollment user-verified). */
   pin?: string;
@@ -102,8 +126,6 @@ export interface DeviceCallOptions {
   /** Deadline per authenticator request, including waiting for a touch (default 60 s). */
   timeoutMs?: number;
 }
-
-const utf8 = (s: string) => new TextEncoder().encode(s);
 
 /** The registration clientDataJSON keyprint's CTAP enrollment signs (binding.ts), for keyprint.local. */
 export function registrationClientData(challenge: Uint8Array): Uint8Array {
@@ -126,6 +148,8 @@ function mapDeviceError(e: unknown): never {
         throw new EnrollError('pin-not-set', 'this security key has no PIN: set one first, or enroll without --pin', { cause: e });
       case CtapStatus.CTAP2_ERR_NO_CREDENTIALS:
         throw new EnrollError('wrong-key', 'this security key does not hold the credential of this identity', { cause: e });
+      case CtapStatus.CTAP2_ERR_CREDENTIAL_EXCLUDED:
+        throw new EnrollError('already-enrolled', 'this security key already holds one of this identity\'s keys: plug in another security key to add', { cause: e });
       case CtapStatus.CTAP2_ERR_KEEPALIVE_CANCEL:
         throw new EnrollError('cancelled', 'cancelled before the security key was touched', { cause: e });
       case CtapStatus.CTAP2_ERR_OPERATION_DENIED:
@@ -160,13 +184,15 @@ function callOptions(o: DeviceCallOptions): CallOptions {
  * A pinUvAuthToken for one permission (mc or ga) over the negotiated PIN/UV protocol (§6.5.5.7;
  * the legacy getPinToken on keys without the `pinUvAuthToken` option).
  */
-async function pinTokenFor(ctap: Ctap2Client, info: AuthenticatorInfo, pin: string, permission: number, o: DeviceCallOptions): Promise<PinToken> {
+async function pinTokenFor(
+  ctap: Ctap2Client, info: AuthenticatorInfo, pin: string, permission: number, o: DeviceCallOptions, rpId = KEYPRINT_RP_ID,
+): Promise<PinToken> {
   if (info.options.clientPin !== true) {
     throw new EnrollError('pin-not-set', 'this security key has no PIN: set one first, or leave out --pin');
   }
   const protocol = negotiatePinUvAuthProtocol(info);
   try {
-    return await ctap.getPinToken(pin, protocol, { permissions: permission, rpId: KEYPRINT_RP_ID, info }, { signal: o.signal, timeoutMs: 10_000 });
+    return await ctap.getPinToken(pin, protocol, { permissions: permission, rpId, info }, { signal: o.signal, timeoutMs: 10_000 });
   } catch (e) {
     if (e instanceof CtapError && e.status === CtapStatus.CTAP2_ERR_PIN_INVALID) {
       // §6.5.5.2 getPINRetries: tell the user how many attempts are left before the PIN blocks.
@@ -200,37 +226,16 @@ export function checkDisplayName(name: unknown): string {
 }
 
 /**
- * Enrolls an identity on an authenticator: makes a resident ES256 credential with hmac-secret,
- * binds the identity key to it (a CTAP assertion over bindingChallenge), wraps the seed under the
- * hmac-secret output for keyprint's PRF input, verifies attestation and binding, and signs the bundle.
- * Two touches: one for the credential, one for the assertion.
- * @param options.ctap an open CTAP2 client
- * @param options.displayName the bundle's name (checked as bundle.ts does)
- * @param options.identity the identity to bind (default: a fresh one from crypto.getRandomValues)
- * @param options.pin the authenticator's PIN (then the credential and the wrap key need UV)
- * @param options.trustAnchors attestation trust anchors instead of the defaults
- * @param options.reuse the identity's current enrollment on this authenticator (just unlocked with
- *   it): its credential is used again — one touch, and no second credential left on the key
- * @param options.onKeepalive / signal / timeoutMs see DeviceCallOptions
- * @returns the identity, bundle, envelope and credential record (nothing is written; see writeEnrollment)
- * @throws EnrollError (`no-hmac-secret`, `pin-*`, `attestation-invalid`, `binding-invalid`, `cancelled`,
- *   `device`); InputError for a bad name; HardwareError for transport failures
- * @example const e = await enroll({ ctap, displayName: 'Ada', onKeepalive: (s) => s === 2 && prompt() })
+ * getInfo and everything that can be checked before the key stores a resident credential:
+ * hmac-secret, resident keys, a PIN/UV protocol, ES256, no compromise reported by the user's FIDO
+ * metadata, and a PIN given when the key has one.
  */
-export async function enroll(options: DeviceCallOptions & {
-  ctap: Ctap2Client;
-  displayName: string;
-  identity?: IdentityKeyPair;
-  trustAnchors?: readonly TrustAnchorInput[];
-  reuse?: EnrolledIdentity;
-}): Promise<Enrollment> {
+async function preflight(options: DeviceCallOptions & { ctap: Ctap2Client; trustAnchors?: readonly TrustAnchorInput[] }): Promise<AuthenticatorInfo> {
   const { ctap, pin } = options;
-  const displayName = checkDisplayName(options.displayName);
   const info = await device(() => ctap.getInfo({ signal: options.signal, timeoutMs: 10_000 }));
   if (!info.extensions.includes('hmac-secret')) {
     throw new EnrollError('no-hmac-secret', 'this security key does not support hmac-secret (needed to wrap the identity key)');
   }
-  // Everything that can be checked before the key stores a resident credential is checked here.
   // §6.4: an absent `rk` option means false.
   if (getInfoOption(info, 'rk') !== true) throw new EnrollError('device', 'this security key cannot store resident credentials');
   checkPinUvAuthProtocols(info);
@@ -250,42 +255,121 @@ export async function enroll(options: DeviceCallOptions & {
   if (pin === undefined && info.options.clientPin === true) {
     throw new EnrollError('pin-required', 'this security key has a PIN: pass --pin PIN');
   }
+  return info;
+}
 
+/**
+ * Enrolls a new identity on an authenticator: makes a resident ES256 credential with hmac-secret,
+ * binds the identity key to it (a CTAP assertion over bindingChallenge), wraps the seed under the
+ * hmac-secret output for a fresh PRF input, verifies attestation and binding, and signs the bundle.
+ * Two touches: one for the credential, one for the assertion.
+ * @param options.ctap an open CTAP2 client
+ * @param options.displayName the bundle's name (checked as bundle.ts does)
+ * @param options.identity the identity to bind (default: a fresh one from crypto.getRandomValues)
+ * @param options.pin the authenticator's PIN (then the credential and the wrap key need UV)
+ * @param options.trustAnchors attestation trust anchors instead of the defaults
+ * @param options.onKeepalive / signal / timeoutMs see DeviceCallOptions
+ * @returns the identity, bundle, envelope and credential record (nothing is written; see writeEnrollment)
+ * @throws EnrollError (`no-hmac-secret`, `pin-*`, `attestation-invalid`, `binding-invalid`, `cancelled`,
+ *   `device`); InputError for a bad name; HardwareError for transport failures
+ * @example const e = await enroll({ ctap, displayName: 'Ada', onKeepalive: (s) => s === 2 && prompt() })
+ */
+export async function enroll(options: DeviceCallOptions & {
+  ctap: Ctap2Client;
+  displayName: string;
+  identity?: IdentityKeyPair;
+  trustAnchors?: readonly TrustAnchorInput[];
+}): Promise<Enrollment> {
+  const displayName = checkDisplayName(options.displayName);
+  const info = await preflight(options);
   const identity = options.identity ?? IdentityKeyPair.generate();
   try {
-    return await bind(options, info, displayName, identity);
+    const createdAt = Date.now();
+    const made = await bind(options, info, {
+      identity, userName: displayName, time: createdAt, exclude: [], envelopeName: IDENTITY_KEY_NAME,
+      bundleWith: (binding) => signBundle({ displayName, identityPublicKey: identity.publicKey, createdAt, binding }, identity),
+    });
+    return { identity, bundle: made.bundle, bundleBytes: encodeBundle(made.bundle), envelope: made.key.envelope, credential: made.key.credential };
   } catch (e) {
     if (!options.identity) identity.destroy(); // a fresh identity that was never stored is wiped
     throw e;
   }
 }
 
-/** enroll() after the preflight checks: credential, attestation, binding assertion, wrap, sign. */
+/**
+ * Adds a security key to an enrolled identity — the recovery path when a key is lost: a new
+ * credential on this authenticator (its other keys in excludeList), bound at this moment
+ * (`boundAt`), with its own envelope wrapping the same seed under its own hmac-secret output; the
+ * bundle is re-signed listing every key (version 2). Two touches on the new key.
+ * @param options.ctap the new key's CTAP2 client
+ * @param options.enrolled the identity as read from its home
+ * @param options.identity the unlocked identity (unlockIdentity with one of its keys)
+ * @param options.pin the new key's PIN, when it has one
+ * @returns the new key list (nothing is written; see writeKeys)
+ * @throws EnrollError `too-many-keys`, `already-enrolled` (this key holds one of the identity's
+ *   credentials), `identity-mismatch`, and everything enroll() throws
+ * @example await writeKeys(home, await addKey({ ctap, enrolled, identity, pin }))
+ */
+export async function addKey(options: DeviceCallOptions & {
+  ctap: Ctap2Client;
+  enrolled: EnrolledIdentity;
+  identity: IdentityKeyPair;
+  trustAnchors?: readonly TrustAnchorInput[];
+}): Promise<KeyChange> {
+  const { enrolled, identity } = options;
+  const old = enrolled.bundle;
+  if (!equalBytes(identity.publicKey, old.identityPublicKey)) throw new EnrollError('identity-mismatch', `the unlocked key is not the identity in ${enrolled.home}`);
+  const bindings = bundleBindings(old);
+  if (bindings.length >= MAX_BINDINGS) throw new EnrollError('too-many-keys', `this identity already has ${bindings.length} security keys, the most a bundle lists: remove one first (keyprint keys remove)`);
+  const info = await preflight(options);
+  // boundAt must come after createdAt (bundle.ts): a clock behind the bundle's is moved past it.
+  const boundAt = Math.max(Date.now(), old.createdAt + 1);
+  const made = await bind(options, info, {
+    identity, userName: old.displayName, time: boundAt, exclude: bindings.map((b) => b.credentialId), envelopeName: '',
+    bundleWith: (binding) => signBundle({
+      displayName: old.displayName, identityPublicKey: old.identityPublicKey, createdAt: old.createdAt, expiresAt: old.expiresAt,
+      binding: old.binding, additionalBindings: [...(old.additionalBindings ?? []), { ...binding, boundAt }],
+    }, identity),
+  });
+  const bundle = made.bundle;
+  return { bundle, bundleBytes: encodeBundle(bundle), keys: [...enrolled.keys, made.key] };
+}
+
+/** What bind() needs besides the device: who, when (the binding challenge's time), and how the bundle is made. */
+interface BindRequest {
+  identity: IdentityKeyPair;
+  userName: string;
+  /** The time the binding challenge commits to: createdAt (first key) or boundAt (a key added later). */
+  time: number;
+  /** Credentials the key must not already hold (the identity's other keys). */
+  exclude: Uint8Array[];
+  /** The envelope's key-store name ('' = derived from the new credential ID). */
+  envelopeName: string;
+  /** The bundle that lists the new binding (signed), verified before anything is returned. */
+  bundleWith(binding: HardwareBinding): IdentityBundle;
+}
+
+/** Binds one new key after the preflight checks: credential, attestation, binding assertion, wrap, sign. */
 async function bind(
-  options: DeviceCallOptions & { ctap: Ctap2Client; trustAnchors?: readonly TrustAnchorInput[]; reuse?: EnrolledIdentity },
-  info: AuthenticatorInfo, displayName: string, identity: IdentityKeyPair,
-): Promise<Enrollment> {
+  options: DeviceCallOptions & { ctap: Ctap2Client; trustAnchors?: readonly TrustAnchorInput[] },
+  info: AuthenticatorInfo, r: BindRequest,
+): Promise<{ bundle: IdentityBundle; key: EnrolledKey }> {
   const { ctap, pin } = options;
   const call = callOptions(options);
-  // Issue 20: enrolling the same identity again on the key it is enrolled on uses its credential
-  // again (same attestation, same binding challenge) instead of leaving the old one orphaned on the
-  // key — when the user-verification setting is unchanged (the attestation was checked under it).
-  const reuse = options.reuse && options.reuse.bundle.binding?.attestationObject && options.reuse.credential.userVerified === (pin !== undefined)
-    ? options.reuse : undefined;
-  if (reuse) return rebind(options, reuse, displayName, identity);
-  const createdAt = Date.now();
-  const challenge = bindingChallenge({ identityPublicKey: identity.publicKey, createdAt });
+  const challenge = bindingChallenge({ identityPublicKey: r.identity.publicKey, createdAt: r.time });
   const clientDataJSON = registrationClientData(challenge);
 
   // 1. The credential (§6.1). user.id: random, so enrolling again never replaces (deletes) the
-  //    credential an existing envelope depends on (§6.1.2 step 17 replaces same rpId + user.id).
+  //    credential an existing envelope depends on (§6.1.2 step 17 replaces same rpId + user.id);
+  //    excludeList: the identity's other keys (§6.1.2 step 7: CTAP2_ERR_CREDENTIAL_EXCLUDED).
   const mcToken = pin === undefined ? undefined : await pinTokenFor(ctap, info, pin, PinUvAuthTokenPermission.mc, options);
   const clientDataHash = sha256(clientDataJSON);
   const made = await device(() => ctap.makeCredential({
     clientDataHash,
     rp: { id: KEYPRINT_RP_ID, name: 'keyprint' },
-    user: { id: globalThis.crypto.getRandomValues(new Uint8Array(16)), name: displayName, displayName },
+    user: { id: globalThis.crypto.getRandomValues(new Uint8Array(16)), name: r.userName, displayName: r.userName },
     pubKeyCredParams: [{ type: 'public-key', alg: COSE_ES256 }],
+    ...(r.exclude.length ? { excludeList: r.exclude.map((id) => ({ type: 'public-key' as const, id })) } : {}),
     extensions: new Map([['hmac-secret', true]]),
     options: { rk: true },
     pinUvAuthParam: mcToken?.authenticate(clientDataHash),
@@ -296,20 +380,21 @@ async function bind(
   let createdId: Uint8Array | undefined;
   try {
     createdId = parseAuthData(made.authData).attestedCredentialData?.credentialId;
-    return await finish(options, info, made, { displayName, identity, createdAt, challenge, clientDataJSON });
+    return await finish(options, info, made, { ...r, challenge, clientDataJSON });
   } catch (e) {
-    throw await withoutOrphan(e, { ctap, info, pin, credentialId: createdId, displayName });
+    throw await withoutOrphan(e, { ctap, info, pin, credentialId: createdId, displayName: r.userName });
   }
 }
 
-/** enroll() after makeCredential: attestation, binding assertion with hmac-secret, wrap, sign, check. */
+/** bind() after makeCredential: attestation, binding assertion with hmac-secret, wrap, sign, check. */
 async function finish(
   options: DeviceCallOptions & { ctap: Ctap2Client; trustAnchors?: readonly TrustAnchorInput[] },
   info: AuthenticatorInfo, made: { fmt: string; attStmt: Map<unknown, unknown>; authData: Uint8Array },
-  s: { displayName: string; identity: IdentityKeyPair; createdAt: number; challenge: Uint8Array; clientDataJSON: Uint8Array },
-): Promise<Enrollment> {
-  const { pin } = options;
-  const { displayName, identity, createdAt, challenge, clientDataJSON } = s;
+  s: BindRequest & { challenge: Uint8Array; clientDataJSON: Uint8Array },
+): Promise<{ bundle: IdentityBundle; key: EnrolledKey }> {
+  const { ctap, pin } = options;
+  const { identity, challenge, clientDataJSON } = s;
+  const call = callOptions(options);
   // WebAuthn §6.5 attestationObject: { fmt, attStmt, authData } (CTAP2 canonical CBOR, like a browser's).
   const attestationObject = encodeCbor(new Map<string, unknown>([['fmt', made.fmt], ['attStmt', made.attStmt], ['authData', made.authData]]));
 
@@ -318,45 +403,23 @@ async function finish(
   const { credentialId, credentialPublicKey } = attestation;
   // §12.5: the makeCredential output `hmac-secret: true` says the credential has CredRandom values.
   if (parseAuthData(made.authData).extensions?.get('hmac-secret') !== true) throw new EnrollError('no-hmac-secret', 'the security key did not enable hmac-secret for the new credential');
-  return assertAndSign(options, displayName, identity, { createdAt, challenge, clientDataJSON, attestationObject, credentialId, credentialPublicKey, authenticator: describeAuthenticator(attestation, info) }, info);
-}
 
-/** The same identity on the credential it is enrolled with: a new binding assertion and wrap, one touch. */
-async function rebind(
-  options: DeviceCallOptions & { ctap: Ctap2Client }, reuse: EnrolledIdentity, displayName: string, identity: IdentityKeyPair,
-): Promise<Enrollment> {
-  const b = reuse.bundle;
-  if (!equalBytes(b.identityPublicKey, identity.publicKey)) throw new EnrollError('identity-mismatch', 'the identity to enroll is not the one of this enrollment');
-  const challenge = bindingChallenge({ identityPublicKey: identity.publicKey, createdAt: b.createdAt });
-  const info = await device(() => options.ctap.getInfo({ signal: options.signal, timeoutMs: 10_000 }));
-  return assertAndSign(options, displayName, identity, {
-    createdAt: b.createdAt, challenge, clientDataJSON: reuse.credential.registrationClientDataJSON, attestationObject: b.binding!.attestationObject!,
-    credentialId: b.binding!.credentialId, credentialPublicKey: b.binding!.credentialPublicKey, authenticator: reuse.credential.authenticator,
-  }, info);
-}
-
-/** Steps 3–4 of enrolling: the binding assertion with hmac-secret, the wrap, the signed bundle. */
-async function assertAndSign(
-  options: DeviceCallOptions & { ctap: Ctap2Client }, displayName: string, identity: IdentityKeyPair,
-  c: { createdAt: number; challenge: Uint8Array; clientDataJSON: Uint8Array; attestationObject: Uint8Array; credentialId: Uint8Array; credentialPublicKey: Uint8Array; authenticator: AuthenticatorSummary },
-  info: AuthenticatorInfo,
-): Promise<Enrollment> {
-  const { ctap, pin } = options;
-  const call = callOptions(options);
-  const { createdAt, challenge, clientDataJSON, attestationObject, credentialId, credentialPublicKey } = c;
-
-  // 3. The binding assertion with hmac-secret (§6.2, §12.5). A fresh token: an mc-permission token
-  //    is not good for getAssertion, and authenticators may clear permissions after use (§6.5.5.7).
+  // 3. The binding assertion with hmac-secret (§6.2, §12.5) for a fresh PRF input. A fresh token:
+  //    an mc-permission token is not good for getAssertion, and authenticators may clear
+  //    permissions after use (§6.5.5.7).
+  const prfInput = newPrfInput();
   const gaToken = pin === undefined ? undefined : await pinTokenFor(ctap, info, pin, PinUvAuthTokenPermission.ga, options);
   const { assertion, first } = await device(() => ctap.hmacSecret({
     rpId: KEYPRINT_RP_ID, clientDataHash: challenge, allowList: [{ type: 'public-key', id: credentialId }],
-    salt1: prfSalt(utf8(KEYPRINT_PRF_INPUT)), pinToken: gaToken, protocol: negotiatePinUvAuthProtocol(info),
+    salt1: prfSalt(prfInput), pinToken: gaToken, protocol: negotiatePinUvAuthProtocol(info),
   }, call)).finally(() => gaToken?.wipe());
+  // The output is CredRandomWithUV's exactly when the assertion says UV (§12.5): record that.
+  const userVerified = (assertion.authData[32] & FLAG_UV) !== 0;
 
   const seed = identity.exportSecretKey();
   let envelope: Uint8Array;
   try {
-    envelope = await wrapSecret(seed, { prfOutput: first, credentialId });
+    envelope = await wrapSecret(seed, { prfOutput: first, credentialId, prfInput, userVerified });
   } finally {
     seed.fill(0);
     first.fill(0);
@@ -366,17 +429,22 @@ async function assertAndSign(
     kind: 'ctap', rpId: KEYPRINT_RP_ID, credentialId, credentialPublicKey, attestationObject,
     authenticatorData: assertion.authData, clientDataHash: challenge, signature: assertion.signature,
   };
-  const bundle = signBundle({ displayName, identityPublicKey: identity.publicKey, createdAt, binding }, identity);
-  // 4. The binding (docs/PROTOCOL.md steps 1–5), as any verifier of the bundle will check it.
-  const checked = verifyBinding(bundle, { rpId: KEYPRINT_RP_ID, requireUserVerification: pin !== undefined });
+  const bundle = s.bundleWith(binding);
+  // 4. The bindings (docs/PROTOCOL.md steps 1–5), as any verifier of the bundle will check them.
+  const checked = verifyBinding(bundle, { rpId: KEYPRINT_RP_ID });
   if (!checked.valid) throw new EnrollError('binding-invalid', `the security key's binding assertion does not verify (${checked.reason})`);
+  if (pin !== undefined && !userVerified) throw new EnrollError('binding-invalid', 'the security key did not verify the PIN for the binding assertion');
 
   const credential: CredentialRecord = {
-    version: 1, rpId: KEYPRINT_RP_ID, credentialId, userVerified: pin !== undefined, prfInput: KEYPRINT_PRF_INPUT,
-    registrationClientDataJSON: clientDataJSON, enrolledAt: createdAt,
-    authenticator: c.authenticator,
+    rpId: KEYPRINT_RP_ID, credentialId, userVerified, registrationClientDataJSON: clientDataJSON, enrolledAt: s.time,
+    authenticator: describeAuthenticator(attestation, info), envelopeName: s.envelopeName || envelopeNameFor(credentialId),
   };
-  return { identity, bundle, bundleBytes: encodeBundle(bundle), envelope, credential };
+  return { bundle, key: { credential, envelope } };
+}
+
+/** The key-store name of a key added later: `identity-` and 12 hex digits of SHA-256(credentialId). */
+function envelopeNameFor(credentialId: Uint8Array): string {
+  return `${IDENTITY_KEY_NAME}-${Array.from(sha256(credentialId).subarray(0, 6), (b) => b.toString(16).padStart(2, '0')).join('')}`;
 }
 
 /**
@@ -468,61 +536,209 @@ export interface EnrolledIdentity {
   home: string;
   bundle: IdentityBundle;
   bundleBytes: Uint8Array;
-  envelope: Uint8Array;
-  credential: CredentialRecord;
+  /** Its keys, in the bundle's order (bundleBindings): the first key, then those added later. */
+  keys: EnrolledKey[];
+}
+
+/** What unlockWithKey found: the identity, which of its keys unlocked it, and whether its envelope was upgraded. */
+export interface Unlocked {
+  identity: IdentityKeyPair;
+  /** The key that unlocked (its envelope is the version-2 one when it was just upgraded). */
+  key: EnrolledKey;
+  /**
+   * A version-1 envelope was rewritten as version 2 in the same touch: `written`, or the error
+   * that kept it from being stored (the old envelope still works; the next unlock tries again).
+   */
+  upgrade?: 'written' | KeyprintError;
 }
 
 /**
- * Touches the security key for the hmac-secret output of the identity's credential, unwraps the
- * seed and checks that its public key is the bundle's.
- * @param options.ctap an open CTAP2 client
- * @param options.enrolled from readEnrollment
- * @param options.pin required when the identity was enrolled with a PIN (and only then used)
+ * Touches the security key for the hmac-secret output of the identity's credential on it, unwraps
+ * the seed and checks that its public key is the bundle's. See unlockWithKey.
  * @returns the identity key pair (call `destroy()` when done)
- * @throws EnrollError `wrong-key` ("this security key does not unlock the identity in HOME"),
- *   `pin-required`, `pin-invalid`, `identity-mismatch`, `cancelled`, `device`
  * @example const identity = await unlockIdentity({ ctap, enrolled: await readEnrollment(home) })
  */
 export async function unlockIdentity(options: DeviceCallOptions & { ctap: Ctap2Client; enrolled: EnrolledIdentity }): Promise<IdentityKeyPair> {
+  return (await unlockWithKey(options)).identity;
+}
+
+/**
+ * Unlocks the identity with whichever of its keys this authenticator is: when the identity has
+ * several, a silent assertion (`up: false`, CTAP 2.1 §6.2.2) finds the one the key holds, without a
+ * touch. The key is asked for exactly the UV state it was enrolled with — a PIN token when it was
+ * enrolled with its PIN, none when it was not, even if it has a PIN now (hmac-secret keeps separate
+ * secrets, §12.5). A version-1 envelope is opened with salt1 = prfSalt("keyprint-wrap-v1") while
+ * salt2 = prfSalt(new input) gives its version-2 replacement in the same touch, which is written to
+ * the home (`upgrade`).
+ * @param options.ctap an open CTAP2 client
+ * @param options.enrolled from readEnrollment (its `keys` are updated after an upgrade)
+ * @param options.pin required when the key was enrolled with a PIN (and only then used)
+ * @returns the identity, the key that unlocked it, and the upgrade outcome
+ * @throws EnrollError `wrong-key` ("this security key does not unlock the identity in HOME"),
+ *   `uv-changed`, `pin-required`, `pin-invalid`, `identity-mismatch`, `cancelled`, `device`
+ * @example const { identity, key } = await unlockWithKey({ ctap, enrolled, pin })
+ */
+export async function unlockWithKey(options: DeviceCallOptions & { ctap: Ctap2Client; enrolled: EnrolledIdentity }): Promise<Unlocked> {
   const { ctap, enrolled } = options;
-  const { credential, home } = enrolled;
-  const wrongKey = (cause?: unknown) => new EnrollError('wrong-key', `this security key does not unlock the identity in ${home}`, { cause });
-  if (credential.userVerified && options.pin === undefined) {
-    throw new EnrollError('pin-required', 'this identity was enrolled with a PIN: pass --pin PIN');
-  }
+  const { home, keys } = enrolled;
+  const wrongKey = (cause?: unknown) => new EnrollError('wrong-key', keys.length === 1
+    ? `this security key does not unlock the identity in ${home}`
+    : `this security key is none of the ${keys.length} keys that unlock the identity in ${home} (keyprint keys lists them)`, { cause });
   const info = await device(() => ctap.getInfo({ signal: options.signal, timeoutMs: 10_000 }));
   if (!info.extensions.includes('hmac-secret')) throw wrongKey();
   checkPinUvAuthProtocols(info);
-  // The PIN only when the enrollment used one: with UV the key returns CredRandomWithUV, without it
-  // CredRandomWithoutUV (§12.5), and only the one used at enrollment opens the envelope.
-  const token = credential.userVerified ? await pinTokenFor(ctap, info, options.pin!, PinUvAuthTokenPermission.ga, options) : undefined;
-  let first: Uint8Array;
+  // Which key this is, found silently (before any PIN is asked for); a key that refuses up=false is tried key by key.
+  const probed = await whichKey(ctap, keys, options);
+  if (probed === null) throw wrongKey();
+  for (const key of probed ? [probed] : keys) {
+    try {
+      return await unlockOne(ctap, info, enrolled, key, options);
+    } catch (e) {
+      if (e instanceof EnrollError && e.code === 'wrong-key' && !probed) continue;
+      if (e instanceof EnrollError && e.code === 'wrong-key') throw wrongKey(e.cause);
+      throw e;
+    }
+  }
+  throw wrongKey();
+}
+
+/**
+ * Which of the keys this authenticator holds, by a silent assertion for each (no touch): the key,
+ * `null` when it holds none, `undefined` when it does not do silent assertions.
+ */
+async function whichKey(ctap: Ctap2Client, keys: EnrolledKey[], o: DeviceCallOptions): Promise<EnrolledKey | null | undefined> {
+  for (const key of keys) {
+    try {
+      await ctap.getAssertion({
+        rpId: key.credential.rpId, clientDataHash: globalThis.crypto.getRandomValues(new Uint8Array(32)),
+        allowList: [{ type: 'public-key', id: key.credential.credentialId }], options: { up: false },
+      }, { signal: o.signal, timeoutMs: 10_000 });
+      return key;
+    } catch (e) {
+      if (e instanceof CtapError && e.status === CtapStatus.CTAP2_ERR_NO_CREDENTIALS) continue;
+      if (e instanceof CtapError && (e.status === CtapStatus.CTAP2_ERR_INVALID_OPTION || e.status === CtapStatus.CTAP2_ERR_UNSUPPORTED_OPTION)) return undefined;
+      return mapDeviceError(e);
+    }
+  }
+  return null;
+}
+
+/** The explanation when a key's UV state differs from its enrollment's. */
+function uvChanged(enrolledWithUv: boolean, why: string): EnrollError {
+  return new EnrollError('uv-changed', enrolledWithUv
+    ? `this key was enrolled with its PIN, but ${why}: it now gives another secret, which does not open the identity. Unlock with another of its keys (keyprint keys), then remove this one and add it again`
+    : `this key was enrolled without a PIN, but ${why}: it now gives another secret, which does not open the identity. Unlock with another of its keys (keyprint keys lists them; keyprint enroll --add adds one), then remove this one and add it again`);
+}
+
+/** unlockWithKey for one key: UV as enrolled, hmac-secret (and the upgrade salt), unwrap, check, upgrade. */
+async function unlockOne(ctap: Ctap2Client, info: AuthenticatorInfo, enrolled: EnrolledIdentity, key: EnrolledKey, o: DeviceCallOptions): Promise<Unlocked> {
+  const { credential } = key;
+  const env = envelopeInfo(key.envelope);
+  const uv = env.userVerified ?? credential.userVerified;
+  if (uv && o.pin === undefined) throw new EnrollError('pin-required', 'this identity was enrolled with a PIN: pass --pin PIN');
+  // CTAP 2.1 §7.2.3 alwaysUv: every assertion is user-verified, so the secret without UV is out of reach.
+  if (!uv && getInfoOption(info, 'alwaysUv') === true) throw uvChanged(false, 'the key now verifies its user for every request (alwaysUv is on; ykman fido config toggle-always-uv turns it off)');
+  const token = uv ? await pinTokenFor(ctap, info, o.pin!, PinUvAuthTokenPermission.ga, o, credential.rpId) : undefined;
+  const upgradeInput = env.version === 1 ? newPrfInput() : undefined;
+  let outputs: { assertion: { authData: Uint8Array }; first: Uint8Array; second?: Uint8Array };
   try {
-    ({ first } = await ctap.hmacSecret({
+    outputs = await ctap.hmacSecret({
       rpId: credential.rpId, clientDataHash: globalThis.crypto.getRandomValues(new Uint8Array(32)),
-      allowList: [{ type: 'public-key', id: credential.credentialId }], salt1: prfSalt(utf8(credential.prfInput)), pinToken: token,
-      protocol: negotiatePinUvAuthProtocol(info),
-    }, callOptions(options)));
+      allowList: [{ type: 'public-key', id: credential.credentialId }], salt1: prfSalt(env.prfInput!),
+      ...(upgradeInput ? { salt2: prfSalt(upgradeInput) } : {}), pinToken: token, protocol: negotiatePinUvAuthProtocol(info),
+    }, callOptions(o));
   } catch (e) {
-    if (e instanceof CtapError && e.status === CtapStatus.CTAP2_ERR_NO_CREDENTIALS) throw wrongKey(e);
+    if (e instanceof CtapError && e.status === CtapStatus.CTAP2_ERR_NO_CREDENTIALS) throw new EnrollError('wrong-key', 'no credential', { cause: e });
     return mapDeviceError(e);
   } finally {
     token?.wipe();
   }
+  const { first, second } = outputs;
   let identity: IdentityKeyPair;
   try {
-    identity = await unwrapIdentity(enrolled.envelope, { prfOutput: first, credentialId: credential.credentialId });
-  } catch (e) {
-    if (e instanceof IdentityError && e.code === 'unwrap-failed') throw wrongKey(e);
-    throw e;
+    try {
+      identity = await unwrapIdentity(key.envelope, { prfOutput: first, credentialId: credential.credentialId });
+    } catch (e) {
+      if (!(e instanceof IdentityError && e.code === 'unwrap-failed')) throw e;
+      // The other UV state gives the other secret (§12.5): say so, and how to get back in.
+      if (((outputs.assertion.authData[32] & FLAG_UV) !== 0) !== uv) {
+        throw uvChanged(uv, uv ? 'this time the key did not verify its user' : 'it verified its user this time');
+      }
+      throw new EnrollError('wrong-key', 'unwrap failed', { cause: e });
+    }
+    if (!equalBytes(identity.publicKey, enrolled.bundle.identityPublicKey)) {
+      identity.destroy();
+      throw new EnrollError('identity-mismatch', `the unwrapped key is not the identity in ${enrolled.home}/${HOME_FILES.bundle}`);
+    }
+    if (!upgradeInput || !second) return { identity, key };
+    // The version-2 envelope from the same touch: the seed under the second output.
+    const seed = identity.exportSecretKey();
+    let envelope: Uint8Array;
+    try {
+      envelope = await wrapSecret(seed, { prfOutput: second, credentialId: credential.credentialId, prfInput: upgradeInput, userVerified: uv });
+    } finally {
+      seed.fill(0);
+    }
+    const upgraded = { credential, envelope };
+    const upgrade = await writeKeys(enrolled.home, {
+      bundle: enrolled.bundle, bundleBytes: enrolled.bundleBytes, keys: enrolled.keys.map((k) => (k === key ? upgraded : k)),
+    }).then(() => 'written' as const, (e: unknown) => (e instanceof KeyprintError ? e : new EnrollError('home-io', String(e), { cause: e })));
+    if (upgrade === 'written') enrolled.keys = enrolled.keys.map((k) => (k === key ? upgraded : k));
+    return { identity, key: upgrade === 'written' ? upgraded : key, upgrade };
   } finally {
     first.fill(0);
+    second?.fill(0);
   }
-  if (!equalBytes(identity.publicKey, enrolled.bundle.identityPublicKey)) {
-    identity.destroy();
-    throw new EnrollError('identity-mismatch', `the unwrapped key is not the identity in ${home}/${HOME_FILES.bundle}`);
+}
+
+/**
+ * Removes a key from an enrolled identity: the bundle is re-signed without its binding (the next
+ * key becomes the first when the first goes). The credential itself stays on that security key,
+ * but its envelope is deleted by writeKeys, so it no longer unlocks this identity from this home.
+ * @param options.enrolled the identity as read from its home
+ * @param options.identity the unlocked identity (with any of its keys)
+ * @param options.credentialId the credential to remove
+ * @returns the new key list (write it with writeKeys)
+ * @throws EnrollError `no-such-key`, `last-key` (an identity keeps at least one key), `identity-mismatch`
+ * @example await writeKeys(home, removeKey({ enrolled, identity, credentialId }))
+ */
+export function removeKey(options: { enrolled: EnrolledIdentity; identity: IdentityKeyPair; credentialId: Uint8Array }): KeyChange {
+  const { enrolled, identity, credentialId } = options;
+  const old = enrolled.bundle;
+  if (!equalBytes(identity.publicKey, old.identityPublicKey)) throw new EnrollError('identity-mismatch', `the unlocked key is not the identity in ${enrolled.home}`);
+  const at = enrolled.keys.findIndex((k) => equalBytes(k.credential.credentialId, credentialId));
+  if (at < 0) throw new EnrollError('no-such-key', `the identity in ${enrolled.home} has no key with credential ${b64(credentialId)} (keyprint keys lists them)`);
+  if (enrolled.keys.length === 1) {
+    throw new EnrollError('last-key', 'this is the identity\'s only security key: add another one first (keyprint enroll --add), or the identity can no longer be unlocked');
   }
-  return identity;
+  return resign(old, identity, bundleBindings(old).filter((_, i) => i !== at), old.displayName, enrolled.keys.filter((_, i) => i !== at));
+}
+
+/**
+ * The enrolled identity under another display name, every key kept: the bundle re-signed by the
+ * identity, no touch and no new credential — a binding commits to the identity key and createdAt,
+ * not to the name (binding.ts), so it stays valid. What `keyprint enroll` on the same key does.
+ * @param options.identity the unlocked identity
+ * @param options.displayName the new name (checked as bundle.ts does)
+ * @returns the new key list (write it with writeKeys)
+ * @throws EnrollError `identity-mismatch`; InputError for a bad name
+ * @example await writeKeys(home, renameIdentity({ enrolled, identity, displayName: 'Ada Lovelace' }))
+ */
+export function renameIdentity(options: { enrolled: EnrolledIdentity; identity: IdentityKeyPair; displayName: string }): KeyChange {
+  const { enrolled, identity } = options;
+  const old = enrolled.bundle;
+  if (!equalBytes(identity.publicKey, old.identityPublicKey)) throw new EnrollError('identity-mismatch', `the unlocked key is not the identity in ${enrolled.home}`);
+  return resign(old, identity, bundleBindings(old), checkDisplayName(options.displayName), enrolled.keys);
+}
+
+/** The bundle signed again with these bindings (the first key's first) and name; createdAt and expiresAt kept. */
+function resign(old: IdentityBundle, identity: IdentityKeyPair, bindings: HardwareBinding[], displayName: string, keys: EnrolledKey[]): KeyChange {
+  const [first, ...rest] = bindings;
+  const bundle = signBundle({
+    displayName, identityPublicKey: old.identityPublicKey, createdAt: old.createdAt, expiresAt: old.expiresAt,
+    binding: first, ...(rest.length ? { additionalBindings: rest } : {}),
+  }, identity);
+  return { bundle, bundleBytes: encodeBundle(bundle), keys };
 }
 
 function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
@@ -536,14 +752,22 @@ function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
 
 const b64 = (b: Uint8Array) => base64urlnopad.encode(b);
 
-function credentialToJson(c: CredentialRecord): string {
+/** credential.json version 2: `{ version: 2, keys: [ … ] }`, in the bundle's order. */
+function credentialsToJson(keys: readonly EnrolledKey[]): string {
   return JSON.stringify({
-    version: c.version, rpId: c.rpId, credentialId: b64(c.credentialId), userVerified: c.userVerified, prfInput: c.prfInput,
-    registrationClientDataJSON: b64(c.registrationClientDataJSON), authenticator: c.authenticator, enrolledAt: c.enrolledAt,
+    version: 2,
+    keys: keys.map(({ credential: c }) => ({
+      rpId: c.rpId, credentialId: b64(c.credentialId), userVerified: c.userVerified, registrationClientDataJSON: b64(c.registrationClientDataJSON),
+      authenticator: c.authenticator, enrolledAt: c.enrolledAt, envelope: c.envelopeName,
+    })),
   }, null, 2) + '\n';
 }
 
-function credentialFromJson(text: string, path: string): CredentialRecord {
+/**
+ * Reads credential.json: version 2 (a list of keys), or version 1 (one key, written before several
+ * keys and per-enrollment PRF inputs: its envelope is `identity` and its PRF input the fixed one).
+ */
+function credentialsFromJson(text: string, path: string): CredentialRecord[] {
   const bad = (why: string) => new EnrollError('home-corrupt', `${path} ${why}`);
   let o: Record<string, unknown>;
   try {
@@ -551,23 +775,34 @@ function credentialFromJson(text: string, path: string): CredentialRecord {
   } catch {
     throw bad('is not JSON');
   }
-  if (typeof o !== 'object' || o === null || o.version !== 1) throw bad('expected version 1');
+  if (typeof o !== 'object' || o === null || (o.version !== 1 && o.version !== 2)) throw bad('expected version 1 or 2');
+  if (o.version === 1) {
+    // Version 1 named the PRF input; the only one ever written is the one version-1 envelopes use.
+    if (o.prfInput !== V1_PRF_INPUT) throw bad(`expected prfInput "${V1_PRF_INPUT}", got ${JSON.stringify(o.prfInput)}`);
+    return [credentialFromJson({ ...o, envelope: IDENTITY_KEY_NAME }, bad)];
+  }
+  if (!Array.isArray(o.keys) || o.keys.length < 1 || o.keys.length > MAX_BINDINGS) throw bad(`field "keys" expected 1 to ${MAX_BINDINGS} keys`);
+  return o.keys.map((k: unknown) => credentialFromJson(k, bad));
+}
+
+function credentialFromJson(v: unknown, bad: (why: string) => EnrollError): CredentialRecord {
+  if (typeof v !== 'object' || v === null) throw bad('expected a key record');
+  const o = v as Record<string, unknown>;
   const bytes = (k: string) => {
-    const v = o[k];
+    const x = o[k];
     try {
-      if (typeof v === 'string') return base64urlnopad.decode(v);
+      if (typeof x === 'string') return base64urlnopad.decode(x);
     } catch { /* falls through */ }
     throw bad(`field "${k}" expected base64url bytes`);
   };
   const a = o.authenticator as Record<string, unknown> | undefined;
-  if (typeof o.rpId !== 'string' || typeof o.userVerified !== 'boolean' || typeof o.prfInput !== 'string'
-    || typeof o.enrolledAt !== 'number' || typeof a !== 'object' || a === null || typeof a.model !== 'string' || typeof a.trust !== 'string') {
+  if (typeof o.rpId !== 'string' || typeof o.userVerified !== 'boolean' || typeof o.enrolledAt !== 'number' || typeof o.envelope !== 'string'
+    || typeof a !== 'object' || a === null || typeof a.model !== 'string' || typeof a.trust !== 'string') {
     throw bad('is missing fields');
   }
   return {
-    version: 1, rpId: o.rpId, credentialId: bytes('credentialId'), userVerified: o.userVerified, prfInput: o.prfInput,
-    registrationClientDataJSON: bytes('registrationClientDataJSON'), enrolledAt: o.enrolledAt,
-    authenticator: a as unknown as AuthenticatorSummary,
+    rpId: o.rpId, credentialId: bytes('credentialId'), userVerified: o.userVerified, registrationClientDataJSON: bytes('registrationClientDataJSON'),
+    enrolledAt: o.enrolledAt, authenticator: a as unknown as AuthenticatorSummary, envelopeName: o.envelope,
   };
 }
 
@@ -577,8 +812,8 @@ async function ensureHome(home: string): Promise<void> {
 }
 
 /**
- * Writes an enrollment into `home` (0700): the envelope (key store), then `credential.json`, then
- * `identity.bundle` — the bundle last, since its presence means "enrolled". Each file 0600, atomic.
+ * Writes a new enrollment into `home` (0700), replacing what was there: its one key's envelope,
+ * `credential.json`, then `identity.bundle`. See writeKeys.
  * @param home the home directory (created if missing)
  * @param e the enrollment
  * @returns the paths written
@@ -586,17 +821,36 @@ async function ensureHome(home: string): Promise<void> {
  * @example await writeEnrollment(resolveHome(), await enroll({ ctap, displayName: 'Ada' }))
  */
 export async function writeEnrollment(home: string, e: Pick<Enrollment, 'bundleBytes' | 'envelope' | 'credential'>): Promise<{ bundle: string; credential: string; envelope: string }> {
-  const paths = { bundle: join(home, HOME_FILES.bundle), credential: join(home, HOME_FILES.credential), envelope: join(home, HOME_FILES.envelope) };
+  const bundle = decodeBundle(e.bundleBytes);
+  await writeKeys(home, { bundle, bundleBytes: e.bundleBytes, keys: [{ credential: e.credential, envelope: e.envelope }] });
+  return { bundle: join(home, HOME_FILES.bundle), credential: join(home, HOME_FILES.credential), envelope: join(home, 'keys', `${e.credential.envelopeName}.kpw`) };
+}
+
+/**
+ * Writes an identity's keys into `home` (0700): each key's envelope, then `credential.json`, then
+ * `identity.bundle` — the bundle last, since it decides which keys exist (readEnrollment ignores
+ * records the bundle does not list, so an interrupted write leaves a working home) — then deletes
+ * the envelopes of keys no longer listed. Each file 0600, atomic.
+ * @param home the home directory (created if missing)
+ * @param change the bundle and every key, in the bundle's order
+ * @throws IdentityError `key-store-*`; EnrollError `home-io`
+ * @example await writeKeys(home, await addKey({ ctap, enrolled, identity }))
+ */
+export async function writeKeys(home: string, change: KeyChange): Promise<void> {
+  const store = new NodeKeyStore({ home });
   try {
     await ensureHome(home);
-    await new NodeKeyStore({ home }).put(IDENTITY_KEY_NAME, e.envelope);
-    await writeFileAtomic(paths.credential, credentialToJson(e.credential));
-    await writeFileAtomic(paths.bundle, e.bundleBytes);
+    for (const k of change.keys) await store.put(k.credential.envelopeName, k.envelope);
+    await writeFileAtomic(join(home, HOME_FILES.credential), credentialsToJson(change.keys));
+    await writeFileAtomic(join(home, HOME_FILES.bundle), change.bundleBytes);
+    const kept = new Set(change.keys.map((k) => k.credential.envelopeName));
+    for (const name of await store.list()) {
+      if ((name === IDENTITY_KEY_NAME || name.startsWith(`${IDENTITY_KEY_NAME}-`)) && !kept.has(name)) await store.delete(name);
+    }
   } catch (err) {
     if (err instanceof KeyprintError) throw err;
     throw new EnrollError('home-io', `could not write the identity to ${home}: ${(err as Error).message}`, { cause: err });
   }
-  return paths;
 }
 
 async function readIfPresent(path: string): Promise<Uint8Array | undefined> {
@@ -615,7 +869,8 @@ async function readIfPresent(path: string): Promise<Uint8Array | undefined> {
 }
 
 /**
- * Reads the identity enrolled in `home` (no device needed); the bundle's signature is checked.
+ * Reads the identity enrolled in `home` (no device needed); the bundle's signature is checked, and
+ * every key the bundle lists must have its record and its envelope.
  * @param home the home directory
  * @returns the enrolled identity, or undefined when `home` has no `identity.bundle`
  * @throws EnrollError `home-corrupt` (a missing or damaged file, or files that do not belong
@@ -636,11 +891,22 @@ export async function readEnrollment(home: string): Promise<EnrolledIdentity | u
   const credentialPath = join(home, HOME_FILES.credential);
   const credentialBytes = await readIfPresent(credentialPath);
   if (!credentialBytes) throw new EnrollError('home-corrupt', `${credentialPath} is missing`);
-  const credential = credentialFromJson(new TextDecoder().decode(credentialBytes), credentialPath);
-  const envelope = await new NodeKeyStore({ home }).get(IDENTITY_KEY_NAME);
-  if (!envelope) throw new EnrollError('home-corrupt', `${join(home, HOME_FILES.envelope)} is missing`);
-  if (!bundle.binding || !equalBytes(bundle.binding.credentialId, credential.credentialId)) {
-    throw new EnrollError('home-corrupt', `${credentialPath} names another credential than ${bundlePath}`);
+  const records = credentialsFromJson(new TextDecoder().decode(credentialBytes), credentialPath);
+  const bindings = bundleBindings(bundle);
+  if (bindings.length === 0) throw new EnrollError('home-corrupt', `${bundlePath} has no hardware binding, so no security key unlocks it`);
+  const store = new NodeKeyStore({ home });
+  const keys: EnrolledKey[] = [];
+  for (const b of bindings) {
+    // The bundle decides which keys exist; a record it does not list is left from an interrupted change.
+    const credential = records.find((r) => r.rpId === b.rpId && equalBytes(r.credentialId, b.credentialId));
+    if (!credential) throw new EnrollError('home-corrupt', `${credentialPath} names another credential than ${bundlePath} (${b64(b.credentialId)})`);
+    const envelope = await store.get(credential.envelopeName);
+    if (!envelope) throw new EnrollError('home-corrupt', `${join(home, 'keys', `${credential.envelopeName}.kpw`)} is missing`);
+    const uv = envelopeInfo(envelope).userVerified;
+    if (uv !== undefined && uv !== credential.userVerified) {
+      throw new EnrollError('home-corrupt', `${credentialPath} says the key ${b64(b.credentialId)} was enrolled ${credential.userVerified ? 'with' : 'without'} a PIN, its envelope says otherwise`);
+    }
+    keys.push({ credential, envelope });
   }
-  return { home, bundle, bundleBytes, envelope, credential };
+  return { home, bundle, bundleBytes, keys };
 }

@@ -83,7 +83,7 @@ export class IdentityKeyPair {
   /**
    * A copy of the 32-byte seed, for wrapping (`wrapSecret`). Wipe it after use.
    * @returns the seed
-   * @example const envelope = await wrapSecret(identity.exportSecretKey(), { prfOutput, credentialId })
+   * @example const envelope = await wrapSecret(identity.exportSecretKey(), { prfOutput, credentialId, prfInput, userVerified })
    */
   exportSecretKey(): Uint8Array {
     this.#alive();

@@ -19,7 +19,7 @@ export {
 } from './trust-store.js';
 export type { TrustStore, UserAnchor, StoredMetadata, TrustRow, MetadataSummary } from './trust-store.js';
 export { lookupAaguid, lookupYubicoDevice } from './aaguids.js';
-export { authenticatorModel, currentAuthenticator, KEYPRINT_PRF_INPUT, EMULATOR_AAGUID } from './authenticator-model.js';
+export { authenticatorModel, currentAuthenticator, EMULATOR_AAGUID } from './authenticator-model.js';
 export type { AuthenticatorSummary } from './authenticator-model.js';
 export type { AuthenticatorModel } from './aaguids.js';
 
@@ -27,15 +27,15 @@ export type { AuthenticatorModel } from './aaguids.js';
 export { IdentityKeyPair, IdentityError } from './identity.js';
 export { didKeyFromPublicKey, publicKeyFromDidKey, isDidKey } from './did-key.js';
 export {
-  signBundle, encodeBundle, decodeBundle, verifyBundleSignature, bundleSigningInput, bundleHash,
-  BUNDLE_VERSION, MAX_BUNDLE_BYTES, MAX_DISPLAY_NAME_BYTES,
+  signBundle, encodeBundle, decodeBundle, verifyBundleSignature, bundleSigningInput, bundleHash, bundleBindings, bindingTime,
+  BUNDLE_VERSION, MAX_BUNDLE_BYTES, MAX_DISPLAY_NAME_BYTES, MAX_BINDINGS,
 } from './bundle.js';
 export type { BundleFields, IdentityBundle, HardwareBinding } from './bundle.js';
 export { bindingChallenge, registrationClientData, verifyBinding } from './binding.js';
 export type { BindingResult, BindingFailure, VerifyBindingOptions } from './binding.js';
 export {
-  wrapSecret, unwrapSecret, wrapSecretWithPassphrase, unwrapSecretWithPassphrase, unwrapIdentity, envelopeInfo,
-  WRAP_VERSION, MIN_PASSPHRASE_ITERATIONS, MAX_PASSPHRASE_ITERATIONS, MAX_SECRET_BYTES,
+  wrapSecret, unwrapSecret, wrapSecretWithPassphrase, unwrapSecretWithPassphrase, unwrapIdentity, envelopeInfo, newPrfInput,
+  WRAP_VERSION, PRF_INPUT_BYTES, V1_PRF_INPUT, MIN_PASSPHRASE_ITERATIONS, MAX_PASSPHRASE_ITERATIONS, MAX_SECRET_BYTES,
 } from './wrap.js';
 export type { EnvelopeInfo } from './wrap.js';
 export { checkKeyName, checkWrapped } from './key-store.js';

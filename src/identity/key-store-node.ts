@@ -52,7 +52,7 @@ export class NodeKeyStore implements KeyStore {
    * @param name key name (see checkKeyName)
    * @param envelope an envelope from wrapSecret / wrapSecretWithPassphrase
    * @throws InputError for a bad name or type; IdentityError `key-store-not-wrapped` for anything but an envelope; `key-store-io` on a file-system error
-   * @example await store.put('default', await wrapSecret(seed, { prfOutput, credentialId }))
+   * @example await store.put('default', await wrapSecret(seed, { prfOutput, credentialId, prfInput, userVerified }))
    */
   async put(name: string, envelope: Uint8Array): Promise<void> {
     const target = this.#path(name);

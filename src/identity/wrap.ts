@@ -1,8 +1,12 @@
 // Key wrapping: the identity secret is stored only encrypted, with AES-256-GCM (NIST SP 800-38D)
 // through WebCrypto (`globalThis.crypto.subtle`, Node ≥ 19 and every browser).
 //   - `prf` envelopes (hardware): key = HKDF-SHA-256 (RFC 5869) of the authenticator's WebAuthn PRF
-//     / CTAP hmac-secret output, salted with 32 random bytes stored in the envelope,
-//     info = "keyprint-wrap-v1". The credential ID is in the associated data.
+//     / CTAP hmac-secret output, salted with 32 random bytes stored in the envelope. The credential
+//     ID is in the associated data. Version 2 (written now) carries the PRF input itself — 32 random
+//     bytes per enrollment, so no other page can ask the key for this wrap secret without the
+//     envelope — and whether the output came with user verification (hmac-secret keeps separate
+//     secrets with and without UV, CTAP 2.1 §12.5), info = "keyprint-wrap-v2". Version 1 (read, and
+//     migrated on unlock) used the fixed PRF input "keyprint-wrap-v1" and info = "keyprint-wrap-v1".
 //   - `passphrase` envelopes (weak): key = PBKDF2-HMAC-SHA-256 (RFC 8018 §5.2) with ≥ 600,000
 //     iterations (OWASP Password Storage Cheat Sheet, 2023) and a random 32-byte salt. Offline
 //     guessing is bounded only by the passphrase's entropy, so the envelope and the API say `weak`.
@@ -13,8 +17,12 @@ import { hkdfSha256 } from '../core/index.js';
 import { InputError, describe } from '../errors.js';
 import { IdentityError, IdentityKeyPair } from './identity.js';
 
-/** Envelope format version written by this code. */
-export const WRAP_VERSION = 1;
+/** The `prf` envelope version wrapSecret writes (passphrase envelopes are version 1: they have no PRF input). */
+export const WRAP_VERSION = 2;
+/** Bytes of a version-2 envelope's PRF input. */
+export const PRF_INPUT_BYTES = 32;
+/** The fixed PRF input of every version-1 `prf` envelope (UTF-8). */
+export const V1_PRF_INPUT = 'keyprint-wrap-v1';
 /** Minimum (and default) PBKDF2 iteration count for passphrase envelopes (OWASP 2023, PBKDF2-HMAC-SHA256). */
 export const MIN_PASSPHRASE_ITERATIONS = 600_000;
 /** Largest iteration count an envelope may ask for (bounds the work a hostile file can cause). */
@@ -28,17 +36,31 @@ const KIND_PASSPHRASE = 2;
 const SALT = 32;
 const NONCE = 12; // SP 800-38D §8.2: 96-bit IVs; each key (fresh salt) encrypts exactly once.
 const TAG = 16;
-const INFO = new TextEncoder().encode('keyprint-wrap-v1');
+const FLAG_UV = 0x01; // version 2: the PRF output came with user verification
+const INFO = { 1: new TextEncoder().encode('keyprint-wrap-v1'), 2: new TextEncoder().encode('keyprint-wrap-v2') } as const;
+const V1_INPUT_BYTES = new TextEncoder().encode(V1_PRF_INPUT);
 
 /** What an envelope says about itself (nothing secret). */
 export interface EnvelopeInfo {
-  version: 1;
+  /** 1: `prf` with the fixed PRF input, or `passphrase`; 2: `prf` with its own PRF input and UV flag. */
+  version: 1 | 2;
   /** `prf`: hardware (WebAuthn PRF / hmac-secret); `passphrase`: PBKDF2. */
   kind: 'prf' | 'passphrase';
   /** True for passphrase envelopes: their strength is the passphrase's. */
   weak: boolean;
   /** PBKDF2 iterations (passphrase envelopes). */
   iterations?: number;
+  /**
+   * `prf` envelopes: the WebAuthn PRF input whose output opens it (`eval.first`; over CTAP the
+   * hmac-secret salt is `prfSalt(prfInput)`) — version 2: its 32 random bytes; version 1: UTF-8 "keyprint-wrap-v1".
+   */
+  prfInput?: Uint8Array;
+  /**
+   * Version-2 `prf` envelopes: whether the output came with user verification (a PIN or built-in
+   * UV). Unlocking must ask for exactly that: the key's other secret does not open it.
+   * Version 1 did not record it (the credential record beside it did).
+   */
+  userVerified?: boolean;
 }
 
 interface Parsed extends EnvelopeInfo {
@@ -57,18 +79,32 @@ function parse(envelope: Uint8Array): Parsed {
   if (envelope.length < 5 || envelope[0] !== MAGIC[0] || envelope[1] !== MAGIC[1] || envelope[2] !== MAGIC[2]) {
     throw invalidEnvelope('expected to start with "kpw", got other bytes');
   }
-  if (envelope[3] !== WRAP_VERSION) throw invalidEnvelope(`expected version ${WRAP_VERSION}, got ${envelope[3]}`);
+  const version = envelope[3];
+  if (version !== 1 && version !== 2) throw invalidEnvelope(`expected version 1 or 2, got ${version}`);
   const kind = envelope[4];
   let o = 5;
   let iterations: number | undefined;
-  if (kind === KIND_PASSPHRASE) {
+  let prfInput: Uint8Array | undefined;
+  let userVerified: boolean | undefined;
+  if (version === 2) {
+    // Version 2 exists for prf envelopes only: "kpw" 02 01 ‖ flags ‖ prfInput[32] ‖ salt ‖ nonce.
+    if (kind !== KIND_PRF) throw invalidEnvelope(`version 2 expected kind 1 (prf), got ${kind}`);
+    if (envelope.length < o + 1 + PRF_INPUT_BYTES) throw invalidEnvelope('is truncated');
+    const flags = envelope[o];
+    if ((flags & ~FLAG_UV) !== 0) throw invalidEnvelope(`expected flags 0 or 1, got ${flags}`);
+    userVerified = (flags & FLAG_UV) !== 0;
+    prfInput = envelope.slice(o + 1, o + 1 + PRF_INPUT_BYTES);
+    o += 1 + PRF_INPUT_BYTES;
+  } else if (kind === KIND_PASSPHRASE) {
     if (envelope.length < o + 4) throw invalidEnvelope('is truncated');
     iterations = new DataView(envelope.buffer, envelope.byteOffset + o, 4).getUint32(0);
     if (iterations < MIN_PASSPHRASE_ITERATIONS || iterations > MAX_PASSPHRASE_ITERATIONS) {
       throw invalidEnvelope(`expected ${MIN_PASSPHRASE_ITERATIONS} to ${MAX_PASSPHRASE_ITERATIONS} PBKDF2 iterations, got ${iterations}`);
     }
     o += 4;
-  } else if (kind !== KIND_PRF) {
+  } else if (kind === KIND_PRF) {
+    prfInput = V1_INPUT_BYTES.slice();
+  } else {
     throw invalidEnvelope(`expected kind 1 (prf) or 2 (passphrase), got ${kind}`);
   }
   const ctLength = envelope.length - o - SALT - NONCE;
@@ -76,10 +112,12 @@ function parse(envelope: Uint8Array): Parsed {
     throw invalidEnvelope(`expected a ciphertext of ${1 + TAG} to ${MAX_SECRET_BYTES + TAG} bytes, got ${Math.max(ctLength, 0)}`);
   }
   return {
-    version: WRAP_VERSION,
+    version,
     kind: kind === KIND_PRF ? 'prf' : 'passphrase',
     weak: kind === KIND_PASSPHRASE,
     ...(iterations !== undefined ? { iterations } : {}),
+    ...(prfInput !== undefined ? { prfInput } : {}),
+    ...(userVerified !== undefined ? { userVerified } : {}),
     header: envelope.slice(0, o + SALT + NONCE),
     salt: envelope.slice(o, o + SALT),
     nonce: envelope.slice(o + SALT, o + SALT + NONCE),
@@ -100,14 +138,14 @@ function parseForUnwrap(envelope: Uint8Array): Parsed {
 /**
  * Reads an envelope's header without decrypting it.
  * @param envelope the envelope bytes
- * @returns `{ version, kind, weak, iterations? }`
+ * @returns `{ version, kind, weak, iterations?, prfInput?, userVerified? }`
  * @throws InputError `invalid-type`; IdentityError `envelope-invalid` for anything that is not a
- *   version-1 envelope (including a raw, unwrapped secret)
+ *   version-1 or version-2 envelope (including a raw, unwrapped secret)
  * @example if (envelopeInfo(bytes).weak) warn('this identity is protected by a passphrase only')
  */
 export function envelopeInfo(envelope: Uint8Array): EnvelopeInfo {
-  const { version, kind, weak, iterations } = parse(envelope);
-  return iterations === undefined ? { version, kind, weak } : { version, kind, weak, iterations };
+  const { header: _h, salt: _s, nonce: _n, ciphertext: _c, ...info } = parse(envelope);
+  return info;
 }
 
 // ---- helpers -----------------------------------------------------------------------------------
@@ -137,6 +175,14 @@ function checkPrfOptions(options: unknown): { prfOutput: Uint8Array; credentialI
   return { prfOutput, credentialId };
 }
 
+function checkPrfInput(options: Record<string, unknown>): { prfInput: Uint8Array; userVerified: boolean } {
+  const { prfInput, userVerified } = options;
+  if (!(prfInput instanceof Uint8Array)) throw new InputError('invalid-type', `"prfInput" expected Uint8Array, got ${describe(prfInput)}`);
+  if (prfInput.length !== PRF_INPUT_BYTES) throw new InputError('invalid-length', `"prfInput" expected ${PRF_INPUT_BYTES} bytes, got ${prfInput.length}`);
+  if (typeof userVerified !== 'boolean') throw new InputError('invalid-type', `"userVerified" expected boolean, got ${describe(userVerified)}`);
+  return { prfInput, userVerified };
+}
+
 function checkPassphrase(options: unknown): { passphrase: string; iterations?: unknown } {
   if (typeof options !== 'object' || options === null) throw new InputError('invalid-type', `"options" expected an object, got ${describe(options)}`);
   const { passphrase, iterations } = options as Record<string, unknown>;
@@ -145,21 +191,22 @@ function checkPassphrase(options: unknown): { passphrase: string; iterations?: u
   return { passphrase, iterations };
 }
 
-/** AAD = u16be(16) ‖ "keyprint-wrap-v1" ‖ header ‖ u16be(|credentialId|) ‖ credentialId. */
+/** AAD = u16be(16) ‖ "keyprint-wrap-v<version>" ‖ header ‖ u16be(|credentialId|) ‖ credentialId. */
 function associatedData(header: Uint8Array, credentialId: Uint8Array): Uint8Array<ArrayBuffer> {
-  const aad = new Uint8Array(2 + INFO.length + header.length + 2 + credentialId.length);
+  const info = INFO[header[3] as 1 | 2];
+  const aad = new Uint8Array(2 + info.length + header.length + 2 + credentialId.length);
   const v = new DataView(aad.buffer);
   let o = 0;
-  v.setUint16(o, INFO.length); o += 2;
-  aad.set(INFO, o); o += INFO.length;
+  v.setUint16(o, info.length); o += 2;
+  aad.set(info, o); o += info.length;
   aad.set(header, o); o += header.length;
   v.setUint16(o, credentialId.length); o += 2;
   aad.set(credentialId, o);
   return aad;
 }
 
-async function prfKey(prfOutput: Uint8Array, salt: Uint8Array): Promise<CryptoKey> {
-  const okm = hkdfSha256(prfOutput, salt, INFO, 32);
+async function prfKey(prfOutput: Uint8Array, salt: Uint8Array, version: 1 | 2): Promise<CryptoKey> {
+  const okm = hkdfSha256(prfOutput, salt, INFO[version], 32);
   const raw = own(okm);
   okm.fill(0);
   try {
@@ -206,44 +253,64 @@ async function open(p: Parsed, key: CryptoKey, credentialId: Uint8Array): Promis
   }
 }
 
-function header(kind: number, salt: Uint8Array, nonce: Uint8Array, iterations?: number): Uint8Array {
-  const extra = iterations === undefined ? 0 : 4;
-  const h = new Uint8Array(5 + extra + SALT + NONCE);
+/** `"kpw" ‖ version ‖ kind ‖ kind-specific fields ‖ salt[32] ‖ nonce[12]`. */
+function header(version: 1 | 2, kind: number, fields: Uint8Array, salt: Uint8Array, nonce: Uint8Array): Uint8Array {
+  const h = new Uint8Array(5 + fields.length + SALT + NONCE);
   h.set(MAGIC);
-  h[3] = WRAP_VERSION;
+  h[3] = version;
   h[4] = kind;
-  if (iterations !== undefined) new DataView(h.buffer).setUint32(5, iterations);
-  h.set(salt, 5 + extra);
-  h.set(nonce, 5 + extra + SALT);
+  h.set(fields, 5);
+  h.set(salt, 5 + fields.length);
+  h.set(nonce, 5 + fields.length + SALT);
   return h;
 }
 
 const random = (n: number): Uint8Array => globalThis.crypto.getRandomValues(new Uint8Array(n));
 
+/**
+ * A fresh PRF input for a new enrollment (or a migrated envelope): 32 random bytes. Evaluate the
+ * credential's PRF on it (WebAuthn `eval.first`, or CTAP hmac-secret `salt1 = prfSalt(input)`), then
+ * pass both to wrapSecret.
+ * @returns 32 random bytes
+ * @example const prfInput = newPrfInput()
+ */
+export function newPrfInput(): Uint8Array {
+  return random(PRF_INPUT_BYTES);
+}
+
 // ---- public API --------------------------------------------------------------------------------
 
 /**
- * Wraps a secret under a key derived from an authenticator's PRF (hmac-secret) output.
+ * Wraps a secret under a key derived from an authenticator's PRF (hmac-secret) output, in a
+ * version-2 envelope that carries the PRF input and the UV state the output came with.
  * @param secret 1–1024 bytes (an identity seed is 32)
- * @param options.prfOutput the 32-byte PRF / hmac-secret output for this credential and keyprint's salt
+ * @param options.prfOutput the 32-byte PRF / hmac-secret output of this credential for `prfInput`
  * @param options.credentialId the credential that produced it (bound as associated data)
- * @returns the envelope: `"kpw" ‖ 01 ‖ 01 ‖ salt[32] ‖ nonce[12] ‖ ciphertext ‖ tag[16]`
+ * @param options.prfInput the 32-byte PRF input that was evaluated (newPrfInput)
+ * @param options.userVerified whether that assertion was user-verified (its authenticatorData UV flag)
+ * @returns the envelope: `"kpw" ‖ 02 ‖ 01 ‖ flags ‖ prfInput[32] ‖ salt[32] ‖ nonce[12] ‖ ciphertext ‖ tag[16]`
  * @throws InputError for a wrong type or length
- * @example const envelope = await wrapSecret(identity.exportSecretKey(), { prfOutput, credentialId })
+ * @example const envelope = await wrapSecret(seed, { prfOutput, credentialId, prfInput, userVerified: true })
  */
-export async function wrapSecret(secret: Uint8Array, options: { prfOutput: Uint8Array; credentialId: Uint8Array }): Promise<Uint8Array> {
+export async function wrapSecret(
+  secret: Uint8Array, options: { prfOutput: Uint8Array; credentialId: Uint8Array; prfInput: Uint8Array; userVerified: boolean },
+): Promise<Uint8Array> {
   checkSecret(secret);
   const { prfOutput, credentialId } = checkPrfOptions(options);
+  const { prfInput, userVerified } = checkPrfInput(options as unknown as Record<string, unknown>);
+  const fields = new Uint8Array(1 + PRF_INPUT_BYTES);
+  fields[0] = userVerified ? FLAG_UV : 0;
+  fields.set(prfInput, 1);
   const salt = random(SALT);
   const nonce = random(NONCE);
-  const h = header(KIND_PRF, salt, nonce);
-  return seal(h, await prfKey(prfOutput, salt), nonce, associatedData(h, credentialId), secret);
+  const h = header(WRAP_VERSION, KIND_PRF, fields, salt, nonce);
+  return seal(h, await prfKey(prfOutput, salt, WRAP_VERSION), nonce, associatedData(h, credentialId), secret);
 }
 
 /**
- * Unwraps a `prf` envelope.
+ * Unwraps a `prf` envelope (version 2, or a version-1 envelope from before per-enrollment PRF inputs).
  * @param envelope bytes from wrapSecret
- * @param options the same PRF output and credential ID as when wrapping
+ * @param options the credential's PRF output for `envelopeInfo(envelope).prfInput`, and its ID
  * @returns the secret (wipe it with `.fill(0)` when done)
  * @throws InputError for a wrong argument type or length; IdentityError `unwrap-failed` for
  *   everything else — wrong PRF output, wrong credential, a passphrase envelope, a damaged or
@@ -254,7 +321,7 @@ export async function unwrapSecret(envelope: Uint8Array, options: { prfOutput: U
   const { prfOutput, credentialId } = checkPrfOptions(options);
   const p = parseForUnwrap(envelope);
   if (p.kind !== 'prf') throw unwrapFailed();
-  return open(p, await prfKey(prfOutput, p.salt), credentialId);
+  return open(p, await prfKey(prfOutput, p.salt, p.version), credentialId);
 }
 
 /**
@@ -275,7 +342,9 @@ export async function wrapSecretWithPassphrase(secret: Uint8Array, options: { pa
   }
   const salt = random(SALT);
   const nonce = random(NONCE);
-  const h = header(KIND_PASSPHRASE, salt, nonce, iterations);
+  const count = new Uint8Array(4);
+  new DataView(count.buffer).setUint32(0, iterations);
+  const h = header(1, KIND_PASSPHRASE, count, salt, nonce);
   return seal(h, await passphraseKey(passphrase, salt, iterations), nonce, associatedData(h, new Uint8Array(0)), secret);
 }
 

@@ -11,6 +11,7 @@ import { base64urlnopad } from '@scure/base';
 import { p256PublicKeyFromCose, p256Verify, sha256 } from '../core/index.js';
 import { describe, KeyprintError } from '../errors.js';
 import type { IdentityBundle } from '../identity/index.js';
+import { bundleBindings } from '../identity/bundle.js';
 import { originMatches } from '../identity/binding.js';
 import { equalBytes, label, Reader, utf8Decode, Writer } from './_bytes.js';
 import { SessionError } from './errors.js';
@@ -120,8 +121,9 @@ export type ReceiptResult =
   | { valid: false; reason: 'no-binding' | 'credential' | 'transcript' | 'client-data' | 'type' | 'challenge' | 'origin' | 'rp-id' | 'user-presence' | 'signature' };
 
 /**
- * Checks a receipt offline against the signer's identity bundle (its hardware binding's credential)
- * for one session: the credential must have signed `receiptChallenge(transcriptHash)`.
+ * Checks a receipt offline against the signer's identity bundle for one session: one of the
+ * bundle's bound credentials (the first security key or any added later — whichever the signer
+ * touched) must have signed `receiptChallenge(transcriptHash)`.
  * @param receipt the encoded receipt
  * @param bundle the signer's decoded (signature-checked) identity bundle
  * @param transcriptHash the session the receipt must be for, 32 bytes (required: a receipt proves
@@ -136,9 +138,10 @@ export function verifyReceipt(receipt: Uint8Array, bundle: IdentityBundle, trans
   const challenge = receiptChallenge(transcriptHash);
   const r = decodeReceipt(receipt);
   const fail = (reason: Extract<ReceiptResult, { valid: false }>['reason']): ReceiptResult => ({ valid: false, reason });
-  const b = bundle.binding;
-  if (!b) return fail('no-binding');
-  if (!equalBytes(r.credentialId, b.credentialId)) return fail('credential');
+  const bindings = bundleBindings(bundle);
+  if (bindings.length === 0) return fail('no-binding');
+  const b = bindings.find((x) => equalBytes(r.credentialId, x.credentialId));
+  if (!b) return fail('credential');
   if (!equalBytes(transcriptHash, r.transcriptHash)) return fail('transcript');
   let clientDataHash: Uint8Array;
   if (r.kind === 'webauthn') {

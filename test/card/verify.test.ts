@@ -15,6 +15,7 @@ import { KeyprintError } from '../../src/errors.js';
 import {
   YUBIKEY_5_NFC_AAGUID, chromiumIdentity, forgedCompactCard, noise, readPng, rotate, rotate90, scaleTo, softEnrollment, writeJpeg, writePng, type ChromiumIdentity,
 } from './_fixtures.js';
+import { makeBinding, makeCredential } from '../identity/_fixtures.js';
 
 const NOW = Date.UTC(2026, 10, 26, 12);
 let soft: Awaited<ReturnType<typeof softEnrollment>>;
@@ -89,6 +90,21 @@ describe('round trip: card → PNG → QR → verify', () => {
     expect((await verifyCard({ payload: c.payload }, { registrationClientDataJSON: chromium.registrationClientDataJSON })).verified).toBe(true);
     // A WebAuthn enrollment's attestation cannot be checked without its registration clientDataJSON.
     expect(failed(await verifyCard({ payload: c.payload })).attestation).toMatch(/registration clientDataJSON/);
+  });
+
+  it('an identity with two security keys (bundle version 2): the compact card keeps the first key\'s binding and verifies; a too-large bundle is too-large-for-qr, not an argument error', async () => {
+    const b = soft.bundle;
+    const second = { ...makeBinding(b.identityPublicKey, b.createdAt + 60_000, { kind: 'ctap', rpId: 'keyprint.local', credential: { ...makeCredential(), credentialId: Uint8Array.of(7, 7, 7) } }), boundAt: b.createdAt + 60_000 };
+    const two = signBundle({ displayName: b.displayName, identityPublicKey: b.identityPublicKey, createdAt: b.createdAt, binding: b.binding, additionalBindings: [second] }, soft.identity);
+    expect(two.version).toBe(2);
+    const card = await createCard(two, { identity: soft.identity, now: NOW });
+    expect(card.form).toBe('compact');
+    expect(card.bundle.version).toBe(1);
+    expect(card.bundle.additionalBindings).toBeUndefined();
+    expect(failed(await verifyCard({ payload: card.payload }, { digits: card.digits }))).toEqual({});
+    // Both keys with their attestation: larger than any QR code holds.
+    const big = signBundle({ ...two, version: undefined, additionalBindings: [{ ...second, attestationObject: b.binding!.attestationObject!.slice() }] } as never, soft.identity);
+    await expect(createCard(big, { form: 'full', maxQrVersion: 40 })).rejects.toThrow(expect.objectContaining({ code: 'too-large-for-qr' }));
   });
 
   it('requireTrust reports a level below the requirement', async () => {

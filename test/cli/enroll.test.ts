@@ -9,15 +9,13 @@ import { createSocket } from 'node:dgram';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { prfSalt } from '../../src/hardware/index.js';
+import { emulator, type Emulator } from './_emulator.js';
 import {
-  Ctap2Client, CtapHidChannel, CtapHidDevice, MemoryReportTransport, SoftAuthenticator, pinProtocolV2, prfSalt, serveUdp,
-  type SoftAuthenticatorOptions,
-} from '../../src/hardware/index.js';
-import {
-  bindingChallenge, decodeBundle, unwrapSecret, verifyAttestation, verifyBinding,
+  bindingChallenge, decodeBundle, envelopeInfo, unwrapSecret, verifyAttestation, verifyBinding,
 } from '../../src/identity/index.js';
 import {
-  EnrollError, HOME_FILES, KEYPRINT_PRF_INPUT, KEYPRINT_RP_ID, enroll, readEnrollment, registrationClientData, unlockIdentity, writeEnrollment,
+  EnrollError, HOME_FILES, KEYPRINT_RP_ID, enroll, readEnrollment, registrationClientData, unlockIdentity, writeEnrollment,
 } from '../../src/identity/enroll.js';
 import { touchPrompt } from '../../src/cli/_prompt.js';
 import { resolveHome } from '../../src/cli/_home.js';
@@ -25,25 +23,6 @@ import { freeUdpPort, utf8 } from '../_util.js';
 import { runCli } from '../_cli.js';
 
 const cli = runCli;
-
-interface Emulator { authenticator: SoftAuthenticator; device: string; ctap(): Promise<{ ctap: Ctap2Client; close(): Promise<void> }>; close(): Promise<void> }
-
-/** A software authenticator on an ephemeral UDP port (optionally with a PIN set). */
-async function emulator(options: SoftAuthenticatorOptions & { pin?: string } = {}): Promise<Emulator> {
-  const authenticator = await SoftAuthenticator.create(options);
-  const dev = new CtapHidDevice(authenticator);
-  const ctap = async () => {
-    const t = new MemoryReportTransport(dev);
-    return { ctap: new Ctap2Client(await CtapHidChannel.open(t)), close: async () => { await t.close(); } };
-  };
-  if (options.pin) {
-    const c = await ctap();
-    await c.ctap.setPin(options.pin, pinProtocolV2);
-    await c.close();
-  }
-  const server = await serveUdp(dev, { port: 0 });
-  return { authenticator, device: `udp:127.0.0.1:${server.port}`, ctap, close: async () => { dev.close(); await server.close(); } };
-}
 
 const temps: string[] = [];
 const tempHome = () => {
@@ -103,22 +82,30 @@ describe('keyprint enroll / whoami / unlock against the emulator', () => {
     });
     expect(r.trust).toBe('hardware-attested');
     expect(r.credentialId).toEqual(bundle.binding!.credentialId);
-    // credential.json holds no secret: only public fields.
+    // credential.json (version 2: a list of keys) holds no secret: only public fields.
     const cred = JSON.parse(readFileSync(join(home, HOME_FILES.credential), 'utf8'));
-    expect(Object.keys(cred).sort()).toEqual(['authenticator', 'credentialId', 'enrolledAt', 'prfInput', 'registrationClientDataJSON', 'rpId', 'userVerified', 'version']);
-    expect(cred.prfInput).toBe(KEYPRINT_PRF_INPUT);
+    expect(Object.keys(cred).sort()).toEqual(['keys', 'version']);
+    expect(cred.version).toBe(2);
+    expect(cred.keys).toHaveLength(1);
+    expect(Object.keys(cred.keys[0]).sort()).toEqual(['authenticator', 'credentialId', 'enrolledAt', 'envelope', 'registrationClientDataJSON', 'rpId', 'userVerified']);
+    expect(cred.keys[0]).toMatchObject({ envelope: 'identity', userVerified: false, rpId: KEYPRINT_RP_ID });
   });
 
-  it('the envelope opens with the hmac-secret output for prfSalt("keyprint-wrap-v1") — what a browser gets from WebAuthn PRF', async () => {
-    const e = (await readEnrollment(home))!;
+  it('the envelope (version 2) carries its own random PRF input; it opens with the hmac-secret output for prfSalt(that input) — what a browser gets from WebAuthn PRF eval.first = input', async () => {
+    const [key] = (await readEnrollment(home))!.keys;
+    const info = envelopeInfo(key.envelope);
+    expect(info).toMatchObject({ version: 2, kind: 'prf', userVerified: false });
+    expect(info.prfInput).toHaveLength(32);
+    expect(Buffer.from(info.prfInput!).toString()).not.toBe('keyprint-wrap-v1');
     const { ctap, close } = await emu.ctap();
     try {
-      const { first } = await ctap.hmacSecret({
-        rpId: KEYPRINT_RP_ID, clientDataHash: new Uint8Array(32), allowList: [{ type: 'public-key', id: e.credential.credentialId }],
-        salt1: prfSalt(utf8('keyprint-wrap-v1')),
-      });
-      const seed = await unwrapSecret(e.envelope, { prfOutput: first, credentialId: e.credential.credentialId });
+      const allowList = [{ type: 'public-key' as const, id: key.credential.credentialId }];
+      const { first } = await ctap.hmacSecret({ rpId: KEYPRINT_RP_ID, clientDataHash: new Uint8Array(32), allowList, salt1: prfSalt(info.prfInput!) });
+      const seed = await unwrapSecret(key.envelope, { prfOutput: first, credentialId: key.credential.credentialId });
       expect(seed).toHaveLength(32);
+      // The fixed public input of version 1 no longer yields the wrap secret: another page cannot ask for it.
+      const { first: fixed } = await ctap.hmacSecret({ rpId: KEYPRINT_RP_ID, clientDataHash: new Uint8Array(32), allowList, salt1: prfSalt(utf8('keyprint-wrap-v1')) });
+      await expect(unwrapSecret(key.envelope, { prfOutput: fixed, credentialId: key.credential.credentialId })).rejects.toThrow(/could not unwrap/);
     } finally {
       await close();
     }
@@ -166,6 +153,7 @@ describe('keyprint enroll / whoami / unlock against the emulator', () => {
     expect(r.status).toBe(0);
     const o = JSON.parse(r.stdout);
     expect(o).toMatchObject({ reused: true, name: 'Ada Lovelace', did: enrolled.did, safetyNumber: enrolled.safetyNumber });
+    expect(o.leftCredential).toBeUndefined();
     expect(o.credentialId).toBe(enrolled.credentialId); // before issue 20: a new credential each time (the emulator ended with 5)
     expect(emu.authenticator.credentialCount).toBe(1);
     const bundle = decodeBundle(new Uint8Array(readFileSync(join(home, HOME_FILES.bundle))));

@@ -38,14 +38,19 @@ export function collector() {
   return { tests, test: (name, fn) => tests.push({ name, fn }) };
 }
 
-/** A DevTools virtual authenticator as in the notes (§5.2): CTAP 2.1 over USB with PRF. */
-export async function addVirtualAuthenticator(context, page) {
+/**
+ * A DevTools virtual authenticator as in the notes (§5.2): CTAP 2.1 over USB with PRF. `options`
+ * override the defaults, e.g. `{ hasPrf: false, hasHmacSecret: true }` for a key that speaks
+ * hmac-secret as USB security keys do (separate secrets with and without UV, CTAP 2.1 §12.5; the
+ * browser maps PRF onto it), where `hasPrf` answers PRF only with UV.
+ */
+export async function addVirtualAuthenticator(context, page, options = {}) {
   const cdp = await context.newCDPSession(page);
   await cdp.send('WebAuthn.enable', { enableUI: false });
   const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
     options: {
       protocol: 'ctap2', ctap2Version: 'ctap2_1', transport: 'usb', hasResidentKey: true, hasUserVerification: true,
-      isUserVerified: true, hasPrf: true, automaticPresenceSimulation: true,
+      isUserVerified: true, hasPrf: true, automaticPresenceSimulation: true, ...options,
     },
   });
   return { cdp, authenticatorId };

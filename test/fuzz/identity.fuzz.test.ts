@@ -28,7 +28,7 @@ const seeds = {
   coseKeys: [] as Uint8Array[],
   dids: [] as string[],
 };
-const prf = { prfOutput: new Uint8Array(32).fill(7), credentialId: new Uint8Array(16).fill(3) };
+const prf = { prfOutput: new Uint8Array(32).fill(7), credentialId: new Uint8Array(16).fill(3), prfInput: new Uint8Array(32).fill(1), userVerified: true };
 
 beforeAll(async () => {
   const chromium = chromiumIdentity();

@@ -126,3 +126,34 @@ describe('verifyBinding: each failure', () => {
     for (const v of [undefined, null, 1, 'bundle']) expect(() => verifyBinding(v as never)).toThrow(InputError);
   });
 });
+
+describe('verifyBinding: a bundle with more than one security key (version 2)', () => {
+  const BOUND = CREATED + 86_400_000;
+  const second = { ...makeCredential(), credentialId: Uint8Array.of(2, 2, 2, 2) };
+  const withSecond = (b: HardwareBinding) =>
+    decodeBundle(encodeBundle(signBundle({ displayName: 'Ada', identityPublicKey: PK, createdAt: CREATED, binding: makeBinding(PK, CREATED), additionalBindings: [b] }, SEED)));
+
+  it('each key signed the challenge of its own time (createdAt, boundAt): valid; userVerified only if every one was', () => {
+    const later = (o: AssertionOptions): HardwareBinding => ({ ...makeBinding(PK, BOUND, { credential: second, ...o }), boundAt: BOUND });
+    expect(verifyBinding(withSecond(later({ kind: 'ctap' })))).toEqual({ valid: true, userVerified: true });
+    expect(verifyBinding(withSecond(later({ flags: 0x01 })))).toEqual({ valid: true, userVerified: false });
+    expect(verifyBinding(withSecond(later({ flags: 0x01 })), { requireUserVerification: true }))
+      .toEqual({ valid: false, reason: 'user-verification', index: 1 });
+  });
+
+  it('an added key whose assertion is over another time, or another identity, fails with its index', () => {
+    // Signed over createdAt while the bundle says it was bound at BOUND.
+    expect(verifyBinding(withSecond({ ...makeBinding(PK, CREATED, { credential: second }), boundAt: BOUND }))).toEqual({ valid: false, reason: 'challenge', index: 1 });
+    // Copied from another identity's bundle.
+    const other = ed25519PublicKey(new Uint8Array(32).fill(3));
+    expect(verifyBinding(withSecond({ ...makeBinding(other, BOUND, { credential: second }), boundAt: BOUND }))).toEqual({ valid: false, reason: 'challenge', index: 1 });
+    // Signed by another key than the credential it names.
+    expect(verifyBinding(withSecond({ ...makeBinding(PK, BOUND, { credential: second, signWith: makeCredential() }), boundAt: BOUND }))).toEqual({ valid: false, reason: 'signature', index: 1 });
+  });
+
+  it('options.rpId applies to every key', () => {
+    const b = withSecond({ ...makeBinding(PK, BOUND, { credential: second, rpId: 'other.example' }), boundAt: BOUND });
+    expect(verifyBinding(b)).toEqual({ valid: true, userVerified: true });
+    expect(verifyBinding(b, { rpId: 'keyprint.example' })).toEqual({ valid: false, reason: 'rp-id', index: 1 });
+  });
+});

@@ -2,13 +2,13 @@
 // hand-built known-answer vector (docs/PROTOCOL.md), strict decoding (one typed error per defect),
 // property round trips, fuzzing with random and mutated bytes, and garbage-input tables.
 import { describe, expect, it } from 'vitest';
-import { createPublicKey, verify as nodeVerify } from 'node:crypto';
+import { createHash, createPublicKey, verify as nodeVerify } from 'node:crypto';
 import fc from 'fast-check';
 import { encode, rfc8949EncodeOptions } from 'cborg';
 import { ed25519Sign, ed25519PublicKey, InputError, KeyprintError } from '../../src/core/index.js';
 import {
-  signBundle, encodeBundle, decodeBundle, verifyBundleSignature, bundleSigningInput, bundleHash,
-  type BundleFields, type IdentityBundle,
+  signBundle, encodeBundle, decodeBundle, verifyBundleSignature, bundleSigningInput, bundleHash, bundleBindings, bindingTime, MAX_BINDINGS,
+  type BundleFields, type HardwareBinding, type IdentityBundle,
 } from '../../src/identity/bundle.js';
 import { IdentityError, IdentityKeyPair } from '../../src/identity/identity.js';
 import { hex, unhex, utf8, fcSeed } from '../_util.js';
@@ -72,6 +72,113 @@ describe('known-answer vector (docs/PROTOCOL.md "Identity bundle and hardware bi
   });
 });
 
+describe('known-answer vector, version 2: a second security key (docs/PROTOCOL.md "Bundle version 2")', () => {
+  // Two CTAP bindings with placeholder credentials (an encoding vector: the assertions do not verify).
+  const BOUND = CREATED + 86_400_000; // 2026-01-02: the second key was added a day later
+  const authDataHex = 'd24cdd9a02914c5412075907899121e17dfd0eca27adb056094319838313735a' + '05' + '00000001'; // SHA-256("keyprint.local") ‖ UP|UV ‖ 1
+  const bindingHex = (id: string, challenge: string, boundAt?: string) =>
+    (boundAt ? 'a8' : 'a7') +
+    '00' + '02' + // kind 2 = ctap
+    '01' + '6e' + hex(utf8('keyprint.local')) + // rpId
+    '02' + '50' + id.repeat(16) + // credentialId (16 bytes)
+    '03' + '44' + 'a1010202' + // credentialPublicKey (placeholder)
+    '05' + '5825' + authDataHex + // authenticatorData
+    '07' + '5820' + challenge + // clientDataHash = bindingChallenge(A, time)
+    '08' + '48' + '3006020101020101' + // signature (DER r = 1, s = 1)
+    (boundAt ? '09' + '1b' + boundAt : ''); // boundAt (second key only)
+  const unsignedHex =
+    'a6' +
+    '00' + '02' + // 0: version 2
+    '01' + '63' + '416461' +
+    '02' + '5820' + hex(PK) +
+    '03' + '1b' + '0000019b76daa800' +
+    '05' + bindingHex('01', '68d9b33b860680e5dd332f6ee77c5961e547be1845000df1feb5f670205f133a') + // 5: the first key
+    '07' + '81' + bindingHex('02', 'c9179061c1086d34957cf0f1cbc37fbd6a45d4162d0a77af93236e70db9d294f', '0000019b7c010400'); // 7: [the key added at BOUND]
+  const binding = (id: number, time: number): HardwareBinding => ({
+    kind: 'ctap', rpId: 'keyprint.local', credentialId: new Uint8Array(16).fill(id), credentialPublicKey: unhex('a1010202'),
+    authenticatorData: unhex(authDataHex), clientDataHash: bindingChallengeOf(time), signature: unhex('3006020101020101'),
+    ...(time !== CREATED ? { boundAt: time } : {}),
+  });
+  const fields: BundleFields = { ...base, binding: binding(1, CREATED), additionalBindings: [binding(2, BOUND)] };
+
+  it('the signing input is the hand-built CBOR; the signature and hash are recorded', () => {
+    expect(hex(bundleSigningInput(fields))).toBe('0012' + hex(utf8('keyprint-bundle-v1')) + unsignedHex);
+    const bundle = signBundle(fields, SEED);
+    expect(bundle.version).toBe(2);
+    const bytes = encodeBundle(bundle);
+    // Key 6 (the signature) sorts before key 7 (the additional bindings).
+    const at7 = unsignedHex.lastIndexOf('0781a8');
+    expect(hex(bytes)).toBe('a7' + unsignedHex.slice(2, at7) + '06' + '5840' + hex(bundle.signature) + unsignedHex.slice(at7));
+    expect(bytes.length).toBe(VECTOR_V2.length);
+    expect(hex(bundle.signature)).toBe(VECTOR_V2.signature);
+    const spki = createPublicKey({ key: Buffer.concat([unhex('302a300506032b6570032100'), PK]), format: 'der', type: 'spki' });
+    expect(nodeVerify(null, bundleSigningInput(fields), spki, bundle.signature)).toBe(true);
+    expect(hex(bundleHash(bundle))).toBe(createHash('sha256').update(bytes).digest('hex'));
+    expect(hex(bundleHash(bundle))).toBe(VECTOR_V2.hash);
+    expect(decodeBundle(bytes)).toEqual(bundle);
+  });
+
+  it('bundleBindings lists the first key, then the added one; bindingTime is createdAt, then boundAt', () => {
+    const bundle = signBundle(fields, SEED);
+    expect(bundleBindings(bundle).map((b) => b.credentialId[0])).toEqual([1, 2]);
+    expect(bundleBindings(bundle).map((b) => bindingTime(bundle, b))).toEqual([CREATED, BOUND]);
+    expect(bundleBindings(signBundle(base, SEED))).toEqual([]);
+  });
+
+  it('a bundle version 1 can express is written as version 1, byte for byte as before', () => {
+    const one = signBundle({ ...base, binding: binding(1, CREATED) }, SEED);
+    expect(one.version).toBe(1);
+    expect(hex(encodeBundle(one)).slice(0, 6)).toBe('a60001');
+    // After the first key is removed, the second one (bound later) alone needs version 2.
+    const later = signBundle({ ...base, binding: binding(2, BOUND) }, SEED);
+    expect(later.version).toBe(2);
+    expect(decodeBundle(encodeBundle(later))).toEqual(later);
+  });
+
+  const rawV2 = () => new Map<unknown, unknown>([[0, 2], [1, 'Ada'], [2, PK], [3, CREATED], [5, rawBinding(1)], [7, [rawBinding(2, BOUND)]]]);
+  const cases: Array<[string, () => Uint8Array, string]> = [
+    ['the vector itself, re-signed', () => signRaw(rawV2()), 'accepted'],
+    ['version 2 with nothing version 1 cannot say (one key, bound at createdAt)', () => signRaw(new Map([...rawV2()].filter(([k]) => k !== 7))), 'bundle-version'],
+    ['version 2, one key bound later: needs version 2', () => signRaw(new Map([...rawV2(), [5, rawBinding(2, BOUND)] as [unknown, unknown]].filter(([k]) => k !== 7))), 'accepted'],
+    ['version 1 with key 7', () => signRaw(new Map([...rawV2(), [0, 1]])), 'bundle-field'],
+    ['version 1 binding with boundAt', () => signRaw(new Map<unknown, unknown>([...rawBase(), [5, rawBinding(2, BOUND)]])), 'bundle-field'],
+    ['boundAt equal to createdAt', () => signRaw(new Map([...rawV2(), [7, [rawBinding(2, CREATED)]]])), 'bundle-field'],
+    ['boundAt before createdAt', () => signRaw(new Map([...rawV2(), [7, [rawBinding(2, CREATED - 1)]]])), 'bundle-field'],
+    ['additionalBindings empty', () => signRaw(new Map([...rawV2(), [7, []]])), 'bundle-field'],
+    ['additionalBindings not an array', () => signRaw(new Map([...rawV2(), [7, rawBinding(2, BOUND)]])), 'bundle-field'],
+    [`${MAX_BINDINGS} additional bindings (${MAX_BINDINGS + 1} keys)`, () => signRaw(new Map([...rawV2(), [7, Array.from({ length: MAX_BINDINGS }, (_, i) => rawBinding(i + 2, BOUND))]])), 'bundle-field'],
+    ['additional bindings on a passphrase-only identity', () => signRaw(new Map([...rawV2(), [5, null]])), 'bundle-field'],
+    ['the same credential twice', () => signRaw(new Map([...rawV2(), [7, [rawBinding(1, BOUND)]]])), 'bundle-field'],
+    ['an unknown key in an additional binding', () => { const b = rawBinding(2, BOUND); b.set(10, 0); return signRaw(new Map([...rawV2(), [7, [b]]])); }, 'bundle-field'],
+  ];
+  it.each(cases)('%s → %s', (_n, make, expected) => {
+    expect(code(() => decodeBundle(make()))).toBe(expected);
+  });
+
+  it('encodeBundle refuses a version that does not fit the fields', () => {
+    const b = signBundle(fields, SEED);
+    expect(() => encodeBundle({ ...b, version: 1 })).toThrow('"version" expected 2 for these fields, got 1');
+    expect(() => signBundle({ ...base, binding: null, additionalBindings: [binding(2, BOUND)] }, SEED)).toThrow(InputError);
+  });
+});
+
+/** bindingChallenge(PK, time), as the vector above spells it. */
+function bindingChallengeOf(time: number): Uint8Array {
+  return unhex(time === CREATED ? '68d9b33b860680e5dd332f6ee77c5961e547be1845000df1feb5f670205f133a' : 'c9179061c1086d34957cf0f1cbc37fbd6a45d4162d0a77af93236e70db9d294f');
+}
+/** A raw CTAP binding map for credential id byte `id` (boundAt set when given). */
+function rawBinding(id: number, boundAt?: number): Map<unknown, unknown> {
+  const m = new Map<unknown, unknown>([[0, 2], [1, 'keyprint.local'], [2, new Uint8Array(16).fill(id)], [3, unhex('a1010202')],
+    [5, new Uint8Array(37).fill(5)], [7, new Uint8Array(32).fill(id)], [8, unhex('3006020101020101')]]);
+  if (boundAt !== undefined) m.set(9, boundAt);
+  return m;
+}
+const VECTOR_V2 = {
+  length: 389,
+  signature: 'b2142f28396c189caffb193cd38e78d2d4885a78851b1ebc0d33717f413794036cbc6445336353f9247df70df86b1baedb108b24afd11de7cbe84fac4759860c',
+  hash: '0aac847ee66e61b6e29135cdebf29e094991cb62eb25d779b431273aaca58d16',
+};
+
 describe('round trips', () => {
   it('passphrase-only bundle', () => {
     const b = signBundle({ ...base, expiresAt: CREATED + 1 }, IdentityKeyPair.fromSecretKey(SEED));
@@ -116,7 +223,8 @@ describe('strict decoding: one typed error per defect', () => {
   const good = encodeBundle(signBundle(base, SEED));
 
   const cases: Array<[string, () => Uint8Array, string]> = [
-    ['version 2', () => signRaw(new Map([...rawBase(), [0, 2]])), 'bundle-version'],
+    ['version 2 (for a bundle version 1 can express)', () => signRaw(new Map([...rawBase(), [0, 2]])), 'bundle-version'],
+    ['version 3', () => signRaw(new Map([...rawBase(), [0, 3]])), 'bundle-version'],
     ['version 0', () => signRaw(new Map([...rawBase(), [0, 0]])), 'bundle-version'],
     ['version missing', () => { const m = rawBase(); m.delete(0); return signRaw(m); }, 'bundle-version'],
     ['version as text', () => signRaw(new Map([...rawBase(), [0, '1']])), 'bundle-version'],
@@ -195,7 +303,8 @@ describe('strict decoding: one typed error per defect', () => {
   });
 
   it('the error messages say what was expected and what was found', () => {
-    expect(() => decodeBundle(signRaw(new Map([...rawBase(), [0, 2]])))).toThrow('bundle expected version 1, got 2');
+    expect(() => decodeBundle(signRaw(new Map([...rawBase(), [0, 3]])))).toThrow('bundle expected version 1 or 2, got 3');
+    expect(() => decodeBundle(signRaw(new Map([...rawBase(), [0, 2]])))).toThrow('bundle version 2 expected additional bindings or a binding bound after createdAt, got neither (such a bundle is version 1)');
     expect(() => decodeBundle(new Uint8Array([...good, 0]))).toThrow(/expected to end after \d+ bytes, got 1 more/);
     expect(() => decodeBundle(signRaw(new Map([...rawBase(), [2, PK.slice(1)]])))).toThrow('bundle identityPublicKey expected 32 bytes, got 31');
   });

@@ -25,7 +25,7 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(join(home, '..'), { recursive: true, force: true }));
 
-const envelope = () => wrapSecret(SECRET, { prfOutput: PRF, credentialId: CRED });
+const envelope = () => wrapSecret(SECRET, { prfOutput: PRF, credentialId: CRED, prfInput: new Uint8Array(32).fill(5), userVerified: false });
 const mode = (p: string) => statSync(p).mode & 0o777;
 
 describe('NodeKeyStore', () => {

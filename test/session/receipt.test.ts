@@ -96,6 +96,25 @@ describe('verification receipts', () => {
     expect(verifyReceipt(good, { ...bundle, binding: null }, th)).toEqual({ valid: false, reason: 'no-binding' });
   });
 
+  it('a second security key (bundle version 2): its receipts verify too; a key the bundle does not list is "credential"', async () => {
+    const second = { ...makeCredential(), credentialId: Uint8Array.of(9, 9, 9, 9) };
+    const boundAt = T0 + 86_400_000;
+    const two = decodeBundle(encodeBundle(signBundle({
+      displayName: 'Carol', identityPublicKey: identity.publicKey, createdAt: T0, binding: bundle.binding,
+      additionalBindings: [makeBinding(identity.publicKey, boundAt, { credential: second, rpId, kind: 'ctap' })],
+    }, identity)));
+    expect(two.version).toBe(2);
+    for (const kind of ['webauthn', 'ctap'] as const) {
+      expect(verifyReceipt(await createReceipt(th, authenticator(kind, second)), two, th)).toEqual({ valid: true, transcriptHash: th, userVerified: true });
+      expect(verifyReceipt(await createReceipt(th, authenticator(kind, cred)), two, th)).toEqual({ valid: true, transcriptHash: th, userVerified: true });
+      // The one-key bundle does not know the second key.
+      expect(verifyReceipt(await createReceipt(th, authenticator(kind, second)), bundle, th)).toEqual({ valid: false, reason: 'credential' });
+    }
+    // The second key's id with the first key's signature: the listed credential's own key decides.
+    const mixed = await createReceipt(th, authenticator('ctap', { ...cred, credentialId: second.credentialId }));
+    expect(verifyReceipt(mixed, two, th)).toEqual({ valid: false, reason: 'signature' });
+  });
+
   it('a receipt signed over the bare TH (the version-1 construction) does not verify as version 2', async () => {
     const bare = async (c: Uint8Array) => authenticator('webauthn')(equalTo(c, receiptChallenge(th)) ? th : c);
     expect(verifyReceipt(await createReceipt(th, bare), bundle, th)).toEqual({ valid: false, reason: 'challenge' });

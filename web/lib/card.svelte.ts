@@ -58,7 +58,7 @@ export class MyCardState {
     try {
       const card = await createCard(profile.bundleBytes, {
         ...(attested ? { identity: key!, form: 'compact' as const } : {}),
-        ...(profile.credential ? { registrationClientDataJSON: profile.credential.registrationClientDataJSON } : {}),
+        ...(profile.keys?.length ? { registrationClientDataJSON: profile.keys[0].registrationClientDataJSON } : {}),
       });
       if (this.#for !== want) return; // superseded while it ran
       this.card = card;

@@ -272,9 +272,3 @@ export async function deleteFilesOf(peers: string[]): Promise<void> {
   const tags = new Set(peers.map(peerTag));
   await deleteNames((name) => tags.has(name.split('-')[1]));
 }
-
-/** Deletes the whole file directory (wipe everything). */
-export async function deleteAllFiles(): Promise<void> {
-  if (!(await opfsAvailable())) return;
-  await (await navigator.storage.getDirectory()).removeEntry('keyprint-files', { recursive: true }).catch(() => undefined);
-}

@@ -4,16 +4,25 @@
 import {
   currentAuthenticator, decodeBundle, didKeyFromPublicKey, envelopeInfo, type AttestationTrust, type IdentityBundle, type IdentityKeyPair,
 } from 'keyprint/identity';
-import { checkBundleAttestation, checkPrintable } from 'keyprint/card';
 import { fingerprintDigits, keyprintParty } from 'keyprint/sas';
 import { groupDigits } from './bytes.js';
-import {
-  createWithPassphrase, enrollWithSecurityKey, unlockWithPassphrase, unlockWithSecurityKey, type Enrolled,
-} from './enrollment.js';
-import { ProfileStore, type StoredProfile } from './profile-store.js';
+import type { Enrolled, KeysChanged } from './enrollment.js';
+import { envelopeNames, ProfileStore, type StoredKey, type StoredProfile } from './profile-store.js';
 import { webauthnProblem } from './webauthn.js';
 
 export type IdentityPhase = 'loading' | 'none' | 'locked' | 'unlocked';
+
+// Enrolling, unlocking and checking attestations (WebAuthn, certificates, key wrapping) are chunks of
+// their own: the Identity screen shows before they load (docs/WEB.md "First load"). load() starts
+// fetching the ceremony right away, so it is there by the time the user acts.
+// keyprint/card (the name check, attestation verdicts) is imported the same way: statically, its
+// barrel would bring the QR decoder and X.509 into the first load (test/web/size-budget.test.ts).
+const ceremony = () => import('./enrollment.js').catch((e: unknown) => {
+  throw new Error(`The code for creating and unlocking identities did not load (${(e as Error).message}). Reload the page when you are online.`);
+});
+const cards = () => import('keyprint/card').catch((e: unknown) => {
+  throw new Error(`The code for checking names and attestations did not load (${(e as Error).message}). Reload the page when you are online.`);
+});
 
 const TRUST_TEXT: Record<string, string> = {
   'hardware-attested': 'Hardware-attested: the attestation chains to a vendor root keyprint ships, or one you trust (Settings).',
@@ -46,8 +55,12 @@ export class IdentityState {
    * may differ from the one recorded at enrollment. null until checked.
    */
   attestationNow = $state.raw<{ trust: AttestationTrust; vendor?: string; model?: string } | { refused: string } | null>(null);
+  /** The security keys that unlock the identity (the first key first). */
+  keys = $derived<StoredKey[]>(this.profile?.keys ?? []);
+  /** Which of them unlocked it this time (its index in `keys`), while unlocked. */
+  unlockedWith = $state<number | null>(null);
   authenticator = $derived.by(() => {
-    const recorded = this.profile?.credential?.authenticator ?? null;
+    const recorded = this.profile?.keys?.[0]?.authenticator ?? null;
     const now = this.attestationNow;
     return recorded && now && !('refused' in now) ? currentAuthenticator(recorded, now) : recorded;
   });
@@ -57,7 +70,8 @@ export class IdentityState {
   weak = $derived(this.profile?.kind === 'passphrase');
 
   #store = new ProfileStore();
-  #envelope: Uint8Array | null = null;
+  /** Every key's envelope by key-store name (a passphrase identity's is "identity"). */
+  #envelopes = new Map<string, Uint8Array>();
   #identity: IdentityKeyPair | null = null;
 
   /** The unlocked key pair (for signing in sessions); null while locked. */
@@ -66,16 +80,18 @@ export class IdentityState {
   }
 
   async load(): Promise<void> {
+    ceremony().catch(() => {}); // a failure shows when the user acts
+    cards().catch(() => {});
     try {
       const stored = await this.#store.load();
       if (!stored) {
         this.phase = 'none';
         return;
       }
-      envelopeInfo(stored.envelope); // a damaged envelope fails here, not at unlock
+      for (const envelope of stored.envelopes.values()) envelopeInfo(envelope); // a damaged envelope fails here, not at unlock
       this.profile = stored.profile;
       this.bundle = decodeBundle(stored.profile.bundleBytes);
-      this.#envelope = stored.envelope;
+      this.#envelopes = stored.envelopes;
       this.phase = 'locked';
     } catch (e) {
       this.error = `Could not read the identity stored in this browser: ${(e as Error).message}`;
@@ -85,11 +101,12 @@ export class IdentityState {
 
   /** Re-checks the stored attestation with the trust store now in effect (after a change in Settings). */
   async recheckTrust(): Promise<void> {
-    const bundle = this.bundle, credential = this.profile?.credential;
+    const bundle = this.bundle, credential = this.profile?.keys?.[0];
     if (!bundle || !credential) {
       this.attestationNow = null;
       return;
     }
+    const { checkBundleAttestation } = await cards();
     const r = await checkBundleAttestation(bundle, { registrationClientDataJSON: credential.registrationClientDataJSON });
     if (bundle !== this.bundle) return; // the identity changed meanwhile
     this.attestationNow = r.ok ? { trust: r.verdict.trust, vendor: r.verdict.vendor, model: r.verdict.model } : { refused: r.reason };
@@ -117,7 +134,8 @@ export class IdentityState {
     }
     this.#identity?.destroy();
     this.#identity = e.identity;
-    this.#envelope = e.envelope;
+    this.#envelopes = new Map([[envelopeNames(profile)[0], e.envelope]]);
+    this.unlockedWith = profile.keys ? 0 : null;
     this.profile = profile;
     this.bundle = e.bundle;
     this.attestationNow = null;
@@ -126,8 +144,8 @@ export class IdentityState {
 
   enroll(displayName: string): Promise<void> {
     return this.#run('Touch your security key to create a credential (1 of 2)…', async () => {
-      checkPrintable(displayName); // before the key is touched: a name the card cannot print is said now
-      const e = await enrollWithSecurityKey({
+      (await cards()).checkPrintable(displayName); // before the key is touched: a name the card cannot print is said now
+      const e = await (await ceremony()).enrollWithSecurityKey({
         displayName,
         onStep: (step) => {
           this.busy = step === 'create' ? 'Touch your security key to create a credential (1 of 2)…'
@@ -141,25 +159,72 @@ export class IdentityState {
 
   createWithPassphrase(displayName: string, passphrase: string): Promise<void> {
     return this.#run('Deriving a key from your passphrase…', async () => {
-      checkPrintable(displayName);
+      (await cards()).checkPrintable(displayName);
       if (passphrase.length < 12) throw new Error('Use a passphrase of at least 12 characters (several random words work well).');
-      await this.#adopt(await createWithPassphrase({ displayName, passphrase }));
+      await this.#adopt(await (await ceremony()).createWithPassphrase({ displayName, passphrase }));
     });
   }
 
   unlock(): Promise<void> {
-    return this.#run('Touch your security key to unlock…', async () => {
-      if (!this.profile || !this.#envelope) throw new Error('No identity is stored in this browser.');
-      this.#identity = await unlockWithSecurityKey(this.profile, this.#envelope);
+    return this.#run(this.keys.length > 1 ? 'Touch one of your security keys to unlock…' : 'Touch your security key to unlock…', async () => {
+      const profile = this.profile;
+      if (!profile) throw new Error('No identity is stored in this browser.');
+      const r = await (await ceremony()).unlockWithSecurityKey(profile, this.#envelopes);
+      this.#identity = r.identity;
+      this.unlockedWith = this.keys.indexOf(r.key);
       this.phase = 'unlocked';
+      // A version-1 envelope was re-made as version 2 in the same touch: store it (the old one keeps working if this fails).
+      if (r.upgraded) await this.#storeKeys({ profile, envelopes: new Map([[r.key.envelope, r.upgraded]]) }).catch(() => {});
     });
   }
 
   unlockWithPassphrase(passphrase: string): Promise<void> {
     return this.#run('Checking your passphrase…', async () => {
-      if (!this.profile || !this.#envelope) throw new Error('No identity is stored in this browser.');
-      this.#identity = await unlockWithPassphrase(this.profile, this.#envelope, passphrase);
+      const envelope = this.profile && this.#envelopes.get(envelopeNames(this.profile)[0]);
+      if (!this.profile || !envelope) throw new Error('No identity is stored in this browser.');
+      this.#identity = await (await ceremony()).unlockWithPassphrase(this.profile, envelope, passphrase);
       this.phase = 'unlocked';
+    });
+  }
+
+  /** Stores a changed key list (and envelopes), then shows it. */
+  async #storeKeys(change: Pick<KeysChanged, 'profile' | 'envelopes'> & { bundle?: IdentityBundle }): Promise<void> {
+    const envelopes = new Map(this.#envelopes);
+    for (const [name, envelope] of change.envelopes) envelopes.set(name, envelope);
+    for (const name of envelopes.keys()) if (!change.profile.keys?.some((k) => k.envelope === name)) envelopes.delete(name);
+    await this.#store.update(change.profile, envelopes);
+    this.#envelopes = envelopes;
+    this.profile = change.profile;
+    if (change.bundle) {
+      this.bundle = change.bundle;
+      this.attestationNow = null;
+    }
+  }
+
+  /** Adds a security key (two touches on the new key); the identity must be unlocked. */
+  addKey(): Promise<void> {
+    return this.#run('Plug in the new security key and touch it to create a credential (1 of 2)…', async () => {
+      if (!this.#identity || !this.profile) throw new Error('Unlock your identity first: adding a key wraps its secret for the new key too.');
+      const change = await (await ceremony()).addSecurityKey({
+        identity: this.#identity, profile: this.profile,
+        onStep: (step) => {
+          this.busy = step === 'create' ? 'Plug in the new security key and touch it to create a credential (1 of 2)…'
+            : step === 'bind' ? 'Touch the new security key again to bind it to your identity (2 of 2)…'
+            : 'Sealing your identity key for the new key…';
+        },
+      });
+      await this.#storeKeys(change);
+    });
+  }
+
+  /** Removes a security key (not the last one); the identity must be unlocked. */
+  removeKey(credentialId: Uint8Array): Promise<void> {
+    return this.#run('Removing the security key…', async () => {
+      if (!this.#identity || !this.profile) throw new Error('Unlock your identity first: removing a key re-signs your identity bundle.');
+      const before = this.unlockedWith !== null ? this.keys[this.unlockedWith] : null;
+      await this.#storeKeys((await ceremony()).removeSecurityKey({ identity: this.#identity, profile: this.profile, credentialId }));
+      this.unlockedWith = before ? this.keys.findIndex((k) => k.envelope === before.envelope) : null;
+      if (this.unlockedWith === -1) this.unlockedWith = null;
     });
   }
 
@@ -173,6 +238,7 @@ export class IdentityState {
     for (const fn of this.#beforeLock) fn();
     this.#identity?.destroy();
     this.#identity = null;
+    this.unlockedWith = null;
     if (this.profile) this.phase = 'locked';
   }
 
@@ -184,7 +250,7 @@ export class IdentityState {
       this.profile = null;
       this.bundle = null;
       this.attestationNow = null;
-      this.#envelope = null;
+      this.#envelopes = new Map();
       this.phase = 'none';
     });
   }

@@ -7,15 +7,18 @@ import type { StoredProfile } from './profile-store.js';
 import { getAssertion } from './webauthn.js';
 
 /**
- * The hardware call for `Conversation.sendReceipt`: one touch of the security key that binds this identity.
+ * The hardware call for `Conversation.sendReceipt`: one touch of any security key that binds this
+ * identity (the bundle lists every key, so the peer checks the receipt against whichever signed it).
+ * No PRF is evaluated: a receipt needs no secret.
  * @throws Error when the identity has no security key (passphrase identities cannot sign receipts)
  */
 export function receiptSigner(profile: StoredProfile): (challenge: Uint8Array) => Promise<ReceiptAssertion> {
-  const c = profile.credential;
-  if (profile.kind !== 'prf' || !c) throw new Error('A receipt is signed by a security key; this identity is protected by a passphrase only.');
+  const keys = profile.keys ?? [];
+  if (profile.kind !== 'prf' || keys.length === 0) throw new Error('A receipt is signed by a security key; this identity is protected by a passphrase only.');
   return async (challenge) => {
-    const a = await getAssertion({ rpId: c.rpId, challenge, credentialId: c.credentialId, transports: c.transports });
-    a.prfFirst?.fill(0); // the ceremony also evaluates the unlock PRF; a receipt needs none of it
+    const a = await getAssertion({
+      rpId: keys[0].rpId, challenge, userVerification: 'preferred', credentials: keys.map((k) => ({ id: k.credentialId, transports: k.transports })),
+    });
     return { kind: 'webauthn', credentialId: a.credentialId, authenticatorData: a.authenticatorData, clientDataJSON: a.clientDataJSON, signature: a.signature };
   };
 }

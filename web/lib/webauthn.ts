@@ -2,12 +2,12 @@
 // JSON option form to the browser's binary form and back). Extensions pass through untouched, so
 // PRF inputs are BufferSource and PRF outputs come back as ArrayBuffer (WebAuthn L3 §10.1.4).
 // RP ID = the page's host (WebAuthn §5.1.2; an IP address is not a valid RP ID: use localhost).
+// PRF inputs are per credential (each envelope carries its own, wrap.ts): one credential is asked
+// with `eval`, several with `evalByCredential`; `second` gives an upgraded envelope's output in the
+// same touch.
 import { startAuthentication, startRegistration, WebAuthnError, type PublicKeyCredentialDescriptorJSON } from '@simplewebauthn/browser';
-import { KEYPRINT_PRF_INPUT } from 'keyprint/identity';
-import { b64u, buffer, utf8 } from './bytes.js';
+import { b64u, buffer } from './bytes.js';
 
-/** The WebAuthn PRF input whose output wraps the identity seed (the CLI's hmac-secret input too). */
-export const PRF_INPUT = KEYPRINT_PRF_INPUT;
 const COSE_ES256 = -7;
 const TIMEOUT_MS = 120_000;
 
@@ -24,8 +24,17 @@ export interface Assertion {
   authenticatorData: Uint8Array;
   clientDataJSON: Uint8Array;
   signature: Uint8Array;
-  /** PRF output for PRF_INPUT (32 bytes), when the authenticator returned one. Wipe after use. */
-  prfFirst: Uint8Array | undefined;
+  /** Whether the authenticator verified the user (authenticatorData flag UV, WebAuthn §6.1). */
+  userVerified: boolean;
+  /** PRF outputs for the credential's inputs (32 bytes each), when the authenticator returned them. Wipe after use. */
+  prf: { first: Uint8Array; second?: Uint8Array } | undefined;
+}
+
+/** A credential to ask for, with the PRF inputs to evaluate for it (none for a receipt). */
+export interface AllowedCredential {
+  id: Uint8Array;
+  transports?: string[];
+  prf?: { first: Uint8Array; second?: Uint8Array };
 }
 
 /** A ceremony failure in words a person can act on. */
@@ -42,7 +51,7 @@ function explain(e: unknown): never {
     throw new CeremonyError('cancelled', 'The security key request was cancelled or timed out. Try again and touch your key when it blinks.', { cause: e });
   }
   if (name === 'InvalidStateError') {
-    throw new CeremonyError('exists', 'This security key already holds this credential.', { cause: e });
+    throw new CeremonyError('exists', 'This security key is already one of this identity\'s keys. Plug in another security key.', { cause: e });
   }
   if (name === 'SecurityError') {
     throw new CeremonyError('insecure', 'The browser refused WebAuthn on this address. Open the app at http://localhost or over https.', { cause: e });
@@ -64,10 +73,11 @@ export function webauthnProblem(): string | null {
 
 /**
  * navigator.credentials.create: cross-platform, resident ES256 credential, UV preferred, direct
- * attestation, PRF requested (WebAuthn L3 §10.1.4).
+ * attestation, PRF requested (WebAuthn L3 §10.1.4); the identity's other keys in excludeCredentials
+ * (a key that holds one of them answers InvalidStateError: `exists`).
  */
 export async function createCredential(params: {
-  rpId: string; userName: string; challenge: Uint8Array;
+  rpId: string; userName: string; challenge: Uint8Array; exclude?: Array<{ id: Uint8Array; transports?: string[] }>;
 }): Promise<CreatedCredential> {
   const userId = crypto.getRandomValues(new Uint8Array(16)); // random: a re-enrollment never replaces an older credential
   let r;
@@ -78,6 +88,7 @@ export async function createCredential(params: {
         user: { id: b64u.encode(userId), name: params.userName, displayName: params.userName },
         challenge: b64u.encode(params.challenge),
         pubKeyCredParams: [{ type: 'public-key', alg: COSE_ES256 }],
+        excludeCredentials: (params.exclude ?? []).map((c) => ({ id: b64u.encode(c.id), type: 'public-key', transports: c.transports as PublicKeyCredentialDescriptorJSON['transports'] })),
         timeout: TIMEOUT_MS,
         attestation: 'direct',
         hints: ['security-key'],
@@ -100,9 +111,22 @@ export async function createCredential(params: {
   };
 }
 
-/** navigator.credentials.get over `challenge` for one credential, with PRF eval of PRF_INPUT in the same call. */
+/** WebAuthn's PRF inputs (`eval` for one credential, `evalByCredential` for several), or none. */
+function prfExtension(credentials: AllowedCredential[]): AuthenticationExtensionsClientInputs {
+  const values = (p: { first: Uint8Array; second?: Uint8Array }) => ({ first: buffer(p.first), ...(p.second ? { second: buffer(p.second) } : {}) });
+  const asked = credentials.filter((c) => c.prf);
+  if (asked.length === 0) return {};
+  if (credentials.length === 1) return { prf: { eval: values(asked[0].prf!) } } as AuthenticationExtensionsClientInputs;
+  return { prf: { evalByCredential: Object.fromEntries(asked.map((c) => [b64u.encode(c.id), values(c.prf!)])) } } as AuthenticationExtensionsClientInputs;
+}
+
+/**
+ * navigator.credentials.get over `challenge` for any of `credentials`, with each one's PRF inputs
+ * evaluated in the same call; `userVerification` as the caller decides (unlock: exactly what the
+ * key was enrolled with).
+ */
 export async function getAssertion(params: {
-  rpId: string; challenge: Uint8Array; credentialId: Uint8Array; transports?: string[];
+  rpId: string; challenge: Uint8Array; credentials: AllowedCredential[]; userVerification: UserVerificationRequirement;
 }): Promise<Assertion> {
   let r;
   try {
@@ -110,22 +134,24 @@ export async function getAssertion(params: {
       optionsJSON: {
         rpId: params.rpId,
         challenge: b64u.encode(params.challenge),
-        allowCredentials: [{ id: b64u.encode(params.credentialId), type: 'public-key', transports: params.transports as PublicKeyCredentialDescriptorJSON["transports"] }],
-        userVerification: 'preferred',
+        allowCredentials: params.credentials.map((c) => ({ id: b64u.encode(c.id), type: 'public-key', transports: c.transports as PublicKeyCredentialDescriptorJSON['transports'] })),
+        userVerification: params.userVerification,
         timeout: TIMEOUT_MS,
         hints: ['security-key'],
-        extensions: { prf: { eval: { first: buffer(utf8(PRF_INPUT)) } } } as AuthenticationExtensionsClientInputs,
+        extensions: prfExtension(params.credentials),
       },
     });
   } catch (e) {
     explain(e);
   }
-  const first = (r.clientExtensionResults as { prf?: { results?: { first?: ArrayBuffer } } }).prf?.results?.first;
+  const results = (r.clientExtensionResults as { prf?: { results?: { first?: ArrayBuffer; second?: ArrayBuffer } } }).prf?.results;
+  const authenticatorData = b64u.decode(r.response.authenticatorData);
   return {
     credentialId: b64u.decode(r.rawId),
-    authenticatorData: b64u.decode(r.response.authenticatorData),
+    authenticatorData,
     clientDataJSON: b64u.decode(r.response.clientDataJSON),
     signature: b64u.decode(r.response.signature),
-    prfFirst: first ? new Uint8Array(first) : undefined,
+    userVerified: (authenticatorData[32] & 0x04) !== 0,
+    prf: results?.first ? { first: new Uint8Array(results.first), ...(results.second ? { second: new Uint8Array(results.second) } : {}) } : undefined,
   };
 }

@@ -11,9 +11,6 @@
 import { didKeyFromPublicKey } from 'keyprint/identity';
 import type { Contact } from 'keyprint/session';
 import { DB_NAME, closeStorage, deleteDatabase } from './db.js';
-import { deleteHistoryOf } from './history.js';
-import { deleteOutboxOf } from './outbox-idb.js';
-import { deleteAllFiles, deleteFilesOf } from './files-opfs.js';
 import type { ContactsState } from './contacts.svelte.js';
 import type { IdentityState } from './identity.svelte.js';
 
@@ -33,10 +30,21 @@ export function peersOf(c: Contact): string[] {
 /** Deletes a contact and everything stored about it. */
 export async function forgetContact(contacts: ContactsState, c: Contact): Promise<void> {
   const peers = peersOf(c);
+  // Imported here, not above: the first load has this module (followWipes) but not the outbox (docs/WEB.md "First load").
+  const [{ deleteOutboxOf }, { deleteHistoryOf }, { deleteFilesOf }] = await Promise.all([import('./outbox-idb.js'), import('./history.js'), import('./files-opfs.js')]);
   await deleteOutboxOf(peers);
   await deleteHistoryOf(peers);
   await deleteFilesOf(peers);
   await contacts.delete(c.contactId);
+}
+
+/** Deletes the web app's file directory (files-opfs.ts), here so that the first load needs nothing more. */
+async function deleteFileDirectory(): Promise<void> {
+  try {
+    await (await navigator.storage.getDirectory()).removeEntry('keyprint-files', { recursive: true });
+  } catch {
+    // none yet, or no origin-private file system here (a private window)
+  }
 }
 
 function reloadWiped(): void {
@@ -68,7 +76,7 @@ export async function wipeEverything(identity: IdentityState): Promise<void> {
   tabs?.postMessage('wipe');
   // Other tabs close their connections on this message or on `versionchange`; a delete still
   // blocked after 3 s completes as they reload.
-  await Promise.all([deleteDatabase(DB_NAME), deleteDatabase(KEY_STORE_DB), deleteAllFiles()]);
+  await Promise.all([deleteDatabase(DB_NAME), deleteDatabase(KEY_STORE_DB), deleteFileDirectory()]);
   if ('caches' in globalThis) {
     for (const name of await caches.keys()) if (name.startsWith(CACHE_PREFIX)) await caches.delete(name);
   }
