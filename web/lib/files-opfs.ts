@@ -15,6 +15,7 @@ import type { FileContent, FileSink, FileSource, FileStore, IncomingRecord } fro
 import { fields, type StorageKey } from './storage-key.js';
 import { hex, unhex } from './record-codec.js';
 import type { OpfsRequest } from './opfs-worker.js';
+import { FILES_DIR } from './opfs-dir.js';
 
 /** Plaintext bytes per sealed block of an outgoing copy. */
 const BLOCK = 1 << 20;
@@ -42,7 +43,7 @@ class Opfs {
   readonly #pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
 
   constructor() {
-    this.#worker = new Worker(new URL('./opfs-worker.ts', import.meta.url), { type: 'module', name: 'keyprint-files' });
+    this.#worker = new Worker(new URL('./opfs-worker.ts', import.meta.url), { type: 'module', name: FILES_DIR });
     this.#worker.onmessage = (e: MessageEvent<{ seq: number; ok: boolean; result?: unknown; error?: string }>) => {
       const p = this.#pending.get(e.data.seq);
       this.#pending.delete(e.data.seq);
@@ -230,7 +231,7 @@ export class OpfsFileStore implements FileStore {
   /** A received file, as a File backed by the disk (for a download link or "Save to disk…"). */
   async file(location: string): Promise<File> {
     const root = await navigator.storage.getDirectory();
-    return (await (await (await root.getDirectoryHandle('keyprint-files')).getFileHandle(location)).getFile());
+    return (await (await (await root.getDirectoryHandle(FILES_DIR)).getFileHandle(location)).getFile());
   }
 
   /** Deletes received files already offered (done-*): the page that offered them is gone or locked. */
@@ -258,7 +259,7 @@ async function deleteNames(match: (name: string) => boolean): Promise<void> {
   if (!(await opfsAvailable())) return;
   let dir: FileSystemDirectoryHandle;
   try {
-    dir = await (await navigator.storage.getDirectory()).getDirectoryHandle('keyprint-files');
+    dir = await (await navigator.storage.getDirectory()).getDirectoryHandle(FILES_DIR);
   } catch {
     return; // nothing stored yet
   }

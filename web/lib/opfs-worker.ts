@@ -3,6 +3,7 @@
 // worker may hold. A write goes straight into the file (no swap copy, unlike a writable stream), so
 // a partly received file survives a reload and the transfer resumes. Everything lives in the
 // directory "keyprint-files"; names are made by web/lib/files-opfs.ts, never by a peer.
+import { FILES_DIR } from './opfs-dir.js';
 
 interface SyncHandle {
   read(buffer: Uint8Array, options: { at: number }): number;
@@ -26,10 +27,9 @@ export type OpfsRequest =
   | { op: 'readAll'; name: string }
   | { op: 'writeAll'; name: string; data: ArrayBuffer };
 
-export const DIR = 'keyprint-files';
 
 let dir: Promise<FileSystemDirectoryHandle> | undefined;
-const directory = () => (dir ??= navigator.storage.getDirectory().then((root) => root.getDirectoryHandle(DIR, { create: true })));
+const directory = () => (dir ??= navigator.storage.getDirectory().then((root) => root.getDirectoryHandle(FILES_DIR, { create: true })));
 
 /** Open handles by name (one sync handle per file: a second open shares it). */
 const open = new Map<string, { id: number; handle: SyncHandle; count: number }>();

@@ -10,6 +10,7 @@
 // the databases go (its connections close on `versionchange`).
 import { didKeyFromPublicKey } from 'keyprint/identity';
 import type { Contact } from 'keyprint/session';
+import { FILES_DIR } from './opfs-dir.js';
 import { DB_NAME, closeStorage, deleteDatabase } from './db.js';
 import type { ContactsState } from './contacts.svelte.js';
 import type { IdentityState } from './identity.svelte.js';
@@ -41,7 +42,7 @@ export async function forgetContact(contacts: ContactsState, c: Contact): Promis
 /** Deletes the web app's file directory (files-opfs.ts), here so that the first load needs nothing more. */
 async function deleteFileDirectory(): Promise<void> {
   try {
-    await (await navigator.storage.getDirectory()).removeEntry('keyprint-files', { recursive: true });
+    await (await navigator.storage.getDirectory()).removeEntry(FILES_DIR, { recursive: true });
   } catch {
     // none yet, or no origin-private file system here (a private window)
   }
