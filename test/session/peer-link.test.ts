@@ -48,8 +48,12 @@ describe('PeerLink (node-datachannel)', () => {
     const e = await a.waitChannel(20_000).catch((x: LinkError) => x);
     expect(e).toBeInstanceOf(LinkError);
     expect((e as LinkError).code).toBe('handshake');
-    // libdatachannel closes itself on the DTLS failure (a browser says "failed": e2e 22-failures has its wording).
-    expect((e as LinkError).message).toBe('The secure connection could not be set up: the other side closed it during the handshake, or a text was changed on the way. Start over and exchange the texts again, directly.');
+    // libdatachannel closes itself on the DTLS failure, or says "failed" as a browser does, depending
+    // on timing (seen on a loaded CI machine): either way the cause named is a changed text, never no path.
+    expect([
+      'The secure connection could not be set up: the other side closed it during the handshake, or a text was changed on the way. Start over and exchange the texts again, directly.',
+      'The secure connection could not be set up: the answer may have been changed on the way. Get it again from your contact, directly, and start over.',
+    ]).toContain((e as LinkError).message);
     expect(Date.now() - t0).toBeLessThan(15_000);
   }, 30_000);
 
