@@ -4,12 +4,11 @@
 // The contact id is the peer's did:key (as in the web app). Every change re-reads the file and
 // writes it back atomically (0600), one change at a time within the process.
 
-import { equalBytes } from '../session/_bytes.js';
+import { equalBytes, fromBase64url, toBase64url as b64u } from '../core/bytes.js';
 import { KeyprintError } from '../errors.js';
 import { verificationOf, type Contact, type ContactStore } from '../session/contacts.js';
 import { readContacts, toContact, writeContacts, type ContactRecord } from './contacts.js';
 
-const b64u = (b: Uint8Array) => Buffer.from(b).toString('base64url');
 
 /** Contacts in HOME/contacts.json. */
 export class FileContactStore implements ContactStore {
@@ -59,7 +58,7 @@ export class FileContactStore implements ContactStore {
       const file = await readContacts(this.home);
       const i = file.contacts.findIndex((c) => c.did === contact.contactId);
       const old = i >= 0 ? file.contacts[i] : undefined;
-      const sameKey = old !== undefined && equalBytes(new Uint8Array(Buffer.from(old.identityPublicKey, 'base64url')), contact.identityPublicKey);
+      const sameKey = old !== undefined && equalBytes(fromBase64url(old.identityPublicKey), contact.identityPublicKey);
       const record: ContactRecord = {
         ...(sameKey ? old : {}),
         did: contact.contactId, displayName: contact.displayName, identityPublicKey: b64u(contact.identityPublicKey),

@@ -14,7 +14,7 @@ import { KeyprintError } from '../errors.js';
 import { verifyCard, type CardVerification } from '../card/index.js';
 import { readEnrollment } from '../identity/enroll.js';
 import { judgePeer, sameName, type Contact } from '../session/index.js';
-import { equalBytes } from '../session/_bytes.js';
+import { equalBytes, fromBase64url, toBase64url } from '../core/bytes.js';
 import { checkTypedText, claimJson, claimNote, notComparedText, readCardFile, verdictLine } from './verify.js';
 import { forgetPeerFiles } from './_outbox-store.js';
 import { resolveHome } from './_home.js';
@@ -134,7 +134,7 @@ export async function writeContacts(home: string, file: ContactsFile): Promise<v
 /** A record as the session layer's Contact. */
 export function toContact(r: ContactRecord): Contact {
   return {
-    contactId: r.did, identityPublicKey: new Uint8Array(Buffer.from(r.identityPublicKey, 'base64url')), displayName: r.displayName,
+    contactId: r.did, identityPublicKey: fromBase64url(r.identityPublicKey), displayName: r.displayName,
     verifiedAt: Date.parse(r.verifiedAt), verifiedBy: r.verifiedBy,
   };
 }
@@ -148,8 +148,8 @@ export function toContact(r: ContactRecord): Contact {
 export function contactFromVerification(r: CardVerification, now = Date.now()): ContactRecord {
   const id = r.identity!;
   return {
-    did: id.did, displayName: id.displayName, identityPublicKey: Buffer.from(id.identityPublicKey).toString('base64url'),
-    bundle: Buffer.from(id.bundleBytes).toString('base64url'), verifiedBy: 'card', verifiedAt: new Date(now).toISOString(),
+    did: id.did, displayName: id.displayName, identityPublicKey: toBase64url(id.identityPublicKey),
+    bundle: toBase64url(id.bundleBytes), verifiedBy: 'card', verifiedAt: new Date(now).toISOString(),
     trust: r.trust ?? null, authenticator: id.authenticator.model, ...(r.claimed ? { claimed: claimJson(r.claimed) } : {}), printedTextCompared: r.printedTextCompared,
   };
 }

@@ -9,6 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { ready } from '../core/index.js';
 import { KeyprintError } from '../errors.js';
+import { toBase64url, toHex } from '../core/bytes.js';
 import type { AttestationTrust } from '../identity/index.js';
 import {
   CLAIM_LABEL, CardError, checkPrintedText, claimText, groupDigits, sniff, verifyCards, type CardClaim, type CardInput, type CardVerification,
@@ -83,7 +84,7 @@ export const claimNote = (c: CardClaim): string => `the card claims ${claimText(
 export function claimJson(c: CardClaim): Record<string, unknown> {
   return {
     trust: c.trust, model: c.model, ...(c.vendor !== undefined ? { vendor: c.vendor } : {}), aaguid: c.aaguid, fmt: c.fmt,
-    checkedAt: new Date(c.checkedAt).toISOString(), attestationHash: Buffer.from(c.attestationHash).toString('hex'), label: c.label,
+    checkedAt: new Date(c.checkedAt).toISOString(), attestationHash: toHex(c.attestationHash), label: c.label,
   };
 }
 
@@ -187,7 +188,7 @@ export function resultJson(r: CardVerification): unknown {
     identity: id ? {
       displayName: id.displayName, did: id.did, digits: groupDigits(id.digits), words: id.words, createdAt: new Date(id.createdAt).toISOString(),
       ...(id.expiresAt !== undefined ? { expiresAt: new Date(id.expiresAt).toISOString() } : {}),
-      authenticator: id.authenticator, form: id.form, bundle: Buffer.from(id.bundleBytes).toString('base64url'),
+      authenticator: id.authenticator, form: id.form, bundle: toBase64url(id.bundleBytes),
     } : null,
   };
 }

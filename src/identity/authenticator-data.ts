@@ -3,25 +3,14 @@
 // cborg in strict mode: minimal-length integers, definite lengths, no tags, no duplicate map keys,
 // no undefined/NaN/Infinity, no bigints — the CTAP2 canonical subset authenticators emit.
 
-import { decode, decodeFirst } from 'cborg';
-import type { DecodeOptions } from 'cborg';
+import { STRICT_CBOR as CORE_STRICT_CBOR, decodeStrict, decodeStrictPrefix } from '../core/cbor.js';
 import { p256PublicKeyToSpki } from '../core/index.js';
 import { KeyprintError } from '../errors.js';
 import { AttestationError } from './attestation-error.js';
 import { concat, uuidString } from './_bytes.js';
 
 /** cborg options for untrusted CTAP2 / WebAuthn CBOR. */
-export const STRICT_CBOR: DecodeOptions = {
-  strict: true,
-  useMaps: true,
-  rejectDuplicateMapKeys: true,
-  allowIndefinite: false,
-  allowUndefined: false,
-  allowInfinity: false,
-  allowNaN: false,
-  allowBigInt: false,
-  tags: [],
-};
+export const STRICT_CBOR = CORE_STRICT_CBOR;
 
 /**
  * Decodes exactly one CBOR item with STRICT_CBOR; trailing bytes are an error.
@@ -34,9 +23,9 @@ export const STRICT_CBOR: DecodeOptions = {
  */
 export function decodeCbor(bytes: Uint8Array, what: string, code: 'malformed-cbor' | 'malformed-auth-data' = 'malformed-cbor'): unknown {
   try {
-    return decode(bytes, STRICT_CBOR);
+    return decodeStrict(bytes);
   } catch (e) {
-    throw new AttestationError(code, `${what} is not valid strict CBOR: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    throw new AttestationError(code, `${what} is not valid strict CBOR: ${(e as Error).message}`, { cause: (e as Error).cause ?? e });
   }
 }
 
@@ -122,13 +111,12 @@ export function parseAuthenticatorData(bytes: Uint8Array): AuthenticatorData {
     if (bytes.length < p + idLen) throw bad('credential ID is truncated');
     const credentialId = bytes.subarray(p, p + idLen);
     p += idLen;
-    let rest: Uint8Array;
+    let keyLen: number;
     try {
-      [, rest] = decodeFirst(bytes.subarray(p), STRICT_CBOR);
+      keyLen = decodeStrictPrefix(bytes.subarray(p)).length;
     } catch (e) {
-      throw bad(`credential public key is not valid strict CBOR: ${e instanceof Error ? e.message : String(e)}`, e);
+      throw bad(`credential public key is not valid strict CBOR: ${(e as Error).message}`, (e as Error).cause);
     }
-    const keyLen = bytes.length - p - rest.length;
     const credentialPublicKey = bytes.subarray(p, p + keyLen);
     p += keyLen;
     attestedCredentialData = { aaguid, aaguidString: uuidString(aaguid), credentialId, credentialPublicKey };

@@ -33,7 +33,7 @@ import {
 import { verifyAttestation, AttestationError, type AttestationTrust } from './attestation.js';
 import { refuseCompromised } from './attestation-chain.js';
 import { metadataAnchors } from './trust-anchors.js';
-import { uuidString } from './_bytes.js';
+import { equalBytes, toBase64url, toHex, uuidString } from '../core/bytes.js';
 import { authenticatorModel, type AuthenticatorSummary } from './authenticator-model.js';
 import { bindingChallenge, registrationClientData as registrationClientDataFor, verifyBinding } from './binding.js';
 import {
@@ -444,7 +444,7 @@ async function finish(
 
 /** The key-store name of a key added later: `identity-` and 12 hex digits of SHA-256(credentialId). */
 function envelopeNameFor(credentialId: Uint8Array): string {
-  return `${IDENTITY_KEY_NAME}-${Array.from(sha256(credentialId).subarray(0, 6), (b) => b.toString(16).padStart(2, '0')).join('')}`;
+  return `${IDENTITY_KEY_NAME}-${toHex(sha256(credentialId).subarray(0, 6))}`;
 }
 
 /**
@@ -741,16 +741,9 @@ function resign(old: IdentityBundle, identity: IdentityKeyPair, bindings: Hardwa
   return { bundle, bundleBytes: encodeBundle(bundle), keys };
 }
 
-function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  let d = 0;
-  for (let i = 0; i < a.length; i++) d |= a[i] ^ b[i];
-  return d === 0;
-}
-
 // ---- the home directory ------------------------------------------------------------------------
 
-const b64 = (b: Uint8Array) => base64urlnopad.encode(b);
+const b64 = toBase64url;
 
 /** credential.json version 2: `{ version: 2, keys: [ … ] }`, in the bundle's order. */
 function credentialsToJson(keys: readonly EnrolledKey[]): string {

@@ -11,7 +11,7 @@
 // backup the importing identity signed restores "verified" (src/session/contacts-import.ts).
 // Version 1 files (no signature) still open; their contacts come back unverified.
 // Relative imports (not the `keyprint/*` aliases) so vitest can load it; they name the same modules.
-import { ed25519Verify, sha256 } from '../../src/core/index.js';
+import { ed25519Verify, sha256, toHex as hex } from '../../src/core/index.js';
 import { KeyprintError } from '../../src/errors.js';
 import type { IdentityKeyPair } from '../../src/identity/identity.js';
 import { didKeyFromPublicKey } from '../../src/identity/did-key.js';
@@ -41,7 +41,6 @@ export class BackupError extends KeyprintError {
 
 const invalid = (m: string) => new BackupError('backup-invalid', `backup file ${m}`);
 const damaged = (m: string, cause?: unknown) => new BackupError('backup-damaged', `backup file ${m}`, { cause });
-const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 const own = (b: Uint8Array) => b.slice().buffer as ArrayBuffer;
 
 /** One contact in the body; `verification: "unverified"` (then no `verifiedBy`) or `verifiedBy`. */

@@ -19,8 +19,7 @@ import {
   unwrapIdentity, verifyAttestation, verifyBinding, wrapSecret, wrapSecretWithPassphrase, type AttestationResult, type HardwareBinding,
   type IdentityBundle,
 } from 'keyprint/identity';
-import { sha256 } from 'keyprint/core';
-import { equalBytes } from './bytes.js';
+import { equalBytes, sha256, toHex } from 'keyprint/core';
 import { IDENTITY_KEY_NAME, type AuthenticatorSummary, type StoredKey, type StoredProfile } from './profile-store.js';
 import { createCredential, getAssertion, type AllowedCredential } from './webauthn.js';
 
@@ -121,7 +120,7 @@ async function bindKey(params: {
 
 /** The key-store name of a key added later: `identity-` and 12 hex digits of SHA-256(credentialId) (as the CLI names it). */
 function envelopeNameFor(credentialId: Uint8Array): string {
-  return `${IDENTITY_KEY_NAME}-${Array.from(sha256(credentialId).subarray(0, 6), (b) => b.toString(16).padStart(2, '0')).join('')}`;
+  return `${IDENTITY_KEY_NAME}-${toHex(sha256(credentialId).subarray(0, 6))}`;
 }
 
 /** The bundle's bindings verify as any verifier checks them (every key's, at its own time). */
