@@ -8,6 +8,8 @@ import { p256PublicKeyToSpki } from '../core/index.js';
 import { KeyprintError } from '../errors.js';
 import { AttestationError } from './attestation-error.js';
 import { concat, uuidString } from './_bytes.js';
+import { fromHex } from '../core/bytes.js';
+import { derTlv, derUnsigned } from '../core/der.js';
 
 /** cborg options for untrusted CTAP2 / WebAuthn CBOR. */
 export const STRICT_CBOR = CORE_STRICT_CBOR;
@@ -147,21 +149,9 @@ export interface CoseKey {
   point?: Uint8Array;
 }
 
-// DER helpers for building SubjectPublicKeyInfo from COSE parameters.
-function derLength(n: number): Uint8Array {
-  if (n < 0x80) return Uint8Array.of(n);
-  if (n < 0x100) return Uint8Array.of(0x81, n);
-  if (n < 0x10000) return Uint8Array.of(0x82, n >> 8, n & 0xff);
-  return Uint8Array.of(0x83, n >> 16, (n >> 8) & 0xff, n & 0xff);
-}
-const der = (tag: number, body: Uint8Array) => concat(Uint8Array.of(tag), derLength(body.length), body);
-function derUnsigned(v: Uint8Array): Uint8Array {
-  let i = 0;
-  while (i < v.length - 1 && v[i] === 0) i++;
-  const t = v.subarray(i);
-  return der(0x02, t[0] & 0x80 ? concat(Uint8Array.of(0), t) : t);
-}
-const hexBytes = (h: string) => Uint8Array.from(h.match(/../g)!.map((x) => parseInt(x, 16)));
+// DER for building SubjectPublicKeyInfo from COSE parameters: core/der.ts.
+const der = derTlv;
+const hexBytes = (h: string) => fromHex(h);
 // AlgorithmIdentifiers: id-ecPublicKey with the named curve; rsaEncryption with NULL; id-Ed25519.
 const ALG_EC_P384 = hexBytes('301006072a8648ce3d020106052b81040022');
 const ALG_EC_P521 = hexBytes('301006072a8648ce3d020106052b81040023');

@@ -22,7 +22,7 @@ import { InputError, describe } from '../errors.js';
 import { bundleHash, type IdentityBundle } from './bundle.js';
 import { didKeyFromPublicKey } from './did-key.js';
 import { IdentityError, IdentityKeyPair } from './identity.js';
-import { assertStrictDer } from './_der.js';
+import { assertStrictDer } from '../core/der.js';
 
 /** id-Ed25519 (RFC 8410 §3). */
 export const OID_ED25519 = '1.3.101.112';
