@@ -14,7 +14,7 @@ import { mkdir, readdir, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { KeyprintError } from '../errors.js';
 import { fromBase64url as unb64u, toBase64url as b64u } from '../core/bytes.js';
-import { syncDir, writeFileAtomic } from '../identity/_atomic-file-node.js';
+import { syncDir, writeFileAtomic } from '../core/atomic-file-node.js';
 import { MAX_SEEN_IDS, type DeliveryStatus, type Outbox, type OutboxEntry } from '../session/contacts.js';
 import { decodeOutboxContent, encodeOutboxContent, fields, hex, unhex } from '../session/outbox-record.js';
 import type { StorageKey } from '../session/storage-key.js';

@@ -5,7 +5,8 @@
 // touched once to unlock it (--device, --pin as for `keyprint unlock`).
 
 import { open, rename, readFile, unlink, type FileHandle } from 'node:fs/promises';
-import { extname } from 'node:path';
+import { dirname, extname } from 'node:path';
+import { syncDir } from '../core/atomic-file-node.js';
 import { parseArgs } from 'node:util';
 import { ready } from '../core/index.js';
 import { KeyprintError } from '../errors.js';
@@ -184,10 +185,12 @@ async function openOut(path: string): Promise<{ commit(bytes: Uint8Array): Promi
     async commit(bytes) {
       try {
         await handle!.writeFile(bytes);
+        await handle!.sync();
         await handle!.close();
         handle = undefined;
         await rename(tmp, path);
         done = true;
+        await syncDir(dirname(path)); // the rename survives a crash (core/atomic-file-node.ts)
       } catch (e) {
         throw fail(e);
       }

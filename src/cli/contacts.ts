@@ -6,7 +6,8 @@
 // rename) with mode 0600 in a 0700 home, so a crash never leaves half a file and other users cannot
 // read or swap the contacts.
 
-import { chmod, mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../core/atomic-file-node.js';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ready } from '../core/index.js';
@@ -114,19 +115,9 @@ function checkRecord(c: ContactRecord, i: number, path: string): void {
 export async function writeContacts(home: string, file: ContactsFile): Promise<void> {
   await mkdir(home, { recursive: true, mode: 0o700 });
   const path = join(home, CONTACTS_FILE);
-  const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
   try {
-    const h = await open(tmp, 'wx', 0o600);
-    try {
-      await h.writeFile(JSON.stringify(file, null, 2) + '\n');
-      await h.sync();
-    } finally {
-      await h.close();
-    }
-    await chmod(tmp, 0o600); // in case the umask narrowed nothing but the file system widened it
-    await rename(tmp, path);
+    await writeFileAtomic(path, JSON.stringify(file, null, 2) + '\n');
   } catch (e) {
-    await unlink(tmp).catch(() => {});
     throw new KeyprintError('contacts-io', `cannot write ${path}: ${(e as Error).message}`);
   }
 }

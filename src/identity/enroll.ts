@@ -43,7 +43,7 @@ import { IdentityError, IdentityKeyPair } from './identity.js';
 import { NodeKeyStore } from './key-store-node.js';
 import type { TrustAnchorInput } from './trust-anchors.js';
 import { V1_PRF_INPUT, envelopeInfo, newPrfInput, unwrapIdentity, wrapSecret } from './wrap.js';
-import { writeFileAtomic } from './_atomic-file-node.js';
+import { writeFileAtomic } from '../core/atomic-file-node.js';
 
 /** The WebAuthn RP ID (CTAP `rp.id`) keyprint's credentials are scoped to. */
 export const KEYPRINT_RP_ID = 'keyprint.local';

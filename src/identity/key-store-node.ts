@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { IdentityError } from './identity.js';
 import { checkKeyName, checkWrapped, corrupt, type KeyStore } from './key-store.js';
 import { envelopeInfo } from './wrap.js';
-import { syncDir, writeFileAtomic } from './_atomic-file-node.js';
+import { syncDir, writeFileAtomic } from '../core/atomic-file-node.js';
 
 const SUFFIX = '.kpw';
 

@@ -4,7 +4,8 @@
 // attestation material. Kept in memory, or in a directory: JSON files written atomically (temp file +
 // rename), mode 0600, directory 0700. Secret fields are hidden from toString/inspect/JSON of the store.
 
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { writeFileAtomicSync } from '../../core/atomic-file-node.js';
 import { join } from 'node:path';
 import { base64url } from '@scure/base';
 import { HardwareError } from '../errors.js';
@@ -99,21 +100,11 @@ export class DirectoryStore implements AuthenticatorStore {
 
   /** @throws HardwareError `state` if the directory or file cannot be written */
   save(state: AuthenticatorStateData): void {
-    const tmp = `${this.file}.${process.pid}.${Date.now()}.tmp`;
     try {
       mkdirSync(this.dir, { recursive: true, mode: 0o700 });
-      // Created exclusively with mode 0600 (the umask can only narrow it), flushed, then renamed over
-      // the old file: a crash leaves either the old state or the new one, never half a file.
-      const fd = openSync(tmp, 'wx', 0o600);
-      try {
-        writeSync(fd, toJson(state));
-        fsyncSync(fd);
-      } finally {
-        closeSync(fd);
-      }
-      renameSync(tmp, this.file);
+      // A crash leaves either the old state or the new one, never half a file (core/atomic-file-node.ts).
+      writeFileAtomicSync(this.file, toJson(state));
     } catch (e) {
-      try { rmSync(tmp, { force: true }); } catch { /* nothing to clean */ }
       throw new HardwareError('state', `cannot write authenticator state ${this.file}: ${(e as Error).message}`, { cause: e });
     }
   }
