@@ -13,7 +13,8 @@
 import { CborError, assertCanonical, decodeStrictPrefix, encodeCanonical } from '../core/cbor.js';
 import { ed25519PublicKey, ed25519Sign, ed25519Verify, sha256 } from '../core/index.js';
 import { InputError, describe } from '../errors.js';
-import { IdentityError, IdentityKeyPair } from './identity.js';
+import { IdentityError } from './errors.js';
+import { IdentityKeyPair } from './identity.js';
 import { identityKeyProblem } from './did-key.js';
 import { equalBytes, toHex } from '../core/bytes.js';
 

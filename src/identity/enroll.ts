@@ -39,7 +39,8 @@ import { bindingChallenge, registrationClientData as registrationClientDataFor, 
 import {
   MAX_BINDINGS, bundleBindings, checkBundleDisplayName, decodeBundle, encodeBundle, signBundle, type HardwareBinding, type IdentityBundle,
 } from './bundle.js';
-import { IdentityError, IdentityKeyPair } from './identity.js';
+import { IdentityError } from './errors.js';
+import { IdentityKeyPair } from './identity.js';
 import { NodeKeyStore } from './key-store-node.js';
 import type { TrustAnchorInput } from './trust-anchors.js';
 import { V1_PRF_INPUT, envelopeInfo, newPrfInput, unwrapIdentity, wrapSecret } from './wrap.js';

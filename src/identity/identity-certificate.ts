@@ -21,7 +21,8 @@ import { sha256, ed25519Verify } from '../core/index.js';
 import { InputError, describe } from '../errors.js';
 import { bundleHash, type IdentityBundle } from './bundle.js';
 import { didKeyFromPublicKey } from './did-key.js';
-import { IdentityError, IdentityKeyPair } from './identity.js';
+import { IdentityError } from './errors.js';
+import { IdentityKeyPair } from './identity.js';
 import { assertStrictDer } from '../core/der.js';
 
 /** id-Ed25519 (RFC 8410 §3). */

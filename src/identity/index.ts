@@ -24,7 +24,8 @@ export type { AuthenticatorSummary } from './authenticator-model.js';
 export type { AuthenticatorModel } from './aaguids.js';
 
 // --- did:key, bundles, binding, wrapping, stores, identity certificate (identity work) ---
-export { IdentityKeyPair, IdentityError } from './identity.js';
+export { IdentityKeyPair } from './identity.js';
+export { IdentityError } from './errors.js';
 export { didKeyFromPublicKey, publicKeyFromDidKey, isDidKey } from './did-key.js';
 export {
   signBundle, encodeBundle, decodeBundle, verifyBundleSignature, bundleSigningInput, bundleHash, bundleBindings, bindingTime,

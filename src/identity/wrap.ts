@@ -16,7 +16,8 @@
 import { hkdfSha256 } from '../core/index.js';
 import { aesGcmKey, aesGcmOpen, aesGcmSeal } from '../core/aes-gcm.js';
 import { InputError, describe } from '../errors.js';
-import { IdentityError, IdentityKeyPair } from './identity.js';
+import { IdentityError } from './errors.js';
+import { IdentityKeyPair } from './identity.js';
 
 /** The `prf` envelope version wrapSecret writes (passphrase envelopes are version 1: they have no PRF input). */
 export const WRAP_VERSION = 2;
