@@ -1,7 +1,7 @@
 // Attestation of a bundle's credential, as a card's maker (at print time) and a card's verifier
 // (for a full card) check it: WebAuthn L3 §7.1 via verifyAttestation, with the registration
 // clientDataJSON rebuilt from the bundle the way keyprint's CTAP enrollment makes it
-// (src/identity/enroll.ts `registrationClientData`), and checked at the bundle's creation time —
+// (src/enroll/enroll.ts `registrationClientData`), and checked at the bundle's creation time —
 // attestation certificates expire, and what matters is that they were valid at registration.
 
 import { sha256 } from '../core/index.js';

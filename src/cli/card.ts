@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { ready } from '../core/index.js';
 import { KeyprintError } from '../errors.js';
 import type { IdentityKeyPair } from '../identity/index.js';
-import { readEnrollment, unlockIdentity } from '../identity/enroll.js';
+import { readEnrollment, unlockIdentity } from '../enroll/index.js';
 import { CardError, DEFAULT_MAX_QR_VERSION, createCard, groupDigits, renderPdf, renderPng, renderSvg, type Card, type CreateCardOptions } from '../card/index.js';
 import { openDevice, parseDevice } from './enroll.js';
 import { resolveHome } from './_home.js';

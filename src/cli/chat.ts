@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ready } from '../core/index.js';
 import { KeyprintError } from '../errors.js';
-import { readEnrollment, unlockIdentity } from '../identity/enroll.js';
+import { readEnrollment, unlockIdentity } from '../enroll/index.js';
 import type { IdentityKeyPair } from '../identity/index.js';
 import { checkIceConfig, displayText, parseIceServer, type IceConfig } from '../session/index.js';
 import { CLI_STORAGE_LABELS, StorageKey } from '../session/storage-key.js';

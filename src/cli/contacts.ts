@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import { ready } from '../core/index.js';
 import { KeyprintError } from '../errors.js';
 import { verifyCard, type CardVerification } from '../card/index.js';
-import { readEnrollment } from '../identity/enroll.js';
+import { readEnrollment } from '../enroll/index.js';
 import { judgePeer, sameName, type Contact } from '../session/index.js';
 import { equalBytes, fromBase64url, toBase64url } from '../core/bytes.js';
 import { checkTypedText, claimJson, claimNote, notComparedText, readCardFile, verdictLine } from './verify.js';

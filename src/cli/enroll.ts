@@ -1,5 +1,5 @@
 // `keyprint enroll`: enrolls the identity in the home directory on a FIDO2 security key (a new
-// identity, or the existing one after unlocking it) — see src/identity/enroll.ts for the protocol
+// identity, or the existing one after unlocking it) — see src/enroll/enroll.ts for the protocol
 // (CTAP 2.1 §6.1 makeCredential + §6.2 getAssertion with hmac-secret §12.5, docs/PROTOCOL.md binding).
 // This file parses flags, opens the device, calls the library and prints.
 
@@ -9,7 +9,7 @@ import { HardwareError, openAuthenticator, type OpenAuthenticator } from '../har
 import {
   EnrollError, addKey, checkDisplayName, enroll as enrollIdentity, readEnrollment, renameIdentity, unlockIdentity, unlockWithKey, writeEnrollment, writeKeys,
   type EnrolledIdentity,
-} from '../identity/enroll.js';
+} from '../enroll/index.js';
 import { parseUdpTarget } from './emulator.js';
 import { checkPrintable } from '../card/fonts.js';
 import { checkWritableHome, resolveHome } from './_home.js';

@@ -4,7 +4,7 @@
 
 import { ready } from '../core/index.js';
 import { KeyprintError } from '../errors.js';
-import { readEnrollment, unlockWithKey, type Unlocked } from '../identity/enroll.js';
+import { readEnrollment, unlockWithKey, type Unlocked } from '../enroll/index.js';
 import { openDevice, parseDevice, parseFlags } from './enroll.js';
 import { resolveHome } from './_home.js';
 import { interruptSignal, touchPrompt } from './_prompt.js';

@@ -7,7 +7,7 @@
 import { ready } from '../core/index.js';
 import { currentAuthenticator, envelopeInfo, verifyBinding, type AttestationTrust, type IdentityBundle } from '../identity/index.js';
 import { checkBundleAttestation, type AttestationCheck } from '../card/attestation.js';
-import { readEnrollment, type CredentialRecord, type EnrolledIdentity } from '../identity/enroll.js';
+import { readEnrollment, type CredentialRecord, type EnrolledIdentity } from '../enroll/index.js';
 import { fingerprintDigits, keyprintParty } from '../sas/index.js';
 import { didKeyFromPublicKey } from '../identity/did-key.js';
 import { base64urlnopad } from '@scure/base';

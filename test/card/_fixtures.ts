@@ -6,7 +6,7 @@ import { crc32, deflateSync } from 'node:zlib';
 import { PNG } from 'pngjs';
 import jpeg from 'jpeg-js';
 import { Ctap2Client, CtapHidChannel, CtapHidDevice, MemoryReportTransport, SoftAuthenticator } from '../../src/hardware/index.js';
-import { enroll, type Enrollment } from '../../src/identity/enroll.js';
+import { enroll, type Enrollment } from '../../src/enroll/index.js';
 import { IdentityKeyPair, bindingChallenge, encodeBundle, signBundle, type IdentityBundle } from '../../src/identity/index.js';
 import { cardFingerprint, encodeCardPayload, signVerdict, type AttestationVerdict } from '../../src/card/index.js';
 import { makeBinding } from '../identity/_fixtures.js';

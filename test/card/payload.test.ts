@@ -157,7 +157,7 @@ describe('constants shared with other modules', () => {
   it('EMULATOR_AAGUID is the software authenticator\'s AAGUID; the default registration clientDataJSON is enroll.ts\'s', async () => {
     const { KEYPRINT_AAGUID } = await import('../../src/hardware/index.js');
     const { EMULATOR_AAGUID, defaultRegistrationClientData } = await import('../../src/card/index.js');
-    const { registrationClientData, KEYPRINT_RP_ID } = await import('../../src/identity/enroll.js');
+    const { registrationClientData, KEYPRINT_RP_ID } = await import('../../src/enroll/index.js');
     const { bindingChallenge } = await import('../../src/identity/index.js');
     expect(EMULATOR_AAGUID.replace(/-/g, '')).toBe(Buffer.from(KEYPRINT_AAGUID).toString('hex'));
     const b = { ...signBundle({ displayName: 'Ada', identityPublicKey: id.publicKey, createdAt: 5, binding: null }, id) };

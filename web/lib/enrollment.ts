@@ -1,4 +1,4 @@
-// Browser enrollment and unlock: the WebAuthn twin of src/identity/enroll.ts (which does the same
+// Browser enrollment and unlock: the WebAuthn twin of src/enroll/enroll.ts (which does the same
 // over CTAP from Node). Enrolling a key is:
 //   1. navigator.credentials.create with challenge = bindingChallenge(identity, time): a resident
 //      ES256 credential with PRF (the identity's other keys excluded); its attestation is verified
