@@ -13,7 +13,7 @@ import { KeyprintError } from '../errors.js';
 import type { IdentityKeyPair } from '../identity/index.js';
 import { readEnrollment, unlockIdentity } from '../enroll/index.js';
 import { CardError, DEFAULT_MAX_QR_VERSION, createCard, groupDigits, renderPdf, renderPng, renderSvg, type Card, type CreateCardOptions } from '../card/index.js';
-import { openDevice, parseDevice } from './enroll.js';
+import { openDevice, parseDevice } from './_device.js';
 import { resolveHome } from './_home.js';
 import { touchPrompt } from './_prompt.js';
 import { EXIT, UsageError, print, printError, printJson } from './output.js';

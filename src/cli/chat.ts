@@ -16,7 +16,7 @@ import { ChatController, type ChatEvent } from './_chat-controller.js';
 import { FileContactStore } from './_contacts-store.js';
 import { FileOutbox } from './_outbox-store.js';
 import { terminalQr } from './_chat-qr.js';
-import { openDevice, parseDevice } from './enroll.js';
+import { openDevice, parseDevice } from './_device.js';
 import { resolveHome } from './_home.js';
 import { interruptSignal, touchPrompt } from './_prompt.js';
 import { EXIT, UsageError, print, printJson } from './output.js';

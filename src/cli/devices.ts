@@ -9,9 +9,9 @@ import {
   type ReportTransport,
 } from '../hardware/index.js';
 import { KeyprintError } from '../errors.js';
-import { toHex as hex, uuidString as uuid } from '../core/bytes.js';
+import { uuidString as uuid } from '../core/bytes.js';
 import { EXIT, UsageError, print } from './output.js';
-import { parseUdpTarget } from './emulator.js';
+import { parseUdpTarget } from './_device.js';
 
 export const DEVICES_HELP = `Usage: keyprint devices [--udp HOST:PORT[@LOCALPORT]]
 

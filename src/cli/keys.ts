@@ -8,10 +8,10 @@ import { ready } from '../core/index.js';
 import { KeyprintError } from '../errors.js';
 import { EnrollError, readEnrollment, removeKey, unlockIdentity, writeKeys, type EnrolledIdentity } from '../enroll/index.js';
 import type { IdentityKeyPair } from '../identity/index.js';
-import { openDevice, parseDevice, parseFlags } from './enroll.js';
+import { openDevice, parseDevice, parseFlags } from './_device.js';
 import { resolveHome } from './_home.js';
 import { interruptSignal, touchPrompt } from './_prompt.js';
-import { checkKeyAttestations, keyRows, type KeyRow } from './whoami.js';
+import { checkKeyAttestations, keyRows, type KeyRow } from './_identity-view.js';
 import { EXIT, UsageError, print, printJson } from './output.js';
 
 export const KEYS_HELP = `Usage: keyprint keys [list] [--home DIR] [--json]

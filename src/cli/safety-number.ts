@@ -9,7 +9,7 @@ import { IdentityError, decodeBundle, didKeyFromPublicKey, type IdentityBundle }
 import { verifyCard } from '../card/index.js';
 import { keyprintParty, safetyNumber } from '../sas/index.js';
 import { KeyprintError } from '../errors.js';
-import { readCardFile, verdictLine } from './verify.js';
+import { readCardFile, verdictLine } from './_card-file.js';
 import { EXIT, UsageError, print, printJson } from './output.js';
 
 export const SAFETY_NUMBER_HELP = `Usage: keyprint safety-number MINE THEIRS [--json]
