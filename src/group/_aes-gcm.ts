@@ -2,7 +2,7 @@
 // the one AEAD helper of the group layer. Message protection (RFC 9420 §6.3), the Welcome's
 // GroupInfo (§12.4.3.1) and HPKE's AEAD (RFC 9180 §5.2) all call it.
 
-import { bytes } from '../core/_check.js';
+import { bytes } from '../core/check.js';
 import { aesGcmKey, aesGcmOpen as open, aesGcmSeal as seal } from '../core/aes-gcm.js';
 import { GroupError } from './errors.js';
 

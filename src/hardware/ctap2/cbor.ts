@@ -6,7 +6,7 @@
 import { encode } from 'cborg';
 import { CborError, assertCanonical, decodeStrict, decodeStrictPrefix } from '../../core/cbor.js';
 import { CtapError, CtapStatus } from '../errors.js';
-import { bytes } from '../../core/_check.js';
+import { bytes } from '../../core/check.js';
 
 /** A decoded CTAP2 value. Maps decode to `Map` so integer keys stay integers. */
 export type CborValue = number | string | boolean | null | Uint8Array | CborValue[] | CborMap;

@@ -6,7 +6,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { hkdfSha256, hmacSha256, p256Ecdh, p256Keypair, p256PublicKey, sha256 } from '../../core/index.js';
 import { InputError } from '../../errors.js';
-import { bytes } from '../../core/_check.js';
+import { bytes } from '../../core/check.js';
 import { CtapError, CtapStatus } from '../errors.js';
 import { aesCbcDecrypt, aesCbcEncrypt } from './_aes-cbc.js';
 import type { CborMap } from './cbor.js';
