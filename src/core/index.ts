@@ -30,3 +30,4 @@ export { xwingKeypair, xwingEncapsulate, xwingDecapsulate, XWingDecapsulator, X_
 
 // Byte helpers (one of each: constant-time equality, strict hex and base64url, concatenation, UUID)
 export { equalBytes, concatBytes, toHex, fromHex, toBase64url, fromBase64url, uuidString, uuidBytes } from './bytes.js';
+export { aesGcmKey, aesGcmSeal, aesGcmOpen } from './aes-gcm.js';

@@ -38,37 +38,18 @@ import { IdentityError } from '../identity/errors.js';
 import { IdentityKeyPair } from '../identity/identity.js';
 import type { TrustAnchorInput } from '../identity/trust-anchors.js';
 import { envelopeInfo, newPrfInput, unwrapIdentity, wrapSecret } from '../identity/wrap.js';
-import { writeKeys } from './home-node.js';
+import { EnrollError } from './errors.js';
+import { HOME_FILES, IDENTITY_KEY_NAME, writeKeys } from './home-node.js';
+
+export { EnrollError, HOME_FILES, IDENTITY_KEY_NAME };
 
 /** The WebAuthn RP ID (CTAP `rp.id`) keyprint's credentials are scoped to. */
 export const KEYPRINT_RP_ID = 'keyprint.local';
 /** The origin in the registration clientDataJSON (`https://` + the RP ID). */
 export const KEYPRINT_ORIGIN = `https://${KEYPRINT_RP_ID}`;
-/** Key name of the first key's wrapped seed in the home's key store. */
-export const IDENTITY_KEY_NAME = 'identity';
-/** File names inside the home directory (`envelope`: the first key's). */
-export const HOME_FILES = { bundle: 'identity.bundle', credential: 'credential.json', envelope: `keys/${IDENTITY_KEY_NAME}.kpw` } as const;
-
 const COSE_ES256 = -7;
 const DEVICE_TIMEOUT_MS = 60_000; // a touch counts against it (CallOptions.timeoutMs)
 const FLAG_UV = 0x04; // authenticatorData flags (WebAuthn §6.1)
-
-/**
- * Enrollment errors. Codes: `no-hmac-secret`, `pin-required`, `pin-invalid`, `pin-blocked`,
- * `pin-not-set`, `wrong-key` (this authenticator or credential does not unlock the identity),
- * `uv-changed` (the key now verifies its user differently than when it was enrolled, so it gives
- * another secret), `already-enrolled` (the key already holds one of this identity's credentials),
- * `too-many-keys`, `last-key`, `no-such-key`, `several-keys` (the CLI's plain re-enroll would drop
- * keys), `identity-mismatch`, `attestation-invalid`,
- * `binding-invalid`, `cancelled`, `no-identity`, `home-corrupt`, `home-io`, `device` (any other
- * authenticator failure, with the CTAP/HID error as `cause`). An enrollment that fails after the
- * key made its credential removes that credential again when it can (the message says so); when it
- * cannot, `leftCredential` names it.
- */
-export class EnrollError extends KeyprintError {
-  /** The resident credential a failed enrollment left on the key (it could not be deleted). */
-  declare readonly leftCredential?: { rpId: string; credentialId: Uint8Array; userName: string };
-}
 
 /** One security key that unlocks the identity: its credential and what its authenticator is. Nothing secret. */
 export interface CredentialRecord {

@@ -13,10 +13,15 @@ import { writeFileAtomic } from '../core/atomic-file-node.js';
 import { MAX_BINDINGS, bundleBindings, decodeBundle, type IdentityBundle } from '../identity/bundle.js';
 import { NodeKeyStore } from '../identity/key-store-node.js';
 import { V1_PRF_INPUT, envelopeInfo } from '../identity/wrap.js';
-import {
-  EnrollError, HOME_FILES, IDENTITY_KEY_NAME,
-  type AuthenticatorSummary, type CredentialRecord, type EnrolledIdentity, type EnrolledKey, type Enrollment, type KeyChange,
+import { EnrollError } from './errors.js';
+import type {
+  AuthenticatorSummary, CredentialRecord, EnrolledIdentity, EnrolledKey, Enrollment, KeyChange,
 } from './enroll.js';
+
+/** Key name of the first key's wrapped seed in the home's key store. */
+export const IDENTITY_KEY_NAME = 'identity';
+/** File names inside the home directory (`envelope`: the first key's). */
+export const HOME_FILES = { bundle: 'identity.bundle', credential: 'credential.json', envelope: `keys/${IDENTITY_KEY_NAME}.kpw` } as const;
 
 const b64 = toBase64url;
 

@@ -11,13 +11,9 @@
 // backup the importing identity signed restores "verified" (src/session/contacts-import.ts).
 // Version 1 files (no signature) still open; their contacts come back unverified.
 // Relative imports (not the `keyprint/*` aliases) so vitest can load it; they name the same modules.
-import { ed25519Verify, equalBytes, sha256, toHex as hex } from '../../src/core/index.js';
-import { aesGcmKey, aesGcmOpen, aesGcmSeal } from '../../src/core/aes-gcm.js';
-import { KeyprintError } from '../../src/errors.js';
-import type { IdentityKeyPair } from '../../src/identity/identity.js';
-import { didKeyFromPublicKey } from '../../src/identity/did-key.js';
-import { unwrapSecretWithPassphrase, wrapSecretWithPassphrase } from '../../src/identity/wrap.js';
-import { verificationOf, type Contact, type VerificationMethod } from '../../src/session/contacts.js';
+import { KeyprintError, aesGcmKey, aesGcmOpen, aesGcmSeal, ed25519Verify, equalBytes, sha256, toHex as hex } from 'keyprint/core';
+import { didKeyFromPublicKey, unwrapSecretWithPassphrase, wrapSecretWithPassphrase, type IdentityKeyPair } from 'keyprint/identity';
+import { verificationOf, type Contact, type VerificationMethod } from 'keyprint/session';
 
 export const BACKUP_VERSION = 2;
 /** Unsigned files of the first version: still read, their contacts imported unverified. */
