@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { KeyprintError } from '../errors.js';
 import { toHex } from '../core/bytes.js';
-import { CLAIM_LABEL, CardError, checkPrintedText, claimText, sniff, type CardClaim, type CardInput, type CardVerification } from '../card/index.js';
+import { CLAIM_LABEL, CardError, checkPrintedText, claimText, sniff, type CardClaim, type CardInput, type CardVerification } from '../card/node.js';
 import { UsageError } from './output.js';
 
 export const TRUST_LEVELS = ['hardware-attested', 'attested-unknown-vendor', 'self-attested', 'unattested'];

@@ -10,7 +10,7 @@ import { verificationOf, type Contact, type ContactStore } from '../session/cont
 import { mkdir, readFile } from 'node:fs/promises';
 import { writeFileAtomic } from '../core/atomic-file-node.js';
 import { join } from 'node:path';
-import { type CardVerification } from '../card/index.js';
+import { type CardVerification } from '../card/node.js';
 import { toBase64url } from '../core/bytes.js';
 import { claimJson } from './_card-file.js';
 

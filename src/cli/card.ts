@@ -12,7 +12,7 @@ import { ready } from '../core/index.js';
 import { KeyprintError } from '../errors.js';
 import type { IdentityKeyPair } from '../identity/index.js';
 import { readEnrollment, unlockIdentity } from '../enroll/index.js';
-import { CardError, DEFAULT_MAX_QR_VERSION, createCard, groupDigits, renderPdf, renderPng, renderSvg, type Card, type CreateCardOptions } from '../card/index.js';
+import { CardError, DEFAULT_MAX_QR_VERSION, createCard, groupDigits, renderPdf, renderPng, renderSvg, type Card, type CreateCardOptions } from '../card/node.js';
 import { openDevice, parseDevice } from './_device.js';
 import { resolveHome } from './_home.js';
 import { touchPrompt } from './_prompt.js';

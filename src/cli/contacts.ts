@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ready } from '../core/index.js';
 import { KeyprintError } from '../errors.js';
-import { verifyCard } from '../card/index.js';
+import { verifyCard } from '../card/node.js';
 import { readEnrollment } from '../enroll/index.js';
 import { judgePeer, sameName } from '../session/index.js';
 import { equalBytes } from '../core/bytes.js';

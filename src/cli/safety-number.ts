@@ -6,7 +6,7 @@
 import { parseArgs } from 'node:util';
 import { ready } from '../core/index.js';
 import { IdentityError, decodeBundle, didKeyFromPublicKey, type IdentityBundle } from '../identity/index.js';
-import { verifyCard } from '../card/index.js';
+import { verifyCard } from '../card/node.js';
 import { keyprintParty, safetyNumber } from '../sas/index.js';
 import { KeyprintError } from '../errors.js';
 import { readCardFile, verdictLine } from './_card-file.js';

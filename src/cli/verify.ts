@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { ready } from '../core/index.js';
 import { toBase64url } from '../core/bytes.js';
 import type { AttestationTrust } from '../identity/index.js';
-import { groupDigits, verifyCards, type CardVerification } from '../card/index.js';
+import { groupDigits, verifyCards, type CardVerification } from '../card/node.js';
 import { EXIT, UsageError, print, printJson } from './output.js';
 import { readCardFile, claimJson, verdictLine, checkTypedText, TRUST_LEVELS } from './_card-file.js';
 export { UnusableInput, readCardFile, trustText, claimNote, claimJson, NOT_COMPARED, notComparedText, verdictLine, checkTypedText } from './_card-file.js';

@@ -5,7 +5,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readQr } from '../../src/card/index.js';
+import { readQr } from '../../src/card/node.js';
 import { saveReceivedFile } from '../../src/cli/_chat-files.js';
 import { terminalQr } from '../../src/cli/_chat-qr.js';
 

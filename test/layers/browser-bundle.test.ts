@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { build, type Plugin } from 'vite';
 
 const root = resolve(import.meta.dirname, '..', '..');
-const BROWSER_ENTRIES = ['src/core/index.ts', 'src/sas/index.ts', 'src/identity/index.ts', 'src/session/index.ts', 'src/group/index.ts', 'src/card/browser.ts'];
+const BROWSER_ENTRIES = ['src/core/index.ts', 'src/sas/index.ts', 'src/identity/index.ts', 'src/session/index.ts', 'src/group/index.ts', 'src/card/index.ts'];
 const NODE_ONLY_PACKAGES = ['node-hid', 'node-datachannel', '@resvg/resvg-js', 'pngjs', 'jpeg-js'];
 const NODE = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
 
@@ -24,7 +24,7 @@ function refuseNode(found: string[]): Plugin {
     name: 'keyprint:refuse-node',
     enforce: 'pre',
     resolveDynamicImport(specifier, importer) {
-      if (typeof specifier === 'string' && importer.includes('/node_modules/')) dynamic.add(`${importer}|${specifier}`);
+      if (typeof specifier === 'string' && importer?.includes('/node_modules/')) dynamic.add(`${importer}|${specifier}`);
       return null;
     },
     resolveId(id, importer) {
