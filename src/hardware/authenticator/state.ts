@@ -4,9 +4,6 @@
 // attestation material. Kept in memory, or in a directory: JSON files written atomically (temp file +
 // rename), mode 0600, directory 0700. Secret fields are hidden from toString/inspect/JSON of the store.
 
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { writeFileAtomicSync } from '../../core/atomic-file-node.js';
-import { join } from 'node:path';
 import { base64url } from '@scure/base';
 import { HardwareError } from '../errors.js';
 import type { AttestationMaterial } from './attestation.js';
@@ -44,11 +41,11 @@ export interface AuthenticatorStore {
 
 const BYTE_FIELDS = new Set(['id', 'userId', 'secretKey', 'credRandomWithUV', 'credRandomWithoutUV', 'pinHash', 'caCertificate', 'caSecretKey', 'certificate']);
 
-function toJson(state: AuthenticatorStateData): string {
+export function toJson(state: AuthenticatorStateData): string {
   return JSON.stringify({ version: 1, ...state }, (_key, value) => (value instanceof Uint8Array ? base64url.encode(value) : value), 2);
 }
 
-function fromJson(text: string): AuthenticatorStateData {
+export function fromJson(text: string): AuthenticatorStateData {
   const data = JSON.parse(text, (key, value) => (BYTE_FIELDS.has(key) && typeof value === 'string' ? base64url.decode(value) : value)) as AuthenticatorStateData & { version?: number };
   if (data.version !== 1 || !Array.isArray(data.credentials) || typeof data.pinRetries !== 'number') {
     throw new HardwareError('state', 'authenticator state file has an unknown format');
@@ -74,42 +71,5 @@ export class MemoryStore implements AuthenticatorStore {
   }
   [Symbol.for('nodejs.util.inspect.custom')](): string {
     return 'MemoryStore';
-  }
-}
-
-/**
- * Keeps state in `dir/state.json` (mode 0600, atomic replace).
- * @example const store = new DirectoryStore('/var/lib/keyprint-emulator')
- */
-export class DirectoryStore implements AuthenticatorStore {
-  readonly file: string;
-  constructor(readonly dir: string) {
-    this.file = join(dir, 'state.json');
-  }
-
-  /** @throws HardwareError `state` if the file exists but cannot be read or parsed */
-  load(): AuthenticatorStateData | undefined {
-    if (!existsSync(this.file)) return undefined;
-    try {
-      return fromJson(readFileSync(this.file, 'utf8'));
-    } catch (e) {
-      if (e instanceof HardwareError) throw e;
-      throw new HardwareError('state', `cannot read authenticator state ${this.file}: ${(e as Error).message}`, { cause: e });
-    }
-  }
-
-  /** @throws HardwareError `state` if the directory or file cannot be written */
-  save(state: AuthenticatorStateData): void {
-    try {
-      mkdirSync(this.dir, { recursive: true, mode: 0o700 });
-      // A crash leaves either the old state or the new one, never half a file (core/atomic-file-node.ts).
-      writeFileAtomicSync(this.file, toJson(state));
-    } catch (e) {
-      throw new HardwareError('state', `cannot write authenticator state ${this.file}: ${(e as Error).message}`, { cause: e });
-    }
-  }
-
-  toString(): string {
-    return `DirectoryStore(${this.dir})`;
   }
 }
