@@ -29,7 +29,7 @@ import { verifyAttestation, AttestationError, type AttestationTrust } from '../i
 import { refuseCompromised } from '../identity/attestation-chain.js';
 import { metadataAnchors } from '../identity/trust-anchors.js';
 import { equalBytes, toBase64url, toHex, uuidString } from '../core/bytes.js';
-import { authenticatorModel, type AuthenticatorSummary } from '../identity/authenticator-model.js';
+import { authenticatorModel, describeAuthenticator, type AuthenticatorSummary } from '../identity/authenticator-model.js';
 import { bindingChallenge, registrationClientData as registrationClientDataFor, verifyBinding } from '../identity/binding.js';
 import {
   MAX_BINDINGS, bundleBindings, checkBundleDisplayName, encodeBundle, signBundle, type HardwareBinding, type IdentityBundle,
@@ -413,7 +413,7 @@ async function finish(
 
   const credential: CredentialRecord = {
     rpId: KEYPRINT_RP_ID, credentialId, userVerified, registrationClientDataJSON: clientDataJSON, enrolledAt: s.time,
-    authenticator: describeAuthenticator(attestation, info), envelopeName: s.envelopeName || envelopeNameFor(credentialId),
+    authenticator: describeAuthenticator(attestation, info.versions), envelopeName: s.envelopeName || envelopeNameFor(credentialId),
   };
   return { bundle, key: { credential, envelope } };
 }
@@ -495,14 +495,6 @@ async function verifyRegistration(
 function attestationFailure(e: unknown): unknown {
   if (e instanceof AttestationError) return new EnrollError('attestation-invalid', `the security key's attestation does not verify: ${e.message} [${e.code}]`, { cause: e });
   return e;
-}
-
-function describeAuthenticator(r: Registration, info: AuthenticatorInfo): AuthenticatorSummary {
-  const modelAttested = r.trust === 'hardware-attested' && r.model !== undefined;
-  return {
-    model: authenticatorModel(r), modelAttested, aaguid: r.aaguid, ...(r.vendor ? { vendor: r.vendor } : {}), trust: r.trust, fmt: r.fmt,
-    versions: info.versions,
-  };
 }
 
 // ---- unlocking ---------------------------------------------------------------------------------

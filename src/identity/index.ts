@@ -19,7 +19,7 @@ export {
 } from './trust-store.js';
 export type { TrustStore, UserAnchor, StoredMetadata, TrustRow, MetadataSummary } from './trust-store.js';
 export { lookupAaguid, lookupYubicoDevice } from './aaguids.js';
-export { authenticatorModel, currentAuthenticator, EMULATOR_AAGUID } from './authenticator-model.js';
+export { authenticatorModel, currentAuthenticator, describeAuthenticator, EMULATOR_AAGUID } from './authenticator-model.js';
 export type { AuthenticatorSummary } from './authenticator-model.js';
 export type { AuthenticatorModel } from './aaguids.js';
 

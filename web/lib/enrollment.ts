@@ -15,7 +15,7 @@
 // version-1 envelope (fixed input "keyprint-wrap-v1") gets its version-2 replacement from `second`
 // in the same touch.
 import {
-  IdentityKeyPair, authenticatorModel, bindingChallenge, bundleBindings, decodeBundle, encodeBundle, envelopeInfo, newPrfInput, signBundle,
+  IdentityKeyPair, bindingChallenge, describeAuthenticator, bundleBindings, decodeBundle, encodeBundle, envelopeInfo, newPrfInput, signBundle,
   unwrapIdentity, verifyAttestation, verifyBinding, wrapSecret, wrapSecretWithPassphrase, type AttestationResult, type HardwareBinding,
   type IdentityBundle,
 } from 'keyprint/identity';
@@ -51,11 +51,8 @@ export interface PageOrigin { rpId: string; origin: string }
 
 export const pageOrigin = (): PageOrigin => ({ rpId: location.hostname, origin: location.origin });
 
-/** What the UI shows about the key: the library's naming rule (`authenticatorModel`), as the CLI and cards use. */
-export function describeAuthenticator(r: AttestationResult): AuthenticatorSummary {
-  const attested = r.trust === 'hardware-attested' && r.model !== undefined;
-  return { model: authenticatorModel(r), modelAttested: attested, aaguid: r.aaguid, ...(attested && r.vendor ? { vendor: r.vendor } : {}), trust: r.trust, fmt: r.fmt };
-}
+/** What the UI shows about the key: the library's one description (identity's describeAuthenticator), as the CLI and cards use. */
+export { describeAuthenticator };
 
 /** A bound key before it is in a bundle: its binding (without boundAt), record and envelope. */
 interface NewKey { binding: HardwareBinding; key: StoredKey; envelope: Uint8Array }
