@@ -29,7 +29,7 @@ import { verifyAttestation, AttestationError, type AttestationTrust } from '../i
 import { refuseCompromised } from '../identity/attestation-chain.js';
 import { metadataAnchors } from '../identity/trust-anchors.js';
 import { equalBytes, toBase64url, toHex, uuidString } from '../core/bytes.js';
-import { authenticatorModel, describeAuthenticator, type AuthenticatorSummary } from '../identity/authenticator-model.js';
+import { describeAuthenticator, type AuthenticatorSummary } from '../identity/authenticator-model.js';
 import { bindingChallenge, registrationClientData as registrationClientDataFor, verifyBinding } from '../identity/binding.js';
 import {
   MAX_BINDINGS, bundleBindings, checkBundleDisplayName, encodeBundle, signBundle, type HardwareBinding, type IdentityBundle,

@@ -20,7 +20,7 @@ import {
   type IdentityBundle,
 } from 'keyprint/identity';
 import { equalBytes, sha256, toHex } from 'keyprint/core';
-import { IDENTITY_KEY_NAME, type AuthenticatorSummary, type StoredKey, type StoredProfile } from './profile-store.js';
+import { IDENTITY_KEY_NAME, type StoredKey, type StoredProfile } from './profile-store.js';
 import { createCredential, getAssertion, type AllowedCredential } from './webauthn.js';
 
 /** Enrollment and unlock failures the UI shows as they are. */
