@@ -3,6 +3,7 @@
 // src/core/_wasm.ts references as `new URL('../../dist/core.wasm', import.meta.url)` and Vite emits
 // as a hashed asset (served as application/wasm).
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { join, relative, resolve } from 'node:path';
 import { defineConfig, type Plugin } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
@@ -25,6 +26,54 @@ function cspMeta(): Plugin {
       const marker = /<!-- csp-meta:[\s\S]*?-->/;
       if (!marker.test(html)) throw new Error('web/index.html: the <!-- csp-meta: … --> marker is missing');
       return html.replace(marker, `<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy({ meta: true })}" />`);
+    },
+  };
+}
+
+/**
+ * Preloads the core's wasm from index.html, so it downloads beside the scripts instead of after
+ * them (src/core/_wasm.ts fetches it once they run). `crossorigin`: fetch()'s mode is cors, and a
+ * preload is used only by a request of the same mode and credentials.
+ */
+function preloadWasm(): Plugin {
+  return {
+    name: 'keyprint:preload-wasm',
+    apply: 'build',
+    transformIndexHtml: {
+      order: 'post',
+      handler(_html, ctx) {
+        const wasm = Object.keys(ctx.bundle ?? {}).filter((name) => name.endsWith('.wasm'));
+        if (wasm.length !== 1) throw new Error(`preload: one .wasm asset expected in the bundle, got ${wasm.length}`);
+        return [{ tag: 'link', attrs: { rel: 'preload', href: `./${wasm[0]}`, as: 'fetch', type: 'application/wasm', crossorigin: '' }, injectTo: 'head' }];
+      },
+    },
+  };
+}
+
+/** What compresses: text and wasm (PNG is compressed already). */
+const COMPRESSIBLE = /\.(html|js|mjs|css|wasm|svg|json|webmanifest)$/;
+
+/**
+ * Writes file.br (brotli, quality 11) and file.gz (gzip -9) beside every compressible file of the
+ * build where they are smaller, for web/serve.mjs to send (docs/WEB.md "First load"). Last, after
+ * sw.js; they are neither hashed nor precached (web/build-hash.mjs `isPrecompressed`).
+ */
+function precompress(): Plugin {
+  return {
+    name: 'keyprint:precompress',
+    apply: 'build',
+    writeBundle: {
+      order: 'post',
+      handler(options) {
+        const outDir = options.dir!;
+        for (const name of filesUnder(outDir).filter((n) => COMPRESSIBLE.test(n))) {
+          const bytes = readFileSync(join(outDir, name));
+          const br = brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: bytes.length } });
+          const gz = gzipSync(bytes, { level: 9 });
+          if (br.length < bytes.length) writeFileSync(join(outDir, `${name}.br`), br);
+          if (gz.length < bytes.length) writeFileSync(join(outDir, `${name}.gz`), gz);
+        }
+      },
     },
   };
 }
@@ -72,7 +121,7 @@ function serviceWorker(): Plugin {
 export default defineConfig({
   root: 'web',
   base: './',
-  plugins: [svelte({ configFile: false }), cspMeta(), serviceWorker()],
+  plugins: [svelte({ configFile: false }), cspMeta(), preloadWasm(), serviceWorker(), precompress()],
   resolve: {
     alias: {
       'keyprint/core': src('core'),
@@ -93,5 +142,11 @@ export default defineConfig({
     assetsInlineLimit: 0,
     // No polyfill (less code to audit): a browser without <link rel=modulepreload> just loads the modules unpreloaded.
     modulePreload: { polyfill: false },
+    rolldownOptions: {
+      // keyprint's own modules (src/) run nothing when imported: a module none of whose exports is used
+      // is left out, so a barrel such as keyprint/identity does not pull X.509 and ASN.1 into the first
+      // load (docs/WEB.md "First load"). Dependencies keep the bundler's own analysis.
+      treeshake: { moduleSideEffects: [{ test: /[\\/]src[\\/].*\.ts$/, sideEffects: false }] },
+    },
   },
 });

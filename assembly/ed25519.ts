@@ -9,10 +9,10 @@
 
 import {
   feAdd, feSub, feMul, feSq, feSq2, feCopy, fe0, fe1, feNeg, feCmov, feCswap, feInvert, fePow22523,
-  feFromBytes, feToBytes, feIsCanonical, feIsNegative, feIsNonzero, feWipeScratch,
+  feFromBytes, feToBytes, feCarry, feIsCanonical, feIsNegative, feIsNonzero, feWipeScratch,
   feMulSum, feMulDiff, feMulSumSum, feMulDiffDiff, feMulSumDiff, feMulDiffSum,
 } from "./fe25519";
-import { BASE, BI, D, D2, SQRTM1, SMALL_ORDER_Y } from "./ed25519-table";
+import { BASE, BI, B_XY, D, D2, SQRTM1, SMALL_ORDER_Y } from "./ed25519-table";
 import { SHA512_CTX, sha512Init, sha512Update, sha512Final } from "./sha512";
 import { wipe } from "./ct";
 
@@ -580,3 +580,75 @@ export function ed25519Verify(pk: usize, m: usize, mLen: usize, sig: usize): i32
   for (let i: usize = 0; i < 32; i++) d |= <u32>(load<u8>(RCHECK + i) ^ load<u8>(sig + i));
   return d == 0 ? 1 : 0;
 }
+
+// --- The base-point tables, built once at instantiation ----------------------------------------
+
+const TB_ROW: usize = memory.data(320, 16);  // p3: 256^i·B, or 2·B
+const TB_Q: usize = memory.data(320, 16);    // p3: the running multiple
+const TB_C: usize = memory.data(320, 16);    // cached form of TB_ROW
+const TB_P: usize = memory.data(320, 16);    // p1p1
+const TB_F: usize = memory.data(400, 16);    // 1/Z, x, y, a coordinate, its encoding
+
+/** Writes field element f at e as canonical limbs (those of its encoding): i64, or i32 when !wide. */
+function storeCanonical(e: usize, f: usize, wide: bool): void {
+  const bytes = TB_F + 320;
+  feCarry(f, f);
+  feToBytes(bytes, f);
+  feFromBytes(f, bytes);
+  for (let k: usize = 0; k < 10; k++) {
+    if (wide) store<i64>(e + 8 * k, load<i64>(f + 8 * k));
+    else store<i32>(e + 4 * k, <i32>load<i64>(f + 8 * k));
+  }
+}
+
+/** Writes p (p3) at e as a table entry: (y+x, y−x, 2d·x·y) of its affine form; i64 limbs or i32 (!wide). */
+function tableEntry(e: usize, p: usize, wide: bool): void {
+  const zi = TB_F, x = TB_F + 80, y = TB_F + 160, v = TB_F + 240;
+  const step: usize = wide ? 80 : 40;
+  feInvert(zi, p + 160);
+  feMul(x, p, zi);
+  feMul(y, p + 80, zi);
+  feAdd(v, y, x); storeCanonical(e, v, wide);
+  feSub(v, y, x); storeCanonical(e + step, v, wide);
+  feMul(v, x, y); feMul(v, v, D2); storeCanonical(e + 2 * step, v, wide);
+}
+
+/** TB_Q ← TB_Q + TB_C (p3 + cached: the unified formulas, which also double). */
+function addRow(): void {
+  add(TB_P, TB_Q, TB_C);
+  p1p1ToP3(TB_Q, TB_P);
+}
+
+/**
+ * Fills BASE and BI (ed25519-table.ts) from B, once, when the module is instantiated: row i of BASE
+ * is 1·E … 8·E for E = 256^i·B (E·256 by eight doublings for the next row), BI is B, 3·B, 5·B, …
+ * by additions of 2·B. The limbs are those of the canonical encodings, so the tables are the bytes
+ * @noble/curves' multiples give (test/core/tables.test.ts). Public data only.
+ */
+function buildBaseTables(): void {
+  memory.copy(TB_ROW, B_XY, 160);
+  fe1(TB_ROW + 160);
+  feMul(TB_ROW + 240, B_XY, B_XY + 80);
+  for (let i: usize = 0; i < 32; i++) {
+    memory.copy(TB_Q, TB_ROW, 320);
+    p3ToCached(TB_C, TB_ROW);
+    for (let j: usize = 0; j < 8; j++) {
+      tableEntry(BASE + (8 * i + j) * 128, TB_Q, false);
+      addRow();
+    }
+    for (let k = 0; k < 8; k++) { dbl(TB_P, TB_ROW); p1p1ToP3(TB_ROW, TB_P); }
+  }
+  memory.copy(TB_Q, B_XY, 160);
+  fe1(TB_Q + 160);
+  feMul(TB_Q + 240, B_XY, B_XY + 80);
+  dbl(TB_P, TB_Q); p1p1ToP3(TB_ROW, TB_P);
+  p3ToCached(TB_C, TB_ROW);
+  for (let j: usize = 0; j < 64; j++) {
+    tableEntry(BI + j * 240, TB_Q, true);
+    addRow();
+  }
+  wipe(TB_ROW, 320); wipe(TB_Q, 320); wipe(TB_C, 320); wipe(TB_P, 320); wipe(TB_F, 400);
+  geWipeScratch();
+}
+
+buildBaseTables();

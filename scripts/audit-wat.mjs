@@ -35,7 +35,7 @@ const SECRET_FUNCTIONS = [
   /^\$assembly\/p256\/field\//, /^\$assembly\/p256\/scalar\//, /^\$assembly\/modinv\//, '$assembly/p256/point/pointAdd', '$assembly/p256/point/pointDouble',
   '$assembly/p256/point/jacobianDouble', '$assembly/p256/point/maddBegin', '$assembly/p256/point/maddEnd',
   '$assembly/p256/point/jacobianToProjective', '$assembly/p256/point/ctAddDigit', '$assembly/p256/point/batchToAffine',
-  '$assembly/p256/point/pointMulCt', '$assembly/p256/point/pointToAffine', '$assembly/p256/point/ctLookup', '$assembly/p256/point/baseMulCt',
+  '$assembly/p256/point/pointMulCt', '$assembly/p256/point/multiplesAffine', '$assembly/p256/point/pointToAffine', '$assembly/p256/point/ctLookup', '$assembly/p256/point/baseMulCt',
   '$assembly/p256/point/affineEncode', '$assembly/p256/point/addTail', '$assembly/p256/ecdh/p256Ecdh',
   '$assembly/p256/ecdh/p256PublicKey', '$assembly/p256/ecdh/wipeAll', '$assembly/p256/ecdsa/p256Sign',
   // SHA-2 compression (keys and secrets are hashed), HMAC, HKDF, constant-time tag comparison

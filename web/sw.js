@@ -43,10 +43,18 @@ async function dropOtherBuilds(keep) {
   }
 }
 
+/**
+ * How install fetches a file (issue 25: a first visit downloads each file once). assets/ names carry
+ * a hash of their content, so a copy the page already loaded into the HTTP cache is this build's:
+ * taken from there ('default'), no network. Anything else (index.html, sw-main.js, the manifest,
+ * icons) is revalidated ('no-cache': a conditional request, 304 when unchanged), so a stale copy
+ * cannot be stored under the new version.
+ */
+const cacheMode = (path) => (path.startsWith('assets/') ? 'default' : 'no-cache');
+
 self.addEventListener('install', (event) => {
-  // addAll is all-or-nothing, so a half-cached build never becomes active. cache: 'reload' skips the
-  // HTTP cache, so a stale copy cannot be stored under the new version.
-  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(PRECACHE.map((path) => new Request(new URL(path, SCOPE), { cache: 'reload' })))));
+  // addAll is all-or-nothing, so a half-cached build never becomes active.
+  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(PRECACHE.map((path) => new Request(new URL(path, SCOPE), { cache: cacheMode(path) })))));
 });
 
 self.addEventListener('activate', (event) => {

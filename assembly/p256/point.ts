@@ -13,9 +13,9 @@
 
 import {
   FE, FP_ONE, fpMul, fpSqr, fpAdd, fpAddMulSmall, fpSub, fpSub2, fpMulSmall, fpCopy, fpCmov, fpIsZero, fpEqual, fpFromBytes, fpToBytes,
-  fpInv, fpSqrt, fpIsOdd,
+  fpInv, fpSqrt, fpIsOdd, fpCanon, fpWipeScratch,
 } from "./field";
-import { BASE_TABLE, BASE_ROW, G_ODD } from "./base-table";
+import { BASE_TABLE, BASE_ROW, G_ODD, G_AFFINE } from "./base-table";
 
 export const POINT: usize = 3 * FE;
 export const AFFINE: usize = 2 * FE;
@@ -265,6 +265,19 @@ function ctAddDigit(row: usize, d: i32, inf: u64): u64 {
 }
 
 /**
+ * out[j] = (j+1)·p for j < 16, affine (80 bytes each), from the projective point p ≠ identity: complete
+ * projective formulas into WTABLE (which keeps them: WTABLE[15] = 16·p), then one inversion.
+ */
+function multiplesAffine(out: usize, p: usize): void {
+  memory.copy(WTABLE, p, POINT);
+  for (let j: usize = 1; j < 16; j++) {
+    if (j & 1) pointDouble(WTABLE + j * POINT, WTABLE + (j >> 1) * POINT); // (j+1)·p = 2·((j+1)/2)·p
+    else pointAdd(WTABLE + j * POINT, WTABLE + (j - 1) * POINT, p);
+  }
+  batchToAffine(out, WTABLE, 16);
+}
+
+/**
  * r = k·p for a secret scalar k in [1, n − 1] and a point p ≠ identity: signed 5-bit windows from
  * the top over the affine table 1·p … 16·p (complete projective formulas, then one inversion), ×32
  * by five Jacobian doublings and one ctAddDigit per window, so neither branches nor addresses depend
@@ -275,12 +288,7 @@ function ctAddDigit(row: usize, d: i32, inf: u64): u64 {
  * n + d_0 ≡ 0 (mod 32), which needs d_0 = 15 (n ≡ 17 mod 32): k = n + 30. Neither is below n.
  */
 export function pointMulCt(r: usize, p: usize, k: usize): void {
-  memory.copy(WTABLE, p, POINT);
-  for (let j: usize = 1; j < 16; j++) {
-    if (j & 1) pointDouble(WTABLE + j * POINT, WTABLE + (j >> 1) * POINT); // (j+1)·p = 2·((j+1)/2)·p
-    else pointAdd(WTABLE + j * POINT, WTABLE + (j - 1) * POINT, p);
-  }
-  batchToAffine(WAFF, WTABLE, 16);
+  multiplesAffine(WAFF, p);
   recode5(k);
   pointSetIdentity(ACC);
   let inf = ctAddDigit(WAFF, load<i32>(DIGITS + 4 * 51), 0xffffffffffffffff);
@@ -500,3 +508,30 @@ export function pointWipeScratch(): void {
   memory.fill(AFF, 0, AFFINE);
   memory.fill(MASKS, 0, 16 * 16);
 }
+
+/**
+ * Fills the fixed-base tables (base-table.ts) from G, once, when the module is instantiated: row i
+ * is 1·E … 16·E for E = 32^i·G (the windows' own builder), the next row's E = 2·(16·E); G_ODD is
+ * G, 3·G, 5·G, … by additions of 2·G. Coordinates are made canonical, so the tables are the bytes
+ * @noble/curves' multiples give (test/core/tables.test.ts). Public data only.
+ */
+function buildBaseTables(): void {
+  pointFromAffine(SAVE, G_AFFINE);
+  for (let i: usize = 0; i < 52; i++) {
+    multiplesAffine(BASE_TABLE + i * BASE_ROW, SAVE);
+    pointDouble(SAVE, WTABLE + 15 * POINT);
+  }
+  pointFromAffine(WTABLE, G_AFFINE);
+  pointDouble(SAVE, WTABLE);
+  for (let h: usize = 0; h < 32; h += 16) {
+    if (h) pointAdd(WTABLE, WTABLE + 15 * POINT, SAVE);
+    for (let j: usize = 1; j < 16; j++) pointAdd(WTABLE + j * POINT, WTABLE + (j - 1) * POINT, SAVE);
+    batchToAffine(G_ODD + h * AFFINE, WTABLE, 16);
+  }
+  for (let e = BASE_TABLE; e < BASE_TABLE + 52 * BASE_ROW; e += FE) fpCanon(e, e);
+  for (let e = G_ODD; e < G_ODD + 32 * AFFINE; e += FE) fpCanon(e, e);
+  pointWipeScratch();
+  fpWipeScratch();
+}
+
+buildBaseTables();

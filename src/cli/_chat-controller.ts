@@ -2,19 +2,19 @@
 // user's commands, over the conversation layer (src/session/conversation.ts), which makes every
 // decision — who is recognised, which name and warning to show, what is queued and delivered.
 // This file only turns the layer's events into ChatEvent objects: the `--json` lines verbatim, or
-// rendered as text (chat.ts). The contacts and the outbox are the stores it is given (chat.ts:
-// HOME/contacts.json and HOME/outbox/, so they outlive the process).
+// rendered as text (chat.ts). The contacts, the outbox and the files are the stores it is given
+// (chat.ts: HOME/contacts.json, HOME/outbox/, HOME/incoming/ and the files directory, so they
+// outlive the process).
 
-import { readFile, stat } from 'node:fs/promises';
-import { basename } from 'node:path';
 import { KeyprintError } from '../errors.js';
 import type { IdentityKeyPair } from '../identity/index.js';
 import {
-  Conversation, dataChannelTransport, endedText, MAX_FILE_BYTES, MemoryContactStore, MemoryOutbox, readSignal, SessionError,
-  type ContactStore, type ConversationEvent, type IceConfig, type KnownContact, type Outbox, type PeerLink, type PeerView, type SasCodes, type Transport, type VerificationState,
+  AUTO_ACCEPT_BYTES, Conversation, dataChannelTransport, endedText, MemoryContactStore, MemoryFileStore, MemoryOutbox, readSignal, SessionError,
+  type ContactStore, type ConversationEvent, type FileStore, type IceConfig, type KnownContact, type Outbox, type PeerLink, type PeerView, type SasCodes,
+  type TransferState, type TransferView, type Transport, type VerificationState,
 } from '../session/index.js';
 import { ChatError, chatLink } from './_chat-peer.js';
-import { saveReceivedFile } from './_chat-files.js';
+import { describeFile } from './_chat-files.js';
 
 type Who = { name: string; did: string; presentsAs?: string };
 type Previous = { name: string; did: string; verifiedBy: VerificationState; verifiedAt: string };
@@ -41,6 +41,18 @@ export type ChatEvent =
   | { type: 'sending'; id: string; text: string }
   /** `offline`: queued while not connected, sent when the same peer is back. */
   | { type: 'status'; id: string; status: 'queued' | 'sent' | 'delivered' | 'failed'; offline?: true }
+  /**
+   * The peer offers a file: name, size and type, before anything is written. `ask`: answer with
+   * /accept-file or /decline-file; else it is below the auto-accept size and already accepted.
+   */
+  | { type: 'file-offer'; id: string; name: string; mime: string; size: number; ask: boolean }
+  /**
+   * A file transfer, either direction: state, bytes so far, rate (bytes/s) and time left (s); at
+   * most every 200 ms while it runs, and on every change of state. `text` says why it ended without
+   * the file (declined, cancelled, failed).
+   */
+  | { type: 'progress'; id: string; direction: 'in' | 'out'; name: string; state: TransferState; bytes: number; size: number; rate: number; eta?: number; resumedFrom?: number; text?: string }
+  /** A received file, whole, its SHA-256 checked, at `path` in the files directory. */
   | { type: 'file'; id: string; name: string; size: number; path: string }
   | { type: 'receipt'; valid: boolean; text: string }
   | { type: 'cancelled'; code: string; by: 'us' | 'them'; text: string }
@@ -68,8 +80,17 @@ export interface ChatOptions {
   contacts?: ContactStore;
   /** Where unacknowledged messages wait (default: memory); `scan` reports what an earlier run left. */
   outbox?: Outbox & { scan?(): Promise<{ entries: Array<{ peer: string }>; damaged: Error[] }> };
+  /** Where files are read and written (default: memory; chat.ts: NodeFileStore). */
+  files?: FileStore;
+  /** Incoming files up to this size are accepted without asking (default 100 MiB). */
+  autoAcceptBytes?: number;
   emit: (e: ChatEvent) => void;
 }
+
+const progressOf = (t: TransferView, text?: string): ChatEvent => ({
+  type: 'progress', id: t.id, direction: t.direction, name: t.name, state: t.state, bytes: t.bytes, size: t.size, rate: t.rate,
+  ...(t.eta !== undefined ? { eta: t.eta } : {}), ...(t.resumedFrom !== undefined ? { resumedFrom: t.resumedFrom } : {}), ...(text !== undefined ? { text } : {}),
+});
 
 export class ChatController {
   phase: ChatPhase = 'idle';
@@ -84,6 +105,9 @@ export class ChatController {
   /** Bumped for each attempt, so a stale attempt's late callbacks change nothing. */
   #attempt = 0;
   #sasAnswered = false;
+  readonly #files: FileStore;
+  /** The last state of every transfer seen (for /accept-file, /decline-file, /cancel-file without an id). */
+  readonly #transfers = new Map<string, { direction: 'in' | 'out'; state: TransferState }>();
 
   /** The SAS is shown and this side has not answered yet (the next line is the y/N answer). */
   get awaitingSasAnswer(): boolean {
@@ -94,12 +118,14 @@ export class ChatController {
     this.#o = options;
     this.#outbox = options.outbox ?? new MemoryOutbox();
     this.#contacts = options.contacts ?? new MemoryContactStore();
+    this.#files = options.files ?? new MemoryFileStore();
     this.#conversation = this.#newConversation();
   }
 
   #newConversation(defaultPeer?: string): Conversation {
     return new Conversation({
       identity: this.#o.identity, bundle: this.#o.bundle, contacts: this.#contacts, outbox: this.#outbox, defaultPeer,
+      files: this.#files, autoAcceptBytes: this.#o.autoAcceptBytes ?? AUTO_ACCEPT_BYTES,
       onEvent: (e) => this.#onEvent(e),
     });
   }
@@ -110,6 +136,12 @@ export class ChatController {
    * used (each one an error event; they stay on disk).
    */
   async start(): Promise<void> {
+    try {
+      // Files partly received by an earlier run: they resume when their sender reconnects.
+      for (const t of await this.#conversation.pausedFiles()) this.#onEvent({ type: 'transfer', transfer: t });
+    } catch (e) {
+      this.#error(e);
+    }
     if (!this.#outbox.scan) return;
     try {
       const { entries, damaged } = await this.#outbox.scan();
@@ -264,11 +296,16 @@ export class ChatController {
       case 'message':
         emit({ type: 'message', id: e.id, text: e.text });
         break;
+      case 'file-offer':
+        this.#transfers.set(e.id, { direction: 'in', state: e.ask ? 'asking' : 'running' });
+        emit({ type: 'file-offer', id: e.id, name: e.name, mime: e.mime, size: e.size, ask: e.ask });
+        break;
+      case 'transfer':
+        this.#transfers.set(e.transfer.id, { direction: e.transfer.direction, state: e.transfer.state });
+        emit(progressOf(e.transfer, e.text));
+        break;
       case 'file':
-        saveReceivedFile(this.#o.filesDir, e.name, e.bytes).then(
-          (path) => emit({ type: 'file', id: e.id, name: e.name, size: e.bytes.length, path }),
-          (err) => this.#error(err),
-        );
+        emit({ type: 'file', id: e.id, name: e.name, size: e.size, path: e.location });
         break;
       case 'receipt':
         emit({ type: 'receipt', valid: e.valid, text: e.text });
@@ -277,7 +314,7 @@ export class ChatController {
         this.#error(e.error);
         break;
       default:
-        break; // connecting (reported as `connected`), file-started, file-progress
+        break; // connecting (reported as `connected`)
     }
   }
 
@@ -300,17 +337,46 @@ export class ChatController {
   /** `/file PATH`. */
   async sendFile(path: string): Promise<void> {
     try {
-      let bytes: Uint8Array;
-      try {
-        const s = await stat(path);
-        if (!s.isFile()) throw new ChatError('file', `"${path}" expected a regular file`);
-        if (s.size > MAX_FILE_BYTES) throw new ChatError('file', `"${path}" expected at most ${MAX_FILE_BYTES} bytes, got ${s.size}`);
-        bytes = new Uint8Array(await readFile(path));
-      } catch (e) {
-        if (e instanceof ChatError) throw e;
-        throw new ChatError('file', `cannot read "${path}": ${(e as Error).message}`);
-      }
-      await this.#conversation.sendFile(undefined, basename(path), 'application/octet-stream', bytes);
+      await this.#conversation.sendFile(undefined, await describeFile(path));
+    } catch (e) {
+      this.#error(e);
+    }
+  }
+
+  /**
+   * The transfer an id (or a prefix of one) names; without one, the only transfer in `states`.
+   * @throws ChatError `no-transfer` (none, or several: the message lists them)
+   */
+  #pick(prefix: string, states: TransferState[], what: string): string {
+    const candidates = [...this.#transfers].filter(([, t]) => states.includes(t.state)).map(([id]) => id);
+    const hits = prefix ? candidates.filter((id) => id.startsWith(prefix.toLowerCase())) : candidates;
+    if (hits.length === 1) return hits[0];
+    if (hits.length === 0) throw new ChatError('no-transfer', prefix ? `no ${what} with an id starting ${prefix}` : `no ${what}`);
+    throw new ChatError('no-transfer', `several: give the start of one id (${hits.map((id) => id.slice(0, 8)).join(', ')})`);
+  }
+
+  /** `/accept-file [ID]`: receive a file offered. */
+  async acceptFile(id: string): Promise<void> {
+    try {
+      this.#conversation.acceptFile(this.#pick(id, ['asking'], 'file offer waiting for your answer'));
+    } catch (e) {
+      this.#error(e);
+    }
+  }
+
+  /** `/decline-file [ID]`: refuse a file offered (nothing of it is written). */
+  async declineFile(id: string): Promise<void> {
+    try {
+      this.#conversation.declineFile(this.#pick(id, ['asking'], 'file offer waiting for your answer'));
+    } catch (e) {
+      this.#error(e);
+    }
+  }
+
+  /** `/cancel-file [ID]`: stop a transfer, either direction (a partly received file is deleted). */
+  async cancelFile(id: string): Promise<void> {
+    try {
+      await this.#conversation.cancelFile(this.#pick(id, ['asking', 'offered', 'running', 'paused', 'verifying'], 'file transfer to cancel'));
     } catch (e) {
       this.#error(e);
     }

@@ -10,16 +10,17 @@ import { ready } from '../core/index.js';
 import { KeyprintError } from '../errors.js';
 import { readEnrollment, unlockIdentity } from '../enroll/index.js';
 import type { IdentityKeyPair } from '../identity/index.js';
-import { checkIceConfig, displayText, parseIceServer, type IceConfig } from '../session/index.js';
+import { AUTO_ACCEPT_BYTES, checkIceConfig, displayText, parseIceServer, type IceConfig } from '../session/index.js';
 import { CLI_STORAGE_LABELS, StorageKey } from '../session/storage-key.js';
 import { ChatController, type ChatEvent } from './_chat-controller.js';
+import { NodeFileStore } from './_chat-files.js';
 import { FileContactStore } from './_contacts-store.js';
 import { FileOutbox } from './_outbox-store.js';
 import { terminalQr } from './_chat-qr.js';
 import { openDevice, parseDevice } from './_device.js';
 import { resolveHome } from './_home.js';
 import { interruptSignal, touchPrompt } from './_prompt.js';
-import { EXIT, UsageError, print, printJson } from './output.js';
+import { EXIT, UsageError, print, printJson, printStatus } from './output.js';
 
 export const CHAT_HELP = `Usage: keyprint chat [--home DIR] [--device DEV] [--pin PIN] [--ice URL]... [--relay-only] [--json]
 
@@ -33,6 +34,7 @@ without comparing. Messages typed while the peer is away wait, encrypted, in HOM
   --relay-only        connect only through the TURN server: the other side never learns your IP address
   --bind ADDRESS      use this local address only (e.g. 127.0.0.1); default: every interface
   --files DIR         where received files go (default HOME/received); never overwritten
+  --auto-accept SIZE  receive files up to SIZE without asking (default 100M; 0: always ask), e.g. 500k, 2G
   --invite            create an invite at once
   --accept TEXT       answer this invite at once
   --wait S            how long an invite waits for its answer (default 600)
@@ -41,14 +43,16 @@ without comparing. Messages typed while the peer is away wait, encrypted, in HOM
   --invert-qr         draw the QR code light-on-dark (if a phone does not read it on your terminal theme)
   --device, --pin, --home   as for keyprint unlock
   --json              one JSON event per stdout line; commands on stdin
-Commands (one per line): /invite, /accept TEXT (or paste the text), /verify, /reject, /file PATH,
-/cancel (give up this invite or chat), /quit, /help; any other line is a message ("//" sends a
-line that starts with "/"). Received texts are shown, never executed.`;
+Commands (one per line): /invite, /accept TEXT (or paste the text), /verify, /reject, /file PATH
+(any size: streamed, resumed on the next connection if this one drops), /accept-file [ID],
+/decline-file [ID] (a file offered above the auto-accept size), /cancel-file [ID] (stop a transfer,
+either way), /cancel (give up this invite or chat), /quit, /help; any other line is a message ("//"
+sends a line that starts with "/"). Received texts are shown, never executed.`;
 
-const COMMANDS_HELP = '/invite · /accept TEXT (or paste it) · /verify · /reject · /file PATH · /cancel · /quit';
+const COMMANDS_HELP = '/invite · /accept TEXT (or paste it) · /verify · /reject · /file PATH · /accept-file · /decline-file · /cancel-file · /cancel · /quit';
 
 interface ChatFlags {
-  home?: string; device?: string; pin?: string; ice?: string[]; 'relay-only'?: boolean; bind?: string; files?: string;
+  home?: string; device?: string; pin?: string; ice?: string[]; 'relay-only'?: boolean; bind?: string; files?: string; 'auto-accept'?: string;
   invite?: boolean; accept?: string; wait?: string; 'connect-timeout'?: string; 'gather-timeout'?: string; 'invert-qr'?: boolean;
   json?: boolean; help?: boolean;
 }
@@ -59,7 +63,7 @@ function parseChatFlags(args: string[]): ChatFlags {
       args,
       options: {
         home: { type: 'string' }, device: { type: 'string' }, pin: { type: 'string' }, ice: { type: 'string', multiple: true },
-        'relay-only': { type: 'boolean' }, bind: { type: 'string' }, files: { type: 'string' }, invite: { type: 'boolean' },
+        'relay-only': { type: 'boolean' }, bind: { type: 'string' }, files: { type: 'string' }, 'auto-accept': { type: 'string' }, invite: { type: 'boolean' },
         accept: { type: 'string' }, wait: { type: 'string' }, 'connect-timeout': { type: 'string' }, 'gather-timeout': { type: 'string' },
         'invert-qr': { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
       },
@@ -76,6 +80,41 @@ function seconds(flag: string, value: string | undefined, fallback: number): num
   const n = Number(value);
   if (!/^\d+(\.\d+)?$/.test(value) || !(n > 0) || n > 86_400) throw new UsageError(`chat: "--${flag}" expected seconds from 0.1 to 86400, got "${value}"`);
   return Math.round(n * 1000);
+}
+
+const UNITS: Record<string, number> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 };
+
+/**
+ * A size for `--auto-accept`: bytes, or with a binary unit (k, M, G, T; "MiB", "MB" alike).
+ * @throws UsageError
+ * @example parseSize('100M') // 104857600
+ */
+export function parseSize(flag: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const m = /^(\d+(?:\.\d+)?)\s*([kmgt]?)(?:i?b)?$/i.exec(value.trim());
+  if (!m) throw new UsageError(`chat: "--${flag}" expected a size such as 100M, 2G or 0 (always ask), got "${value}"`);
+  return Math.floor(Number(m[1]) * UNITS[m[2].toLowerCase()]);
+}
+
+/** A size for a person: 1.5 MiB. */
+export function sizeText(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let v = n / 1024, u = 0;
+  while (v >= 1024 && u < units.length - 1) { v /= 1024; u++; }
+  return `${v >= 100 ? v.toFixed(0) : v.toFixed(1)} ${units[u]}`;
+}
+
+const clock = (s: number) => (s >= 3600 ? `${Math.floor(s / 3600)}:${String(Math.floor(s / 60) % 60).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}` : `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`);
+const percent = (bytes: number, size: number) => (size === 0 ? 100 : Math.floor((bytes * 100) / size));
+
+/** One transfer on the progress line: ⇡ name 45% [█████·····] 120 MiB/s 0:12 left. */
+export function progressText(e: Extract<ChatEvent, { type: 'progress' }>): string {
+  const p = percent(e.bytes, e.size);
+  const bar = '█'.repeat(Math.round(p / 10)).padEnd(10, '·');
+  const name = [...displayText(e.name)].slice(0, 24).join('');
+  const tail = e.state === 'verifying' ? 'checking SHA-256…' : e.rate > 0 ? `${sizeText(e.rate)}/s${e.eta !== undefined ? ` ${clock(e.eta)} left` : ''}` : e.state === 'offered' ? 'waiting for them to accept' : '';
+  return `${e.direction === 'out' ? '⇡' : '⇣'} ${name} ${p}% [${bar}] ${tail}`.trimEnd();
 }
 
 /** The ICE configuration from the flags (validated before the security key is touched). */
@@ -124,7 +163,19 @@ export function render(e: ChatEvent, invertQr: boolean): string | undefined {
     case 'status':
       if (e.status === 'sent' || (e.status === 'queued' && !e.offline)) return undefined;
       return `  ${e.status === 'delivered' ? '✓✓ delivered' : e.status === 'queued' ? '… queued: sent when you reconnect' : '✗ failed'} [${e.id.slice(0, 8)}]`;
-    case 'file': return `Received file "${e.name}" (${e.size} bytes) → ${e.path}`;
+    case 'file': return `Received file "${e.name}" (${e.size} bytes, SHA-256 checked) → ${e.path}`;
+    case 'file-offer': {
+      const what = `"${e.name}" (${sizeText(e.size)}${e.mime ? `, ${e.mime}` : ''})`;
+      return e.ask
+        ? `They offer ${what}. /accept-file ${e.id.slice(0, 8)} to receive it, /decline-file ${e.id.slice(0, 8)} to refuse it.`
+        : `Receiving ${what}…`;
+    }
+    case 'progress':
+      if (e.text !== undefined) return `! ${e.text}`;
+      if (e.state === 'paused') return `  "${e.name}" paused at ${percent(e.bytes, e.size)}%: it resumes when you reconnect with them.`;
+      if (e.state === 'offered' && e.direction === 'out') return `Offered "${e.name}" (${sizeText(e.size)}): waiting for them to accept.`;
+      if (e.state === 'running' && e.resumedFrom !== undefined && e.bytes === e.resumedFrom) return `Resuming "${e.name}" from ${percent(e.resumedFrom, e.size)}%.`;
+      return undefined;
     case 'receipt': return `${e.valid ? '✓' : '!'} ${e.text}`;
     case 'cancelled': return `${e.text} (${e.code}${e.by === 'them' ? ', by the other side' : ''}) ${COMMANDS_HELP}`;
     case 'error': return `! ${e.message}`;
@@ -170,6 +221,7 @@ export async function chat(args: string[]): Promise<number> {
   const inviteMs = seconds('wait', flags.wait, 600);
   const connectMs = seconds('connect-timeout', flags['connect-timeout'], 30);
   const gatherMs = seconds('gather-timeout', flags['gather-timeout'], 10);
+  const autoAcceptBytes = parseSize('auto-accept', flags['auto-accept'], AUTO_ACCEPT_BYTES);
   const json = flags.json === true;
   const home = resolveHome(flags.home);
   await ready();
@@ -179,14 +231,22 @@ export async function chat(args: string[]): Promise<number> {
   const { identity, bundle, name } = await unlock(flags, home, json);
   const outbox = new FileOutbox(home, await StorageKey.derive(identity, CLI_STORAGE_LABELS));
 
+  // On a terminal, running transfers share one progress line under the conversation.
+  const running = new Map<string, Extract<ChatEvent, { type: 'progress' }>>();
   const emit = (e: ChatEvent): void => {
     if (json) { printJson(e); return; }
+    if (e.type === 'progress') {
+      if (e.state === 'running' || e.state === 'verifying' || e.state === 'offered') running.set(e.id, e);
+      else running.delete(e.id);
+      printStatus([...running.values()].map(progressText).join('  ·  '));
+    }
     const text = render(e, flags['invert-qr'] === true);
     if (text !== undefined) print(text);
   };
+  const filesDir = flags.files ?? join(home, 'received');
   const controller = new ChatController({
-    identity, bundle, displayName: name, ice, bindAddress: flags.bind, filesDir: flags.files ?? join(home, 'received'),
-    inviteMs, connectMs, gatherMs, contacts, outbox, emit,
+    identity, bundle, displayName: name, ice, bindAddress: flags.bind, filesDir,
+    inviteMs, connectMs, gatherMs, contacts, outbox, files: new NodeFileStore(filesDir, home), autoAcceptBytes, emit,
   });
   emit({ type: 'ready', name, did: identity.did });
   await controller.start();
@@ -224,6 +284,9 @@ export async function chat(args: string[]): Promise<number> {
         case '/verify': return controller.verify();
         case '/reject': return controller.reject();
         case '/file': return arg ? controller.sendFile(arg) : emit({ type: 'error', code: 'usage', message: '/file expected a path' });
+        case '/accept-file': return controller.acceptFile(arg);
+        case '/decline-file': return controller.declineFile(arg);
+        case '/cancel-file': return controller.cancelFile(arg);
         case '/help': if (!json) print(COMMANDS_HELP); return;
         default:
           if (word.startsWith('/') && !word.startsWith('//')) return emit({ type: 'error', code: 'usage', message: `unknown command ${word}: ${COMMANDS_HELP}` });

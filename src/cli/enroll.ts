@@ -114,6 +114,7 @@ async function enrollAgain(
   try {
     const keys = existing.keys.map((k) => (k.credential.envelopeName === unlocked.key.credential.envelopeName ? unlocked.key : k));
     let change;
+    let left: string | undefined; // the previous credential, still on the key when a new one replaced it
     if (unlocked.key.credential.userVerified === (call.pin !== undefined)) {
       change = renameIdentity({ enrolled: { ...existing, keys }, identity, displayName });
     } else {
@@ -122,15 +123,17 @@ async function enrollAgain(
       }
       const fresh = await enrollIdentity({ ...call, ctap: device.ctap, displayName, identity });
       change = { bundle: fresh.bundle, bundleBytes: fresh.bundleBytes, keys: [{ credential: fresh.credential, envelope: fresh.envelope }] };
+      left = Buffer.from(unlocked.key.credential.credentialId).toString('base64url');
     }
     await writeKeys(home, change);
     // As whoami says it: the first key's attestation judged with today's trust store.
     const [first] = await checkKeyAttestations({ ...existing, bundle: change.bundle, bundleBytes: change.bundleBytes, keys: change.keys });
     const summary = identitySummary({ home, bundle: change.bundle, credential: change.keys[0].credential }, first.ok ? first.verdict : undefined);
-    if (json) printJson({ enrolled: true, reused: true, ...summary });
+    if (json) printJson({ enrolled: true, reused: true, ...summary, ...(left ? { leftCredential: left } : {}) });
     else {
       print(`Re-enrolled the identity in ${home}`);
       printSummary(summary);
+      if (left) print(`  The key still holds the previous credential (id ${left}), which nothing uses now: delete it with the key's credential management (e.g. ykman fido credentials delete ${left}).`);
     }
   } finally {
     identity.destroy();

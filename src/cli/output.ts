@@ -46,9 +46,25 @@ export function exitCodeOf(error: unknown): number {
   return error instanceof KeyprintError && NOT_VERIFIED_CODES.has(error.code) ? EXIT.notVerified : EXIT.unusable;
 }
 
+/** The transient line (a progress bar) on a terminal, redrawn below whatever is printed. */
+let statusLine = '';
+
 /** Prints text for a person (line breaks kept; other controls, escapes and bidi made visible). */
 export function print(line = ''): void {
-  process.stdout.write(displayText(line, { multiline: true }) + '\n');
+  const clear = statusLine ? '\r\x1b[2K' : '';
+  process.stdout.write(clear + displayText(line, { multiline: true }) + '\n' + statusLine);
+}
+
+/**
+ * Shows a transient status line on a terminal (stdout a TTY), replacing the previous one; '' clears
+ * it. Made safe like `print`, cut to the terminal's width. Not a TTY: nothing is written.
+ */
+export function printStatus(line: string): void {
+  if (!process.stdout.isTTY) return;
+  const width = Math.max(20, (process.stdout.columns || 80) - 1);
+  const safe = [...displayText(line)].slice(0, width).join('');
+  process.stdout.write('\r\x1b[2K' + safe);
+  statusLine = safe;
 }
 
 /**

@@ -17,6 +17,8 @@ export class Writer {
     this.#length += b.length;
     return this;
   }
+  /** u64be of a safe integer. */
+  u64(n: number): this { return this.u32(Math.floor(n / 0x1_0000_0000)).u32(n >>> 0); }
   /** u16be(len) ‖ b */
   var16(b: Uint8Array): this { return this.u16(b.length).raw(b); }
   /** u32be(len) ‖ b */
@@ -45,11 +47,25 @@ export class Reader {
     return ((this.buf[o] << 24) >>> 0) + (this.buf[o + 1] << 16) + (this.buf[o + 2] << 8) + this.buf[o + 3];
   }
   fixed(field: string, n: number): Uint8Array { this.#need(n, field); const o = this.#offset; this.#offset += n; return this.buf.slice(o, o + n); }
+  /** As `fixed`, without a copy: a view into the buffer (bulk data the caller only reads). */
+  view(field: string, n: number): Uint8Array { this.#need(n, field); const o = this.#offset; this.#offset += n; return this.buf.subarray(o, o + n); }
   /** A u16- or u32-length-prefixed field whose length must lie in [min, max]. */
   sized(field: string, prefix: 16 | 32, min: number, max: number): Uint8Array {
     const n = prefix === 16 ? this.u16(`${field} length`) : this.u32(`${field} length`);
     if (n < min || n > max) throw new SessionError('malformed', `${this.what} ${field} expected ${min} to ${max} bytes, got ${n}`);
     return this.fixed(field, n);
+  }
+  /** As `sized`, returning a view (no copy). */
+  sizedView(field: string, prefix: 16 | 32, min: number, max: number): Uint8Array {
+    const n = prefix === 16 ? this.u16(`${field} length`) : this.u32(`${field} length`);
+    if (n < min || n > max) throw new SessionError('malformed', `${this.what} ${field} expected ${min} to ${max} bytes, got ${n}`);
+    return this.view(field, n);
+  }
+  /** A u64be that must be a safe integer (≤ 2^53 − 1), as two u32 halves. */
+  u64(field: string): number {
+    const hi = this.u32(`${field} high`), lo = this.u32(`${field} low`);
+    if (hi > 0x1fffff) throw new SessionError('malformed', `${this.what} ${field} expected at most 2^53 - 1, got a larger number`);
+    return hi * 0x1_0000_0000 + lo;
   }
   end(): void {
     if (this.remaining !== 0) throw new SessionError('malformed', `${this.what} expected to end, got ${this.remaining} more bytes`);

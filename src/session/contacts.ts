@@ -4,6 +4,7 @@
 // unacknowledged message per peer identity (did:key) until a later session delivers it.
 
 import { toHex } from './_bytes.js';
+import type { FileContent } from './file-store.js';
 
 /**
  * A contact: an identity key the user verified, or (`verification: 'unverified'`) one they only
@@ -82,7 +83,8 @@ export interface OutboxEntry {
   id: Uint8Array;
   /** The peer's did:key: the outbox is keyed by verified identity, not by connection. */
   peer: string;
-  content: { kind: 'text'; text: string } | { kind: 'file'; name: string; mime: string; bytes: Uint8Array };
+  /** A text, a file (its description and the app's reference to its content), or a verification receipt. */
+  content: { kind: 'text'; text: string } | FileContent | { kind: 'receipt'; bytes: Uint8Array };
   status: DeliveryStatus;
   createdAt: number;
 }

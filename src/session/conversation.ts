@@ -2,7 +2,8 @@
 // once, below both (docs/ARCHITECTURE.md "The conversation layer", docs/PROTOCOL.md "The conversation layer", "Delivery and
 // outbox"). It owns the Session on the current channel, the outbox and delivery status, the SAS
 // renderings, who is recognised and which name is shown (names.ts), messages typed before the peer
-// is verified or while it is away, and verification receipts. It reports typed view events; the
+// is verified or while it is away, files (consent, progress, resumption: transfer.ts), and
+// verification receipts. It reports typed view events; the
 // apps only render them and make the connections (RTCPeerConnection, node-datachannel).
 // Browser-safe: no Node built-ins, no I/O of its own (the stores are given).
 //
@@ -24,11 +25,13 @@ import { sasDecimal, sasEmoji, sasWords } from '../sas/index.js';
 import { verificationOf, type Contact, type ContactStore, type DeliveryStatus, type Outbox, type OutboxEntry, type VerificationMethod, type VerificationState } from './contacts.js';
 import { displayText } from './display-text.js';
 import type { CancelCode } from './errors.js';
+import { MemoryFileStore, type FileContent, type FileStore } from './file-store.js';
 import { PROTOCOL_VERSION } from './messages.js';
 import { checkFileArguments, checkTextArgument, newMessageId, type PeerInfo, type SessionTimeouts } from './machine.js';
 import { sameName } from './names.js';
 import { createReceipt, verifyReceipt, type ReceiptAssertion, type ReceiptResult } from './receipt.js';
 import { Session, type SessionDriverEvent } from './session.js';
+import type { TransferEndReason, TransferView } from './transfer.js';
 import type { Role } from './key-schedule.js';
 import type { Transport } from './transport.js';
 
@@ -106,9 +109,19 @@ export type ConversationEvent =
    */
   | { type: 'status'; id: string; status: DeliveryStatus; offline?: true }
   | { type: 'message'; id: string; peer: string; text: string; at: number }
-  | { type: 'file-started'; id: string; peer: string; name: string; mime: string; size: number }
-  | { type: 'file-progress'; id: string; peer: string; received: number; total: number }
-  | { type: 'file'; id: string; peer: string; name: string; mime: string; bytes: Uint8Array; at: number }
+  /**
+   * The peer offers a file (nothing is written yet): `ask` — the user accepts or declines
+   * (acceptFile / declineFile); otherwise it is below the auto-accept size and already accepted.
+   * Reported in its place among the messages. A resumed transfer is not offered again.
+   */
+  | { type: 'file-offer'; id: string; peer: string; name: string; mime: string; size: number; ask: boolean; at: number }
+  /**
+   * A file transfer, either direction: its state, progress, rate and time left; when it ends without
+   * the file, `text` says why (display-safe) — the sentence both apps show.
+   */
+  | { type: 'transfer'; transfer: TransferView; text?: string }
+  /** A received file, whole, its SHA-256 checked: where the app's FileStore put it. */
+  | { type: 'file'; id: string; peer: string; name: string; mime: string; size: number; location: string; at: number }
   /** The peer's verification receipt for this session, checked. */
   | { type: 'receipt'; peer: string; valid: boolean; text: string }
   | { type: 'error'; error: Error };
@@ -125,8 +138,15 @@ export interface ConversationOptions {
   /** Session tick and message age (Session options). */
   tickMs?: number;
   maxMessageAgeMs?: number;
+  /** Where files are read and written (default: memory). */
+  files?: FileStore;
+  /** Incoming files up to this size are accepted without asking (default AUTO_ACCEPT_BYTES; 0: always ask). */
+  autoAcceptBytes?: number;
   onEvent: (event: ConversationEvent) => void;
 }
+
+/** Files up to 100 MiB are accepted without asking, unless the user sets another size. */
+export const AUTO_ACCEPT_BYTES = 100 * 1024 * 1024;
 
 export interface ChannelOptions {
   role: Role;
@@ -136,10 +156,6 @@ export interface ChannelOptions {
   expect?: string;
   timeouts?: SessionTimeouts;
 }
-
-/** The file type that marks a session file as a verification receipt (handled here, never shown as a file). */
-export const RECEIPT_MIME = 'application/vnd.keyprint.receipt';
-export const RECEIPT_NAME = 'verification-receipt.kpr';
 
 const RANK: Record<DeliveryStatus, number> = { queued: 0, sent: 1, delivered: 2, failed: 2 };
 const HOW: Record<VerificationMethod, string> = { sas: 'verified by comparing the code', card: 'verified with their printed card', receipt: 'verified with a signed receipt' };
@@ -167,16 +183,18 @@ const ENDED: Partial<Record<CancelCode, { us: string; them: string }>> = {
 };
 
 /**
-/**
  * The sentence both apps show when a channel ends: what happened and what to do.
  * @param peerVersion the protocol version the peer speaks, when it is another one (who must update)
  * @example endedText('sas-mismatch', 'them')
  */
 export function endedText(code: CancelCode, by: 'us' | 'them', peerVersion?: number): string {
   if (code === 'version' && peerVersion !== undefined) {
-    return peerVersion < PROTOCOL_VERSION
-      ? 'The other side runs an older keyprint, without the post-quantum handshake this one requires: ask them to update (and to reload the app).'
-      : 'The other side runs a newer keyprint: update this one (reload the app, or install the new version).';
+    // What the older one lacks: version 1 the post-quantum handshake, version 2 streamed files.
+    if (peerVersion < PROTOCOL_VERSION) {
+      const lacks = peerVersion === 1 ? 'the post-quantum handshake' : 'the file transfers';
+      return `The other side runs an older keyprint, without ${lacks} this one requires: ask them to update (and to reload the app).`;
+    }
+    return 'The other side runs a newer keyprint: update this one (reload the app, or install the new version).';
   }
   const known = ENDED[code];
   if (known) return known[by];
@@ -281,8 +299,6 @@ interface Channel {
   weConfirmed: boolean;
   /** Events of this channel, handled one at a time in order (some need a contacts lookup). */
   events: Promise<void>;
-  /** Incoming files that are receipts (by id). */
-  receipts: Set<string>;
 }
 
 /** A message typed for the channel's peer before it is known. */
@@ -309,11 +325,16 @@ export class Conversation {
   #held: Held[] = [];
   /** Last status reported per outgoing id (statuses only move forward). */
   #status = new Map<string, DeliveryStatus>();
+  readonly #files: FileStore;
+  /** Incoming files up to this size are accepted without asking. */
+  autoAcceptBytes: number;
 
   constructor(options: ConversationOptions) {
     this.#o = options;
     this.#clock = options.clock ?? Date.now;
     this.#lastPeer = options.defaultPeer;
+    this.#files = options.files ?? new MemoryFileStore();
+    this.autoAcceptBytes = options.autoAcceptBytes ?? AUTO_ACCEPT_BYTES;
   }
 
   /** The current channel's phase (`idle` when there is none). */
@@ -350,11 +371,12 @@ export class Conversation {
     this.#settingUp = false;
     const o = this.#o;
     const ch: Channel = {
-      options, phase: 'connecting', compared: false, weConfirmed: false, events: Promise.resolve(), receipts: new Set(),
+      options, phase: 'connecting', compared: false, weConfirmed: false, events: Promise.resolve(),
       session: new Session({
         role: options.role, identity: o.identity, bundle: o.bundle,
         localDtlsFingerprint: options.localDtlsFingerprint, expectedPeerDtlsFingerprint: options.expectedPeerDtlsFingerprint,
-        transport, outbox: o.outbox, clock: this.#clock, tickMs: o.tickMs, maxMessageAgeMs: o.maxMessageAgeMs,
+        transport, outbox: o.outbox, clock: this.#clock, tickMs: o.tickMs, maxMessageAgeMs: o.maxMessageAgeMs, files: this.#files,
+        decideOffer: (offer) => (offer.size <= this.autoAcceptBytes ? 'accept' : 'ask'),
         ...(options.timeouts ? { timeouts: options.timeouts } : {}),
         onEvent: (e) => this.#fromSession(ch, e),
         onError: (e) => this.#error(e),
@@ -410,10 +432,78 @@ export class Conversation {
     return this.#send(peer, { kind: 'text', text });
   }
 
-  /** Sends a file, as `send`. @throws SessionError `invalid-value` (name, type or size) */
-  async sendFile(peer: string | undefined, name: string, mime: string, bytes: Uint8Array): Promise<OutgoingMessage> {
-    checkFileArguments(name, mime, bytes);
-    return this.#send(peer, { kind: 'file', name, mime, bytes });
+  /**
+   * Sends a file, as `send`: offered in its place among the messages, streamed once the peer
+   * accepts, resumed on the next connection if this one ends first.
+   * @param file its name, type and size, and `ref`: the app's reference to its content (FileStore.source)
+   * @throws SessionError `invalid-value` (name, type or size)
+   */
+  async sendFile(peer: string | undefined, file: Omit<FileContent, 'kind'>): Promise<OutgoingMessage> {
+    checkFileArguments(file.name, file.mime, file.size);
+    return this.#send(peer, { kind: 'file', name: file.name, mime: file.mime, size: file.size, ref: file.ref });
+  }
+
+  /**
+   * The user accepts a file offered on the current channel (hex id).
+   * @throws ConversationError `no-offer` when no such offer waits (it was answered, or the connection ended)
+   */
+  acceptFile(id: string): void {
+    if (!this.#channel?.session.acceptFile(id)) throw new ConversationError('no-offer', 'no such file is waiting for your answer (the connection may have ended: it is offered again when they reconnect)');
+  }
+
+  /** The user declines a file offered on the current channel (hex id). @throws ConversationError `no-offer` */
+  declineFile(id: string): void {
+    if (!this.#channel?.session.declineFile(id)) throw new ConversationError('no-offer', 'no such file is waiting for your answer');
+  }
+
+  /**
+   * Cancels a file transfer, either direction (hex id): on the current channel the peer is told; a
+   * file waiting for its peer is taken out of the outbox; a partly received file is deleted, and
+   * refused when offered again.
+   * @throws ConversationError `no-transfer` when there is no such transfer
+   */
+  async cancelFile(id: string): Promise<void> {
+    if (this.#channel?.session.cancelFile(id)) return;
+    const entry = this.#writing.get(id)?.entry ?? (await this.#pendingEntry(id));
+    if (entry?.content.kind === 'file') {
+      const content = entry.content;
+      if (await this.#o.outbox.setStatus(entry.id, 'failed')) this.#setStatus(id, 'failed');
+      await this.#files.release(content);
+      this.#emit({ type: 'transfer', transfer: this.#offlineView(id, entry.peer, 'out', content, 0), text: transferText('cancelled', 'out', 'us', content.name, '') });
+      return;
+    }
+    const rec = (await this.#files.records()).find((r) => toHex(r.id) === id && r.state === 'receiving');
+    if (!rec) throw new ConversationError('no-transfer', 'no such file transfer');
+    const sink = await this.#files.sink(rec);
+    const held = sink.written;
+    await sink.discard();
+    await this.#files.putRecord({ ...rec, state: 'cancelled', at: this.#clock() });
+    this.#emit({ type: 'transfer', transfer: this.#offlineView(id, rec.peer, 'in', rec, held), text: transferText('cancelled', 'in', 'us', rec.name, '') });
+  }
+
+  /** Files partly received, waiting for their senders to reconnect (to show them, or cancel them). */
+  async pausedFiles(): Promise<TransferView[]> {
+    const out: TransferView[] = [];
+    for (const r of await this.#files.records()) {
+      if (r.state !== 'receiving') continue;
+      const sink = await this.#files.sink(r);
+      out.push(this.#offlineView(toHex(r.id), r.peer, 'in', r, Math.min(sink.written, r.size), 'paused'));
+      await sink.close();
+    }
+    return out;
+  }
+
+  /** A pending outbox entry, any peer, by hex id. */
+  async #pendingEntry(id: string): Promise<OutboxEntry | undefined> {
+    return (await this.#o.outbox.olderThan(Number.MAX_SAFE_INTEGER)).find((e) => toHex(e.id) === id);
+  }
+
+  /** A transfer with no channel: paused, or cancelled by us. */
+  #offlineView(id: string, peer: string, direction: 'in' | 'out', f: { name: string; mime: string; size: number }, bytes: number, state: 'paused' | 'cancelled' = 'cancelled'): TransferView {
+    return {
+      id, peer, direction, name: f.name, mime: f.mime, size: f.size, state, bytes, rate: 0,
+      ...(state === 'cancelled' ? { end: { by: 'us' as const, reason: 'cancelled' as const } } : {}),
+    };
   }
 
   /**
@@ -425,7 +515,7 @@ export class Conversation {
     const ch = this.#requirePhase('verified');
     const receipt = await createReceipt(ch.transcriptHash!, assert);
     if (this.#channel !== ch || ch.phase !== 'verified') throw new ConversationError('not-verified', 'the connection ended before the receipt was sent');
-    await this.#send(ch.peer!.did, { kind: 'file', name: RECEIPT_NAME, mime: RECEIPT_MIME, bytes: receipt });
+    await this.#send(ch.peer!.did, { kind: 'receipt', bytes: receipt });
   }
 
   // ---- outgoing -------------------------------------------------------------------------------
@@ -446,10 +536,10 @@ export class Conversation {
     const id = toHex(entry.id);
     const message: OutgoingMessage = {
       id, peer, at: createdAt, status: 'queued',
-      content: content.kind === 'text' ? content : { kind: 'file', name: content.name, mime: content.mime, size: content.bytes.length },
+      content: content.kind === 'text' ? content : content.kind === 'file' ? { kind: 'file', name: content.name, mime: content.mime, size: content.size } : { kind: 'text', text: '' },
     };
     // Shown at once, in typing order; `status: queued` follows once the record is stored.
-    const internal = content.kind === 'file' && content.mime === RECEIPT_MIME;
+    const internal = content.kind === 'receipt';
     if (!internal) this.#emit({ type: 'outgoing', message });
     const stored = this.#o.outbox.add(entry);
     this.#writing.set(id, { entry, stored });
@@ -474,7 +564,7 @@ export class Conversation {
 
   #failHeld(): void {
     for (const h of this.#held.splice(0)) {
-      const what = h.content.kind === 'text' ? `"${displayText(h.content.text)}"` : `the file "${displayText(h.content.name)}"`;
+      const what = h.content.kind === 'text' ? `"${displayText(h.content.text)}"` : h.content.kind === 'file' ? `the file "${displayText(h.content.name)}"` : 'a verification receipt';
       h.done(new ConversationError('not-connected', `not sent: the connection ended before the other side was known — ${what}`));
     }
   }
@@ -526,6 +616,7 @@ export class Conversation {
         ch.phase = 'verified';
         this.#lastPeer = e.peer.did;
         this.#emit({ type: 'verified', peer: ch.peer!, recognized: !ch.compared });
+        await this.#expireFiles();
         break;
       }
       case 'cancelled':
@@ -537,16 +628,20 @@ export class Conversation {
       case 'text':
         this.#emit({ type: 'message', id: toHex(e.id), peer: ch.peer!.did, text: e.text, at: this.#clock() });
         break;
-      case 'fileStarted':
-        if (e.mime === RECEIPT_MIME) ch.receipts.add(toHex(e.id));
-        else this.#emit({ type: 'file-started', id: toHex(e.id), peer: ch.peer!.did, name: e.name, mime: e.mime, size: e.size });
+      case 'receipt':
+        await this.#receiptIn(ch, e.receipt);
         break;
-      case 'fileProgress':
-        if (!ch.receipts.has(toHex(e.id))) this.#emit({ type: 'file-progress', id: toHex(e.id), peer: ch.peer!.did, received: e.received, total: e.total });
+      case 'offer':
+        this.#emit({ type: 'file-offer', id: e.id, peer: e.peer, name: e.name, mime: e.mime, size: e.size, ask: e.ask, at: this.#clock() });
         break;
-      case 'file':
-        if (e.mime === RECEIPT_MIME || ch.receipts.has(toHex(e.id))) await this.#receiptIn(ch, e.bytes);
-        else this.#emit({ type: 'file', id: toHex(e.id), peer: ch.peer!.did, name: e.name, mime: e.mime, bytes: e.bytes, at: this.#clock() });
+      case 'transfer': {
+        const t = e.transfer;
+        const text = t.end ? transferText(t.end.reason, t.direction, t.end.by, t.name, ch.peer!.name, t.end.detail) : undefined;
+        this.#emit({ type: 'transfer', transfer: t, ...(text !== undefined ? { text } : {}) });
+        break;
+      }
+      case 'received':
+        this.#emit({ type: 'file', id: e.id, peer: e.peer, name: e.name, mime: e.mime, size: e.size, location: e.location, at: this.#clock() });
         break;
     }
   }
@@ -574,6 +669,16 @@ export class Conversation {
     this.#emit({ type: 'receipt', peer: p.did, valid: true, text: `${name}'s security key signed this verification${r.userVerified ? ' (with PIN or biometric)' : ''}.` });
   }
 
+  /** Forgets what is known of incoming files older than the message age: partial files are deleted. */
+  async #expireFiles(): Promise<void> {
+    const before = this.#clock() - (this.#o.maxMessageAgeMs ?? 7 * 24 * 3600_000);
+    for (const r of await this.#files.records()) {
+      if (r.at >= before) continue;
+      if (r.state === 'receiving') await (await this.#files.sink(r)).discard();
+      await this.#files.deleteRecord(r.peer, r.id);
+    }
+  }
+
   #requirePhase(phase: 'sas' | 'verified'): Channel {
     const ch = this.#channel;
     if (!ch || ch.phase !== phase) {
@@ -588,5 +693,36 @@ export class Conversation {
 
   #emit(e: ConversationEvent): void {
     this.#o.onEvent(e);
+  }
+}
+
+/**
+ * The sentence both apps show when a file transfer ends without the file.
+ * @param reason why (TransferView.end.reason)
+ * @param direction `out`: we send; `in`: we receive
+ * @param by who ended it
+ * @param file the file's name (made display-safe here)
+ * @param peer the peer's name as shown (display-safe already)
+ * @example transferText('declined', 'out', 'them', 'photo.jpg', 'Bob') // 'Bob declined "photo.jpg".'
+ */
+export function transferText(reason: TransferEndReason, direction: 'in' | 'out', by: 'us' | 'them', file: string, peer: string, detail?: string): string {
+  const f = `"${displayText(file)}"`;
+  const why = detail ? `: ${displayText(detail)}` : '';
+  const them = peer || 'They';
+  switch (reason) {
+    case 'declined': return by === 'them' ? `${them} declined ${f}.` : `You declined ${f}.`;
+    case 'cancelled':
+      return by === 'them' ? `${them} cancelled ${f}${direction === 'in' ? '; the part received was deleted' : ''}.`
+        : `You cancelled ${f}${direction === 'in' ? '; the part received was deleted' : ''}.`;
+    case 'damaged':
+      return direction === 'in'
+        ? `${f} arrived damaged (its SHA-256 did not match what was sent) and was deleted; ask for it again.`
+        : `${f} arrived damaged on the other side (its SHA-256 did not match) and was deleted there; send it again.`;
+    case 'unreadable':
+      return direction === 'out' ? `${f} could not be read, so it was not sent${why}.` : `${them} could not read ${f} any more; the part received was deleted.`;
+    case 'unwritable':
+      return direction === 'in' ? `${f} could not be saved here, so it was not received${why}.` : `${them} could not save ${f}, so it was not delivered.`;
+    case 'changed': return `${f} changed or could not be read while it was being sent${why}; send it again.`;
+    case 'failed': return `${f} was not transferred${why}.`;
   }
 }

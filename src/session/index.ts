@@ -2,13 +2,18 @@
 export { CANCEL_CODES, SessionError, VersionError, isCancelCode } from './errors.js';
 export type { CancelCode } from './errors.js';
 export {
-  PROTOCOL_VERSION, SUITE_XWING_AES256GCM, KEM_PUBLIC_KEY_BYTES, KEM_CIPHERTEXT_BYTES, MAX_MESSAGE_BYTES, PAD_BUCKETS, encodeMessage, decodeMessage,
+  PROTOCOL_VERSION, isOlderVersion, SUITE_XWING_AES256GCM, KEM_PUBLIC_KEY_BYTES, KEM_CIPHERTEXT_BYTES, MAX_MESSAGE_BYTES, PAD_BUCKETS, CHUNK_SIZES,
+  encodeMessage, decodeMessage,
 } from './messages.js';
 export type { SessionMessage, CommitMessage, HelloMessage, AuthMessage, MacMessage, CancelMessage, DataMessage } from './messages.js';
 export { commitmentOf, transcriptHash, deriveSessionKeys, authInput, confirmationMac, verifyConfirmationMac } from './key-schedule.js';
 export type { Role, SessionKeys } from './key-schedule.js';
-export { MAX_TEXT_BYTES, FILE_CHUNK_BYTES, MAX_FILE_BYTES, MESSAGE_ID_BYTES, encodePayload, decodePayload } from './ratchet.js';
-export type { Payload } from './ratchet.js';
+export { MAX_TEXT_BYTES, MAX_FILE_BYTES, MESSAGE_ID_BYTES, FILE_CANCEL_REASONS, encodePayload, decodePayload } from './ratchet.js';
+export type { Payload, FilePayload, FileCancelReason } from './ratchet.js';
+export { MemoryFileStore, memorySource } from './file-store.js';
+export type { FileContent, FileSource, FileSink, FileStore, IncomingRecord } from './file-store.js';
+export { Transfers, chunkBytesFor, WINDOW_BYTES, MIN_WINDOW_BYTES, ACK_BYTES, MAX_UNACKED_BYTES } from './transfer.js';
+export type { TransferView, TransferState, TransferEndReason, TransferEvent, IncomingOffer } from './transfer.js';
 export { SessionMachine, newMessageId, dtlsFingerprintOf } from './machine.js';
 export type { SessionMachineOptions, SessionState, SessionEvent, Step, PeerInfo, SessionTimeouts } from './machine.js';
 export { MAX_SEEN_IDS, MemoryContactStore, MemoryOutbox, verificationOf } from './contacts.js';
@@ -18,7 +23,7 @@ export type { Transport, DataChannelLike } from './transport.js';
 export { Session } from './session.js';
 export type { SessionOptions, SessionDriverEvent } from './session.js';
 export {
-  Conversation, ConversationError, RECEIPT_MIME, RECEIPT_NAME, checkReceipt, endedText, judgePeer, sasCodes,
+  Conversation, ConversationError, AUTO_ACCEPT_BYTES, checkReceipt, endedText, judgePeer, sasCodes, transferText,
 } from './conversation.js';
 export type {
   ChannelOptions, ConversationEvent, PresentedIdentity, ConversationOptions, ConversationPhase, KnownContact, OutgoingMessage, PeerView, ReceiptCheck, SasCodes, TrustWarning,

@@ -19,16 +19,19 @@
 
 import { CryptoError, ed25519Verify, sha256, xwingEncapsulate, XWingDecapsulator } from '../core/index.js';
 import { decodeBundle, didKeyFromPublicKey, IdentityKeyPair, type IdentityBundle } from '../identity/index.js';
-import { equalBytes, toHex } from './_bytes.js';
+import { equalBytes } from './_bytes.js';
 import { SessionError, VersionError, type CancelCode } from './errors.js';
 import {
   authInput, commitmentOf, confirmationMac, deriveSessionKeys, transcriptHash, verifyConfirmationMac,
   type Role, type SessionKeys,
 } from './key-schedule.js';
-import { decodeMessage, encodeMessage, KEM_CIPHERTEXT_BYTES, SUITE_XWING_AES256GCM, type CommitMessage, type HelloMessage } from './messages.js';
 import {
-  Chain, decodePayload, encodePayload, FILE_CHUNK_BYTES, MAX_FILE_BYTES, MAX_FILE_NAME_BYTES, MAX_TEXT_BYTES,
-  MESSAGE_ID_BYTES, open, seal, type Payload,
+  decodeMessage, encodeDataFrame, encodeMessage, isOlderVersion, KEM_CIPHERTEXT_BYTES, MessageType, SUITE_XWING_AES256GCM,
+  type CommitMessage, type HelloMessage, type SessionMessage,
+} from './messages.js';
+import {
+  Chain, decodePayload, encodePayload, MAX_FILE_BYTES, MAX_FILE_NAME_BYTES, MAX_RECEIPT_BYTES, MAX_TEXT_BYTES,
+  MESSAGE_ID_BYTES, open, seal, type FilePayload, type Payload,
 } from './ratchet.js';
 import { describe, KeyprintError } from '../errors.js';
 
@@ -84,16 +87,13 @@ export type SessionEvent =
   /** `peerVersion`: set when the peer speaks another protocol version (which side must update). */
   | { type: 'cancelled'; code: CancelCode; by: 'us' | 'them'; peerVersion?: number }
   | { type: 'text'; id: Uint8Array; text: string }
-  | { type: 'fileStarted'; id: Uint8Array; name: string; mime: string; size: number }
-  | { type: 'fileProgress'; id: Uint8Array; received: number; total: number }
-  | { type: 'file'; id: Uint8Array; name: string; mime: string; bytes: Uint8Array }
+  | { type: 'receipt'; id: Uint8Array; receipt: Uint8Array }
+  /** A payload of the file sub-protocol, for transfer.ts (the machine keeps no file state). */
+  | { type: 'transfer'; payload: FilePayload }
   | { type: 'acked'; id: Uint8Array };
 
 /** What a transition produced: frames to send, in order, and events for the UI. */
 export interface Step { send: Uint8Array[]; events: SessionEvent[] }
-
-interface IncomingFile { name: string; mime: string; size: number; chunks: number; next: number; parts: Uint8Array[]; received: number }
-const MAX_INCOMING_FILES = 4;
 
 /**
  * One side of one session. Every transition is serialised (data encryption is asynchronous
@@ -126,7 +126,8 @@ export class SessionMachine {
   #keys?: SessionKeys;
   #send?: Chain;
   #recv?: Chain;
-  #incoming = new Map<string, IncomingFile>();
+  /** Data frames queued without early decryption (#openEarly): none may be decrypted early behind them. */
+  #dataWaiting = 0;
   #queue: Promise<unknown> = Promise.resolve();
   #now = 0;
 
@@ -190,7 +191,39 @@ export class SessionMachine {
    * @returns frames to send and events; a bad frame yields a cancel frame and a `cancelled` event
    */
   receive(bytes: Uint8Array, now: number): Promise<Step> {
-    return this.#run(now, () => this.#receive(bytes));
+    const opened = this.#openEarly(bytes);
+    return this.#run(now, async () => {
+      try {
+        return await this.#receive(bytes, opened ?? undefined);
+      } finally {
+        if (opened === null) this.#dataWaiting--;
+      }
+    });
+  }
+
+  /**
+   * Pipelined decryption: a data frame that carries the receiving chain's next sequence number is
+   * decrypted at once, while earlier frames are still being handled — its key is taken from the
+   * chain now, in arrival order, which is sequence order. Any other data frame (before the chain
+   * has caught up, out of order, malformed) waits its turn and is checked as usual, and no later
+   * frame is decrypted early until it has had its turn — so a reordered or replayed frame is still
+   * cancelled, never decrypted with the key of the frame it displaced.
+   * @returns the early decryption; null for a data frame that waits its turn; undefined for another frame
+   */
+  #openEarly(bytes: Uint8Array): { seq: number; plaintext: Promise<Uint8Array> } | null | undefined {
+    if (!(bytes instanceof Uint8Array) || bytes[1] !== MessageType.data) return undefined;
+    const chain = this.#recv;
+    if (this.#state.kind === 'Confirmed' && chain && this.#dataWaiting === 0) {
+      let m: SessionMessage | undefined;
+      try { m = decodeMessage(bytes); } catch { /* reported in its turn */ }
+      if (m?.type === 'data' && m.seq === chain.seq) {
+        const plaintext = open(chain, m.seq, m.ciphertext);
+        plaintext.catch(() => undefined); // observed in its turn
+        return { seq: m.seq, plaintext };
+      }
+    }
+    this.#dataWaiting++;
+    return null;
   }
 
   /**
@@ -241,18 +274,24 @@ export class SessionMachine {
   }
 
   /**
-   * Encrypts a file as a start frame and FILE_CHUNK_BYTES chunks (state Confirmed).
-   * @param id 16-byte message id
-   * @param name file name, 1–255 UTF-8 bytes
-   * @param mime media type, 0–255 UTF-8 bytes
-   * @param bytes at most MAX_FILE_BYTES
+   * Encrypts a verification receipt (state Confirmed); acknowledged like a text.
+   * @param receipt an encoded receipt (receipt.ts), at most MAX_RECEIPT_BYTES
    */
-  sendFile(id: Uint8Array, name: string, mime: string, bytes: Uint8Array, now: number): Promise<Step> {
+  sendReceipt(id: Uint8Array, receipt: Uint8Array, now: number): Promise<Step> {
     checkId(id);
-    checkFileArguments(name, mime, bytes);
-    const chunks = Math.max(1, Math.ceil(bytes.length / FILE_CHUNK_BYTES));
-    const payloads: Payload[] = [{ kind: 'file-start', id: id.slice(), size: bytes.length, chunks, name, mime }];
-    for (let i = 0; i < chunks; i++) payloads.push({ kind: 'file-chunk', id: id.slice(), index: i, data: bytes.slice(i * FILE_CHUNK_BYTES, (i + 1) * FILE_CHUNK_BYTES) });
+    if (!(receipt instanceof Uint8Array) || receipt.length < 1 || receipt.length > MAX_RECEIPT_BYTES) {
+      throw new SessionError('invalid-value', `"receipt" expected 1 to ${MAX_RECEIPT_BYTES} bytes`);
+    }
+    return this.#runData(now, [{ kind: 'receipt', id: id.slice(), receipt }]);
+  }
+
+  /**
+   * Encrypts payloads of the file sub-protocol (transfer.ts), in order (state Confirmed). Their
+   * keys are taken from the chain in order at once and the encryptions run concurrently
+   * (pipelined AEAD); the frames come back in sequence order.
+   * @throws SessionError `invalid-state` before Confirmed, `malformed` for an invalid payload
+   */
+  sendFilePayloads(payloads: Array<FilePayload | { kind: 'ack'; id: Uint8Array }>, now: number): Promise<Step> {
     return this.#runData(now, payloads);
   }
 
@@ -265,9 +304,9 @@ export class SessionMachine {
   #runData(now: number, payloads: Payload[]): Promise<Step> {
     return this.#run(now, async () => {
       if (this.#state.kind !== 'Confirmed') throw new SessionError('invalid-state', `sending expected state Confirmed, got ${this.#state.kind}`);
-      const step = empty();
-      for (const p of payloads) step.send.push(await this.#seal(p));
-      return step;
+      // Every payload is encoded (and checked) before any key is used, so a bad one seals nothing.
+      const padded = payloads.map(encodePayload);
+      return { send: await Promise.all(padded.map((b) => this.#seal(b))), events: [] };
     });
   }
 
@@ -290,7 +329,7 @@ export class SessionMachine {
     return undefined;
   }
 
-  async #receive(bytes: Uint8Array): Promise<Step> {
+  async #receive(bytes: Uint8Array, opened?: { seq: number; plaintext: Promise<Uint8Array> }): Promise<Step> {
     if (this.#state.kind === 'Cancelled') return empty();
     try {
       const m = decodeMessage(bytes);
@@ -368,7 +407,7 @@ export class SessionMachine {
         }
         case 'initiator:Confirmed:data':
         case 'responder:Confirmed:data':
-          return await this.#receiveData(m as { seq: number; ciphertext: Uint8Array });
+          return await this.#receiveData(m as { seq: number; ciphertext: Uint8Array }, opened);
         default:
           throw new SessionError('unexpected-message', `a ${m.type} message in state ${s.kind}`);
       }
@@ -428,8 +467,8 @@ export class SessionMachine {
     const v = peerVersion !== undefined ? { peerVersion } : {};
     this.#state = { kind: 'Cancelled', code, by, ...v };
     this.#wipe();
-    // A version-1 peer is told in its own format (it cannot read ours); later versions read version 1 cancels too.
-    const send = by === 'us' ? [encodeMessage({ type: 'cancel', code, ...(peerVersion === 1 ? { version: 1 } : {}) })] : [];
+    // An older peer is told in its own format (it cannot read ours); every version reads older cancels.
+    const send = by === 'us' ? [encodeMessage({ type: 'cancel', code, ...(peerVersion !== undefined && isOlderVersion(peerVersion) ? { version: peerVersion } : {}) })] : [];
     return { send, events: [{ type: 'cancelled', code, by, ...v }] };
   }
 
@@ -439,56 +478,44 @@ export class SessionMachine {
     this.#send?.wipe();
     this.#recv?.wipe();
     if (this.#keys) { this.#keys.confirmKey.fill(0); this.#keys.chainInitiator.fill(0); this.#keys.chainResponder.fill(0); }
-    this.#incoming.clear();
   }
 
-  async #seal(p: Payload): Promise<Uint8Array> {
-    const { seq, ciphertext } = await seal(this.#send!, encodePayload(p));
-    return encodeMessage({ type: 'data', seq, ciphertext });
+  /** Takes the next key at once (in call order) and encrypts; see sendFilePayloads. */
+  async #seal(padded: Uint8Array): Promise<Uint8Array> {
+    const { seq, ciphertext } = await seal(this.#send!, padded);
+    return encodeDataFrame(seq, ciphertext);
   }
 
-  async #receiveData(m: { seq: number; ciphertext: Uint8Array }): Promise<Step> {
+  async #receiveData(m: { seq: number; ciphertext: Uint8Array }, opened?: { seq: number; plaintext: Promise<Uint8Array> }): Promise<Step> {
     const chain = this.#recv!;
-    // The channel is ordered and reliable, so any other sequence number is an attack or a bug:
-    // cancel rather than drop, so that nothing is silently lost.
-    if (m.seq < chain.seq) throw new SessionError('replay', `data seq ${m.seq} already used (next is ${chain.seq})`);
-    if (m.seq > chain.seq) throw new SessionError('reorder', `data seq ${m.seq} skips ahead of ${chain.seq}`);
-    const p = decodePayload(await open(chain, m.seq, m.ciphertext));
+    let plaintext: Promise<Uint8Array>;
+    if (opened) {
+      plaintext = opened.plaintext; // its seq was the chain's next when it arrived (#openEarly)
+    } else {
+      // The channel is ordered and reliable, so any other sequence number is an attack or a bug:
+      // cancel rather than drop, so that nothing is silently lost.
+      if (m.seq < chain.seq) throw new SessionError('replay', `data seq ${m.seq} already used (next is ${chain.seq})`);
+      if (m.seq > chain.seq) throw new SessionError('reorder', `data seq ${m.seq} skips ahead of ${chain.seq}`);
+      plaintext = open(chain, m.seq, m.ciphertext);
+    }
+    const p = decodePayload(await plaintext);
     const step = empty();
-    const key = toHex(p.id);
     switch (p.kind) {
       case 'text':
         step.events.push({ type: 'text', id: p.id, text: p.text });
-        step.send.push(await this.#seal({ kind: 'ack', id: p.id }));
+        step.send.push(await this.#seal(encodePayload({ kind: 'ack', id: p.id })));
+        break;
+      case 'receipt':
+        step.events.push({ type: 'receipt', id: p.id, receipt: p.receipt });
+        step.send.push(await this.#seal(encodePayload({ kind: 'ack', id: p.id })));
         break;
       case 'ack':
         step.events.push({ type: 'acked', id: p.id });
         break;
-      case 'file-start':
-        if (this.#incoming.has(key)) throw new SessionError('unexpected-message', 'a second file start for one id');
-        if (this.#incoming.size >= MAX_INCOMING_FILES) throw new SessionError('unexpected-message', `more than ${MAX_INCOMING_FILES} files at once`);
-        this.#incoming.set(key, { name: p.name, mime: p.mime, size: p.size, chunks: p.chunks, next: 0, parts: [], received: 0 });
-        step.events.push({ type: 'fileStarted', id: p.id, name: p.name, mime: p.mime, size: p.size });
+      default:
+        // The file sub-protocol: its state (offers, chunks, windows, hashes) lives in transfer.ts.
+        step.events.push({ type: 'transfer', payload: p });
         break;
-      case 'file-chunk': {
-        const f = this.#incoming.get(key);
-        if (!f) throw new SessionError('unexpected-message', 'a file chunk without a start');
-        const expected = f.next === f.chunks - 1 ? f.size - (f.chunks - 1) * FILE_CHUNK_BYTES : FILE_CHUNK_BYTES;
-        if (p.index !== f.next || p.data.length !== expected) throw new SessionError('malformed', `file chunk expected index ${f.next} of ${expected} bytes, got index ${p.index} of ${p.data.length}`);
-        f.parts.push(p.data);
-        f.next++;
-        f.received += p.data.length;
-        step.events.push({ type: 'fileProgress', id: p.id, received: f.received, total: f.size });
-        if (f.next === f.chunks) {
-          this.#incoming.delete(key);
-          const bytes = new Uint8Array(f.size);
-          let o = 0;
-          for (const part of f.parts) { bytes.set(part, o); o += part.length; }
-          step.events.push({ type: 'file', id: p.id, name: f.name, mime: f.mime, bytes });
-          step.send.push(await this.#seal({ kind: 'ack', id: p.id }));
-        }
-        break;
-      }
     }
     return step;
   }
@@ -507,14 +534,14 @@ export function checkTextArgument(text: string): void {
 }
 
 /**
- * Checks a file message before anything is stored or sealed.
+ * Checks a file's description before anything is stored or offered.
  * @throws SessionError `invalid-value`
  */
-export function checkFileArguments(name: string, mime: string, bytes: Uint8Array): void {
+export function checkFileArguments(name: string, mime: string, size: number): void {
   const n = new TextEncoder().encode(String(name)).length, t = new TextEncoder().encode(String(mime)).length;
   if (typeof name !== 'string' || n < 1 || n > MAX_FILE_NAME_BYTES) throw new SessionError('invalid-value', `"name" expected 1 to ${MAX_FILE_NAME_BYTES} UTF-8 bytes`);
   if (typeof mime !== 'string' || t > MAX_FILE_NAME_BYTES) throw new SessionError('invalid-value', `"mime" expected at most ${MAX_FILE_NAME_BYTES} UTF-8 bytes`);
-  if (!(bytes instanceof Uint8Array) || bytes.length > MAX_FILE_BYTES) throw new SessionError('invalid-value', `"bytes" expected a Uint8Array of at most ${MAX_FILE_BYTES} bytes`);
+  if (!Number.isSafeInteger(size) || size < 0 || size > MAX_FILE_BYTES) throw new SessionError('invalid-value', `"size" expected an integer from 0 to ${MAX_FILE_BYTES}, got ${describe(size)}`);
 }
 
 function checkId(id: Uint8Array): void {

@@ -8,12 +8,16 @@ import { isCancelCode, SessionError, VersionError, type CancelCode } from './err
 import { Reader, Writer } from './_bytes.js';
 
 /**
- * The protocol version this code speaks (the first byte of every frame). Version 2 is the hybrid
- * post-quantum handshake (X-Wing); version 1 (X25519 only) is refused, never downgraded to: a
- * version-1 peer is told so in its own frame format (a version-1 cancel), and a version-1 cancel
- * is understood, so each side can say which one must update.
+/**
+ * The protocol version this code speaks (the first byte of every frame). Version 3 streams files
+ * (docs/PROTOCOL.md "Files") over version 2's hybrid post-quantum handshake (X-Wing); version 2
+ * (files whole, in memory) and version 1 (X25519 only) are refused, never downgraded to: an older
+ * peer is told so in its own frame format (a cancel of its version — the layout is the same in
+ * every version), and an older peer's cancel is understood, so each side can say which one must update.
  */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
+/** Whether `version` is one this code refuses in the peer's own format (1 up to the one before this). */
+export const isOlderVersion = (version: number): boolean => version >= 1 && version < PROTOCOL_VERSION;
 /** Suite 2: X-Wing (ML-KEM-768 + X25519, draft-connolly-cfrg-xwing-kem), Ed25519, HKDF-SHA-256, HMAC-SHA-256, AES-256-GCM. */
 export const SUITE_XWING_AES256GCM = 2;
 /** X-Wing sizes on the wire: the initiator's public key in `commit`, the responder's ciphertext in its `hello`. */
@@ -21,8 +25,15 @@ export const KEM_PUBLIC_KEY_BYTES = 1216;
 export const KEM_CIPHERTEXT_BYTES = 1120;
 /** Largest frame accepted or produced: a hello with the largest bundle fits, with room to spare. */
 export const MAX_MESSAGE_BYTES = MAX_BUNDLE_BYTES + 1024;
-/** Padded plaintext sizes of data messages; the ciphertext is one of these plus the 16-byte tag. */
-export const PAD_BUCKETS = [256, 1024, 4096, 16384] as const;
+/** File chunk sizes (bytes of file content per chunk); a sender picks the largest whose frame the channel carries. */
+export const CHUNK_SIZES = [16384, 32768, 65536] as const;
+/** A chunk's padded plaintext is its size plus this (length, kind, id, index and data length fit in 33 bytes). */
+export const CHUNK_PAD = 64;
+/**
+ * Padded plaintext sizes of data messages; the ciphertext is one of these plus the 16-byte tag.
+ * The first four hold texts, acks and the small file messages; the last three one file chunk each.
+ */
+export const PAD_BUCKETS = [256, 1024, 4096, 16384, ...CHUNK_SIZES.map((c) => c + CHUNK_PAD)] as const;
 /** AES-GCM tag length. */
 export const TAG_BYTES = 16;
 
@@ -51,7 +62,7 @@ export interface HelloMessage {
 export interface AuthMessage { type: 'auth'; signature: Uint8Array }
 /** Key confirmation, sent after the user says the SAS match. */
 export interface MacMessage { type: 'mac'; mac: Uint8Array }
-/** The sender cancels; no reason text travels, only the stable code. `version`: the frame's protocol version (a version-1 peer's cancel is understood). */
+/** The sender cancels; no reason text travels, only the stable code. `version`: the frame's protocol version, when older (an older peer's cancel is understood, and ours to it is in its format). */
 export interface CancelMessage { type: 'cancel'; code: CancelCode; version?: number }
 /** An encrypted data message (after Confirmed). */
 export interface DataMessage { type: 'data'; seq: number; ciphertext: Uint8Array }
@@ -64,6 +75,24 @@ export function dataHeader(seq: number): Uint8Array {
 }
 
 /**
+ * A data frame, built directly (the hot path of a file transfer: one copy of the ciphertext, no
+ * re-validation — `ciphertext` comes from `seal`, whose padding rule fixes its length).
+ */
+export function encodeDataFrame(seq: number, ciphertext: Uint8Array): Uint8Array {
+  const out = new Uint8Array(10 + ciphertext.length);
+  const v = new DataView(out.buffer);
+  out[0] = PROTOCOL_VERSION;
+  out[1] = MessageType.data;
+  v.setUint32(2, seq);
+  v.setUint32(6, ciphertext.length);
+  out.set(ciphertext, 10);
+  return out;
+}
+
+/** The largest frame a data message can be: the largest bucket, its tag, and the 10-byte header. */
+export const MAX_DATA_FRAME_BYTES = PAD_BUCKETS[PAD_BUCKETS.length - 1] + TAG_BYTES + 10;
+
+/**
  * Encodes one message as a frame.
  * @param message the message; its fields are validated by decoding the result again
  * @returns the frame bytes
@@ -71,8 +100,8 @@ export function dataHeader(seq: number): Uint8Array {
  * @example transport.send(encodeMessage({ type: 'commit', commitment }))
  */
 export function encodeMessage(message: SessionMessage): Uint8Array {
-  // A cancel to a version-1 peer goes in its own frame format, so that it can say why.
-  const w = new Writer().u8(message.type === 'cancel' && message.version === 1 ? 1 : PROTOCOL_VERSION);
+  // A cancel to an older peer goes in its own frame format, so that it can say why.
+  const w = new Writer().u8(message.type === 'cancel' && message.version !== undefined && isOlderVersion(message.version) ? message.version : PROTOCOL_VERSION);
   switch (message.type) {
     case 'commit': w.u8(MessageType.commit).raw(message.commitment).raw(message.kemPublicKey); break;
     case 'hello':
@@ -103,8 +132,8 @@ export function decodeMessage(bytes: Uint8Array): SessionMessage {
   const r = new Reader(bytes, 'message');
   const version = r.u8('version');
   const type = r.u8('type');
-  // Version 1's cancel frame has the same layout: read it, so that its sender's refusal is understood.
-  if (version !== PROTOCOL_VERSION && !(version === 1 && type === MessageType.cancel)) {
+  // An older version's cancel frame has the same layout: read it, so that its sender's refusal is understood.
+  if (version !== PROTOCOL_VERSION && !(isOlderVersion(version) && type === MessageType.cancel)) {
     throw new VersionError(version, `message expected version ${PROTOCOL_VERSION}, got ${version}`);
   }
   let m: SessionMessage;
@@ -136,7 +165,7 @@ export function decodeMessage(bytes: Uint8Array): SessionMessage {
     }
     case MessageType.data: {
       const seq = r.u32('seq');
-      const ciphertext = r.sized('ciphertext', 32, PAD_BUCKETS[0] + TAG_BYTES, PAD_BUCKETS[PAD_BUCKETS.length - 1] + TAG_BYTES);
+      const ciphertext = r.sizedView('ciphertext', 32, PAD_BUCKETS[0] + TAG_BYTES, PAD_BUCKETS[PAD_BUCKETS.length - 1] + TAG_BYTES);
       if (!PAD_BUCKETS.some((b) => b + TAG_BYTES === ciphertext.length)) {
         throw new SessionError('malformed', `data ciphertext expected a bucket size plus ${TAG_BYTES}, got ${ciphertext.length}`);
       }

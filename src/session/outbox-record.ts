@@ -61,17 +61,26 @@ export function fields(...parts: Array<string | Uint8Array>): Uint8Array {
   return out;
 }
 
-/** The JSON header of an outbox record (a file's bytes follow it). */
-export type OutboxHeader = { kind: 'text'; text: string } | { kind: 'file'; name: string; mime: string };
+/**
+ * The JSON header of an outbox record. A file is its description and the app's reference to its
+ * content (`size`, `ref`); a record written by version 1 has neither, and the whole file follows
+ * the header instead. A receipt's bytes follow its header.
+ */
+export type OutboxHeader =
+  | { kind: 'text'; text: string }
+  | { kind: 'file'; name: string; mime: string; size?: number; ref?: string }
+  | { kind: 'receipt' };
 
 /**
  * The plaintext of an outbox entry's content.
  * @example encodeOutboxContent({ kind: 'text', text: 'hi' })
  */
 export function encodeOutboxContent(c: OutboxEntry['content']): Uint8Array {
-  return c.kind === 'text'
-    ? encodeRecord({ kind: 'text', text: c.text } satisfies OutboxHeader)
-    : encodeRecord({ kind: 'file', name: c.name, mime: c.mime } satisfies OutboxHeader, c.bytes);
+  switch (c.kind) {
+    case 'text': return encodeRecord({ kind: 'text', text: c.text } satisfies OutboxHeader);
+    case 'receipt': return encodeRecord({ kind: 'receipt' } satisfies OutboxHeader, c.bytes);
+    case 'file': return encodeRecord({ kind: 'file', name: c.name, mime: c.mime, size: c.size, ref: c.ref } satisfies OutboxHeader, c.bytes);
+  }
 }
 
 /**
@@ -81,8 +90,15 @@ export function encodeOutboxContent(c: OutboxEntry['content']): Uint8Array {
 export function decodeOutboxContent(plain: Uint8Array): OutboxEntry['content'] {
   const { header, bytes } = decodeRecord<OutboxHeader>(plain);
   if (header?.kind === 'text' && typeof header.text === 'string') return { kind: 'text', text: header.text };
-  if (header?.kind === 'file' && typeof header.name === 'string' && typeof header.mime === 'string') return { kind: 'file', name: header.name, mime: header.mime, bytes };
-  throw new StorageError('storage-damaged', 'a stored outbox record expected a text or file header, found another');
+  if (header?.kind === 'receipt') return { kind: 'receipt', bytes };
+  if (header?.kind === 'file' && typeof header.name === 'string' && typeof header.mime === 'string') {
+    if (typeof header.ref === 'string' && Number.isSafeInteger(header.size)) {
+      return { kind: 'file', name: header.name, mime: header.mime, size: header.size!, ref: header.ref, ...(bytes.length > 0 ? { bytes } : {}) };
+    }
+    // Version 1: the file itself, inline.
+    return { kind: 'file', name: header.name, mime: header.mime, size: bytes.length, ref: '', bytes };
+  }
+  throw new StorageError('storage-damaged', 'a stored outbox record expected a text, file or receipt header, found another');
 }
 
 /** Lowercase hex (message ids as record keys and file names); core/bytes.ts's toHex and fromHex. */

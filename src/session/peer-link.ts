@@ -19,6 +19,8 @@ export interface PeerConnectionLike {
   readonly iceGatheringState: string;
   readonly signalingState: string;
   readonly localDescription: { sdp: string } | null;
+  /** The SCTP transport, once negotiated: its max-message-size picks the file chunk size (transfer.ts). */
+  readonly sctp?: { readonly maxMessageSize: number } | null;
   createDataChannel(label: string): unknown;
   createOffer(): Promise<unknown>;
   createAnswer(): Promise<unknown>;

@@ -7,18 +7,23 @@
 // chain and the receiver cancels on any gap, so frames must reach the transport in the order the
 // machine sealed them. Each transition's frames are therefore handed to the transport in a `then`
 // attached when the transition is requested — never after an await — and outgoing messages are
-// sealed in the order they were typed, each once its outbox record is stored.
+// sealed in the order they were typed, each once its outbox record is stored. Files are offered in
+// that order too; their chunks are sealed by the transfers (transfer.ts) through the same machine,
+// in between, under flow control.
 
 import { toHex } from './_bytes.js';
 import { MemoryOutbox, type DeliveryStatus, type Outbox, type OutboxEntry } from './contacts.js';
 import { SessionError, type CancelCode } from './errors.js';
+import { MemoryFileStore, type FileContent, type FileStore } from './file-store.js';
 import { checkFileArguments, checkTextArgument, newMessageId, SessionMachine, type PeerInfo, type SessionEvent, type SessionMachineOptions, type Step } from './machine.js';
+import { Transfers, type IncomingOffer, type TransferEvent } from './transfer.js';
 import type { Transport } from './transport.js';
 
-/** Events a Session reports: the machine's (acks become `status`), plus delivery status. */
+/** Events a Session reports: the machine's (acks become `status`), delivery status, and file transfers. */
 export type SessionDriverEvent =
-  | Exclude<SessionEvent, { type: 'acked' }>
-  | { type: 'status'; id: Uint8Array; status: DeliveryStatus };
+  | Exclude<SessionEvent, { type: 'acked' } | { type: 'transfer' }>
+  | { type: 'status'; id: Uint8Array; status: DeliveryStatus }
+  | TransferEvent;
 
 export interface SessionOptions extends Omit<SessionMachineOptions, 'now'> {
   transport: Transport;
@@ -32,6 +37,10 @@ export interface SessionOptions extends Omit<SessionMachineOptions, 'now'> {
   onEvent?: (event: SessionDriverEvent) => void;
   /** Called when a store or an event handler throws (the session is then cancelled with `closed`). */
   onError?: (error: unknown) => void;
+  /** Where files are read and written (default: memory). */
+  files?: FileStore;
+  /** Accept an incoming offer at once, or ask the user (default: ask). */
+  decideOffer?: (offer: IncomingOffer) => 'accept' | 'ask';
 }
 
 interface Outgoing { entry: OutboxEntry; stored: Promise<unknown> }
@@ -58,12 +67,26 @@ export class Session {
   #sending = false;
   #pumping = false;
   #lastCreatedAt = 0;
+  readonly #transfers: Transfers;
 
   constructor(options: SessionOptions) {
     this.#o = options;
     this.#clock = options.clock ?? Date.now;
     this.outbox = options.outbox ?? new MemoryOutbox();
     this.machine = new SessionMachine({ ...options, now: this.#clock() });
+    const session = this;
+    this.#transfers = new Transfers({
+      get peer() { return session.#peer!.did; },
+      files: options.files ?? new MemoryFileStore(),
+      transport: options.transport,
+      clock: this.#clock,
+      seal: (payloads) => this.#transition(this.machine.sendFilePayloads(payloads, this.#clock())).then(() => undefined),
+      violation: (code, message) => { this.#step(this.machine.cancel(code, this.#clock())).catch(() => undefined); this.#o.onError?.(new SessionError(code, message)); },
+      decide: (offer) => options.decideOffer?.(offer) ?? 'ask',
+      failed: (id) => { this.outbox.setStatus(id, 'failed').then((e) => { if (e) this.#emit({ type: 'status', id, status: 'failed' }); }, (err) => this.#o.onError?.(err)); },
+      emit: (e) => this.#later(e),
+      error: (e) => this.#o.onError?.(e),
+    });
   }
 
   /** The peer, once its hello is checked (from the SAS on). */
@@ -103,12 +126,33 @@ export class Session {
   }
 
   /**
-   * Sends a file (chunked; the receiver reports progress). Kept in the outbox until acknowledged.
+   * Sends a file: offered in its place among the messages, streamed from `files.source(ref)` once
+   * the receiver accepts, kept in the outbox until the receiver acknowledges it whole.
    * @returns the message id
    */
-  async sendFile(name: string, mime: string, bytes: Uint8Array): Promise<Uint8Array> {
-    checkFileArguments(name, mime, bytes);
-    return this.#sendNew({ kind: 'file', name, mime, bytes });
+  async sendFile(file: Omit<FileContent, 'kind'>): Promise<Uint8Array> {
+    checkFileArguments(file.name, file.mime, file.size);
+    return this.#sendNew({ kind: 'file', ...file });
+  }
+
+  /** The user accepts an incoming file offered in this session (hex id). @returns false if there is no such offer */
+  acceptFile(id: string): boolean {
+    return this.#transfers.accept(id);
+  }
+
+  /** The user declines an incoming file offered in this session (hex id). @returns false if there is no such offer */
+  declineFile(id: string): boolean {
+    return this.#transfers.decline(id);
+  }
+
+  /** Cancels a file transfer of this session, either direction (hex id). @returns false if there is no such transfer */
+  cancelFile(id: string): boolean {
+    return this.#transfers.cancel(id);
+  }
+
+  /** Whether a file transfer with this hex id runs (or waits for an answer) in this session. */
+  hasTransfer(id: string): boolean {
+    return this.#transfers.has(id);
   }
 
   /**
@@ -174,9 +218,10 @@ export class Session {
         this.#sealed.add(key);
         const e = head.entry;
         const now = this.#clock();
-        const pending = e.content.kind === 'text'
-          ? this.machine.sendText(e.id, e.content.text, now)
-          : this.machine.sendFile(e.id, e.content.name, e.content.mime, e.content.bytes, now);
+        const c = e.content;
+        const pending = c.kind === 'text' ? this.machine.sendText(e.id, c.text, now)
+          : c.kind === 'receipt' ? this.machine.sendReceipt(e.id, c.bytes, now)
+            : this.machine.sendFilePayloads([this.#transfers.offer(e.id, c)], now);
         this.#transition(pending).then(() => this.#markSent(e), () => undefined).catch((err) => this.#fail(err));
       }
     } finally {
@@ -219,8 +264,8 @@ export class Session {
       if (sendFrames) for (const frame of step.send) this.#o.transport.send(frame);
       for (const e of step.events) {
         if (e.type === 'sasShown') this.#peer = e.peer;
-        if (e.type === 'confirmed') this.#resume(e.peer.did).catch((err) => this.#fail(err));
-        if (e.type === 'cancelled') { this.#sending = false; this.#stop(); }
+        if (e.type === 'confirmed') { this.#transfers.start(); this.#resume(e.peer.did).catch((err) => this.#fail(err)); }
+        if (e.type === 'cancelled') { this.#sending = false; this.#transfers.stop(); this.#stop(); }
       }
       return step;
     });
@@ -235,27 +280,36 @@ export class Session {
       const ready = step.events.map((e) => this.#prepare(e));
       for (const r of ready) r.catch(() => undefined); // observed below, in order
       this.#chain = this.#chain.then(async () => {
-        for (const r of ready) {
-          const e = await r;
-          if (e) this.#emit(e);
-        }
+        for (const r of ready) for (const e of await r) this.#emit(e);
       }).catch((e) => this.#fail(e));
       return this.#chain;
     });
   }
 
-  /** The event to report for a machine event, once what it needs is stored (null: report nothing). */
-  async #prepare(e: SessionEvent): Promise<SessionDriverEvent | null> {
+  /**
+   * The event to report for a machine event, once what it needs is stored (null: report nothing).
+   * Called in machine order, so the transfers see their payloads in the order they were decrypted.
+   */
+  async #prepare(e: SessionEvent): Promise<SessionDriverEvent[]> {
     switch (e.type) {
       case 'text':
-      case 'file':
+      case 'receipt':
         // A message re-sent after a lost ack arrives again: acknowledged by the machine, shown once.
-        return (await this.outbox.markSeen(this.#peer!.did, e.id)) ? e : null;
+        return (await this.outbox.markSeen(this.#peer!.did, e.id)) ? [e] : [];
       case 'acked':
-        return (await this.outbox.setStatus(e.id, 'delivered')) ? { type: 'status', id: e.id, status: 'delivered' } : null;
+        this.#transfers.acked(e.id);
+        return (await this.outbox.setStatus(e.id, 'delivered')) ? [{ type: 'status', id: e.id, status: 'delivered' }] : [];
+      case 'transfer':
+        // An offer's events take its place among the messages; the rest are reported as they happen.
+        return (await this.#transfers.receive(e.payload)) ?? [];
       default:
-        return e;
+        return [e];
     }
+  }
+
+  /** Reports an event after every event already due (so a transfer's progress follows its offer). */
+  #later(e: SessionDriverEvent): void {
+    this.#chain = this.#chain.then(() => this.#emit(e)).catch((err) => this.#fail(err));
   }
 
   #fail(e: unknown): void {

@@ -11,6 +11,12 @@ export interface Transport {
   /** Set by the session; called once when the channel closes. */
   onclose: (() => void) | null;
   close(): void;
+  /** Bytes accepted by `send` and not yet on the network (absent: the transport never holds back). */
+  readonly bufferedAmount?: number;
+  /** Set by the session (file transfers); called when `bufferedAmount` fell below the low-water mark. */
+  onbufferedamountlow?: (() => void) | null;
+  /** The largest frame the peer accepts (the negotiated max-message-size); absent: MAX_MESSAGE_BYTES. */
+  readonly maxMessageBytes?: number;
 }
 
 /**
@@ -58,6 +64,8 @@ export interface DataChannelLike {
 /** Frames wait in the adapter while the channel holds more than this. */
 const HIGH_WATER = 1 << 20;
 const LOW_WATER = 256 * 1024;
+/** Without a "bufferedamountlow" event, the adapter looks again after this long. */
+const POLL_MS = 10;
 
 /**
  * Wraps an RTCDataChannel as a Transport. Text frames (strings) are passed on as empty frames,
@@ -65,30 +73,37 @@ const LOW_WATER = 256 * 1024;
  * for being early: frames sent while the channel is still "connecting" wait for "open", and frames
  * received before `onmessage` is set wait for the handler, in order.
  * @param channel an RTCDataChannel ("connecting" or "open")
+ * @param options `maxMessageBytes`: the negotiated max-message-size (browser: `pc.sctp.maxMessageSize`)
  * @returns the transport
- * @example const transport = dataChannelTransport(pc.createDataChannel('keyprint'))
+ * @example const transport = dataChannelTransport(pc.createDataChannel('keyprint'), { maxMessageBytes: pc.sctp?.maxMessageSize })
  */
-export function dataChannelTransport(channel: DataChannelLike): Transport {
+export function dataChannelTransport(channel: DataChannelLike, options: { maxMessageBytes?: number } = {}): Transport {
   channel.binaryType = 'arraybuffer';
   let closed = false;
   // Backpressure (as the notes' throughput tests): send while the channel's buffer is under the
-  // high-water mark, queue the rest in order, resume on "bufferedamountlow" — with a 50 ms poll as
+  // high-water mark, queue the rest in order, resume on "bufferedamountlow" — with a short poll as
   // a fallback, so a missing event can delay the queue but never stall it.
   const queue: Uint8Array[] = [];
+  let queued = 0;
   let poll: ReturnType<typeof setTimeout> | undefined;
   const flush = (): void => {
     poll = undefined;
     while (queue.length > 0 && !closed && channel.readyState === 'open') {
       if (typeof channel.bufferedAmount === 'number' && channel.bufferedAmount > HIGH_WATER) {
-        poll = setTimeout(flush, 50);
+        poll = setTimeout(flush, POLL_MS);
         return;
       }
-      channel.send(queue.shift()!);
+      const frame = queue.shift()!;
+      queued -= frame.length;
+      channel.send(frame);
     }
   };
   if (typeof channel.bufferedAmount === 'number') {
     channel.bufferedAmountLowThreshold = LOW_WATER;
-    channel.addEventListener('bufferedamountlow', () => { if (poll !== undefined) { clearTimeout(poll); flush(); } });
+    channel.addEventListener('bufferedamountlow', () => {
+      if (poll !== undefined) { clearTimeout(poll); flush(); }
+      if (queue.length === 0) t.onbufferedamountlow?.();
+    });
   }
   channel.addEventListener('open', () => { if (poll === undefined) flush(); });
   // Frames that arrive before the session has attached its handler.
@@ -101,9 +116,13 @@ export function dataChannelTransport(channel: DataChannelLike): Transport {
       while (handler && early.length > 0) handler(early.shift()!);
     },
     onclose: null,
+    onbufferedamountlow: null,
+    get bufferedAmount() { return queued + (channel.bufferedAmount ?? 0); },
+    ...(options.maxMessageBytes ? { maxMessageBytes: options.maxMessageBytes } : {}),
     send(frame) {
       if (closed || (channel.readyState !== 'open' && channel.readyState !== 'connecting')) return;
       queue.push(frame);
+      queued += frame.length;
       if (poll === undefined) flush();
     },
     close() {

@@ -1,7 +1,8 @@
 // Helpers for the `keyprint chat` tests: an identity enrolled on a software authenticator served on
 // UDP (as test/cli/card.test.ts), and a `keyprint chat --json` child process driven line by line.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { closeSync, createReadStream, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,6 +43,12 @@ export async function enrolledHome(name: string): Promise<Enrolled> {
 export function chatFixture(...names: string[]) {
   const homes: Enrolled[] = [];
   const procs: ChatProcess[] = [];
+  /** As `start`; `maxRssFile`: the process writes its peak resident set size there at exit (test/cli/_maxrss.mjs). */
+  const startWith = (options: { maxRssFile?: string }, who: Enrolled, ...extra: string[]): ChatProcess => {
+    const p = new ChatProcess(['--home', who.home, '--device', who.device, '--bind', '127.0.0.1', ...extra], options);
+    procs.push(p);
+    return p;
+  };
   return {
     homes,
     procs,
@@ -49,11 +56,8 @@ export function chatFixture(...names: string[]) {
       homes.push(...await Promise.all(names.map(enrolledHome)));
       return homes;
     },
-    start(who: Enrolled, ...extra: string[]): ChatProcess {
-      const p = new ChatProcess(['--home', who.home, '--device', who.device, '--bind', '127.0.0.1', ...extra]);
-      procs.push(p);
-      return p;
-    },
+    start: (who: Enrolled, ...extra: string[]): ChatProcess => startWith({}, who, ...extra),
+    startWith,
     async cleanUp(): Promise<void> {
       for (const p of procs) if (p.child.exitCode === null) p.child.kill('SIGKILL');
       for (const who of homes) { await who.close(); rmSync(who.home, { recursive: true, force: true }); }
@@ -128,8 +132,10 @@ export class ChatProcess {
   #seen = 0;
   #waiters: Array<() => void> = [];
 
-  constructor(args: string[]) {
-    this.child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'chat', '--json', ...args], { cwd: root });
+  constructor(args: string[], options: { maxRssFile?: string } = {}) {
+    const preload = options.maxRssFile ? ['--import', './test/cli/_maxrss.mjs'] : [];
+    const env = { ...process.env, ...(options.maxRssFile ? { KEYPRINT_TEST_MAXRSS: options.maxRssFile } : {}) };
+    this.child = spawn(process.execPath, [...preload, '--import', 'tsx', 'src/cli/main.ts', 'chat', '--json', ...args], { cwd: root, env });
     let buf = '';
     this.child.stdout.on('data', (d) => {
       buf += d;
@@ -220,4 +226,31 @@ export async function connectChats(a: ChatProcess, b: ChatProcess) {
   const sasA = await a.next(type('sas'), 20_000, 'SAS (a)');
   const sasB = await b.next(type('sas'), 20_000, 'SAS (b)');
   return { offer, answer, sasA, sasB };
+}
+
+/** A file of `mib` MiB, different in every MiB (so a misplaced chunk changes the hash). */
+export function makeFile(path: string, mib: number): void {
+  const fd = openSync(path, 'w');
+  const buf = Buffer.alloc(1 << 20);
+  for (let i = 0; i < mib; i++) {
+    for (let j = 0; j < buf.length; j += 4) buf.writeUInt32BE((i * 2654435761 + j) >>> 0, j);
+    writeSync(fd, buf);
+  }
+  closeSync(fd);
+}
+
+export const sha256File = (path: string) => new Promise<string>((resolve, reject) => {
+  const h = createHash('sha256');
+  createReadStream(path).on('data', (d) => h.update(d)).on('end', () => resolve(h.digest('hex'))).on('error', reject);
+});
+
+
+/** Connects: the SAS compared the first time, recognised afterwards. */
+export async function verifyChats(a: ChatProcess, b: ChatProcess): Promise<void> {
+  await linkChats(a, b);
+  for (const p of [a, b]) {
+    const e = await p.next((x) => x.type === 'sas' || x.type === 'recognized', 20_000, 'SAS or recognised');
+    if (e.type === 'sas') p.send('/verify');
+  }
+  await Promise.all([a.next(type('confirmed'), 20_000, 'confirmed (a)'), b.next(type('confirmed'), 20_000, 'confirmed (b)')]);
 }

@@ -153,6 +153,7 @@ describe('keyprint enroll / whoami / unlock against the emulator', () => {
     expect(r.status).toBe(0);
     const o = JSON.parse(r.stdout);
     expect(o).toMatchObject({ reused: true, name: 'Ada Lovelace', did: enrolled.did, safetyNumber: enrolled.safetyNumber });
+    expect(o.leftCredential).toBeUndefined();
     expect(o.credentialId).toBe(enrolled.credentialId); // before issue 20: a new credential each time (the emulator ended with 5)
     expect(emu.authenticator.credentialCount).toBe(1);
     const bundle = decodeBundle(new Uint8Array(readFileSync(join(home, HOME_FILES.bundle))));

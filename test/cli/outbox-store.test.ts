@@ -27,8 +27,8 @@ describe('FileOutbox', () => {
     const box = await outboxOf(h, me);
     await box.add(text(2, 'secret meeting at noon'));
     await box.add(text(1, 'first'));
-    const bytes = new Uint8Array(3000).map((_, i) => i & 0xff);
-    await box.add({ id: id(3), peer: 'did:key:z6MkOther', content: { kind: 'file', name: 'plan.pdf', mime: 'application/pdf', bytes }, status: 'queued', createdAt: 3 });
+    const plan = { kind: 'file', name: 'plan.pdf', mime: 'application/pdf', size: 3000, ref: '/home/ada/plan.pdf' } as const;
+    await box.add({ id: id(3), peer: 'did:key:z6MkOther', content: plan, status: 'queued', createdAt: 3 });
     const files = readdirSync(join(h, 'outbox')).sort();
     expect(files).toEqual([1, 2, 3].map((n) => `${hex(id(n))}.json`));
     expect(statSync(join(h, 'outbox')).mode & 0o777).toBe(0o700);
@@ -42,7 +42,7 @@ describe('FileOutbox', () => {
     const again = await outboxOf(h, IdentityKeyPair.fromSecretKey(me.exportSecretKey()));
     const pending = await again.pending(PEER);
     expect(pending.map((e) => e.content)).toEqual([{ kind: 'text', text: 'first' }, { kind: 'text', text: 'secret meeting at noon' }]);
-    expect((await again.pending('did:key:z6MkOther'))[0].content).toEqual({ kind: 'file', name: 'plan.pdf', mime: 'application/pdf', bytes });
+    expect((await again.pending('did:key:z6MkOther'))[0].content).toEqual(plan);
     expect((await again.setStatus(id(1), 'sent'))?.status).toBe('sent');
     expect((await outboxOf(h, me).then((b) => b.pending(PEER)))[0].status).toBe('sent');
     expect((await again.olderThan(3)).map((e) => e.createdAt)).toEqual([1, 2]);

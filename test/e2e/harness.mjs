@@ -97,9 +97,9 @@ export async function linkPages(from, to, until = 'sas') {
 }
 
 /** Two enrolled contexts that exchange invitation and answer texts until both show the SAS. */
-export async function connectPair(browser, url) {
-  const a = await enrolled(browser, url, 'Alice', 'A');
-  const b = await enrolled(browser, url, 'Bob', 'B');
+export async function connectPair(browser, url, enroll = enrolled) {
+  const a = await enroll(browser, url, 'Alice', 'A');
+  const b = await enroll(browser, url, 'Bob', 'B');
 
   await a.page.bringToFront();
   await a.page.getByTestId('create-offer').click();
@@ -119,6 +119,28 @@ export async function connectPair(browser, url) {
   return { a, b };
 }
 
+/** Unlocks the identity of a page (after a reload: the same context keeps its virtual authenticator). */
+export async function unlock(p) {
+  await p.page.getByTestId('core-ready').waitFor({ state: 'attached', timeout: 15_000 });
+  await p.page.getByRole('link', { name: 'Identity' }).click();
+  await p.page.getByTestId('unlock').click();
+  await p.page.getByTestId('lock-state').filter({ hasText: 'Unlocked' }).waitFor({ timeout: 20_000 });
+}
+
+/**
+ * Samples a page's memory every 100 ms until `stop()`: the peak of its JS heap plus the ArrayBuffer
+ * backing stores outside it (DevTools Runtime.getHeapUsage), in MiB — where a file held whole would show.
+ */
+export async function heapPeak(page) {
+  const cdp = await page.context().newCDPSession(page);
+  let peak = 0, stopped = false;
+  const sample = async () => {
+    const u = await cdp.send('Runtime.getHeapUsage');
+    peak = Math.max(peak, (u.usedSize + (u.backingStorageSize ?? 0)) / 1048576);
+  };
+  const loop = (async () => { while (!stopped) { await sample().catch(() => undefined); await new Promise((r) => setTimeout(r, 100)); } })();
+  return { async stop() { stopped = true; await loop; await cdp.detach().catch(() => undefined); return peak; } };
+}
 
 /**
  * Records the first bytes of every data-channel frame the page sends and receives (before the app
@@ -139,11 +161,11 @@ export async function recordFrames(page) {
 }
 export const framesOf = (page) => page.evaluate(() => window.__keyprintFrames ?? []);
 
-/** The handshake a page ran: its first frames are protocol version 2 (commit 1,250 bytes with the X-Wing key; a hello with the 1,120-byte ciphertext). */
+/** The handshake a page ran: its frames are protocol version 3 (commit 1,250 bytes with the X-Wing key; a hello with the 1,120-byte ciphertext). */
 export async function assertHybridHandshake(page, label) {
   const frames = await framesOf(page);
   assert(frames.length >= 3, `${label}: frames were recorded (${frames.length})`);
-  assert(frames.every((f) => f.version === 2), `${label}: every frame is protocol version 2: ${JSON.stringify(frames.slice(0, 6))}`);
+  assert(frames.every((f) => f.version === 3), `${label}: every frame is protocol version 3: ${JSON.stringify(frames.slice(0, 6))}`);
   const commit = frames.find((f) => f.type === 1);
   assert(commit && commit.length === 2 + 32 + 1216, `${label}: the commit carries the X-Wing public key: ${JSON.stringify(commit)}`);
   assert(frames.some((f) => f.type === 2 && f.length > 1120), `${label}: a hello carries the X-Wing ciphertext`);

@@ -7,8 +7,11 @@ import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 
-const runner = fileURLToPath(new URL('./run.mjs', import.meta.url));
-const args = process.argv.slice(2);
+// `--runner FILE`: run another script there (npm run bench:transfer); by default the e2e suite.
+const argv = process.argv.slice(2);
+const at = argv.indexOf('--runner');
+const runner = at >= 0 ? argv[at + 1] : fileURLToPath(new URL('./run.mjs', import.meta.url));
+const args = at >= 0 ? [...argv.slice(0, at), ...argv.slice(at + 2)] : argv;
 
 function run(cmd, cmdArgs, env) {
   return new Promise((resolve) => {

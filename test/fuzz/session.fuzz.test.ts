@@ -14,6 +14,7 @@ import { encodeReceipt } from '../../src/session/receipt.js';
 import { decodeBundle, encodeBundle, signBundle, type IdentityBundle } from '../../src/identity/index.js';
 import { authData, makeBinding, makeCredential, sha256n } from '../identity/_fixtures.js';
 import { alice, bob, confirmedPair, machine, Pair, T0 } from '../session/_pair.js';
+import { feedTransfers, transferCase } from '../session/_transfer-fuzz.js';
 import { applyEdits, edits, equalBytes, expectTyped, fuzz, fuzzBytes, fuzzText, hexOf, FUZZ_RUNS } from './_mutate.js';
 
 const codes = new Set<string>(CANCEL_CODES);
@@ -49,8 +50,13 @@ beforeAll(async () => {
   seeds.frames = p.wire.map((w) => w.frame);
   seeds.payloads = [
     encodePayload({ kind: 'text', id: newMessageId(), text: 'hello ✓' }),
-    encodePayload({ kind: 'file-start', id: newMessageId(), size: 20_000, chunks: 2, name: 'card.png', mime: 'image/png' }),
+    encodePayload({ kind: 'file-offer', id: newMessageId(), size: 20_000, chunkBytes: 16384, name: 'card.png', mime: 'image/png' }),
     encodePayload({ kind: 'file-chunk', id: newMessageId(), index: 1, data: new Uint8Array(300).fill(7) }),
+    encodePayload({ kind: 'file-accept', id: newMessageId(), from: 3 }),
+    encodePayload({ kind: 'file-ack', id: newMessageId(), next: 17 }),
+    encodePayload({ kind: 'file-end', id: newMessageId(), sha256: new Uint8Array(32).fill(5) }),
+    encodePayload({ kind: 'file-cancel', id: newMessageId(), reason: 'damaged' }),
+    encodePayload({ kind: 'receipt', id: newMessageId(), receipt: new Uint8Array(400).fill(3) }),
     encodePayload({ kind: 'ack', id: newMessageId() }),
   ];
   const cred = makeCredential();
@@ -164,4 +170,9 @@ describe('session fuzz', () => {
     }
     return true;
   }, { runs: runsSm });
+
+  // The file sub-protocol fed whole payload sequences (test/session/_transfer-fuzz.ts): a peer can
+  // make it cancel (with a cancel code), never throw, fail a store, or write past a file.
+  fuzz('Transfers.receive: random file payload sequences: a cancel code or a clean run', () => transferCase, async (c) => (await feedTransfers(c)) === undefined,
+    { runs: Math.min(FUZZ_RUNS, Number(process.env.KEYPRINT_FUZZ_MACHINE_RUNS ?? 25_000)) });
 });

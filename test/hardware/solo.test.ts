@@ -177,6 +177,7 @@ describe.skipIf(missing !== undefined).each(TARGETS)(`$name${missing ? ` (skippe
     // Enrolling again on the key (the identity is kept; the key now has a PIN) records it too.
     const again = await json(cli('enroll', '--name', 'Ada', '--device', key.device, '--home', home('ada'), '--pin', '1234', '--json'));
     expect(again).toMatchObject({ reused: true, did: ada.did, trust: 'hardware-attested' });
+    expect(again.leftCredential).toMatch(/^[A-Za-z0-9_-]+$/); // a new user-verified credential: the old one is named
   });
 
   it('an MDS3 BLOB fixture listing its AAGUID → a fresh enrollment is hardware-attested with the listed model', async () => {

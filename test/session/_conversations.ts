@@ -1,7 +1,7 @@
 // Helpers for the conversation-layer tests: two Conversations joined by an in-memory pipe, stores
 // that can be made slow (random 0–N ms per write, seeded), and waiting for events.
 import {
-  Conversation, MemoryContactStore, MemoryOutbox, memoryPipe, type ConversationEvent, type Outbox, type OutboxEntry,
+  Conversation, MemoryContactStore, MemoryFileStore, MemoryOutbox, memoryPipe, type ConversationEvent, type Outbox, type OutboxEntry, type Transport,
 } from '../../src/session/index.js';
 import type { Party } from './_pair.js';
 
@@ -38,17 +38,19 @@ export class SlowOutbox implements Outbox {
   markSeen(peer: string, id: Uint8Array) { this.writes++; return this.#later(() => this.inner.markSeen(peer, id)); }
 }
 
-export interface Stores { contacts: MemoryContactStore; outbox: Outbox }
-export const memoryStores = (): Stores => ({ contacts: new MemoryContactStore(), outbox: new MemoryOutbox() });
+export interface Stores { contacts: MemoryContactStore; outbox: Outbox; files?: MemoryFileStore }
+export const memoryStores = (): Stores => ({ contacts: new MemoryContactStore(), outbox: new MemoryOutbox(), files: new MemoryFileStore() });
 
 /** One side: its Conversation and every event it reported. */
 export class Side {
   readonly events: ConversationEvent[] = [];
   readonly conversation: Conversation;
+  readonly files: MemoryFileStore;
   #waiters: Array<() => void> = [];
   constructor(readonly party: Party, readonly stores: Stores) {
+    this.files = stores.files ??= new MemoryFileStore();
     this.conversation = new Conversation({
-      identity: party.identity, bundle: party.bundle, contacts: stores.contacts, outbox: stores.outbox,
+      identity: party.identity, bundle: party.bundle, contacts: stores.contacts, outbox: stores.outbox, files: this.files,
       onEvent: (e) => { this.events.push(e); for (const w of this.#waiters.splice(0)) w(); },
     });
   }
@@ -74,8 +76,9 @@ export class Side {
  * Opens a channel between two sides (a initiator, b responder) and returns once both have seen
  * their first SAS-or-recognised event.
  */
-export async function link(a: Side, b: Side, options: { expectA?: string; expectB?: string } = {}): Promise<void> {
-  const [ta, tb] = memoryPipe();
+export async function link(a: Side, b: Side, options: { expectA?: string; expectB?: string; wrap?: (t: Transport, side: 'a' | 'b') => Transport } = {}): Promise<void> {
+  const pipe = memoryPipe();
+  const [ta, tb] = options.wrap ? [options.wrap(pipe[0], 'a'), options.wrap(pipe[1], 'b')] : pipe;
   const seen = (s: Side) => s.events.filter((e) => e.type === 'sas' || e.type === 'recognized').length;
   const before = [seen(a), seen(b)];
   await b.conversation.open(tb, { role: 'responder', localDtlsFingerprint: b.party.dtls, expectedPeerDtlsFingerprint: a.party.dtls, ...(options.expectB ? { expect: options.expectB } : {}) });

@@ -1,8 +1,8 @@
 // Negative protocol tests: man-in-the-middle substitution, DTLS termination, commitment mismatch,
 // replay, reorder, truncated / oversized / wrong-version frames, each with its own cancel code;
-// a version-1 peer refused in its own frame format, never downgraded to.
+// a version-1 or version-2 peer refused in its own frame format, never downgraded to.
 import { describe, expect, it } from 'vitest';
-import { decodeMessage, encodeMessage, endedText, MAX_MESSAGE_BYTES, newMessageId, type CommitMessage, type HelloMessage } from '../../src/session/index.js';
+import { decodeMessage, encodeMessage, endedText, MAX_MESSAGE_BYTES, newMessageId, PROTOCOL_VERSION, type CommitMessage, type HelloMessage } from '../../src/session/index.js';
 import { hex } from '../_util.js';
 import { alice, bob, confirmedPair, machine, mallory, mallory2, Pair, T0, type Interceptor, type Side } from './_pair.js';
 import { IDENTITY_POINT, SMALL_ORDER_FORGERY, rawBundle } from '../identity/_fixtures.js';
@@ -150,23 +150,23 @@ describe('each failure has its own cancel code', () => {
     const cases: Array<[string, Interceptor]> = [
       ['truncated', (from, f) => (from === 'b' && f[1] === HELLO ? f.slice(0, f.length - 1) : f)],
       ['too-large', (from, f) => (from === 'b' && f[1] === HELLO ? new Uint8Array(MAX_MESSAGE_BYTES + 1).fill(1) : f)],
-      ['version', (from, f) => (from === 'b' && f[1] === HELLO ? Uint8Array.of(3, ...f.subarray(1)) : f)],
+      ['version', (from, f) => (from === 'b' && f[1] === HELLO ? Uint8Array.of(PROTOCOL_VERSION + 1, ...f.subarray(1)) : f)],
       ['suite', (from, f) => { if (from === 'b' && f[1] === HELLO) { const g = f.slice(); g[2] = 7; return g; } return f; }],
-      ['malformed', (from, f) => (from === 'b' && f[1] === HELLO ? Uint8Array.of(2, 99) : f)],
+      ['malformed', (from, f) => (from === 'b' && f[1] === HELLO ? Uint8Array.of(PROTOCOL_VERSION, 99) : f)],
       ['malformed', (from, f) => (from === 'b' && f[1] === HELLO ? Uint8Array.of(...f, 0) : f)],
       ['unexpected-message', (from, f) => (from === 'b' && f[1] === HELLO ? [encodeMessage({ type: 'mac', mac: new Uint8Array(32) }), f] : f)],
     ];
     for (const [code, intercept] of cases) {
       const p = await run(intercept);
       if (code === 'version') {
-        expect(p.a.state).toEqual({ kind: 'Cancelled', code, by: 'us', peerVersion: 3 });
+        expect(p.a.state).toEqual({ kind: 'Cancelled', code, by: 'us', peerVersion: PROTOCOL_VERSION + 1 });
         expect(p.b.state).toEqual({ kind: 'Cancelled', code, by: 'them' });
       } else expectCancel(p, 'a', code);
     }
   });
 
   it('a version-1 peer: refused in its own frame format, its refusal understood, each side told who must update', async () => {
-    // A version-1 initiator's commit (01 01 ‖ commitment[32]) reaches a version-2 responder.
+    // A version-1 initiator's commit (01 01 ‖ commitment[32]) reaches a version-3 responder.
     const r = machine('responder', bob, alice);
     const step = await r.receive(Uint8Array.of(1, 1, ...new Uint8Array(32)), 0);
     expect(step.events).toEqual([{ type: 'cancelled', code: 'version', by: 'us', peerVersion: 1 }]);
@@ -178,17 +178,39 @@ describe('each failure has its own cancel code', () => {
     const theirs = await i.receive(Uint8Array.of(1, 5, 0, 7, ...new TextEncoder().encode('version')), 0);
     expect(theirs.events).toEqual([{ type: 'cancelled', code: 'version', by: 'them', peerVersion: 1 }]);
     expect(theirs.send).toEqual([]);
-    expect(endedText('version', 'them', 3)).toMatch(/^The other side runs a newer keyprint: update this one/);
+    expect(endedText('version', 'them', PROTOCOL_VERSION + 1)).toMatch(/^The other side runs a newer keyprint: update this one/);
     // Any other version-1 frame is a version error, never read.
     const j = machine('initiator', alice, bob);
     await j.start(0);
     expect((await j.receive(Uint8Array.of(1, 2, ...new Uint8Array(200)), 0)).events).toEqual([{ type: 'cancelled', code: 'version', by: 'us', peerVersion: 1 }]);
   });
 
-  it('a cancel frame with an unknown code is itself malformed', async () => {
+  it('a cancel frame with an unknown code is itself malformed, in any version we read', async () => {
+    for (const version of [PROTOCOL_VERSION, 2, 1]) {
+      const m = machine('responder', bob, alice);
+      const step = await m.receive(Uint8Array.of(version, 5, 0, 3, 0x61, 0x62, 0x63), 0);
+      expect(step.events).toEqual([{ type: 'cancelled', code: 'malformed', by: 'us' }]);
+    }
+  });
+
+  it('a version-2 peer (files whole, in memory): refused with `version` in a frame it reads, its own refusal understood', async () => {
+    expect(PROTOCOL_VERSION).toBe(3);
+    // Its commit (02 01 ‖ commitment ‖ X-Wing key): we cancel in a version-2 cancel frame.
     const m = machine('responder', bob, alice);
-    const step = await m.receive(Uint8Array.of(2, 5, 0, 3, 0x61, 0x62, 0x63), 0);
-    expect(step.events).toEqual([{ type: 'cancelled', code: 'malformed', by: 'us' }]);
+    const step = await m.receive(Uint8Array.of(2, 1, ...new Uint8Array(32 + 1216)), 0);
+    expect(step.events).toEqual([{ type: 'cancelled', code: 'version', by: 'us', peerVersion: 2 }]);
+    expect([...step.send[0]]).toEqual([2, 5, 0, 7, ...new TextEncoder().encode('version')]);
+    expect(endedText('version', 'us', 2)).toMatch(/^The other side runs an older keyprint, without the file transfers this one requires: ask them to update/);
+    // Our commit reaches it and it refuses in its version: read as its refusal, not as garbage.
+    const i = machine('initiator', alice, bob);
+    await i.start(0);
+    const refused = await i.receive(Uint8Array.of(2, 5, 0, 7, ...new TextEncoder().encode('version')), 0);
+    expect(refused.events).toEqual([{ type: 'cancelled', code: 'version', by: 'them', peerVersion: 2 }]);
+    expect(refused.send).toEqual([]);
+    // Any other version-2 frame (a data frame) is refused too, never read.
+    const j = machine('initiator', alice, bob);
+    await j.start(0);
+    expect((await j.receive(Uint8Array.of(2, 6, 0, 0, 0, 0, 0, 0, 1, 16, ...new Uint8Array(272)), 0)).events).toEqual([{ type: 'cancelled', code: 'version', by: 'us', peerVersion: 2 }]);
   });
 });
 
@@ -219,6 +241,36 @@ describe('data-phase attacks', () => {
     expect(p.of('b', 'text')).toHaveLength(0);
     expectCancel(p, 'b', 'reorder');
     expect(dataFrames('a')(p)).toHaveLength(2);
+  });
+
+  it('with decryption pipelined (frames arriving faster than they are handled): a reorder, a replay, a bad frame first are still cancelled', async () => {
+    // Frames delivered back to back, without waiting for each step: #openEarly decrypts ahead, but
+    // never a frame behind one that waits its turn.
+    const frames = async (n: number) => {
+      const p = await confirmedPair();
+      const out: Uint8Array[] = [];
+      for (let i = 0; i < n; i++) out.push(...(await p.a.sendText(newMessageId(), `m${i}`, p.now)).send);
+      return { p, out };
+    };
+    const deliver = async (p: Pair, list: Uint8Array[]) => {
+      const steps = await Promise.all(list.map((f) => p.b.receive(f, p.now)));
+      return steps.flatMap((s) => s.events);
+    };
+    const inOrder = await frames(4);
+    expect((await deliver(inOrder.p, inOrder.out)).filter((e) => e.type === 'text').map((e) => (e as { text: string }).text)).toEqual(['m0', 'm1', 'm2', 'm3']);
+    const swapped = await frames(3);
+    const ev1 = await deliver(swapped.p, [swapped.out[0], swapped.out[2], swapped.out[1]]);
+    expect(ev1.filter((e) => e.type === 'text').map((e) => (e as { text: string }).text)).toEqual(['m0']);
+    expect(ev1.find((e) => e.type === 'cancelled')).toEqual({ type: 'cancelled', code: 'reorder', by: 'us' });
+    const replayed = await frames(2);
+    const ev2 = await deliver(replayed.p, [replayed.out[0], replayed.out[0], replayed.out[1]]);
+    expect(ev2.find((e) => e.type === 'cancelled')).toEqual({ type: 'cancelled', code: 'replay', by: 'us' });
+    const bad = await frames(2);
+    const garbled = bad.out[0].slice();
+    garbled[30] ^= 1;
+    const ev3 = await deliver(bad.p, [garbled, bad.out[1]]);
+    expect(ev3.filter((e) => e.type === 'text')).toEqual([]);
+    expect(ev3.find((e) => e.type === 'cancelled')).toEqual({ type: 'cancelled', code: 'decrypt-failed', by: 'us' });
   });
 
   it('a changed ciphertext byte → decrypt-failed; a data frame before confirmation → unexpected-message', async () => {

@@ -53,8 +53,8 @@ describe('both sides at once, slow storage', () => {
       sends.push(a.conversation.send(bob.identity.did, `a${i}`));
       sends.push(b.conversation.send(alice.identity.did, `b${i}`));
       if (i % 250 === 100) {
-        sends.push(a.conversation.sendFile(bob.identity.did, `a${i}.bin`, 'application/octet-stream', file(3)));
-        sends.push(b.conversation.sendFile(alice.identity.did, `b${i}.bin`, 'application/octet-stream', file(5)));
+        sends.push(a.conversation.sendFile(bob.identity.did, { name: `a${i}.bin`, mime: 'application/octet-stream', size: 200_000, ref: a.files.add(file(3)) }));
+        sends.push(b.conversation.sendFile(alice.identity.did, { name: `b${i}.bin`, mime: 'application/octet-stream', size: 200_000, ref: b.files.add(file(5)) }));
       }
     }
     await Promise.all(sends);
@@ -67,12 +67,15 @@ describe('both sides at once, slow storage', () => {
       await new Promise((r) => setTimeout(r, 20));
     }
     expect([...a.of('ended'), ...b.of('ended')]).toEqual([]);
-    // Exactly once, in the order each side typed (texts and files interleaved as sent).
-    const got = (s: Side) => s.events.flatMap((e) => (e.type === 'message' ? [e.text] : e.type === 'file' ? [e.name] : []));
+    // Exactly once, in the order each side typed (texts and file offers interleaved as sent; a
+    // file's content follows under flow control, so the texts typed after it do not wait for it).
+    const got = (s: Side) => s.events.flatMap((e) => (e.type === 'message' ? [e.text] : e.type === 'file-offer' ? [e.name] : []));
     const expected = (who: 'a' | 'b') => Array.from({ length: N }, (_, i) => (i % 250 === 100 ? [`${who}${i}`, `${who}${i}.bin`] : [`${who}${i}`])).flat();
     expect(got(b)).toEqual(expected('a'));
     expect(got(a)).toEqual(expected('b'));
-    for (const f of b.of('file')) expect(Buffer.from(f.bytes).equals(Buffer.from(file(3)))).toBe(true);
+    // Files run concurrently: each arrives whole, in whatever order they finish.
+    expect(b.of('file').map((f) => f.name).sort()).toEqual(expected('a').filter((n) => n.endsWith('.bin')).sort());
+    for (const f of b.of('file')) expect(Buffer.from(b.files.received(f.location)!).equals(Buffer.from(file(3)))).toBe(true);
     // The sender's own list: every message ends delivered, statuses only move forward.
     const rank = { queued: 0, sent: 1, delivered: 2, failed: 2 } as const;
     for (const s of [a, b]) {

@@ -206,12 +206,12 @@ describe('Conversation: queueing and delivery', () => {
   it('statuses never go backwards and files arrive whole', async () => {
     const { a, b } = await verifiedOnce();
     const bytes = new Uint8Array(100_000).map((_, i) => (i * 7) & 0xff);
-    const f = await a.conversation.sendFile(bob.identity.did, 'data.bin', 'application/octet-stream', bytes);
+    const f = await a.conversation.sendFile(bob.identity.did, { name: 'data.bin', mime: 'application/octet-stream', size: bytes.length, ref: a.files.add(bytes) });
     const got = await b.waitFor('file');
-    expect(got).toMatchObject({ id: f.id, name: 'data.bin', peer: alice.identity.did });
-    expect(Buffer.from(got.bytes).equals(Buffer.from(bytes))).toBe(true);
+    expect(got).toMatchObject({ id: f.id, name: 'data.bin', peer: alice.identity.did, size: 100_000 });
+    expect(Buffer.from(b.files.received(got.location)!).equals(Buffer.from(bytes))).toBe(true);
     await a.waitFor('status', (e) => e.id === f.id && e.status === 'delivered');
-    expect(b.of('file-progress').at(-1)).toMatchObject({ received: 100_000, total: 100_000 });
+    expect(b.of('transfer').at(-1)?.transfer).toMatchObject({ state: 'done', bytes: 100_000, size: 100_000, direction: 'in' });
     const rank = { queued: 0, sent: 1, delivered: 2, failed: 2 };
     const seq = a.of('status').filter((e) => e.id === f.id).map((e) => e.status);
     expect(seq).toEqual(['queued', 'sent', 'delivered']);
@@ -252,7 +252,7 @@ describe('Conversation: a peer on protocol version 1 (issue 22: a clear refusal,
     const ended = await a.waitFor('ended');
     expect(ended).toMatchObject({ code: 'version', by: 'them' });
     expect(ended.text).toMatch(/^The other side runs an older keyprint, without the post-quantum handshake this one requires: ask them to update/);
-    expect(seen[0][0]).toBe(2); // we spoke version 2 only
+    expect(seen[0][0]).toBe(3); // we spoke version 3 only
 
     const b = new Side(bob, memoryStores());
     const [tb, old2] = memoryPipe();

@@ -1,7 +1,8 @@
-// Encrypted messages after the handshake: text both ways with acknowledgements, files in chunks
-// with progress, padding buckets, the ratchet moving forward, argument checks.
+// Encrypted messages after the handshake: text both ways with acknowledgements, the file
+// sub-protocol's payloads passed through (the machine keeps no file state: transfer.ts does),
+// padding buckets, the ratchet moving forward, argument checks.
 import { describe, expect, it } from 'vitest';
-import { FILE_CHUNK_BYTES, MAX_TEXT_BYTES, newMessageId, PAD_BUCKETS, decodeMessage, type DataMessage } from '../../src/session/index.js';
+import { CHUNK_SIZES, MAX_TEXT_BYTES, newMessageId, PAD_BUCKETS, decodeMessage, type DataMessage, type FilePayload } from '../../src/session/index.js';
 import { Chain } from '../../src/session/ratchet.js';
 import { hex } from '../_util.js';
 import { confirmedPair } from './_pair.js';
@@ -39,23 +40,30 @@ describe('data messages', () => {
     expect(() => p.a.sendText(new Uint8Array(3), 'z', p.now)).toThrow(/"id"/);
   });
 
-  it('a file in chunks with progress events, acknowledged once complete; an empty file', async () => {
+  it('file payloads: sealed in order (pipelined), chunks in their own buckets, handed on as transfer events', async () => {
     const p = await confirmedPair();
-    const bytes = new Uint8Array(FILE_CHUNK_BYTES * 2 + 123).map((_, i) => (i * 7) & 0xff);
     const id = newMessageId();
-    const step = await p.a.sendFile(id, 'photo.jpg', 'image/jpeg', bytes, p.now);
-    expect(step.send).toHaveLength(1 + 3);
+    const data = new Uint8Array(CHUNK_SIZES[2] * 2 + 123).map((_, i) => (i * 7) & 0xff);
+    const payloads: FilePayload[] = [
+      { kind: 'file-offer', id, size: data.length, chunkBytes: CHUNK_SIZES[2], name: 'photo.jpg', mime: 'image/jpeg' },
+      ...[0, 1, 2].map((index): FilePayload => ({ kind: 'file-chunk', id, index, data: data.subarray(index * CHUNK_SIZES[2], (index + 1) * CHUNK_SIZES[2]) })),
+      { kind: 'file-end', id, sha256: new Uint8Array(32).fill(9) },
+    ];
+    const step = await p.a.sendFilePayloads(payloads, p.now);
+    const frames = step.send.map((f) => decodeMessage(f) as DataMessage);
+    expect(frames.map((f) => f.seq)).toEqual([0, 1, 2, 3, 4]);
+    // a full 64 KiB chunk fills the largest bucket; the 123-byte rest the smallest that fits
+    expect(frames.map((f) => f.ciphertext.length)).toEqual([256 + 16, CHUNK_SIZES[2] + 64 + 16, CHUNK_SIZES[2] + 64 + 16, 256 + 16, 256 + 16]);
+    expect(Math.max(...step.send.map((f) => f.length))).toBe(10 + PAD_BUCKETS[PAD_BUCKETS.length - 1] + 16);
     p.take('a', step);
-    p.take('a', await p.a.sendFile(newMessageId(), 'empty.txt', 'text/plain', new Uint8Array(0), p.now));
     await p.pump();
-    expect(p.of('b', 'fileStarted')[0]).toMatchObject({ name: 'photo.jpg', mime: 'image/jpeg', size: bytes.length });
-    expect(p.of('b', 'fileProgress').slice(0, 3).map((e) => e.received)).toEqual([FILE_CHUNK_BYTES, FILE_CHUNK_BYTES * 2, bytes.length]);
-    const files = p.of('b', 'file');
-    expect(files).toHaveLength(2);
-    expect(hex(files[0].bytes)).toBe(hex(bytes));
-    expect(files[1].bytes).toHaveLength(0);
-    expect(p.of('a', 'acked').map((e) => hex(e.id))).toContain(hex(id));
-    expect(() => p.a.sendFile(newMessageId(), '', 'x', bytes, p.now)).toThrow(/"name"/);
+    const got = p.of('b', 'transfer').map((e) => e.payload);
+    expect(got.map((x) => x.kind)).toEqual(['file-offer', 'file-chunk', 'file-chunk', 'file-chunk', 'file-end']);
+    const chunks = got.filter((x): x is Extract<FilePayload, { kind: 'file-chunk' }> => x.kind === 'file-chunk');
+    expect(hex(Uint8Array.from(chunks.flatMap((c) => [...c.data])))).toBe(hex(data));
+    expect(got[0]).toMatchObject({ name: 'photo.jpg', mime: 'image/jpeg', size: data.length, chunkBytes: CHUNK_SIZES[2] });
+    expect(p.of('a', 'acked')).toEqual([]); // file payloads are acknowledged by the sub-protocol, not per frame
+    expect(p.b.state.kind).toBe('Confirmed');
   });
 
   it('the ratchet gives a fresh key per message and never goes back', () => {

@@ -2,9 +2,10 @@
 // never a crash, and nothing accepted that does not re-encode to the same bytes.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CANCEL_CODES, decodeMessage, decodePayload, encodeMessage, PROTOCOL_VERSION, SessionError } from '../../src/session/index.js';
+import { CANCEL_CODES, decodeMessage, decodePayload, encodeMessage, PAD_BUCKETS, PROTOCOL_VERSION, SessionError } from '../../src/session/index.js';
 import { fcSeed } from '../_util.js';
 import { alice, bob, machine, Pair } from './_pair.js';
+import { feedTransfers, transferCase } from './_transfer-fuzz.js';
 
 const codes = new Set<string>(CANCEL_CODES);
 const typed = (e: unknown) => e instanceof SessionError && codes.has(e.code);
@@ -31,7 +32,7 @@ describe('decoder fuzzing', () => {
   });
 
   it('decodePayload: random padded plaintexts', () => {
-    fc.assert(fc.property(fc.uint8Array({ minLength: 0, maxLength: 300 }), fc.integer({ min: 0, max: 5 }), fc.boolean(), (raw, kind, bucket) => {
+    fc.assert(fc.property(fc.uint8Array({ minLength: 0, maxLength: 300 }), fc.integer({ min: 0, max: 12 }), fc.boolean(), (raw, kind, bucket) => {
       let bytes = raw.length >= 5 ? Uint8Array.of(0, 0, raw[0] >> 1, raw[1], kind, ...raw.subarray(5)) : raw;
       if (bucket && bytes.length >= 5) { // most of these in the 256-byte bucket, a length that fits it, zero padding
         const n = Math.min(bytes[3], 252);
@@ -66,7 +67,7 @@ describe('decoder fuzzing', () => {
 describe('data-phase fuzzing', () => {
   it('random data frames to a Confirmed machine: a clean cancel (decrypt-failed, replay, reorder, malformed…), never a crash', async () => {
     const { confirmedPair } = await import('./_pair.js');
-    await fc.assert(fc.asyncProperty(fc.nat(3), fc.constantFrom(272, 1040, 4112, 16400), fc.uint8Array({ minLength: 16, maxLength: 16 }), async (seq, len, head) => {
+    await fc.assert(fc.asyncProperty(fc.nat(3), fc.constantFrom(...PAD_BUCKETS.map((b) => b + 16)), fc.uint8Array({ minLength: 16, maxLength: 16 }), async (seq, len, head) => {
       const p = await confirmedPair();
       const ciphertext = new Uint8Array(len);
       ciphertext.set(head);
@@ -75,5 +76,13 @@ describe('data-phase fuzzing', () => {
       expect(s.kind).toBe('Cancelled');
       if (s.kind === 'Cancelled') expect(step.events).toEqual([{ type: 'cancelled', code: seq === 0 ? 'decrypt-failed' : 'reorder', by: 'us' }]);
     }), { seed: fcSeed, numRuns: 1000 });
+  });
+});
+
+describe('file sub-protocol fuzzing', () => {
+  it('random sequences of file payloads from the peer: a violation with a cancel code or a clean run, never a throw, a store error, or bytes past a file', async () => {
+    let violations = 0;
+    await fc.assert(fc.asyncProperty(transferCase, async (c) => { if (await feedTransfers(c)) violations++; }), { seed: fcSeed, numRuns: 300 });
+    expect(violations).toBeGreaterThan(0); // the generator does reach the checks
   });
 });

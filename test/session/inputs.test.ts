@@ -4,6 +4,7 @@ import { KeyprintError } from '../../src/errors.js';
 import {
   createReceipt, decodeMessage, decodeSignal, encodeMessage, memoryPipe, newMessageId, Session, SessionMachine, verifyReceipt,
 } from '../../src/session/index.js';
+import { checkFileArguments } from '../../src/session/machine.js';
 import { alice, bob, confirmedPair, T0 } from './_pair.js';
 
 const garbage: unknown[] = [undefined, null, 0, 'x', {}, [], new Uint8Array(31), new Uint8Array(33)];
@@ -35,14 +36,19 @@ describe('garbage inputs', () => {
     expect(() => encodeMessage({ type: 'cancel', code: 'whatever' } as never)).toThrow(KeyprintError);
   });
 
-  it('sendText / sendFile arguments', async () => {
+  it('sendText / sendReceipt / sendFilePayloads / checkFileArguments arguments', async () => {
     const p = await confirmedPair();
     for (const g of garbage) {
       expect(() => p.a.sendText(g as never, 'x', p.now)).toThrow(KeyprintError);
       if (typeof g !== 'string') expect(() => p.a.sendText(newMessageId(), g as never, p.now)).toThrow(KeyprintError);
-      if (!(g instanceof Uint8Array)) expect(() => p.a.sendFile(newMessageId(), 'n', 'm', g as never, p.now)).toThrow(KeyprintError);
-      if (typeof g !== 'string') expect(() => p.a.sendFile(newMessageId(), g as never, 'm', new Uint8Array(1), p.now)).toThrow(KeyprintError);
+      if (!(g instanceof Uint8Array)) expect(() => p.a.sendReceipt(newMessageId(), g as never, p.now)).toThrow(KeyprintError);
+      if (!(g instanceof Uint8Array)) await expect(p.a.sendFilePayloads([{ kind: 'file-chunk', id: newMessageId(), index: 0, data: g as never }], p.now)).rejects.toThrow(KeyprintError);
+      if (typeof g !== 'number') expect(() => checkFileArguments('n', 'm', g as never)).toThrow(KeyprintError);
+      if (typeof g !== 'string') expect(() => checkFileArguments(g as never, 'm', 1)).toThrow(KeyprintError);
     }
+    expect(() => checkFileArguments('n', 'm', -1)).toThrow(/"size"/);
+    expect(() => checkFileArguments('n', 'm', 2 ** 45 + 1)).toThrow(/"size"/);
+    expect(p.a.state.kind).toBe('Confirmed'); // a refused payload seals nothing
   });
 
   it('Session before Confirmed', async () => {

@@ -7,12 +7,20 @@ import { CLI_STORAGE_LABELS, StorageKey, WEB_STORAGE_LABELS } from '../../src/se
 import * as web from '../../web/lib/storage-key.js';
 
 describe('outbox record', () => {
-  it('round-trips text and file contents; the file bytes stay binary after the JSON header', () => {
+  it('round-trips texts, files (description and reference, no content) and receipts (bytes binary after the JSON header)', () => {
     expect(decodeOutboxContent(encodeOutboxContent({ kind: 'text', text: 'héllo' }))).toEqual({ kind: 'text', text: 'héllo' });
+    const file = { kind: 'file', name: 'a.iso', mime: 'application/octet-stream', size: 2 ** 33, ref: '/home/ada/a.iso' } as const;
+    const plain = encodeOutboxContent(file);
+    expect(plain.length).toBe(4 + JSON.stringify(file).length);
+    expect(decodeOutboxContent(plain)).toEqual(file);
     const bytes = new Uint8Array(300).map((_, i) => i & 0xff);
-    const plain = encodeOutboxContent({ kind: 'file', name: 'a.bin', mime: 'application/octet-stream', bytes });
-    expect(plain.length).toBe(4 + JSON.stringify({ kind: 'file', name: 'a.bin', mime: 'application/octet-stream' }).length + 300);
-    expect(decodeOutboxContent(plain)).toEqual({ kind: 'file', name: 'a.bin', mime: 'application/octet-stream', bytes });
+    expect(decodeOutboxContent(encodeOutboxContent({ kind: 'receipt', bytes }))).toEqual({ kind: 'receipt', bytes });
+  });
+
+  it('a version-1 file record (the whole file after the header) still opens, its bytes inline', () => {
+    const bytes = new Uint8Array(300).map((_, i) => i & 0xff);
+    const v1 = encodeRecord({ kind: 'file', name: 'a.bin', mime: 'application/octet-stream' }, bytes);
+    expect(decodeOutboxContent(v1)).toEqual({ kind: 'file', name: 'a.bin', mime: 'application/octet-stream', size: 300, ref: '', bytes });
   });
 
   it('a header of another shape, or malformed bytes: StorageError storage-damaged (the web class is the same)', () => {

@@ -3,7 +3,7 @@
 // key continuity are the conversation layer's (conversation.test.ts).
 import { describe, expect, it } from 'vitest';
 import {
-  MemoryOutbox, memoryPipe, Session, type SessionDriverEvent, type SessionOptions, type Transport,
+  MemoryFileStore, MemoryOutbox, memoryPipe, Session, type SessionDriverEvent, type SessionOptions, type Transport,
 } from '../../src/session/index.js';
 import { hex } from '../_util.js';
 import { alice, bob, type Party } from './_pair.js';
@@ -31,7 +31,7 @@ async function waitFor(events: SessionDriverEvent[], pred: (e: SessionDriverEven
 }
 
 interface Side { session: Session; events: SessionDriverEvent[]; transport: ReturnType<typeof lossy> }
-interface Stores { outbox: MemoryOutbox }
+interface Stores { outbox: MemoryOutbox; files: MemoryFileStore }
 
 function connect(a: Party, b: Party, sa: Stores, sb: Stores, extra: Partial<SessionOptions> = {}): { a: Side; b: Side } {
   const [ta, tb] = memoryPipe().map(lossy) as [ReturnType<typeof lossy>, ReturnType<typeof lossy>];
@@ -39,19 +39,20 @@ function connect(a: Party, b: Party, sa: Stores, sb: Stores, extra: Partial<Sess
     const events: SessionDriverEvent[] = [];
     const session = new Session({
       role, identity: me.identity, bundle: me.bundle, localDtlsFingerprint: me.dtls, expectedPeerDtlsFingerprint: peer.dtls,
-      transport: t, ...st, onEvent: (e) => events.push(e), ...extra,
+      transport: t, ...st, decideOffer: () => 'accept', onEvent: (e) => events.push(e), ...extra,
     });
     return { session, events, transport: t };
   };
   return { a: side('initiator', a, b, ta, sa), b: side('responder', b, a, tb, sb) };
 }
 
-const stores = (): Stores => ({ outbox: new MemoryOutbox() });
+const stores = (): Stores => ({ outbox: new MemoryOutbox(), files: new MemoryFileStore() });
 const isStatus = (id: Uint8Array, status: string) => (e: SessionDriverEvent) => e.type === 'status' && hex(e.id) === hex(id) && e.status === status;
 
 describe('Session over the in-memory pipe', () => {
   it('handshake, SAS match, messages and a file both ways with delivery status', async () => {
-    const { a, b } = connect(alice, bob, stores(), stores());
+    const [fa, fb] = [stores(), stores()];
+    const { a, b } = connect(alice, bob, fa, fb);
     await b.session.start();
     await a.session.start();
     const sa = await waitFor(a.events, (e) => e.type === 'sasShown');
@@ -64,15 +65,18 @@ describe('Session over the in-memory pipe', () => {
 
     const id1 = await a.session.sendText('hello');
     const id2 = await b.session.sendText('hi');
-    const file = new Uint8Array(40_000).map((_, i) => i & 0xff);
-    const id3 = await a.session.sendFile('data.bin', 'application/octet-stream', file);
+    const file = new Uint8Array(140_000).map((_, i) => i & 0xff);
+    const id3 = await a.session.sendFile({ name: 'data.bin', mime: 'application/octet-stream', size: file.length, ref: fa.files.add(file) });
     await waitFor(a.events, isStatus(id1, 'delivered'));
     await waitFor(b.events, isStatus(id2, 'delivered'));
     await waitFor(a.events, isStatus(id3, 'delivered'));
     expect(a.events.filter((e) => e.type === 'status' && hex(e.id) === hex(id1)).map((e) => (e as { status: string }).status)).toEqual(['queued', 'sent', 'delivered']);
-    const got = b.events.find((e) => e.type === 'file');
-    expect(got?.type === 'file' && hex(got.bytes) === hex(file)).toBe(true);
-    expect(b.events.filter((e) => e.type === 'fileProgress')).toHaveLength(3);
+    const got = b.events.find((e) => e.type === 'received');
+    expect(got?.type === 'received' && hex(fb.files.received(got.location)!) === hex(file)).toBe(true);
+    // offered, accepted (below the auto-accept size), written, verified: the sender saw it through to done
+    const out = a.events.flatMap((e) => (e.type === 'transfer' ? [e.transfer.state] : []));
+    expect(out[0]).toBe('offered');
+    expect(out.at(-1)).toBe('done');
     a.session.close();
     await waitFor(b.events, (e) => e.type === 'cancelled');
     expect(b.session.machine.state).toMatchObject({ kind: 'Cancelled', code: 'closed' });

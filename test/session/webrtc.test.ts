@@ -5,7 +5,7 @@ import nodeDataChannel from 'node-datachannel';
 import { RTCPeerConnection } from 'node-datachannel/polyfill';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  compactFromSdp, dataChannelTransport, decodeSignal, dtlsFingerprintFromSdp, encodeSignal, MemoryOutbox,
+  compactFromSdp, dataChannelTransport, decodeSignal, dtlsFingerprintFromSdp, encodeSignal, MemoryFileStore, MemoryOutbox,
   sdpFromCompact, Session, type DataChannelLike, type SessionDriverEvent,
 } from '../../src/session/index.js';
 import { hex } from '../_util.js';
@@ -44,7 +44,7 @@ async function waitFor(events: SessionDriverEvent[], pred: (e: SessionDriverEven
   }
 }
 
-interface Stores { outbox: MemoryOutbox }
+interface Stores { outbox: MemoryOutbox; files?: MemoryFileStore }
 
 /**
  * One WebRTC link, retried at most 3 times for one libdatachannel 0.24.5 flake seen here in about
@@ -98,7 +98,7 @@ async function linkOnce() {
 function mkSession(role: 'initiator' | 'responder', me: Party, dc: DataChannelLike, ownFp: Uint8Array, peerFp: Uint8Array, st: Stores, events: SessionDriverEvent[]): Session {
   return new Session({
     role, identity: me.identity, bundle: me.bundle, localDtlsFingerprint: ownFp, expectedPeerDtlsFingerprint: peerFp,
-    transport: dataChannelTransport(dc), ...st, onEvent: (e) => events.push(e),
+    transport: dataChannelTransport(dc), ...st, decideOffer: () => 'accept', onEvent: (e) => events.push(e),
   });
 }
 
@@ -115,8 +115,8 @@ async function connect(sa: Stores, sb: Stores) {
 
 describe('Node ↔ Node over WebRTC (node-datachannel, loopback)', () => {
   it('handshake, equal SAS, messages both ways, a file, then a reconnect that resumes', async () => {
-    const sa = { outbox: new MemoryOutbox() };
-    const sb = { outbox: new MemoryOutbox() };
+    const sa = { outbox: new MemoryOutbox(), files: new MemoryFileStore() };
+    const sb = { outbox: new MemoryOutbox(), files: new MemoryFileStore() };
     const c1 = await connect(sa, sb);
     expect(c1.offerText.length).toBeLessThan(140);
     expect(c1.answerText.length).toBeLessThan(140);
@@ -130,13 +130,13 @@ describe('Node ↔ Node over WebRTC (node-datachannel, loopback)', () => {
 
     const m1 = await c1.sessionA.sendText('hello over WebRTC');
     const m2 = await c1.sessionB.sendText('hi back');
-    const file = new Uint8Array(200_000).map((_, i) => (i * 31) & 0xff);
-    const f1 = await c1.sessionA.sendFile('blob.bin', 'application/octet-stream', file);
+    const file = new Uint8Array(2_000_000).map((_, i) => (i * 31) & 0xff);
+    const f1 = await c1.sessionA.sendFile({ name: 'blob.bin', mime: 'application/octet-stream', size: file.length, ref: sa.files!.add(file) });
     for (const [events, id] of [[c1.ev.a, m1], [c1.ev.b, m2], [c1.ev.a, f1]] as const) {
       await waitFor(events, (e) => e.type === 'status' && hex(e.id) === hex(id) && e.status === 'delivered');
     }
-    const got = await waitFor(c1.ev.b, (e) => e.type === 'file');
-    expect(got.type === 'file' && hex(got.bytes) === hex(file)).toBe(true);
+    const got = await waitFor(c1.ev.b, (e) => e.type === 'received');
+    expect(got.type === 'received' && hex(sb.files!.received(got.location)!) === hex(file)).toBe(true);
     expect(c1.ev.a.find((e) => e.type === 'text')).toMatchObject({ text: 'hi back' });
 
     // An undelivered message waits in Alice's outbox (as if the connection dropped before sending).

@@ -7,10 +7,13 @@
 // as ~100-character texts the users copy between them. ICE: the servers set in Settings.
 // What is kept at rest (docs/WEB.md "Storage at rest"): undelivered messages in an encrypted
 // IndexedDB outbox, so a reload or a dropped connection loses nothing; history only if opted in.
+// Files (docs/WEB.md "Files") stream through the origin-private file system (files-opfs.ts): a
+// file to send is copied there sealed, a file received is written there chunk by chunk and
+// offered for download once its SHA-256 matched; both resume after a reload.
 import {
-  Conversation, LinkError, MAX_FILE_BYTES, PeerLink, RECEIPT_MIME, SessionError, dataChannelTransport, displayText, readSignal,
+  Conversation, LinkError, MemoryFileStore, PeerLink, SessionError, dataChannelTransport, displayText, readSignal, safeFileName,
   type Contact, type ConversationEvent, type DataChannelLike, type DeliveryStatus, type PeerConnectionLike, type PeerView, type Role, type SasCodes,
-  type Transport, type TrustWarning,
+  type TransferState, type TransferView, type Transport, type TrustWarning,
 } from 'keyprint/session';
 import { didKeyFromPublicKey } from 'keyprint/identity';
 import type { IdentityState } from './identity.svelte.js';
@@ -22,17 +25,29 @@ import { hex } from './record-codec.js';
 import { StorageKey } from './storage-key.js';
 import { receiptSigner } from './receipts.js';
 import { forgetContact, peersOf } from './wipe.js';
+import { OpfsFileStore, opfsAvailable } from './files-opfs.js';
 
 export type ConnectionPhase = 'idle' | 'preparing' | 'offered' | 'answered' | 'connecting' | 'sas' | 'confirmed' | 'cancelled';
 
 export interface ChatFile {
+  /** Message id, hex (to accept, decline or cancel it). */
+  id: string;
   name: string;
   mime: string;
   size: number;
-  /** Bytes received so far (incoming, while it arrives). */
-  received?: number;
-  /** An object URL to download it (incoming, once complete); revoked when the messages are cleared. */
+  /** Where the transfer is (absent: not started on this page yet). */
+  state?: TransferState;
+  /** Bytes acknowledged (outgoing) or written (incoming). */
+  bytes?: number;
+  /** Bytes per second, and seconds left, while it runs. */
+  rate?: number;
+  eta?: number;
+  /** Why it ended without the file (the layer's sentence). */
+  text?: string;
+  /** Incoming, verified: an object URL to download it (a file on disk, not in memory); revoked when the messages are cleared. */
   url?: string;
+  /** Incoming, verified: where the file store keeps it (for "Save to disk…"). */
+  location?: string;
 }
 
 export interface ChatMessage {
@@ -54,7 +69,10 @@ const ANSWER_WAIT_MS = 10 * 60_000;
 /** How this app adds a TURN server: the way out PeerLink names when there is no network path. */
 const TURN_HINT = 'add a TURN server in Settings';
 
-interface Storage { did: string; outbox: IdbOutbox; history: HistoryStore; conversation: Conversation }
+interface Storage { did: string; outbox: IdbOutbox; history: HistoryStore; conversation: Conversation; files: OpfsFileStore | MemoryFileStore }
+
+/** Without the origin-private file system, files are kept in memory: received ones up to this size. */
+const MEMORY_FILE_LIMIT = 256 * 1024 * 1024;
 
 /** The live connection and the conversations; the Connect and Chat screens render it. */
 export class ConnectionState {
@@ -143,11 +161,13 @@ export class ConnectionState {
       const p = (async () => {
         const key = await StorageKey.derive(kp);
         const outbox = new IdbOutbox(key);
+        const files = (await opfsAvailable()) ? new OpfsFileStore(key) : new MemoryFileStore(MEMORY_FILE_LIMIT);
+        if (files instanceof OpfsFileStore) await files.forgetReceived();
         const conversation = new Conversation({
-          identity: kp, bundle: profile.bundleBytes, contacts: this.contacts, outbox,
+          identity: kp, bundle: profile.bundleBytes, contacts: this.contacts, outbox, files, autoAcceptBytes: this.settings.autoAcceptBytes,
           onEvent: (e) => { if (unlock === this.#unlocks) this.#onEvent(e); },
         });
-        const s: Storage = { did: kp.did, outbox, history: new HistoryStore(key), conversation };
+        const s: Storage = { did: kp.did, outbox, history: new HistoryStore(key), conversation, files };
         await this.#restore(s, unlock);
         this.#layer = conversation;
         return s;
@@ -164,17 +184,23 @@ export class ConnectionState {
   async #restore(s: Storage, unlock: number): Promise<void> {
     const history = await s.history.all();
     const pending = await s.outbox.allPending();
-    const byKey = new Map<string, ChatMessage>(history.map((h) => [h.key, { ...h }]));
+    const byKey = new Map<string, ChatMessage>(history.map((h): [string, ChatMessage] => [h.key, { ...h, file: h.file ? { id: h.key.slice(3), ...h.file } : undefined }]));
     for (const e of pending) {
-      if (e.content.kind === 'file' && e.content.mime === RECEIPT_MIME) continue;
-      const key = `out-${hex(e.id)}`;
       const c = e.content;
+      if (c.kind === 'receipt') continue;
+      const key = `out-${hex(e.id)}`;
       const m = byKey.get(key) ?? {
         key, peer: e.peer, from: 'me' as const, at: e.createdAt,
-        ...(c.kind === 'text' ? { text: c.text } : { file: { name: c.name, mime: c.mime, size: c.bytes.length } }),
+        ...(c.kind === 'text' ? { text: c.text } : { file: { id: hex(e.id), name: c.name, mime: c.mime, size: c.size } }),
       };
+      if (m.file) m.file = { ...m.file, id: hex(e.id), state: 'paused' };
       m.status = e.status;
       byKey.set(key, m);
+    }
+    // Files partly received before the reload: they resume when their sender reconnects.
+    for (const t of await s.conversation.pausedFiles()) {
+      const key = `in-${t.id}`;
+      byKey.set(key, { ...(byKey.get(key) ?? { key, peer: t.peer, from: 'them' as const, at: Date.now() }), file: this.#fileOf(t) });
     }
     if (unlock !== this.#unlocks) throw new Error('The identity was locked.');
     const known = new Set(this.messages.map((m) => m.key));
@@ -185,6 +211,8 @@ export class ConnectionState {
   #clearMessages(): void {
     for (const m of this.messages) if (m.file?.url) URL.revokeObjectURL(m.file.url);
     this.messages = [];
+    // The file worker ends with the key; received files offered on this page go with it (done-*).
+    this.#storage?.then((s) => (s.files instanceof OpfsFileStore ? s.files.close() : undefined)).catch(() => undefined);
   }
 
   #fail(e: unknown): void {
@@ -234,7 +262,7 @@ export class ConnectionState {
   async #startChannel(link: PeerLink, role: Role, dc: DataChannelLike): Promise<void> {
     // The transport first, synchronously: it holds frames that arrive while the outbox (which
     // the layer needs to resume) is still being opened.
-    const transport = dataChannelTransport(dc);
+    const transport = dataChannelTransport(dc, { maxMessageBytes: link.pc.sctp?.maxMessageSize ?? undefined });
     const storage = await this.ensureStorage();
     if (link !== this.#link) { transport.close(); return; } // replaced while the outbox opened
     this.#transport = transport;
@@ -291,7 +319,7 @@ export class ConnectionState {
         const c = e.message.content;
         const m: ChatMessage = {
           key: `out-${e.message.id}`, peer: e.message.peer, from: 'me', at: e.message.at, status: e.message.status,
-          ...(c.kind === 'text' ? { text: c.text } : { file: { name: c.name, mime: c.mime, size: c.size } }),
+          ...(c.kind === 'text' ? { text: c.text } : { file: { id: e.message.id, name: c.name, mime: c.mime, size: c.size } }),
         };
         this.messages.push(m);
         this.#remember(m);
@@ -308,23 +336,27 @@ export class ConnectionState {
         this.#remember(m);
         break;
       }
-      case 'file-started':
-        if (!this.#find(`in-${e.id}`)) this.messages.push({ key: `in-${e.id}`, peer: e.peer, from: 'them', at: Date.now(), file: { name: e.name, mime: e.mime, size: e.size, received: 0 } });
+      case 'file-offer': {
+        const key = `in-${e.id}`;
+        const file: ChatFile = { id: e.id, name: e.name, mime: e.mime, size: e.size, state: e.ask ? 'asking' : 'running', bytes: 0 };
+        const m = this.#find(key);
+        if (m) m.file = file;
+        else this.messages.push({ key, peer: e.peer, from: 'them', at: e.at, file });
         break;
-      case 'file-progress': {
-        const m = this.#find(`in-${e.id}`);
-        if (m?.file && !m.file.url) m.file.received = e.received;
+      }
+      case 'transfer': {
+        const t = e.transfer;
+        const m = this.#find(`${t.direction === 'out' ? 'out' : 'in'}-${t.id}`);
+        if (m?.file && !m.file.url) m.file = { ...m.file, ...this.#fileOf(t), ...(e.text !== undefined ? { text: e.text } : {}) };
         break;
       }
       case 'file': {
         const key = `in-${e.id}`;
-        // Served as opaque bytes and offered only as a download: a blob: URL has this page's
-        // origin, so a peer-chosen type such as text/html must never be rendered.
-        const url = URL.createObjectURL(new Blob([e.bytes.slice().buffer as ArrayBuffer], { type: 'application/octet-stream' }));
         if (!this.#find(key)) this.messages.push({ key, peer: e.peer, from: 'them', at: e.at });
         const m = this.#find(key)!; // the reactive proxy, not the object pushed
-        m.file = { name: e.name, mime: e.mime, size: e.bytes.length, received: e.bytes.length, url };
+        m.file = { id: e.id, name: e.name, mime: e.mime, size: e.size, state: 'done', bytes: e.size, location: e.location };
         this.#remember(m);
+        this.#downloadUrl(e.location).then((url) => { if (m.file && url) m.file = { ...m.file, url }; }, (err) => this.#fail(err));
         break;
       }
       case 'receipt':
@@ -334,6 +366,58 @@ export class ConnectionState {
         this.#fail(e.error);
         break;
     }
+  }
+
+  #fileOf(t: TransferView): ChatFile {
+    return {
+      id: t.id, name: t.name, mime: t.mime, size: t.size, state: t.state, bytes: t.bytes, rate: t.rate,
+      ...(t.eta !== undefined ? { eta: t.eta } : {}),
+    };
+  }
+
+  /**
+   * A download link for a received file. Served as opaque bytes and offered only as a download: a
+   * blob: URL has this page's origin, so a peer-chosen type such as text/html must never be
+   * rendered. The Blob wraps the file on disk (OPFS): no copy in memory.
+   */
+  async #downloadUrl(location: string): Promise<string | undefined> {
+    const s = await this.ensureStorage();
+    const file = s.files instanceof OpfsFileStore ? await s.files.file(location) : s.files.received(location);
+    if (!file) return undefined;
+    return URL.createObjectURL(new Blob([file as BlobPart], { type: 'application/octet-stream' }));
+  }
+
+  /**
+   * "Save to disk…" where the browser offers the File System Access API: the verified file is
+   * streamed from this browser's storage into the file the user picks.
+   */
+  async saveToDisk(file: ChatFile): Promise<void> {
+    const picker = (globalThis as unknown as { showSaveFilePicker?: (o: { suggestedName: string }) => Promise<FileSystemFileHandle> }).showSaveFilePicker;
+    if (!picker || !file.location) return;
+    try {
+      const s = await this.ensureStorage();
+      if (!(s.files instanceof OpfsFileStore)) return;
+      const target = await picker({ suggestedName: safeFileName(file.name) });
+      const writable = await (target as unknown as { createWritable(): Promise<WritableStream> }).createWritable();
+      await (await s.files.file(file.location)).stream().pipeTo(writable);
+    } catch (e) {
+      if ((e as DOMException).name !== 'AbortError') this.#fail(e);
+    }
+  }
+
+  /** The user accepts a file offered (nothing of it was written before). */
+  async acceptFile(id: string): Promise<void> {
+    await this.#withConversation(async (c) => c.acceptFile(id));
+  }
+
+  /** The user declines a file offered. */
+  async declineFile(id: string): Promise<void> {
+    await this.#withConversation(async (c) => c.declineFile(id));
+  }
+
+  /** Cancels a transfer, either direction (a part received is deleted). */
+  async cancelFile(id: string): Promise<void> {
+    await this.#withConversation((c) => c.cancelFile(id));
   }
 
   /** One touch: our security key signs this session's transcript; the receipt goes to the peer. */
@@ -486,16 +570,36 @@ export class ConnectionState {
     await this.#withConversation((c) => c.send(peer, text));
   }
 
-  /** Sends a file (up to the protocol's limit); shown at once, with its status as progress. */
+  /** Files being copied into this browser's storage before they are offered (shown as "preparing"). */
+  preparing = $state<Array<{ key: string; peer: string; name: string; size: number; bytes: number }>>([]);
+
+  /**
+   * Sends a file of any size: copied into this browser's storage (sealed, so it survives a reload
+   * until delivered), then offered; its progress follows.
+   */
   async sendFile(file: File): Promise<void> {
     const peer = this.conversation;
     if (!peer) return;
-    if (file.size > MAX_FILE_BYTES) {
-      this.#fail(new Error(`"${file.name}" is ${file.size} bytes; files can be at most ${MAX_FILE_BYTES} bytes.`));
-      return;
+    const key = `prep-${Math.random().toString(36).slice(2)}`;
+    this.preparing.push({ key, peer, name: file.name, size: file.size, bytes: 0 });
+    const entry = this.preparing.find((p) => p.key === key)!;
+    try {
+      const s = await this.ensureStorage();
+      const prepared = s.files instanceof OpfsFileStore
+        ? await s.files.prepare(file, peer, (bytes) => { entry.bytes = bytes; })
+        : { name: file.name, mime: file.type || 'application/octet-stream', size: file.size, ref: s.files.add(new Uint8Array(await file.arrayBuffer())) };
+      await s.conversation.sendFile(peer, prepared);
+    } catch (e) {
+      this.#fail(e);
+    } finally {
+      this.preparing = this.preparing.filter((p) => p.key !== key);
     }
-    const mime = file.type || 'application/octet-stream';
-    await this.#withConversation(async (c) => c.sendFile(peer, file.name, mime, new Uint8Array(await file.arrayBuffer())));
+  }
+
+  /** Incoming files up to this size are accepted without asking (Settings). */
+  setAutoAccept(bytes: number): void {
+    this.settings.setAutoAcceptBytes(bytes);
+    if (this.#layer) this.#layer.autoAcceptBytes = this.settings.autoAcceptBytes;
   }
 
   /** Turns the encrypted message history on (storing what is on screen now) or off (deleting it). */

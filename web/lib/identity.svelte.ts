@@ -4,17 +4,25 @@
 import {
   currentAuthenticator, decodeBundle, didKeyFromPublicKey, envelopeInfo, type AttestationTrust, type IdentityBundle, type IdentityKeyPair,
 } from 'keyprint/identity';
-import { checkBundleAttestation, checkPrintable } from 'keyprint/card';
 import { fingerprintDigits, keyprintParty } from 'keyprint/sas';
 import { groupDigits } from './bytes.js';
-import {
-  addSecurityKey, createWithPassphrase, enrollWithSecurityKey, removeSecurityKey, unlockWithPassphrase, unlockWithSecurityKey, type Enrolled,
-  type KeysChanged,
-} from './enrollment.js';
+import type { Enrolled, KeysChanged } from './enrollment.js';
 import { envelopeNames, ProfileStore, type StoredKey, type StoredProfile } from './profile-store.js';
 import { webauthnProblem } from './webauthn.js';
 
 export type IdentityPhase = 'loading' | 'none' | 'locked' | 'unlocked';
+
+// Enrolling, unlocking and checking attestations (WebAuthn, certificates, key wrapping) are chunks of
+// their own: the Identity screen shows before they load (docs/WEB.md "First load"). load() starts
+// fetching the ceremony right away, so it is there by the time the user acts.
+// keyprint/card (the name check, attestation verdicts) is imported the same way: statically, its
+// barrel would bring the QR decoder and X.509 into the first load (test/web/size-budget.test.ts).
+const ceremony = () => import('./enrollment.js').catch((e: unknown) => {
+  throw new Error(`The code for creating and unlocking identities did not load (${(e as Error).message}). Reload the page when you are online.`);
+});
+const cards = () => import('keyprint/card').catch((e: unknown) => {
+  throw new Error(`The code for checking names and attestations did not load (${(e as Error).message}). Reload the page when you are online.`);
+});
 
 const TRUST_TEXT: Record<string, string> = {
   'hardware-attested': 'Hardware-attested: the attestation chains to a vendor root keyprint ships, or one you trust (Settings).',
@@ -72,6 +80,8 @@ export class IdentityState {
   }
 
   async load(): Promise<void> {
+    ceremony().catch(() => {}); // a failure shows when the user acts
+    cards().catch(() => {});
     try {
       const stored = await this.#store.load();
       if (!stored) {
@@ -96,6 +106,7 @@ export class IdentityState {
       this.attestationNow = null;
       return;
     }
+    const { checkBundleAttestation } = await cards();
     const r = await checkBundleAttestation(bundle, { registrationClientDataJSON: credential.registrationClientDataJSON });
     if (bundle !== this.bundle) return; // the identity changed meanwhile
     this.attestationNow = r.ok ? { trust: r.verdict.trust, vendor: r.verdict.vendor, model: r.verdict.model } : { refused: r.reason };
@@ -133,8 +144,8 @@ export class IdentityState {
 
   enroll(displayName: string): Promise<void> {
     return this.#run('Touch your security key to create a credential (1 of 2)…', async () => {
-      checkPrintable(displayName); // before the key is touched: a name the card cannot print is said now
-      const e = await enrollWithSecurityKey({
+      (await cards()).checkPrintable(displayName); // before the key is touched: a name the card cannot print is said now
+      const e = await (await ceremony()).enrollWithSecurityKey({
         displayName,
         onStep: (step) => {
           this.busy = step === 'create' ? 'Touch your security key to create a credential (1 of 2)…'
@@ -148,9 +159,9 @@ export class IdentityState {
 
   createWithPassphrase(displayName: string, passphrase: string): Promise<void> {
     return this.#run('Deriving a key from your passphrase…', async () => {
-      checkPrintable(displayName);
+      (await cards()).checkPrintable(displayName);
       if (passphrase.length < 12) throw new Error('Use a passphrase of at least 12 characters (several random words work well).');
-      await this.#adopt(await createWithPassphrase({ displayName, passphrase }));
+      await this.#adopt(await (await ceremony()).createWithPassphrase({ displayName, passphrase }));
     });
   }
 
@@ -158,7 +169,7 @@ export class IdentityState {
     return this.#run(this.keys.length > 1 ? 'Touch one of your security keys to unlock…' : 'Touch your security key to unlock…', async () => {
       const profile = this.profile;
       if (!profile) throw new Error('No identity is stored in this browser.');
-      const r = await unlockWithSecurityKey(profile, this.#envelopes);
+      const r = await (await ceremony()).unlockWithSecurityKey(profile, this.#envelopes);
       this.#identity = r.identity;
       this.unlockedWith = this.keys.indexOf(r.key);
       this.phase = 'unlocked';
@@ -171,7 +182,7 @@ export class IdentityState {
     return this.#run('Checking your passphrase…', async () => {
       const envelope = this.profile && this.#envelopes.get(envelopeNames(this.profile)[0]);
       if (!this.profile || !envelope) throw new Error('No identity is stored in this browser.');
-      this.#identity = await unlockWithPassphrase(this.profile, envelope, passphrase);
+      this.#identity = await (await ceremony()).unlockWithPassphrase(this.profile, envelope, passphrase);
       this.phase = 'unlocked';
     });
   }
@@ -194,7 +205,7 @@ export class IdentityState {
   addKey(): Promise<void> {
     return this.#run('Plug in the new security key and touch it to create a credential (1 of 2)…', async () => {
       if (!this.#identity || !this.profile) throw new Error('Unlock your identity first: adding a key wraps its secret for the new key too.');
-      const change = await addSecurityKey({
+      const change = await (await ceremony()).addSecurityKey({
         identity: this.#identity, profile: this.profile,
         onStep: (step) => {
           this.busy = step === 'create' ? 'Plug in the new security key and touch it to create a credential (1 of 2)…'
@@ -211,7 +222,7 @@ export class IdentityState {
     return this.#run('Removing the security key…', async () => {
       if (!this.#identity || !this.profile) throw new Error('Unlock your identity first: removing a key re-signs your identity bundle.');
       const before = this.unlockedWith !== null ? this.keys[this.unlockedWith] : null;
-      await this.#storeKeys(removeSecurityKey({ identity: this.#identity, profile: this.profile, credentialId }));
+      await this.#storeKeys((await ceremony()).removeSecurityKey({ identity: this.#identity, profile: this.profile, credentialId }));
       this.unlockedWith = before ? this.keys.findIndex((k) => k.envelope === before.envelope) : null;
       if (this.unlockedWith === -1) this.unlockedWith = null;
     });

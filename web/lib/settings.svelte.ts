@@ -1,22 +1,36 @@
 // User settings kept in this browser: the ICE servers (STUN/TURN) used to cross NATs and the
 // relay-only switch (keyprint/session ice.ts validates and converts them, the same code the CLI's
 // --ice/--relay-only use). Default: none — LAN and direct connections only; nothing is contacted.
+// And the size up to which incoming files are accepted without asking (default 100 MiB, as the CLI's
+// --auto-accept).
 // Stored in localStorage (wiped with everything else by "Wipe everything"); a TURN credential is a
 // relay login, not a secret of the conversation: a TURN server never sees content or the SAS.
 import {
-  browserIceConfiguration, checkIceConfig, checkIceServer, parseIceServer, MAX_ICE_SERVERS,
+  AUTO_ACCEPT_BYTES, browserIceConfiguration, checkIceConfig, checkIceServer, parseIceServer, MAX_ICE_SERVERS,
   type IceServerConfig,
 } from 'keyprint/session';
 
 const KEY = 'keyprint-ice';
+const AUTO_ACCEPT_KEY = 'keyprint-auto-accept';
 
 export class SettingsState {
   servers = $state<IceServerConfig[]>([]);
   relayOnly = $state(false);
   error = $state<string | null>(null);
+  /** Incoming files up to this size are accepted without asking. */
+  autoAcceptBytes = $state(AUTO_ACCEPT_BYTES);
 
   constructor() {
     this.#load();
+    const saved = Number(globalThis.localStorage?.getItem(AUTO_ACCEPT_KEY) ?? NaN);
+    if (Number.isSafeInteger(saved) && saved >= 0) this.autoAcceptBytes = saved;
+  }
+
+  /** Sets the auto-accept size (0: always ask). */
+  setAutoAcceptBytes(bytes: number): void {
+    if (!Number.isSafeInteger(bytes) || bytes < 0) return;
+    this.autoAcceptBytes = bytes;
+    globalThis.localStorage?.setItem(AUTO_ACCEPT_KEY, String(bytes));
   }
 
   #load(): void {

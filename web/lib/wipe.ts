@@ -1,17 +1,17 @@
 // Deleting for real: "forget this contact" removes its contact record, its undelivered messages,
-// its received-message ids and its history; "wipe everything" (issue 18 item 5) leaves nothing of
-// keyprint in this browser: every tab locks (the key wiped from memory) and stops writing, both
-// IndexedDB databases ("keyprint-web" and the library's key store "keyprint") are deleted and not
-// re-created, the service worker's caches (names starting "keyprint ") are deleted and its
+// its received-message ids, its history and its files (files-opfs.ts); "wipe everything" (issue 18
+// item 5) leaves nothing of keyprint in this browser: every tab locks (the key wiped from memory)
+// and stops writing, both IndexedDB databases ("keyprint-web" and the library's key store
+// "keyprint") are deleted and not re-created, so is the file directory (origin-private file
+// system), the service worker's caches (names starting "keyprint ") are deleted and its
 // registration removed, localStorage and sessionStorage are cleared, and every tab reloads into a
 // page that registers no worker (`?wiped`) — so storage, caches and registrations stay empty until
 // the app is used again. The tabs talk over a BroadcastChannel; a tab of an older build still lets
 // the databases go (its connections close on `versionchange`).
 import { didKeyFromPublicKey } from 'keyprint/identity';
 import type { Contact } from 'keyprint/session';
+import { FILES_DIR } from './opfs-dir.js';
 import { DB_NAME, closeStorage, deleteDatabase } from './db.js';
-import { deleteHistoryOf } from './history.js';
-import { deleteOutboxOf } from './outbox-idb.js';
 import type { ContactsState } from './contacts.svelte.js';
 import type { IdentityState } from './identity.svelte.js';
 
@@ -31,9 +31,21 @@ export function peersOf(c: Contact): string[] {
 /** Deletes a contact and everything stored about it. */
 export async function forgetContact(contacts: ContactsState, c: Contact): Promise<void> {
   const peers = peersOf(c);
+  // Imported here, not above: the first load has this module (followWipes) but not the outbox (docs/WEB.md "First load").
+  const [{ deleteOutboxOf }, { deleteHistoryOf }, { deleteFilesOf }] = await Promise.all([import('./outbox-idb.js'), import('./history.js'), import('./files-opfs.js')]);
   await deleteOutboxOf(peers);
   await deleteHistoryOf(peers);
+  await deleteFilesOf(peers);
   await contacts.delete(c.contactId);
+}
+
+/** Deletes the web app's file directory (files-opfs.ts), here so that the first load needs nothing more. */
+async function deleteFileDirectory(): Promise<void> {
+  try {
+    await (await navigator.storage.getDirectory()).removeEntry(FILES_DIR, { recursive: true });
+  } catch {
+    // none yet, or no origin-private file system here (a private window)
+  }
 }
 
 function reloadWiped(): void {
@@ -65,7 +77,7 @@ export async function wipeEverything(identity: IdentityState): Promise<void> {
   tabs?.postMessage('wipe');
   // Other tabs close their connections on this message or on `versionchange`; a delete still
   // blocked after 3 s completes as they reload.
-  await Promise.all([deleteDatabase(DB_NAME), deleteDatabase(KEY_STORE_DB)]);
+  await Promise.all([deleteDatabase(DB_NAME), deleteDatabase(KEY_STORE_DB), deleteFileDirectory()]);
   if ('caches' in globalThis) {
     for (const name of await caches.keys()) if (name.startsWith(CACHE_PREFIX)) await caches.delete(name);
   }

@@ -2,42 +2,15 @@
 // encrypted outbox, and a changed key flagged (needs the lo-only netns).
 import { createHash, randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { OUT, assert, collector, connectPair, enrolled } from '../harness.mjs';
+import { OUT, assert, collector, connectPair, enrolled, linkPages, unlock } from '../harness.mjs';
 
 const { test, tests } = collector();
 export { tests };
-
-/** Copy-paste exchange between two pages already on Connect; resolves when both show `until`. */
-async function exchange(from, to, until) {
-  await from.page.getByTestId('create-offer').click();
-  const offer = (await from.page.getByTestId('signal-out').inputValue({ timeout: 15_000 })).trim();
-  await to.page.getByTestId('offer-in').fill(offer);
-  await to.page.getByTestId('accept-offer').click();
-  await to.page.getByTestId('signal-out').waitFor({ timeout: 15_000 });
-  const answer = (await to.page.getByTestId('signal-out').inputValue()).trim();
-  await from.page.getByTestId('answer-in').fill(answer);
-  await from.page.getByTestId('accept-answer').click();
-  try {
-    await from.page.getByTestId(until).waitFor({ timeout: 20_000 });
-    await to.page.getByTestId(until).waitFor({ timeout: 20_000 });
-  } catch (e) {
-    await from.page.screenshot({ path: `${OUT}/chat-fail-from.png`, fullPage: true });
-    await to.page.screenshot({ path: `${OUT}/chat-fail-to.png`, fullPage: true });
-    throw e;
-  }
-}
 
 /** Reload a page (same context: its virtual authenticator survives) and unlock the identity. */
 async function reloadAndUnlock(p) {
   await p.page.reload();
   await unlock(p);
-}
-
-async function unlock(p) {
-  await p.page.getByTestId('core-ready').waitFor({ state: 'attached', timeout: 15_000 });
-  await p.page.getByRole('link', { name: 'Identity' }).click();
-  await p.page.getByTestId('unlock').click();
-  await p.page.getByTestId('lock-state').filter({ hasText: 'Unlocked' }).waitFor({ timeout: 20_000 });
 }
 
 const outboxRecords = (page) => page.evaluate(() => new Promise((resolve, reject) => {
@@ -143,7 +116,7 @@ test('chat: both ways, a receipt, a file, reload + unlock, reconnect delivers wh
   await b.page.getByRole('link', { name: 'Connect' }).click();
   await a.page.getByRole('link', { name: 'Contacts' }).click();
   await a.page.getByTestId('contact').filter({ hasText: 'Bob' }).getByTestId('reconnect').click();
-  await exchange(a, b, 'verified');
+  await linkPages(a, b, 'verified');
   assert(/verified before/.test(await a.page.getByTestId('verified').innerText()), 'Alice: recognised without a new SAS');
   await b.page.getByTestId('open-chat').click();
   await b.page.getByTestId('msg-in').filter({ hasText: 'are you there?' }).waitFor({ timeout: 15_000 });
@@ -159,7 +132,7 @@ test('chat: both ways, a receipt, a file, reload + unlock, reconnect delivers wh
   const b2 = await enrolled(browser, url, 'Bob', 'B2');
   await a.page.getByRole('link', { name: 'Connect' }).click();
   await a.page.getByRole('button', { name: 'Disconnect' }).click();
-  await exchange(b2, a, 'sas');
+  await linkPages(b2, a, 'sas');
   const alert = a.page.getByTestId('key-changed');
   assert(await alert.getAttribute('role') === 'alert', 'key change is an alert');
   assert(/"Bob" is the name of Bob, verified by comparing the code on \d{4}-\d\d-\d\d — with another key\./.test(await alert.innerText()), `names the contact whose name it is: ${await alert.innerText()}`);
