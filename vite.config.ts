@@ -128,8 +128,7 @@ export default defineConfig({
       'keyprint/sas': src('sas'),
       'keyprint/identity': src('identity'),
       'keyprint/session': src('session'),
-      // The browser-safe card entry (no resvg/pngjs/jpeg-js): src/card/browser.ts.
-      'keyprint/card': resolve(import.meta.dirname, 'src', 'card', 'browser.ts'),
+      'keyprint/card': src('card'),
     },
   },
   // unhomoglyph (src/session/names.ts) require()s a 100 KB JSON table; as named exports it would be bundled twice.

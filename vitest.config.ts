@@ -8,7 +8,7 @@ export default defineConfig({
   resolve: {
     alias: {
       'keyprint/core': src('core/index.ts'), 'keyprint/sas': src('sas/index.ts'), 'keyprint/identity': src('identity/index.ts'),
-      'keyprint/session': src('session/index.ts'), 'keyprint/card': src('card/browser.ts'),
+      'keyprint/session': src('session/index.ts'), 'keyprint/card': src('card/index.ts'),
     },
   },
   test: {

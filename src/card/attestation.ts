@@ -1,10 +1,11 @@
 // Attestation of a bundle's credential, as a card's maker (at print time) and a card's verifier
 // (for a full card) check it: WebAuthn L3 §7.1 via verifyAttestation, with the registration
 // clientDataJSON rebuilt from the bundle the way keyprint's CTAP enrollment makes it
-// (src/identity/enroll.ts `registrationClientData`), and checked at the bundle's creation time —
+// (src/enroll/enroll.ts `registrationClientData`), and checked at the bundle's creation time —
 // attestation certificates expire, and what matters is that they were valid at registration.
 
 import { sha256 } from '../core/index.js';
+import { equalBytes, uuidBytes, uuidString } from '../core/bytes.js';
 import {
   AttestationError, authenticatorModel as modelFor, bindingChallenge, bindingTime, registrationClientData, verifyAttestation,
   type HardwareBinding, type IdentityBundle, type TrustAnchorInput,
@@ -30,8 +31,6 @@ export type AttestationCheck =
   | { ok: true; verdict: AttestationVerdict }
   | { ok: false; code: string; reason: string };
 
-const hexUuid = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('').replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5');
-
 /**
  * The registration clientDataJSON a CTAP enrollment of this bundle's key signed (identity's
  * `registrationClientData` for the binding's RP ID and its binding challenge, at bindingTime).
@@ -51,11 +50,11 @@ export function defaultRegistrationClientData(bundle: IdentityBundle, binding: H
  * @example authenticatorModel(verdict)
  */
 export function authenticatorModel(v: Pick<AttestationVerdict, 'trust' | 'aaguid' | 'model' | 'vendor'>): string {
-  return modelFor({ trust: v.trust, aaguid: hexUuid(v.aaguid), model: v.model, vendor: v.vendor });
+  return modelFor({ trust: v.trust, aaguid: uuidString(v.aaguid), model: v.model, vendor: v.vendor });
 }
 
 /** Dashed lowercase AAGUID. */
-export const aaguidString = hexUuid;
+export const aaguidString = uuidString;
 
 /**
  * Verifies the attestationObject a bundle's binding keeps (WebAuthn L3 §7.1), at the time the key
@@ -89,7 +88,7 @@ export async function checkBundleAttestation(bundle: IdentityBundle, options: At
     throw e;
   }
   // The attestation must be for this very credential (verifyBinding checks the same from its side).
-  if (!equal(result.credentialPublicKey, b.credentialPublicKey) || !equal(result.credentialId, b.credentialId)) {
+  if (!equalBytes(result.credentialPublicKey, b.credentialPublicKey) || !equalBytes(result.credentialId, b.credentialId)) {
     return { ok: false, code: 'attestation-mismatch', reason: 'the attestation is for another credential' };
   }
   const { trust } = result;
@@ -103,14 +102,3 @@ export async function checkBundleAttestation(bundle: IdentityBundle, options: At
   return { ok: true, verdict };
 }
 
-
-function uuidBytes(s: string): Uint8Array {
-  const hex = s.replace(/-/g, '');
-  const out = new Uint8Array(16);
-  for (let i = 0; i < 16; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
-  return out;
-}
-
-function equal(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
-}

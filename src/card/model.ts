@@ -5,6 +5,7 @@
 // code larger than `maxQrVersion`, the card is compact: the bundle without its attestationObject,
 // re-signed, plus the attestation verdict checked here and signed by the identity key.
 
+import { equalBytes } from '../core/bytes.js';
 import {
   decodeBundle, didKeyFromPublicKey, encodeBundle, signBundle,
   type AttestationTrust, type IdentityBundle, type IdentityKeyPair,
@@ -150,7 +151,7 @@ export async function createCard(bundle: IdentityBundle | Uint8Array, options: C
     if (!identity) {
       throw new CardError('needs-identity-key', `the bundle needs a QR code of version ${fullQr?.version ?? '> 40'} (limit ${maxVersion}); a compact card without the attestation chain must be signed by the identity key`);
     }
-    if (!equal(identity.publicKey, b.identityPublicKey)) throw new CardError('key-mismatch', 'the identity key is not the key of this bundle');
+    if (!equalBytes(identity.publicKey, b.identityPublicKey)) throw new CardError('key-mismatch', 'the identity key is not the key of this bundle');
     // The first key's binding without its attestationObject (the verdict stands for it). Keys added
     // later stay out: the card proves that the identity key is hardware-bound, and two bindings do
     // not fit a QR code of the default size; sessions carry the full bundle with every key.
@@ -200,8 +201,4 @@ function tryQr(bytes: Uint8Array, ecc: 'L' | 'M' = 'M'): QrMatrix | undefined {
     if (e instanceof CardError) return undefined;
     throw e;
   }
-}
-
-function equal(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
 }

@@ -7,7 +7,7 @@
 //            result the card's maker checked at print time, signed by the identity key.
 // The text form is `kpcard1:` followed by the payload in base64url without padding (RFC 4648 §5).
 
-import { decodeFirst, encode, rfc8949EncodeOptions } from 'cborg';
+import { CborError, assertCanonical, decodeStrictPrefix, encodeCanonical } from '../core/cbor.js';
 import { base64urlnopad } from '@scure/base';
 import { ed25519Verify, sha256 } from '../core/index.js';
 import { InputError, describe } from '../errors.js';
@@ -136,7 +136,7 @@ function verdictFromMap(v: unknown, fail: Fail): AttestationVerdict {
  */
 export function verdictSigningInput(bundle: Uint8Array, verdict: AttestationVerdict): Uint8Array {
   if (!(bundle instanceof Uint8Array)) throw new InputError('invalid-type', `"bundle" expected Uint8Array, got ${describe(bundle)}`);
-  const body = encode(verdictToMap(verdict, inputFail), rfc8949EncodeOptions);
+  const body = encodeCanonical(verdictToMap(verdict, inputFail), 'rfc8949');
   const label = new TextEncoder().encode(VERDICT_DOMAIN);
   const out = new Uint8Array(2 + label.length + 32 + body.length);
   out[0] = label.length >> 8;
@@ -193,7 +193,7 @@ export function encodeCardPayload(payload: CardPayload): Uint8Array {
     m.set(P.verdict, verdictToMap(payload.verdict, inputFail));
     m.set(P.verdictSignature, checkBytes(inputFail, 'verdictSignature', payload.verdictSignature, 64, 64));
   }
-  const bytes = encode(m, rfc8949EncodeOptions);
+  const bytes = encodeCanonical(m, 'rfc8949');
   if (bytes.length > MAX_CARD_PAYLOAD_BYTES) {
     throw new CardError('payload-too-large', `card payload expected at most ${MAX_CARD_PAYLOAD_BYTES} bytes, got ${bytes.length}`);
   }
@@ -248,26 +248,20 @@ export function decodeCardPayload(bytes: Uint8Array): CardPayload {
     throw new CardError('payload-too-large', `card payload expected at most ${MAX_CARD_PAYLOAD_BYTES} bytes, got ${bytes.length}`);
   }
   let value: unknown;
-  let rest: Uint8Array;
+  let length: number;
   try {
-    [value, rest] = decodeFirst(bytes, {
-      strict: true, rejectDuplicateMapKeys: true, allowIndefinite: false, allowUndefined: false, allowBigInt: false,
-      allowNaN: false, allowInfinity: false, useMaps: true, tags: [],
-    });
+    ({ value, length } = decodeStrictPrefix(bytes));
   } catch (e) {
-    throw new CardError('payload-malformed', `card payload expected deterministic CBOR: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    throw new CardError('payload-malformed', `card payload expected deterministic CBOR: ${(e as CborError).message}`, { cause: (e as CborError).cause });
   }
-  if (rest.length !== 0) throw new CardError('payload-malformed', `card payload expected to end after ${bytes.length - rest.length} bytes, got ${rest.length} more`);
+  if (length !== bytes.length) throw new CardError('payload-malformed', `card payload expected to end after ${length} bytes, got ${bytes.length - length} more`);
   if (!(value instanceof Map)) return decodeFail('top level', `expected a map, got ${describe(value)}`);
   const version = value.get(P.version);
   if (version !== CARD_VERSION) throw new CardError('payload-version', `card payload expected version ${CARD_VERSION}, got ${typeof version === 'number' ? version : describe(version)}`);
-  let again: Uint8Array;
   try {
-    again = encode(value, rfc8949EncodeOptions);
+    assertCanonical(value, bytes, 'rfc8949');
   } catch (e) {
-    return decodeFail('top level', `uses a structure keyprint does not: ${e instanceof Error ? e.message : String(e)}`);
-  }
-  if (again.length !== bytes.length || again.some((b, i) => b !== bytes[i])) {
+    if ((e as CborError).code === 'cbor-unencodable') return decodeFail('top level', `uses a structure keyprint does not: ${(e as CborError).message}`);
     decodeFail('encoding', 'expected the deterministic encoding (RFC 8949 §4.2.1), got another encoding of the same data');
   }
   checkKeys(decodeFail, 'top level', value, Object.values(P));

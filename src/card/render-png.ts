@@ -4,7 +4,8 @@
 // name in any script the fonts cover is drawn (resvg picks, per character, a loaded font that has
 // it, shapes Arabic and orders right-to-left text).
 
-import { Resvg } from '@resvg/resvg-js';
+import type { Resvg } from '@resvg/resvg-js';
+import { requireOptional } from '../core/optional-node.js';
 import type { Card } from './model.js';
 import { CardError } from './errors.js';
 import { fontPaths } from './fonts-node.js';
@@ -33,9 +34,11 @@ export function resvgFontOptions(): { fontFiles: string[]; loadSystemFonts: bool
  */
 export function svgToPng(svg: string, widthMm: number, dpi: number): Uint8Array {
   const width = Math.round((widthMm / 25.4) * dpi);
+  // Optional (package.json optionalDependencies): a light install has no resvg; missing-package names it.
+  const { Resvg: ResvgClass } = requireOptional<typeof import('@resvg/resvg-js')>('@resvg/resvg-js');
   let r: Resvg;
   try {
-    r = new Resvg(svg, { fitTo: { mode: 'width', value: width }, font: resvgFontOptions(), background: '#ffffff', shapeRendering: 2, textRendering: 1 });
+    r = new ResvgClass(svg, { fitTo: { mode: 'width', value: width }, font: resvgFontOptions(), background: '#ffffff', shapeRendering: 2, textRendering: 1 });
   } catch (e) {
     throw new CardError('image-unreadable', `the SVG does not render: ${(e as Error).message}`, { cause: e });
   }

@@ -13,7 +13,7 @@ import { mkdir, open, readdir, readFile, rename, stat, unlink, type FileHandle }
 import { extname, join, resolve } from 'node:path';
 import { sha256 } from '../core/index.js';
 import { KeyprintError } from '../errors.js';
-import { syncDir, writeFileAtomic } from '../identity/_atomic-file-node.js';
+import { syncDir, writeFileAtomic } from '../core/atomic-file-node.js';
 import type { FileContent, FileSink, FileSource, FileStore, IncomingRecord } from '../session/index.js';
 import { safeFileName } from '../session/file-name.js';
 

@@ -13,7 +13,8 @@
 import { mkdir, readdir, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { KeyprintError } from '../errors.js';
-import { syncDir, writeFileAtomic } from '../identity/_atomic-file-node.js';
+import { fromBase64url as unb64u, toBase64url as b64u } from '../core/bytes.js';
+import { syncDir, writeFileAtomic } from '../core/atomic-file-node.js';
 import { MAX_SEEN_IDS, type DeliveryStatus, type Outbox, type OutboxEntry } from '../session/contacts.js';
 import { decodeOutboxContent, encodeOutboxContent, fields, hex, unhex } from '../session/outbox-record.js';
 import type { StorageKey } from '../session/storage-key.js';
@@ -27,8 +28,6 @@ export const MAX_SEEN = MAX_SEEN_IDS;
 /** One file in HOME/outbox/: the clear fields and the sealed content (base64url). */
 export interface StoredEntry { version: 1; peer: string; status: DeliveryStatus; createdAt: number; iv: string; ct: string }
 
-const b64u = (b: Uint8Array) => Buffer.from(b).toString('base64url');
-const unb64u = (s: string) => new Uint8Array(Buffer.from(s, 'base64url'));
 const isPending = (s: DeliveryStatus) => s === 'queued' || s === 'sent';
 const ENTRY_NAME = /^([0-9a-f]{2,64})\.json$/;
 

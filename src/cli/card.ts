@@ -5,14 +5,15 @@
 // touched once to unlock it (--device, --pin as for `keyprint unlock`).
 
 import { open, rename, readFile, unlink, type FileHandle } from 'node:fs/promises';
-import { extname } from 'node:path';
+import { dirname, extname } from 'node:path';
+import { syncDir } from '../core/atomic-file-node.js';
 import { parseArgs } from 'node:util';
 import { ready } from '../core/index.js';
 import { KeyprintError } from '../errors.js';
 import type { IdentityKeyPair } from '../identity/index.js';
-import { readEnrollment, unlockIdentity } from '../identity/enroll.js';
-import { CardError, DEFAULT_MAX_QR_VERSION, createCard, groupDigits, renderPdf, renderPng, renderSvg, type Card, type CreateCardOptions } from '../card/index.js';
-import { openDevice, parseDevice } from './enroll.js';
+import { readEnrollment, unlockIdentity } from '../enroll/index.js';
+import { CardError, DEFAULT_MAX_QR_VERSION, createCard, groupDigits, renderPdf, renderPng, renderSvg, type Card, type CreateCardOptions } from '../card/node.js';
+import { openDevice, parseDevice } from './_device.js';
 import { resolveHome } from './_home.js';
 import { touchPrompt } from './_prompt.js';
 import { EXIT, UsageError, print, printError, printJson } from './output.js';
@@ -184,10 +185,12 @@ async function openOut(path: string): Promise<{ commit(bytes: Uint8Array): Promi
     async commit(bytes) {
       try {
         await handle!.writeFile(bytes);
+        await handle!.sync();
         await handle!.close();
         handle = undefined;
         await rename(tmp, path);
         done = true;
+        await syncDir(dirname(path)); // the rename survives a crash (core/atomic-file-node.ts)
       } catch (e) {
         throw fail(e);
       }

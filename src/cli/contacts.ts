@@ -6,19 +6,20 @@
 // rename) with mode 0600 in a 0700 home, so a crash never leaves half a file and other users cannot
 // read or swap the contacts.
 
-import { chmod, mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ready } from '../core/index.js';
 import { KeyprintError } from '../errors.js';
-import { verifyCard, type CardVerification } from '../card/index.js';
-import { readEnrollment } from '../identity/enroll.js';
-import { judgePeer, sameName, type Contact } from '../session/index.js';
-import { equalBytes } from '../session/_bytes.js';
-import { checkTypedText, claimJson, claimNote, notComparedText, readCardFile, verdictLine } from './verify.js';
+import { verifyCard } from '../card/node.js';
+import { readEnrollment } from '../enroll/index.js';
+import { judgePeer, sameName } from '../session/index.js';
+import { equalBytes } from '../core/bytes.js';
+import { checkTypedText, claimNote, notComparedText, readCardFile, verdictLine } from './_card-file.js';
 import { forgetPeerFiles } from './_outbox-store.js';
 import { resolveHome } from './_home.js';
 import { EXIT, UsageError, print, printJson } from './output.js';
+import { CONTACTS_FILE, readContacts, writeContacts, toContact, contactFromVerification, type ContactRecord } from './_contacts-store.js';
+export { CONTACTS_FILE, readContacts, writeContacts, toContact, contactFromVerification, type ContactRecord, type ContactsFile } from './_contacts-store.js';
 
 export const CONTACTS_HELP = `Usage: keyprint contacts add FILE (--digits D | --words W) [--home DIR] [--json]
        keyprint contacts list [--home DIR] [--json]
@@ -33,126 +34,6 @@ list    everyone in HOME/contacts.json: name, did:key, how and when they were ve
 remove  forgets a contact (by did:key, or by name when only one has it) and deletes the messages
         still waiting for them in HOME/outbox/.
 Exit status: 0 done, 1 the card did not verify, 2 unusable input (not a card, no digits or words typed, bad flags).`;
-
-/** The contacts file name inside the home directory. */
-export const CONTACTS_FILE = 'contacts.json';
-
-/**
- * One stored contact: verified from their card (`keyprint contacts add`), by comparing the SAS in
- * `keyprint chat`, or by a verification receipt. Only the card fields are optional: a SAS
- * comparison has no bundle, trust verdict or printed text.
- */
-export interface ContactRecord {
-  did: string;
-  displayName: string;
-  /** Ed25519 identity key, base64url. */
-  identityPublicKey: string;
-  /** The canonical bundle from the card, base64url (card contacts). */
-  bundle?: string;
-  verifiedBy: 'sas' | 'card' | 'receipt';
-  /** ISO 8601. */
-  verifiedAt: string;
-  /** The trust level checked when the card was added (a compact card's is `unattested`). */
-  trust?: string | null;
-  authenticator?: string;
-  /** A compact card's own verdict: its holder's claim, not checked (`label` says so). */
-  claimed?: Record<string, unknown>;
-  printedTextCompared?: boolean;
-}
-
-/** The file's shape (version 1 since the first release; SAS records are an additive extension). */
-export interface ContactsFile {
-  version: 1;
-  contacts: ContactRecord[];
-}
-
-/**
- * Reads HOME/contacts.json (an empty list if absent).
- * @param home the home directory
- * @returns the contacts
- * @throws KeyprintError `contacts-corrupt`
- */
-export async function readContacts(home: string): Promise<ContactsFile> {
-  let text: string;
-  try {
-    text = await readFile(join(home, CONTACTS_FILE), 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { version: 1, contacts: [] };
-    throw new KeyprintError('contacts-io', `cannot read ${join(home, CONTACTS_FILE)}: ${(e as Error).message}`);
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw new KeyprintError('contacts-corrupt', `${join(home, CONTACTS_FILE)} is not JSON`);
-  }
-  const f = parsed as ContactsFile;
-  if (typeof f !== 'object' || f === null || f.version !== 1 || !Array.isArray(f.contacts)) {
-    throw new KeyprintError('contacts-corrupt', `${join(home, CONTACTS_FILE)} expected { "version": 1, "contacts": [...] }`);
-  }
-  f.contacts.forEach((c, i) => checkRecord(c, i, join(home, CONTACTS_FILE)));
-  return f;
-}
-
-/** @throws KeyprintError `contacts-corrupt` naming the record and the field that is wrong */
-function checkRecord(c: ContactRecord, i: number, path: string): void {
-  const bad = (what: string, found: unknown) => new KeyprintError('contacts-corrupt', `${path}: contact ${i} expected ${what}, got ${JSON.stringify(found) ?? 'nothing'}`);
-  if (typeof c !== 'object' || c === null) throw bad('an object', c);
-  if (typeof c.did !== 'string' || !c.did.startsWith('did:key:')) throw bad('"did" a did:key', c.did);
-  if (typeof c.displayName !== 'string') throw bad('"displayName" a string', c.displayName);
-  if (typeof c.identityPublicKey !== 'string' || !/^[A-Za-z0-9_-]{43}$/.test(c.identityPublicKey)) throw bad('"identityPublicKey" 32 bytes in base64url', c.identityPublicKey);
-  if (c.verifiedBy !== 'sas' && c.verifiedBy !== 'card' && c.verifiedBy !== 'receipt') throw bad('"verifiedBy" sas, card or receipt', c.verifiedBy);
-  if (typeof c.verifiedAt !== 'string' || Number.isNaN(Date.parse(c.verifiedAt))) throw bad('"verifiedAt" an ISO date', c.verifiedAt);
-  if (c.verifiedBy === 'card' && typeof c.bundle !== 'string') throw bad('"bundle" for a card contact', c.bundle);
-}
-
-/**
- * Writes HOME/contacts.json atomically with mode 0600 (home created 0700 if missing).
- * @param home the home directory
- * @param file the contacts
- */
-export async function writeContacts(home: string, file: ContactsFile): Promise<void> {
-  await mkdir(home, { recursive: true, mode: 0o700 });
-  const path = join(home, CONTACTS_FILE);
-  const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
-  try {
-    const h = await open(tmp, 'wx', 0o600);
-    try {
-      await h.writeFile(JSON.stringify(file, null, 2) + '\n');
-      await h.sync();
-    } finally {
-      await h.close();
-    }
-    await chmod(tmp, 0o600); // in case the umask narrowed nothing but the file system widened it
-    await rename(tmp, path);
-  } catch (e) {
-    await unlink(tmp).catch(() => {});
-    throw new KeyprintError('contacts-io', `cannot write ${path}: ${(e as Error).message}`);
-  }
-}
-
-/** A record as the session layer's Contact. */
-export function toContact(r: ContactRecord): Contact {
-  return {
-    contactId: r.did, identityPublicKey: new Uint8Array(Buffer.from(r.identityPublicKey, 'base64url')), displayName: r.displayName,
-    verifiedAt: Date.parse(r.verifiedAt), verifiedBy: r.verifiedBy,
-  };
-}
-
-/**
- * The record for a verified card.
- * @param r a verified result (identity present)
- * @param now the time, ms
- * @returns the contact record
- */
-export function contactFromVerification(r: CardVerification, now = Date.now()): ContactRecord {
-  const id = r.identity!;
-  return {
-    did: id.did, displayName: id.displayName, identityPublicKey: Buffer.from(id.identityPublicKey).toString('base64url'),
-    bundle: Buffer.from(id.bundleBytes).toString('base64url'), verifiedBy: 'card', verifiedAt: new Date(now).toISOString(),
-    trust: r.trust ?? null, authenticator: id.authenticator.model, ...(r.claimed ? { claimed: claimJson(r.claimed) } : {}), printedTextCompared: r.printedTextCompared,
-  };
-}
 
 /**
  * Runs `keyprint contacts SUBCOMMAND`.

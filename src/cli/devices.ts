@@ -9,8 +9,9 @@ import {
   type ReportTransport,
 } from '../hardware/index.js';
 import { KeyprintError } from '../errors.js';
+import { uuidString as uuid } from '../core/bytes.js';
 import { EXIT, UsageError, print } from './output.js';
-import { parseUdpTarget } from './emulator.js';
+import { parseUdpTarget } from './_device.js';
 
 export const DEVICES_HELP = `Usage: keyprint devices [--udp HOST:PORT[@LOCALPORT]]
 
@@ -19,8 +20,6 @@ Lists FIDO2 security keys on USB (node-hid) with a getInfo summary.
                    are read on LOCALPORT (default 7112 for port 8111 — the simulator's reply port —
                    else any free port)`;
 
-const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
-const uuid = (b: Uint8Array) => hex(b).replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5');
 
 function summary(info: AuthenticatorInfo): string[] {
   const on = Object.entries(info.options).filter(([, v]) => v).map(([k]) => k);

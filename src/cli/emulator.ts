@@ -5,11 +5,10 @@
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import { ready } from '../core/index.js';
-import {
-  Ctap2Client, CtapHidChannel, CtapHidDevice, DirectoryStore, MemoryReportTransport, MemoryStore, SoftAuthenticator,
-  UDP_AUTHENTICATOR_PORT, defaultLocalPort, serveUdp, type PresenceRequest,
-} from '../hardware/index.js';
+import { Ctap2Client, CtapHidChannel, CtapHidDevice, DirectoryStore, MemoryReportTransport, MemoryStore, SoftAuthenticator, UDP_AUTHENTICATOR_PORT, serveUdp, type PresenceRequest } from '../hardware/index.js';
 import { EXIT, UsageError, print } from './output.js';
+import { parseHostPort } from './_device.js';
+export { parseHostPort, parseUdpTarget } from './_device.js';
 
 export const EMULATOR_HELP = `Usage: keyprint emulator [--udp HOST:PORT] [--state DIR] [--pin PIN] [--ask] [--ctap 2.1|2.0]
 
@@ -19,36 +18,6 @@ Runs keyprint's software FIDO2 authenticator on UDP (one 64-byte CTAPHID report 
   --pin PIN        set this PIN at start if none is set yet
   --ask            ask on the terminal before each registration/sign-in (default: approve at once)
   --ctap 2.0       behave as a CTAP 2.0 key: PIN protocol 1 only, legacy getPinToken (default 2.1)`;
-
-/** Parses `HOST:PORT` (IPv4 or a name; port 0-65535). */
-export function parseHostPort(value: string): { host: string; port: number } {
-  const m = /^(.+):(\d{1,5})$/.exec(value);
-  const port = m ? Number(m[2]) : NaN;
-  if (!m || port > 65535) throw new UsageError(`"--udp" expected HOST:PORT, got "${value}"`);
-  return { host: m[1], port };
-}
-
-/**
- * Parses an authenticator's UDP address, `HOST:PORT[@LOCALPORT]`: LOCALPORT is where its answers
- * arrive. Default: 7112 for port 8111 (the SoloKeys simulator always answers there), else any port.
- * @throws UsageError naming `flag`
- * @example parseUdpTarget('127.0.0.1:8111') // { host: '127.0.0.1', port: 8111, localPort: 7112 }
- */
-export function parseUdpTarget(value: string, flag = '--udp'): { host: string; port: number; localPort: number } {
-  const at = value.lastIndexOf('@');
-  const local = at < 0 ? undefined : value.slice(at + 1);
-  let hp: { host: string; port: number };
-  try {
-    hp = parseHostPort(at < 0 ? value : value.slice(0, at));
-  } catch {
-    hp = { host: '', port: NaN };
-  }
-  const localPort = local === undefined ? defaultLocalPort(hp.port) : /^\d{1,5}$/.test(local) ? Number(local) : NaN;
-  if (!hp.host || !(hp.port > 0) || !(localPort <= 65535)) {
-    throw new UsageError(`"${flag}" expected HOST:PORT or HOST:PORT@LOCALPORT, got "${value}"`);
-  }
-  return { ...hp, localPort };
-}
 
 function options(args: string[]) {
   try {

@@ -1,23 +1,20 @@
 // `keyprint enroll`: enrolls the identity in the home directory on a FIDO2 security key (a new
-// identity, or the existing one after unlocking it) — see src/identity/enroll.ts for the protocol
+// identity, or the existing one after unlocking it) — see src/enroll/enroll.ts for the protocol
 // (CTAP 2.1 §6.1 makeCredential + §6.2 getAssertion with hmac-secret §12.5, docs/PROTOCOL.md binding).
 // This file parses flags, opens the device, calls the library and prints.
 
-import { parseArgs } from 'node:util';
 import { ready } from '../core/index.js';
-import { HardwareError, openAuthenticator, type OpenAuthenticator } from '../hardware/index.js';
-import {
-  EnrollError, addKey, checkDisplayName, enroll as enrollIdentity, readEnrollment, renameIdentity, unlockIdentity, unlockWithKey, writeEnrollment, writeKeys,
-  type EnrolledIdentity,
-} from '../identity/enroll.js';
-import { parseUdpTarget } from './emulator.js';
+import { type OpenAuthenticator } from '../hardware/index.js';
+import { EnrollError, addKey, checkDisplayName, enroll as enrollIdentity, readEnrollment, renameIdentity, unlockIdentity, unlockWithKey, writeEnrollment, writeKeys, type EnrolledIdentity } from '../enroll/index.js';
 import { checkPrintable } from '../card/fonts.js';
 import { checkWritableHome, resolveHome } from './_home.js';
 import { interruptSignal, touchPrompt } from './_prompt.js';
 import type { IdentityKeyPair } from '../identity/index.js';
-import { checkKeyAttestations, identitySummary, printSummary } from './whoami.js';
+import { checkKeyAttestations, identitySummary, printSummary } from './_identity-view.js';
 import { EXIT, UsageError, print, printJson } from './output.js';
 import { KeyprintError } from '../errors.js';
+import { parseDevice, openDevice, parseFlags, type DeviceSpec } from './_device.js';
+export { parseDevice, openDevice, parseFlags, type DeviceSpec } from './_device.js';
 
 export const ENROLL_HELP = `Usage: keyprint enroll --name NAME [--device hid[:PATH] | udp:HOST:PORT[@LOCALPORT]] [--pin PIN] [--home DIR] [--json]
        keyprint enroll --add --from DEV [--from-pin PIN] [--device DEV] [--pin PIN] [--home DIR] [--json]
@@ -37,74 +34,6 @@ With --add, binds the identity to one more key — your way back in if a key is 
   --from-pin PIN  with --add: that key's PIN, if it was enrolled with one
   --home DIR      where the identity lives (default $KEYPRINT_HOME or ~/.config/keyprint)
   --json          print one JSON object instead of text`;
-
-/** A parsed `--device` value. */
-export type DeviceSpec =
-  | { kind: 'hid'; path?: string; label: string }
-  | { kind: 'udp'; host: string; port: number; localPort: number; label: string };
-
-const DEVICE_FORMS = 'hid, hid:PATH, udp:HOST:PORT or udp:HOST:PORT@LOCALPORT';
-
-/**
- * Parses `--device`: `hid`, `hid:PATH`, `udp:HOST:PORT` or `udp:HOST:PORT@LOCALPORT` (LOCALPORT is
- * where the authenticator's answers arrive; default 7112 for port 8111, the SoloKeys simulator's
- * fixed reply port, else any free port).
- * @throws UsageError for anything else
- */
-export function parseDevice(value: string | undefined): DeviceSpec {
-  if (value === undefined || value === 'hid') return { kind: 'hid', label: 'hid' };
-  if (value.startsWith('hid:') && value.length > 4) return { kind: 'hid', path: value.slice(4), label: value };
-  if (value.startsWith('udp:')) {
-    let t;
-    try {
-      t = parseUdpTarget(value.slice(4));
-    } catch {
-      throw new UsageError(`"--device" expected ${DEVICE_FORMS}, got "${value}"`);
-    }
-    return { kind: 'udp', ...t, label: `udp:${t.host}:${t.port}` };
-  }
-  throw new UsageError(`"--device" expected ${DEVICE_FORMS}, got "${value}"`);
-}
-
-/**
- * Opens the device with a 3-second deadline for the CTAPHID handshake.
- * @throws HardwareError `not-found`: "no security key found at udp:HOST:PORT" (nothing answered);
- *   `transport` when the local UDP port cannot be bound
- */
-export async function openDevice(spec: DeviceSpec): Promise<OpenAuthenticator> {
-  try {
-    return spec.kind === 'udp'
-      ? await openAuthenticator({ udp: { host: spec.host, port: spec.port, localPort: spec.localPort }, timeoutMs: 3_000 })
-      : await openAuthenticator({ path: spec.path, timeoutMs: 3_000 });
-  } catch (e) {
-    if (e instanceof HardwareError && (e.code === 'not-found' || e.code === 'transport')) throw e;
-    const hint = spec.kind === 'udp' ? ` (is "keyprint emulator --udp ${spec.host}:${spec.port}" or the SoloKeys simulator running?)` : '';
-    throw new HardwareError('not-found', `no security key found at ${spec.label}${hint}`, { cause: e });
-  }
-}
-
-/** Common flags of enroll, unlock and keys. */
-export function parseFlags(command: string, args: string[], extra: { name?: boolean; device?: boolean; add?: boolean; positionals?: boolean } = {}) {
-  try {
-    const r = parseArgs({
-      args,
-      options: {
-        ...(extra.name ? { name: { type: 'string' as const } } : {}),
-        ...(extra.device ? { device: { type: 'string' as const }, pin: { type: 'string' as const } } : {}),
-        ...(extra.add ? { add: { type: 'boolean' as const }, from: { type: 'string' as const }, 'from-pin': { type: 'string' as const } } : {}),
-        home: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: extra.positionals === true,
-    });
-    return {
-      ...(r.values as { name?: string; device?: string; pin?: string; add?: boolean; from?: string; 'from-pin'?: string; home?: string; json?: boolean; help?: boolean }),
-      positionals: r.positionals,
-    };
-  } catch (e) {
-    throw new UsageError(`${command}: ${(e as Error).message}`);
-  }
-}
 
 /**
  * Runs `keyprint enroll`.

@@ -1,17 +1,17 @@
 // `keyprint keys`: the security keys that unlock the identity in the home directory — list them
 // (no device), or remove one (the bundle is re-signed without its binding after another enrolled
 // key, or that one, unlocks the identity). Adding one is `keyprint enroll --add`. See
-// src/identity/enroll.ts (removeKey, writeKeys) and docs/PROTOCOL.md "Bundle version 2".
+// src/enroll/enroll.ts (removeKey, writeKeys) and docs/PROTOCOL.md "Bundle version 2".
 
 import { base64urlnopad } from '@scure/base';
 import { ready } from '../core/index.js';
 import { KeyprintError } from '../errors.js';
-import { EnrollError, readEnrollment, removeKey, unlockIdentity, writeKeys, type EnrolledIdentity } from '../identity/enroll.js';
+import { EnrollError, readEnrollment, removeKey, unlockIdentity, writeKeys, type EnrolledIdentity } from '../enroll/index.js';
 import type { IdentityKeyPair } from '../identity/index.js';
-import { openDevice, parseDevice, parseFlags } from './enroll.js';
+import { openDevice, parseDevice, parseFlags } from './_device.js';
 import { resolveHome } from './_home.js';
 import { interruptSignal, touchPrompt } from './_prompt.js';
-import { checkKeyAttestations, keyRows, type KeyRow } from './whoami.js';
+import { checkKeyAttestations, keyRows, type KeyRow } from './_identity-view.js';
 import { EXIT, UsageError, print, printJson } from './output.js';
 
 export const KEYS_HELP = `Usage: keyprint keys [list] [--home DIR] [--json]

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { selftest } from './selftest.js';
 import { EXIT, UsageError, print, report, reportAsJson } from './output.js';
+import { isMissing, missingPackage } from '../core/optional-node.js';
 
 const HELP = `keyprint — hardware-backed identity verification
 
@@ -71,8 +72,11 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./safety-number.js')).safetyNumberCommand(rest);
     case 'contacts':
       return (await import('./contacts.js')).contacts(rest);
-    case 'chat':
-      return (await import('./chat.js')).chat(rest);
+    case 'chat': {
+      // node-datachannel is optional (a light install leaves it out): name it when it is missing.
+      const chatModule = await import('./chat.js').catch((e: unknown) => { throw isMissing(e, 'node-datachannel') ? missingPackage('node-datachannel', e) : e; });
+      return chatModule.chat(rest);
+    }
     case 'trust':
       return (await import('./trust.js')).trust(rest);
     default:

@@ -6,10 +6,10 @@
 import { parseArgs } from 'node:util';
 import { ready } from '../core/index.js';
 import { IdentityError, decodeBundle, didKeyFromPublicKey, type IdentityBundle } from '../identity/index.js';
-import { verifyCard } from '../card/index.js';
+import { verifyCard } from '../card/node.js';
 import { keyprintParty, safetyNumber } from '../sas/index.js';
 import { KeyprintError } from '../errors.js';
-import { readCardFile, verdictLine } from './verify.js';
+import { readCardFile, verdictLine } from './_card-file.js';
 import { EXIT, UsageError, print, printJson } from './output.js';
 
 export const SAFETY_NUMBER_HELP = `Usage: keyprint safety-number MINE THEIRS [--json]

@@ -3,9 +3,9 @@
 
 import { ready, sha256, sha512, hmacSha256, hkdfSha256 } from '../core/index.js';
 import { CryptoError } from '../errors.js';
+import { toHex as hex } from '../core/bytes.js';
 import { print } from './output.js';
 
-const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 const utf8 = (s: string) => new TextEncoder().encode(s);
 const seq = (from: number, n: number) => Uint8Array.from({ length: n }, (_, i) => from + i);
 

@@ -4,8 +4,8 @@
 
 import { ready } from '../core/index.js';
 import { KeyprintError } from '../errors.js';
-import { readEnrollment, unlockWithKey, type Unlocked } from '../identity/enroll.js';
-import { openDevice, parseDevice, parseFlags } from './enroll.js';
+import { readEnrollment, unlockWithKey, type Unlocked } from '../enroll/index.js';
+import { openDevice, parseDevice, parseFlags } from './_device.js';
 import { resolveHome } from './_home.js';
 import { interruptSignal, touchPrompt } from './_prompt.js';
 import { EXIT, UsageError, print, printError, printJson } from './output.js';

@@ -4,7 +4,7 @@
 // (libsodium's rule), and returns false for every signature that does not verify; only wrongly
 // typed or sized arguments throw.
 
-import { bytes } from './_check.js';
+import { bytes } from './check.js';
 import { core, frame, put, alloc, take, wipeFrame } from './_wasm.js';
 import { randomBytes } from './_random.js';
 import { InputError } from '../errors.js';

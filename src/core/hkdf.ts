@@ -1,7 +1,7 @@
 // HKDF (RFC 5869) with HMAC-SHA-256 and HMAC-SHA-512. Extract and expand run inside the core in one
 // call; the PRK of the combined form never leaves it. The I/O frame is wiped after every call.
 
-import { bytes, integer } from './_check.js';
+import { bytes, integer } from './check.js';
 import { core, frame, put, alloc, take, wipeFrame } from './_wasm.js';
 import { InputError } from '../errors.js';
 

@@ -1,7 +1,7 @@
 // HMAC-SHA-256 / HMAC-SHA-512 (RFC 2104, FIPS 198-1). The key is secret: the I/O frame and the
 // core's scratch are wiped after every call. Verification compares inside the core in constant time.
 
-import { bytes } from './_check.js';
+import { bytes } from './check.js';
 import { core, frame, put, alloc, take, wipeFrame } from './_wasm.js';
 import { InputError } from '../errors.js';
 

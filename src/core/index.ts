@@ -27,3 +27,7 @@ export type { P256Keypair } from './p256.js';
 // ML-KEM-768 and X-Wing
 export { mlKem768Keypair, mlKem768Encapsulate, mlKem768Decapsulate, ML_KEM_768, type Encapsulation } from './mlkem.js';
 export { xwingKeypair, xwingEncapsulate, xwingDecapsulate, XWingDecapsulator, X_WING } from './xwing.js';
+
+// Byte helpers (one of each: constant-time equality, strict hex and base64url, concatenation, UUID)
+export { equalBytes, concatBytes, toHex, fromHex, toBase64url, fromBase64url, uuidString, uuidBytes } from './bytes.js';
+export { aesGcmKey, aesGcmSeal, aesGcmOpen } from './aes-gcm.js';

@@ -4,7 +4,7 @@
 // Every call is synchronous after `ready()`; the I/O frame and the core's scratch are wiped after
 // each one.
 
-import { bytes } from './_check.js';
+import { bytes } from './check.js';
 import { core, frame, put, alloc, take, wipeFrame } from './_wasm.js';
 import { randomBytes } from './_random.js';
 import { keyPair, type KeyPair } from './x25519.js';

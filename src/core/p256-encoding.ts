@@ -5,6 +5,8 @@
 //   - SubjectPublicKeyInfo (RFC 5280 §4.1.2.7) with id-ecPublicKey and prime256v1 (RFC 5480 §2).
 
 import { CryptoError } from '../errors.js';
+import { equalBytes } from './bytes.js';
+import { DerError, derLength as derLengthBytes, ecdsaSignatureFromDer, ecdsaSignatureToDer, readTlv as readDer } from './der.js';
 
 const fail = (what: string, why: string): never => {
   throw new CryptoError('invalid-encoding', `${what}: ${why}`);
@@ -14,74 +16,32 @@ const fail = (what: string, why: string): never => {
 
 interface Tlv { tag: number; start: number; end: number }
 
-/** One DER TLV at `off`, with X.690 §10.1 minimal definite lengths; bounds-checked against `end`. */
+/** One DER TLV at `off` (der.ts: X.690 §10.1 minimal definite lengths), bounded by `end`; `start` is where its contents begin. */
 function readTlv(what: string, b: Uint8Array, off: number, end: number): Tlv {
-  if (off + 2 > end) fail(what, 'truncated');
-  const tag = b[off];
-  let len = b[off + 1];
-  let p = off + 2;
-  if (len & 0x80) {
-    const n = len & 0x7f;
-    // Two length bytes cover every structure here; more, indefinite (0x80) or padded forms are not DER.
-    if (n === 0 || n > 2 || p + n > end) fail(what, 'bad length');
-    len = 0;
-    for (let i = 0; i < n; i++) len = (len << 8) | b[p + i];
-    if (b[p] === 0 || len < 0x80) fail(what, 'non-minimal length');
-    p += n;
+  try {
+    const t = readDer(b.subarray(0, end), off);
+    return { tag: t.tag, start: t.start + t.headerLength, end: t.end };
+  } catch (e) {
+    if (e instanceof DerError) fail(what, e.message);
+    throw e;
   }
-  if (p + len > end) fail(what, 'truncated');
-  return { tag, start: p, end: p + len };
 }
 
-function derLength(n: number): number[] {
-  return n < 0x80 ? [n] : n < 0x100 ? [0x81, n] : [0x82, n >> 8, n & 0xff];
-}
+const derLength = (n: number): number[] => [...derLengthBytes(n)];
 
-/** DER INTEGER content of a non-negative big-endian value: minimal, with a 0x00 when the top bit is set. */
-function derUint(v: Uint8Array): number[] {
-  let i = 0;
-  while (i < v.length - 1 && v[i] === 0) i++;
-  const body = [...v.subarray(i)];
-  if (body[0] & 0x80) body.unshift(0);
-  return [0x02, ...derLength(body.length), ...body];
-}
-
-/** 32-byte big-endian value of a DER INTEGER's content; X.690 §8.3.2 minimality, non-negative, < 2^256. */
-function derUintValue(b: Uint8Array, t: Tlv): Uint8Array {
-  const what = 'DER signature';
-  if (t.tag !== 0x02) fail(what, 'expected INTEGER');
-  let s = t.start;
-  const n = t.end - s;
-  if (n === 0) fail(what, 'empty INTEGER');
-  if (b[s] & 0x80) fail(what, 'negative INTEGER');
-  // §8.3.2: the first nine bits must not be all zero (no redundant leading 0x00).
-  if (n > 1 && b[s] === 0 && !(b[s + 1] & 0x80)) fail(what, 'non-minimal INTEGER');
-  if (b[s] === 0 && n > 1) s++;
-  if (t.end - s > 32) fail(what, 'INTEGER larger than 256 bits');
-  const out = new Uint8Array(32);
-  out.set(b.subarray(s, t.end), 32 - (t.end - s));
-  return out;
-}
-
-/** r ‖ s (64 bytes) from a strict DER ECDSA-Sig-Value `SEQUENCE { r INTEGER, s INTEGER }`. */
+/** r ‖ s (64 bytes) from a strict DER ECDSA-Sig-Value `SEQUENCE { r INTEGER, s INTEGER }` (der.ts). */
 export function derToRs(der: Uint8Array): Uint8Array {
-  const what = 'DER signature';
-  const seq = readTlv(what, der, 0, der.length);
-  if (seq.tag !== 0x30) fail(what, 'expected SEQUENCE');
-  if (seq.end !== der.length) fail(what, 'trailing bytes');
-  const r = readTlv(what, der, seq.start, seq.end);
-  const s = readTlv(what, der, r.end, seq.end);
-  if (s.end !== seq.end) fail(what, 'extra elements in SEQUENCE');
-  const out = new Uint8Array(64);
-  out.set(derUintValue(der, r), 0);
-  out.set(derUintValue(der, s), 32);
-  return out;
+  try {
+    return ecdsaSignatureFromDer(der, 32);
+  } catch (e) {
+    if (e instanceof DerError) fail('DER signature', e.message);
+    throw e;
+  }
 }
 
 /** DER ECDSA-Sig-Value of r ‖ s (64 bytes). */
 export function rsToDer(rs: Uint8Array): Uint8Array {
-  const body = [...derUint(rs.subarray(0, 32)), ...derUint(rs.subarray(32, 64))];
-  return new Uint8Array([0x30, ...derLength(body.length), ...body]);
+  return ecdsaSignatureToDer(rs.subarray(0, 64));
 }
 
 // ---- SPKI --------------------------------------------------------------------------------------
@@ -94,7 +54,7 @@ const EC_ALG_ID = new Uint8Array([
 const OID_EC_PUBLIC_KEY = EC_ALG_ID.subarray(2, 11);
 const OID_PRIME256V1 = EC_ALG_ID.subarray(11, 21);
 
-const same = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
+const same = equalBytes;
 
 /**
  * The SEC 1 point (33 or 65 bytes, not yet validated) inside a SubjectPublicKeyInfo for P-256.

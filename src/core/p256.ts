@@ -4,7 +4,7 @@
 // arguments, lays out the I/O frame, maps status codes to typed errors and wipes the frame after
 // every call that handled a secret.
 
-import { bytes } from './_check.js';
+import { bytes } from './check.js';
 import { core, frame, put, alloc, take, wipeFrame } from './_wasm.js';
 import { CryptoError, InputError, describe } from '../errors.js';
 import { derToRs, rsToDer, spkiToPoint, pointToSpki, coseToXy, xyToCose } from './p256-encoding.js';

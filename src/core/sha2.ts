@@ -1,7 +1,7 @@
 // SHA-256 and SHA-512 (FIPS 180-4): one-shot, streaming, and the in-core iterated SHA-512 used by
 // Signal-style safety numbers. Hash inputs are public here; nothing is wiped.
 
-import { bytes, integer } from './_check.js';
+import { bytes, integer } from './check.js';
 import { core, frame, alloc, take, view, put } from './_wasm.js';
 import { InputError } from '../errors.js';
 

@@ -2,7 +2,7 @@
 // core serves all four; they differ in rate and suffix (§6.1, §6.2). Hash inputs are public here,
 // as for SHA-2: nothing is wiped.
 
-import { bytes, integer } from './_check.js';
+import { bytes, integer } from './check.js';
 import { core, frame, alloc, take, view, put } from './_wasm.js';
 import { InputError } from '../errors.js';
 

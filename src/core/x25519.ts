@@ -1,7 +1,7 @@
 // X25519 Diffie-Hellman (RFC 7748 §5, §6.1). Secret keys are 32 random bytes (clamped inside the
 // core); the I/O frame and the core's ladder state are wiped after every call.
 
-import { bytes } from './_check.js';
+import { bytes } from './check.js';
 import { core, frame, put, alloc, take, wipeFrame } from './_wasm.js';
 import { randomBytes } from './_random.js';
 import { CryptoError } from '../errors.js';

@@ -7,7 +7,7 @@
 //   responder: const { ciphertext, sharedSecret } = xwingEncapsulate(publicKey);  send ciphertext (1120)
 //   initiator: const sharedSecret = d.decapsulate(ciphertext); d.destroy()
 
-import { bytes } from './_check.js';
+import { bytes } from './check.js';
 import { core, frame, put, alloc, take, wipeFrame } from './_wasm.js';
 import { randomBytes } from './_random.js';
 import { keyPair, type KeyPair } from './x25519.js';

@@ -2,29 +2,21 @@
 // the one AEAD helper of the group layer. Message protection (RFC 9420 §6.3), the Welcome's
 // GroupInfo (§12.4.3.1) and HPKE's AEAD (RFC 9180 §5.2) all call it.
 
-import { bytes } from '../core/_check.js';
+import { bytes } from '../core/check.js';
+import { aesGcmKey, aesGcmOpen as open, aesGcmSeal as seal } from '../core/aes-gcm.js';
 import { GroupError } from './errors.js';
 
 /** Nk and Nn of AES-128-GCM (RFC 9180 §7.3); the tag is 16 bytes. */
 export const AES_128_GCM = Object.freeze({ keySize: 16, nonceSize: 12, tagSize: 16 });
 
-/** A copy in an ArrayBuffer of its own: WebCrypto wants a BufferSource, and the caller's bytes stay theirs. */
-const own = (b: Uint8Array): ArrayBuffer => b.slice().buffer as ArrayBuffer;
-
 async function importKey(key: Uint8Array, usage: KeyUsage): Promise<CryptoKey> {
   bytes('key', key, AES_128_GCM.keySize);
-  const raw = own(key);
-  try {
-    return await globalThis.crypto.subtle.importKey('raw', raw, { name: 'AES-GCM' }, false, [usage]);
-  } finally {
-    new Uint8Array(raw).fill(0);
-  }
+  return aesGcmKey(key, [usage]);
 }
 
-function params(nonce: Uint8Array, aad: Uint8Array): AesGcmParams {
+function check(nonce: Uint8Array, aad: Uint8Array): void {
   bytes('nonce', nonce, AES_128_GCM.nonceSize);
   bytes('aad', aad);
-  return { name: 'AES-GCM', iv: own(nonce), additionalData: own(aad), tagLength: 128 };
 }
 
 /**
@@ -39,7 +31,8 @@ function params(nonce: Uint8Array, aad: Uint8Array): AesGcmParams {
 export async function aesGcmSeal(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array): Promise<Uint8Array> {
   bytes('plaintext', plaintext);
   const k = await importKey(key, 'encrypt');
-  return new Uint8Array(await globalThis.crypto.subtle.encrypt(params(nonce, aad), k, own(plaintext)));
+  check(nonce, aad);
+  return seal(k, nonce, aad, plaintext);
 }
 
 /**
@@ -52,10 +45,10 @@ export async function aesGcmSeal(key: Uint8Array, nonce: Uint8Array, aad: Uint8A
 export async function aesGcmOpen(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, ciphertext: Uint8Array): Promise<Uint8Array> {
   bytes('ciphertext', ciphertext);
   const k = await importKey(key, 'decrypt');
-  const p = params(nonce, aad);
+  check(nonce, aad);
   try {
-    return new Uint8Array(await globalThis.crypto.subtle.decrypt(p, k, own(ciphertext)));
+    return await open(k, nonce, aad, ciphertext);
   } catch (e) {
-    throw new GroupError('decrypt-failed', 'AES-128-GCM ciphertext did not authenticate: wrong key, nonce or associated data, or altered bytes', { cause: e });
+    throw new GroupError('decrypt-failed', 'AES-128-GCM ciphertext did not authenticate: wrong key, nonce or associated data, or altered bytes', { cause: (e as Error).cause });
   }
 }

@@ -6,7 +6,7 @@
 import { KdfId, type KdfInterface } from '@hpke/core';
 import { hkdfExpandSha256, hkdfExtractSha256, hkdfSha256 } from '../core/index.js';
 import { InputError } from '../errors.js';
-import { concat } from '../session/_bytes.js';
+import { concatBytes as concat } from '../core/bytes.js';
 
 const HPKE_VERSION = new TextEncoder().encode('HPKE-v1');
 const EMPTY = new Uint8Array(0);

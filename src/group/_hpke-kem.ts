@@ -5,7 +5,7 @@
 import { KemId, type KemInterface, type RecipientContextParams, type SenderContextParams } from '@hpke/core';
 import { x25519, x25519Keypair, x25519PublicKey } from '../core/index.js';
 import { InputError, describe } from '../errors.js';
-import { concat } from '../session/_bytes.js';
+import { concatBytes as concat } from '../core/bytes.js';
 import { GroupError } from './errors.js';
 import { HpkeHkdfSha256, toBuffer, toBytes } from './_hpke-kdf.js';
 

@@ -6,7 +6,7 @@
 
 import { AeadId, CipherSuite, type AeadEncryptionContext, type AeadInterface } from '@hpke/core';
 import type { Hpke, PrivateKey, PublicKey } from 'ts-mls';
-import { bytes } from '../core/_check.js';
+import { bytes } from '../core/check.js';
 import { GroupError } from './errors.js';
 import { AES_128_GCM, aesGcmOpen, aesGcmSeal } from './_aes-gcm.js';
 import { DhkemX25519HkdfSha256, ownKey } from './_hpke-kem.js';

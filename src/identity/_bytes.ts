@@ -25,48 +25,13 @@ export function toBytes(name: string, value: unknown): Uint8Array {
   throw new InputError('invalid-type', `"${name}" expected Uint8Array or base64url string, got ${describe(value)}`);
 }
 
-/** base64url without padding (RFC 4648 §5), the form WebAuthn uses in clientDataJSON. */
-export function toBase64url(bytes: Uint8Array): string {
-  return base64urlnopad.encode(bytes);
-}
-
 /** Decodes standard base64 (RFC 4648 §4), e.g. a PEM body with whitespace removed. */
 export function fromBase64(text: string): Uint8Array {
   return base64.decode(text);
 }
 
-/** Concatenates byte arrays. */
-export function concat(...parts: Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
-
-/** Equality of public byte strings (not constant-time: use only for non-secret data). */
-export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-/** Lowercase hex. */
-export function toHex(bytes: Uint8Array): string {
-  let s = '';
-  for (const b of bytes) s += b.toString(16).padStart(2, '0');
-  return s;
-}
-
-/** 16 bytes → the dashed lowercase UUID form (`01020304-0506-0708-0102-030405060708`). */
-export function uuidString(bytes: Uint8Array): string {
-  const h = toHex(bytes);
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-}
+// One helper per job: these live in core/bytes.ts (equalBytes is constant-time everywhere).
+export { concatBytes as concat, equalBytes, toBase64url, toHex, uuidString } from '../core/bytes.js';
 
 /** PEM → DER for every `-----BEGIN CERTIFICATE-----` block in `text` (RFC 7468 §2). */
 export function pemCertificates(text: string): Uint8Array[] {

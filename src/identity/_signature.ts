@@ -6,7 +6,7 @@
 
 import { p256Verify, p256PublicKeyFromSpki, ed25519Verify, sha256 } from '../core/index.js';
 import { CryptoError, KeyprintError } from '../errors.js';
-import { DerError, oidToString, readChildren, readTlv } from './_der.js';
+import { DerError, ecdsaSignatureFromDer, oidToString, readChildren, readTlv } from '../core/der.js';
 
 type Hash = 'SHA-256' | 'SHA-384' | 'SHA-512';
 type Scheme =
@@ -92,24 +92,10 @@ export function isSupportedAlgorithm(alg: number | string): boolean {
   return (typeof alg === 'number' ? COSE[alg] : X509[alg]) !== undefined;
 }
 
-/** DER Ecdsa-Sig-Value → fixed-size r ‖ s (IEEE P1363); undefined if it is not strict DER. */
+/** DER Ecdsa-Sig-Value → fixed-size r ‖ s (IEEE P1363, core/der.ts); undefined if it is not strict DER. */
 function ecdsaDerToRaw(der: Uint8Array, size: number): Uint8Array | undefined {
   try {
-    const top = readTlv(der);
-    if (top.tag !== 0x30 || top.end !== der.length) return undefined;
-    const ints = readChildren(top.body);
-    if (ints.length !== 2) return undefined;
-    const out = new Uint8Array(size * 2);
-    for (let i = 0; i < 2; i++) {
-      const t = ints[i];
-      let v = t.body;
-      if (t.tag !== 0x02 || v.length === 0 || v[0] & 0x80) return undefined;
-      if (v.length > 1 && v[0] === 0 && !(v[1] & 0x80)) return undefined; // non-minimal INTEGER
-      if (v[0] === 0) v = v.subarray(1);
-      if (v.length > size) return undefined;
-      out.set(v, i * size + size - v.length);
-    }
-    return out;
+    return ecdsaSignatureFromDer(der, size);
   } catch {
     return undefined;
   }

@@ -7,7 +7,7 @@ import { sha256 } from '../core/index.js';
 import { AttestationError } from './attestation-error.js';
 import { chainTrust, onlyKeys, readX5c, type FormatContext, type FormatResult } from './attestation-chain.js';
 import { concat, equalBytes } from './_bytes.js';
-import { readChildren, readTlv } from './_der.js';
+import { readChildren, readTlv } from '../core/der.js';
 import { getExtension } from './x509.js';
 
 /** Apple's nonce extension in the credential certificate. */

@@ -7,7 +7,7 @@ import { CryptoError, KeyprintError } from '../errors.js';
 import { AttestationError, type AttestationErrorCode } from './attestation-error.js';
 import { lookupAaguid, lookupYubicoDevice } from './aaguids.js';
 import { verifySignature } from './_signature.js';
-import { readTlv, type Tlv } from './_der.js';
+import { readTlv, type Tlv } from '../core/der.js';
 import { equalBytes, uuidString } from './_bytes.js';
 import {
   CertificateError,

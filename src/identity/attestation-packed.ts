@@ -15,7 +15,7 @@ import {
 } from './attestation-chain.js';
 import { concat, equalBytes } from './_bytes.js';
 import { OID_FIDO_GEN_CE_AAGUID, getExtension, type X509Certificate } from './x509.js';
-import { readTlv } from './_der.js';
+import { readTlv } from '../core/der.js';
 import { isSupportedAlgorithm } from './_signature.js';
 
 const requirement = (why: string) =>

@@ -3,25 +3,16 @@
 // cborg in strict mode: minimal-length integers, definite lengths, no tags, no duplicate map keys,
 // no undefined/NaN/Infinity, no bigints — the CTAP2 canonical subset authenticators emit.
 
-import { decode, decodeFirst } from 'cborg';
-import type { DecodeOptions } from 'cborg';
+import { STRICT_CBOR as CORE_STRICT_CBOR, decodeStrict, decodeStrictPrefix } from '../core/cbor.js';
 import { p256PublicKeyToSpki } from '../core/index.js';
 import { KeyprintError } from '../errors.js';
 import { AttestationError } from './attestation-error.js';
 import { concat, uuidString } from './_bytes.js';
+import { fromHex } from '../core/bytes.js';
+import { derTlv, derUnsigned } from '../core/der.js';
 
 /** cborg options for untrusted CTAP2 / WebAuthn CBOR. */
-export const STRICT_CBOR: DecodeOptions = {
-  strict: true,
-  useMaps: true,
-  rejectDuplicateMapKeys: true,
-  allowIndefinite: false,
-  allowUndefined: false,
-  allowInfinity: false,
-  allowNaN: false,
-  allowBigInt: false,
-  tags: [],
-};
+export const STRICT_CBOR = CORE_STRICT_CBOR;
 
 /**
  * Decodes exactly one CBOR item with STRICT_CBOR; trailing bytes are an error.
@@ -34,9 +25,9 @@ export const STRICT_CBOR: DecodeOptions = {
  */
 export function decodeCbor(bytes: Uint8Array, what: string, code: 'malformed-cbor' | 'malformed-auth-data' = 'malformed-cbor'): unknown {
   try {
-    return decode(bytes, STRICT_CBOR);
+    return decodeStrict(bytes);
   } catch (e) {
-    throw new AttestationError(code, `${what} is not valid strict CBOR: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    throw new AttestationError(code, `${what} is not valid strict CBOR: ${(e as Error).message}`, { cause: (e as Error).cause ?? e });
   }
 }
 
@@ -122,13 +113,12 @@ export function parseAuthenticatorData(bytes: Uint8Array): AuthenticatorData {
     if (bytes.length < p + idLen) throw bad('credential ID is truncated');
     const credentialId = bytes.subarray(p, p + idLen);
     p += idLen;
-    let rest: Uint8Array;
+    let keyLen: number;
     try {
-      [, rest] = decodeFirst(bytes.subarray(p), STRICT_CBOR);
+      keyLen = decodeStrictPrefix(bytes.subarray(p)).length;
     } catch (e) {
-      throw bad(`credential public key is not valid strict CBOR: ${e instanceof Error ? e.message : String(e)}`, e);
+      throw bad(`credential public key is not valid strict CBOR: ${(e as Error).message}`, (e as Error).cause);
     }
-    const keyLen = bytes.length - p - rest.length;
     const credentialPublicKey = bytes.subarray(p, p + keyLen);
     p += keyLen;
     attestedCredentialData = { aaguid, aaguidString: uuidString(aaguid), credentialId, credentialPublicKey };
@@ -159,21 +149,9 @@ export interface CoseKey {
   point?: Uint8Array;
 }
 
-// DER helpers for building SubjectPublicKeyInfo from COSE parameters.
-function derLength(n: number): Uint8Array {
-  if (n < 0x80) return Uint8Array.of(n);
-  if (n < 0x100) return Uint8Array.of(0x81, n);
-  if (n < 0x10000) return Uint8Array.of(0x82, n >> 8, n & 0xff);
-  return Uint8Array.of(0x83, n >> 16, (n >> 8) & 0xff, n & 0xff);
-}
-const der = (tag: number, body: Uint8Array) => concat(Uint8Array.of(tag), derLength(body.length), body);
-function derUnsigned(v: Uint8Array): Uint8Array {
-  let i = 0;
-  while (i < v.length - 1 && v[i] === 0) i++;
-  const t = v.subarray(i);
-  return der(0x02, t[0] & 0x80 ? concat(Uint8Array.of(0), t) : t);
-}
-const hexBytes = (h: string) => Uint8Array.from(h.match(/../g)!.map((x) => parseInt(x, 16)));
+// DER for building SubjectPublicKeyInfo from COSE parameters: core/der.ts.
+const der = derTlv;
+const hexBytes = (h: string) => fromHex(h);
 // AlgorithmIdentifiers: id-ecPublicKey with the named curve; rsaEncryption with NULL; id-Ed25519.
 const ALG_EC_P384 = hexBytes('301006072a8648ce3d020106052b81040022');
 const ALG_EC_P521 = hexBytes('301006072a8648ce3d020106052b81040023');

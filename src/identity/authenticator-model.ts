@@ -57,3 +57,20 @@ export function currentAuthenticator(recorded: AuthenticatorSummary, verdict: { 
     ...(attested && verdict.vendor ? { vendor: verdict.vendor } : {}),
   };
 }
+
+/**
+ * The summary recorded at enrollment, from the attestation verdict (and, over CTAP, getInfo's
+ * versions): one description of the authenticator for the CLI's and the web app's enrollment.
+ * @param r the verifyAttestation result (trust, AAGUID, fmt; vendor and model when hardware-attested)
+ * @param versions CTAP versions from getInfo (CTAP enrollments only)
+ * @example describeAuthenticator(await verifyAttestation({ … }), info.versions)
+ */
+export function describeAuthenticator(
+  r: { trust: AttestationTrust; aaguid: string; fmt: string; model?: string; vendor?: string }, versions?: string[],
+): AuthenticatorSummary {
+  const attested = r.trust === 'hardware-attested';
+  return {
+    model: authenticatorModel(r), modelAttested: attested && r.model !== undefined, aaguid: r.aaguid,
+    ...(attested && r.vendor ? { vendor: r.vendor } : {}), trust: r.trust, fmt: r.fmt, ...(versions ? { versions } : {}),
+  };
+}

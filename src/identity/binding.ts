@@ -5,6 +5,7 @@
 // rpIdHash, UP, UV, signature over authData ‖ SHA-256(clientDataJSON)), or, for a CTAP-level
 // binding, CTAP 2.1 §6.2.2 (signature over authData ‖ clientDataHash, clientDataHash = challenge).
 
+import { equalBytes } from '../core/bytes.js';
 import { base64urlnopad } from '@scure/base';
 import { p256PublicKeyFromCose, p256SignatureFromDer, p256Verify, sha256 } from '../core/index.js';
 import { InputError, describe } from '../errors.js';
@@ -158,14 +159,14 @@ function verifyOne(bundle: IdentityBundle, b: HardwareBinding, options: VerifyBi
     clientDataHash = sha256(b.clientDataJSON);
   } else {
     // CTAP 2.1 §6.2: the platform passes clientDataHash; keyprint's CTAP binding uses the challenge itself.
-    if (!b.clientDataHash || !equal(b.clientDataHash, challenge)) return fail('challenge');
+    if (!b.clientDataHash || !equalBytes(b.clientDataHash, challenge)) return fail('challenge');
     clientDataHash = b.clientDataHash;
   }
 
   const authData = b.authenticatorData;
   if (authData.length < 37) return fail('rp-id');
   // §7.2 step 15: rpIdHash is the SHA-256 of the RP ID expected by the Relying Party.
-  if (!equal(authData.subarray(0, 32), sha256(new TextEncoder().encode(b.rpId)))) return fail('rp-id');
+  if (!equalBytes(authData.subarray(0, 32), sha256(new TextEncoder().encode(b.rpId)))) return fail('rp-id');
   const flags = authData[32];
   // §7.2 step 16: "Verify that the UP bit of the flags in authData is set."
   if ((flags & FLAG_UP) === 0) return fail('user-presence');
@@ -211,19 +212,12 @@ function attestsCredential(attestationObject: Uint8Array, credentialId: Uint8Arr
     const parsed = parseAuthenticatorData(authData);
     const acd = parsed.attestedCredentialData;
     return acd !== undefined
-      && equal(parsed.rpIdHash, sha256(new TextEncoder().encode(rpId)))
-      && equal(acd.credentialId, credentialId)
-      && equal(acd.credentialPublicKey, cose);
+      && equalBytes(parsed.rpIdHash, sha256(new TextEncoder().encode(rpId)))
+      && equalBytes(acd.credentialId, credentialId)
+      && equalBytes(acd.credentialPublicKey, cose);
   } catch {
     return false;
   }
-}
-
-function equal(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  let d = 0;
-  for (let i = 0; i < a.length; i++) d |= a[i] ^ b[i];
-  return d === 0;
 }
 
 /**

@@ -10,11 +10,13 @@
 // is in the bundle, so receipts and cards from any of them verify. A bundle version 1 can express is
 // always written, and only accepted, as version 1.
 
-import { decodeFirst, encode, rfc8949EncodeOptions } from 'cborg';
+import { CborError, assertCanonical, decodeStrictPrefix, encodeCanonical } from '../core/cbor.js';
 import { ed25519PublicKey, ed25519Sign, ed25519Verify, sha256 } from '../core/index.js';
 import { InputError, describe } from '../errors.js';
-import { IdentityError, IdentityKeyPair } from './identity.js';
+import { IdentityError } from './errors.js';
+import { IdentityKeyPair } from './identity.js';
 import { identityKeyProblem } from './did-key.js';
+import { equalBytes, toHex } from '../core/bytes.js';
 
 /** The newest bundle version this code reads and writes (version 1 is still written when it suffices). */
 export const BUNDLE_VERSION = 2;
@@ -281,7 +283,7 @@ function fieldsFromMap(m: Map<unknown, unknown>, fail: Fail): BundleFields {
     // A credential is listed once: its receipts and its envelope must name one binding.
     const seen = new Set<string>();
     for (const [i, b] of bundleBindings(fields).entries()) {
-      const id = `${b.rpId} ${hexOf(b.credentialId)}`;
+      const id = `${b.rpId} ${toHex(b.credentialId)}`;
       if (seen.has(id)) fail(i === 0 ? 'binding' : `additionalBindings[${i - 1}]`, 'expected a credential not listed before, got the same RP ID and credential ID again');
       seen.add(id);
     }
@@ -292,10 +294,9 @@ function fieldsFromMap(m: Map<unknown, unknown>, fail: Fail): BundleFields {
   return fields;
 }
 
-const hexOf = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 
 function signingInputOf(unsigned: Map<number, unknown>): Uint8Array {
-  const body = encode(unsigned, rfc8949EncodeOptions);
+  const body = encodeCanonical(unsigned, 'rfc8949');
   const label = new TextEncoder().encode(DOMAIN);
   const out = new Uint8Array(2 + label.length + body.length);
   out[0] = label.length >> 8;
@@ -396,7 +397,7 @@ export function encodeBundle(bundle: IdentityBundle): Uint8Array {
   const m = fieldsToMap(bundle, inputFail);
   if (bundle.version !== m.get(K.version)) return inputFail('version', `expected ${String(m.get(K.version))} for these fields, got ${String(bundle.version)}`);
   m.set(K.signature, checkBytes(inputFail, 'signature', bundle.signature, 64, 64));
-  return encode(m, rfc8949EncodeOptions);
+  return encodeCanonical(m, 'rfc8949');
 }
 
 /**
@@ -420,41 +421,32 @@ export function decodeBundle(bytes: Uint8Array, options: { verifySignature?: boo
     throw new IdentityError('bundle-too-large', `bundle expected at most ${MAX_BUNDLE_BYTES} bytes, got ${bytes.length}`);
   }
   let value: unknown;
-  let rest: Uint8Array;
+  let length: number;
   try {
-    [value, rest] = decodeFirst(bytes, {
-      strict: true, // RFC 8949 §4.2.1: preferred serialisation of integers and lengths
-      rejectDuplicateMapKeys: true, // RFC 8949 §5.6: duplicate keys make a map invalid
-      allowIndefinite: false, // §4.2.1: indefinite-length items are not deterministic
-      allowUndefined: false,
-      allowBigInt: false,
-      allowNaN: false,
-      allowInfinity: false,
-      useMaps: true, // integer keys stay integers
-      tags: [],
-    });
-  } catch (e) {
-    const message = e instanceof Error ? e.message : String(e);
+    ({ value, length } = decodeStrictPrefix(bytes));
+  } catch (err) {
+    const e = (err as CborError).cause;
+    const message = (err as CborError).message;
     if (/repeat map key/.test(message)) throw new IdentityError('bundle-duplicate-key', `bundle expected unique map keys: ${message}`, { cause: e });
     if (/more bytes than necessary|indefinite length/.test(message)) {
       throw new IdentityError('bundle-non-canonical', `bundle expected the deterministic encoding (RFC 8949 §4.2.1): ${message}`, { cause: e });
     }
     throw new IdentityError('bundle-malformed', `bundle expected deterministic CBOR: ${message}`, { cause: e });
   }
-  if (rest.length !== 0) throw new IdentityError('bundle-trailing-bytes', `bundle expected to end after ${bytes.length - rest.length} bytes, got ${rest.length} more`);
+  if (length !== bytes.length) throw new IdentityError('bundle-trailing-bytes', `bundle expected to end after ${length} bytes, got ${bytes.length - length} more`);
   const m = asMap(decodeFail, 'top level', value);
   const version = m.get(K.version);
   if (version !== 1 && version !== 2) throw new IdentityError('bundle-version', `bundle expected version 1 or 2, got ${typeof version === 'number' ? version : describe(version)}`);
   // Re-encoding catches what cborg's strict mode does not: key order, floats standing for
   // integers, non-shortest floats, invalid UTF-8 (decoded to U+FFFD).
-  let again: Uint8Array;
   try {
-    again = encode(m, rfc8949EncodeOptions);
-  } catch (e) {
+    assertCanonical(m, bytes, 'rfc8949');
+  } catch (err) {
+    const e = err as CborError;
     // cborg cannot order maps or arrays used as map keys; keyprint never uses them.
-    throw new IdentityError('bundle-malformed', `bundle expected integer map keys, got a structure keyprint does not use: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    if (e.code === 'cbor-unencodable') throw new IdentityError('bundle-malformed', `bundle expected integer map keys, got a structure keyprint does not use: ${e.message}`, { cause: e.cause });
+    throw new IdentityError('bundle-non-canonical', 'bundle expected the deterministic encoding (RFC 8949 §4.2.1), got another encoding of the same data');
   }
-  if (!equalBytes(again, bytes)) throw new IdentityError('bundle-non-canonical', 'bundle expected the deterministic encoding (RFC 8949 §4.2.1), got another encoding of the same data');
   const fields = fieldsFromMap(m, decodeFail);
   const signature = checkBytes(decodeFail, 'signature', m.get(K.signature), 64, 64).slice();
   const bundle: IdentityBundle = { ...fields, version, signature };
@@ -476,11 +468,4 @@ export function decodeBundle(bytes: Uint8Array, options: { verifySignature?: boo
  */
 export function bundleHash(bundle: IdentityBundle): Uint8Array {
   return sha256(encodeBundle(bundle));
-}
-
-function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  let d = 0;
-  for (let i = 0; i < a.length; i++) d |= a[i] ^ b[i];
-  return d === 0;
 }

@@ -7,7 +7,7 @@
 import { base58 } from '@scure/base';
 import { ed25519IsValidPublicKey } from '../core/index.js';
 import { InputError, describe } from '../errors.js';
-import { IdentityError } from './identity.js';
+import { IdentityError } from './errors.js';
 import { toHex } from './_bytes.js';
 
 const PREFIX = 'did:key:';

@@ -11,6 +11,7 @@
 //     KeyprintBundleBinding ::= SEQUENCE { version INTEGER (1), bundleSha256 OCTET STRING (SIZE (32)) }
 // It may move under a registered enterprise arc (1.3.6.1.4.1.*) before 1.0.
 
+import { equalBytes } from '../core/bytes.js';
 import { AsnConvert, OctetString } from '@peculiar/asn1-schema';
 import {
   AlgorithmIdentifier, AttributeTypeAndValue, AttributeValue, BasicConstraints, Certificate, Extension, Extensions,
@@ -21,8 +22,9 @@ import { sha256, ed25519Verify } from '../core/index.js';
 import { InputError, describe } from '../errors.js';
 import { bundleHash, type IdentityBundle } from './bundle.js';
 import { didKeyFromPublicKey } from './did-key.js';
-import { IdentityError, IdentityKeyPair } from './identity.js';
-import { assertStrictDer } from './_der.js';
+import { IdentityError } from './errors.js';
+import { IdentityKeyPair } from './identity.js';
+import { assertStrictDer } from '../core/der.js';
 
 /** id-Ed25519 (RFC 8410 §3). */
 export const OID_ED25519 = '1.3.101.112';
@@ -71,7 +73,7 @@ const ab = (b: Uint8Array): ArrayBuffer => b.slice().buffer as ArrayBuffer;
 export function identityCertificate(identity: IdentityKeyPair, bundle: IdentityBundle): Uint8Array {
   if (!(identity instanceof IdentityKeyPair)) throw new InputError('invalid-type', `"identity" expected IdentityKeyPair, got ${describe(identity)}`);
   const hash = bundleHash(bundle);
-  if (!equal(bundle.identityPublicKey, identity.publicKey)) {
+  if (!equalBytes(bundle.identityPublicKey, identity.publicKey)) {
     throw new InputError('invalid-value', '"bundle" expected the bundle of "identity", got a bundle of another key');
   }
   // X.509 times stop at 9999-12-31 (RFC 5280 §4.1.2.5.2, four-digit GeneralizedTime years).
@@ -165,7 +167,7 @@ export function readIdentityCertificate(der: Uint8Array): IdentityCertificateInf
   const body = tbsDer.length + tail.length;
   const outerHeader = body < 0x80 ? [0x30, body] : body < 0x100 ? [0x30, 0x81, body] : [0x30, 0x82, body >> 8, body & 0xff];
   const expected = new Uint8Array([...outerHeader, ...tbsDer, ...tail]);
-  if (!equal(expected, der)) bad('expected the canonical Certificate structure (RFC 5280 §4.1, RFC 8410 §6), got another encoding');
+  if (!equalBytes(expected, der)) bad('expected the canonical Certificate structure (RFC 5280 §4.1, RFC 8410 §6), got another encoding');
   if (!ed25519Verify(publicKey, tbsDer, signature)) bad('self-signature does not verify');
   const did = didKeyFromPublicKey(publicKey);
   let sanDid: string | undefined;
@@ -176,7 +178,7 @@ export function readIdentityCertificate(der: Uint8Array): IdentityCertificateInf
       sanDid = san.find((g) => g.uniformResourceIdentifier?.startsWith('did:key:'))?.uniformResourceIdentifier;
     } else if (ext.extnID === OID_KEYPRINT_BUNDLE_BINDING || ext.extnID === parsedBindingOid()) {
       const v = new Uint8Array(ext.extnValue.buffer);
-      if (v.length !== 39 || !equal(v.subarray(0, 7), new Uint8Array([0x30, 0x25, 0x02, 0x01, 0x01, 0x04, 0x20]))) {
+      if (v.length !== 39 || !equalBytes(v.subarray(0, 7), new Uint8Array([0x30, 0x25, 0x02, 0x01, 0x01, 0x04, 0x20]))) {
         bad('bundle-binding extension expected SEQUENCE { 1, OCTET STRING (32) }');
       }
       bundleSha256 = v.slice(7);
@@ -203,11 +205,4 @@ export function certificateToPem(der: Uint8Array): string {
 /** SHA-256 of the certificate DER (its fingerprint as openssl prints it with -sha256). */
 export function certificateFingerprint(der: Uint8Array): Uint8Array {
   return sha256(der);
-}
-
-function equal(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  let d = 0;
-  for (let i = 0; i < a.length; i++) d |= a[i] ^ b[i];
-  return d === 0;
 }

@@ -6,16 +6,14 @@
 // authenticate them with Ed25519 signatures, so there is nothing to convert (Ed25519 → X25519
 // reuse of one secret across two protocols) and nothing extra to wrap. See docs/PROTOCOL.md.
 
-import { KeyprintError, InputError, describe } from '../errors.js';
+import { InputError, describe } from '../errors.js';
 import { ed25519PublicKey, ed25519Sign, ed25519Verify } from '../core/index.js';
 import { didKeyFromPublicKey } from './did-key.js';
 
-/**
- * Errors of the identity layer (did:key, bundles, bindings, key wrapping, key stores). `code` is
- * stable: `did-invalid`, `bundle-*`, `binding-*`, `unwrap-failed`, `envelope-invalid`,
- * `key-store-*`.
- */
-export class IdentityError extends KeyprintError {}
+import { IdentityError } from './errors.js';
+
+/** Re-exported where it used to live (identity/errors.ts holds it). */
+export { IdentityError };
 
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 

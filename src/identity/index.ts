@@ -19,12 +19,13 @@ export {
 } from './trust-store.js';
 export type { TrustStore, UserAnchor, StoredMetadata, TrustRow, MetadataSummary } from './trust-store.js';
 export { lookupAaguid, lookupYubicoDevice } from './aaguids.js';
-export { authenticatorModel, currentAuthenticator, EMULATOR_AAGUID } from './authenticator-model.js';
+export { authenticatorModel, currentAuthenticator, describeAuthenticator, EMULATOR_AAGUID } from './authenticator-model.js';
 export type { AuthenticatorSummary } from './authenticator-model.js';
 export type { AuthenticatorModel } from './aaguids.js';
 
 // --- did:key, bundles, binding, wrapping, stores, identity certificate (identity work) ---
-export { IdentityKeyPair, IdentityError } from './identity.js';
+export { IdentityKeyPair } from './identity.js';
+export { IdentityError } from './errors.js';
 export { didKeyFromPublicKey, publicKeyFromDidKey, isDidKey } from './did-key.js';
 export {
   signBundle, encodeBundle, decodeBundle, verifyBundleSignature, bundleSigningInput, bundleHash, bundleBindings, bindingTime,

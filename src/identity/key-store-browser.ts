@@ -2,7 +2,7 @@
 // name, value = the envelope bytes. Each put/delete is one readwrite transaction, which IndexedDB
 // commits atomically: a reader sees the old envelope or the new one, never a mix.
 
-import { IdentityError } from './identity.js';
+import { IdentityError } from './errors.js';
 import { checkKeyName, checkWrapped, corrupt, type KeyStore } from './key-store.js';
 import { envelopeInfo } from './wrap.js';
 

@@ -8,10 +8,10 @@
 import { mkdir, readFile, readdir, unlink, chmod, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { IdentityError } from './identity.js';
+import { IdentityError } from './errors.js';
 import { checkKeyName, checkWrapped, corrupt, type KeyStore } from './key-store.js';
 import { envelopeInfo } from './wrap.js';
-import { syncDir, writeFileAtomic } from './_atomic-file-node.js';
+import { syncDir, writeFileAtomic } from '../core/atomic-file-node.js';
 
 const SUFFIX = '.kpw';
 

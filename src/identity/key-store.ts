@@ -4,7 +4,7 @@
 // and key-store-browser.ts (IndexedDB).
 
 import { InputError, describe } from '../errors.js';
-import { IdentityError } from './identity.js';
+import { IdentityError } from './errors.js';
 import { envelopeInfo } from './wrap.js';
 
 /** A place to keep wrapped secrets by name. Every method is asynchronous and fails with typed errors. */

@@ -5,7 +5,7 @@
 import { chmod, mkdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { KeyprintError } from '../errors.js';
-import { writeFileAtomic } from './_atomic-file-node.js';
+import { writeFileAtomic } from '../core/atomic-file-node.js';
 import { TrustStoreError, decodeTrustStore, emptyTrustStore, encodeTrustStore, type TrustStore } from './trust-store.js';
 
 /** The trust store's file name inside the home directory. */

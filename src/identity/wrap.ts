@@ -14,8 +14,10 @@
 // unwrap is one error, `unwrap-failed`, that does not say which input was wrong.
 
 import { hkdfSha256 } from '../core/index.js';
+import { aesGcmKey, aesGcmOpen, aesGcmSeal } from '../core/aes-gcm.js';
 import { InputError, describe } from '../errors.js';
-import { IdentityError, IdentityKeyPair } from './identity.js';
+import { IdentityError } from './errors.js';
+import { IdentityKeyPair } from './identity.js';
 
 /** The `prf` envelope version wrapSecret writes (passphrase envelopes are version 1: they have no PRF input). */
 export const WRAP_VERSION = 2;
@@ -207,12 +209,10 @@ function associatedData(header: Uint8Array, credentialId: Uint8Array): Uint8Arra
 
 async function prfKey(prfOutput: Uint8Array, salt: Uint8Array, version: 1 | 2): Promise<CryptoKey> {
   const okm = hkdfSha256(prfOutput, salt, INFO[version], 32);
-  const raw = own(okm);
-  okm.fill(0);
   try {
-    return await subtle().importKey('raw', raw, { name: 'AES-GCM' }, false, ['encrypt', 'decrypt']);
+    return await aesGcmKey(okm, ['encrypt', 'decrypt']);
   } finally {
-    raw.fill(0);
+    okm.fill(0);
   }
 }
 
@@ -231,23 +231,16 @@ async function passphraseKey(passphrase: string, salt: Uint8Array, iterations: n
 }
 
 async function seal(header: Uint8Array, key: CryptoKey, nonce: Uint8Array, aad: Uint8Array<ArrayBuffer>, secret: Uint8Array): Promise<Uint8Array> {
-  const plain = own(secret);
-  try {
-    const ct = new Uint8Array(await subtle().encrypt({ name: 'AES-GCM', iv: own(nonce), additionalData: aad, tagLength: 128 }, key, plain));
-    const out = new Uint8Array(header.length + ct.length);
-    out.set(header);
-    out.set(ct, header.length);
-    return out;
-  } finally {
-    plain.fill(0);
-  }
+  const ct = await aesGcmSeal(key, nonce, aad, secret);
+  const out = new Uint8Array(header.length + ct.length);
+  out.set(header);
+  out.set(ct, header.length);
+  return out;
 }
 
 async function open(p: Parsed, key: CryptoKey, credentialId: Uint8Array): Promise<Uint8Array> {
   try {
-    return new Uint8Array(await subtle().decrypt(
-      { name: 'AES-GCM', iv: own(p.nonce), additionalData: associatedData(p.header, credentialId), tagLength: 128 }, key, own(p.ciphertext),
-    ));
+    return await aesGcmOpen(key, p.nonce, associatedData(p.header, credentialId), p.ciphertext);
   } catch {
     throw unwrapFailed();
   }

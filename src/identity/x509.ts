@@ -8,7 +8,7 @@
 import { AsnConvert } from '@peculiar/asn1-schema';
 import { Certificate, BasicConstraints, AuthorityKeyIdentifier, SubjectKeyIdentifier, Name } from '@peculiar/asn1-x509';
 import { KeyprintError } from '../errors.js';
-import { DerError, assertStrictDer, readChildren, readTlv, type Tlv } from './_der.js';
+import { DerError, assertStrictDer, readChildren, readTlv, type Tlv } from '../core/der.js';
 import { equalBytes, toHex } from './_bytes.js';
 import { verifySignature, spkiInfo } from './_signature.js';
 

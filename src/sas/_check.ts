@@ -2,7 +2,7 @@
 // (`"bytes" expected at least 6 bytes, got 5`). The Uint8Array and integer checks are the core's own.
 
 import { InputError, describe } from '../errors.js';
-import { bytes, integer } from '../core/_check.js';
+import { bytes, integer } from '../core/check.js';
 
 export { bytes, integer };
 

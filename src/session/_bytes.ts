@@ -77,21 +77,8 @@ export function label(text: string): Uint8Array {
   return new Writer().var16(new TextEncoder().encode(text)).bytes();
 }
 
-export function concat(...parts: Uint8Array[]): Uint8Array {
-  const w = new Writer();
-  for (const p of parts) w.raw(p);
-  return w.bytes();
-}
-
-/** Constant-time equality for equal lengths (lengths are public). */
-export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  let d = 0;
-  for (let i = 0; i < a.length; i++) d |= a[i] ^ b[i];
-  return d === 0;
-}
-
-export const toHex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+// One helper per job: these live in core/bytes.ts.
+export { concatBytes as concat, equalBytes, toHex } from '../core/bytes.js';
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 /** Strict UTF-8 decoding: invalid sequences are `malformed`, never U+FFFD. */

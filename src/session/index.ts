@@ -48,3 +48,9 @@ export type { DisplayTextOptions } from './display-text.js';
 export { planContactsImport } from './contacts-import.js';
 export type { ImportItem, ImportOutcome, ImportPlan } from './contacts-import.js';
 export { safeFileName } from './file-name.js';
+
+// At-rest records (outbox, history) sealed under the identity's storage key: what both apps store.
+export { StorageKey, WEB_STORAGE_LABELS, CLI_STORAGE_LABELS } from './storage-key.js';
+export type { Sealed, StorageKeyLabels } from './storage-key.js';
+export { StorageError, encodeRecord, decodeRecord, fields, encodeOutboxContent, decodeOutboxContent } from './outbox-record.js';
+export type { OutboxHeader } from './outbox-record.js';

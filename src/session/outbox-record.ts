@@ -101,7 +101,5 @@ export function decodeOutboxContent(plain: Uint8Array): OutboxEntry['content'] {
   throw new StorageError('storage-damaged', 'a stored outbox record expected a text, file or receipt header, found another');
 }
 
-/** Lowercase hex (message ids as record keys and file names). */
-export const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
-/** Bytes from lowercase hex (no validation: keys this code wrote). */
-export const unhex = (s: string): Uint8Array => new Uint8Array((s.match(/../g) ?? []).map((x) => parseInt(x, 16)));
+/** Lowercase hex (message ids as record keys and file names); core/bytes.ts's toHex and fromHex. */
+export { toHex as hex, fromHex as unhex } from '../core/bytes.js';

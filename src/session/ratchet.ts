@@ -5,6 +5,7 @@
 // additional data, and padding of the plaintext to fixed buckets. Also the inner payload codec
 // (texts, acks, receipts, and the file sub-protocol's payloads, docs/PROTOCOL.md "Files").
 
+import { aesGcmKey, aesGcmOpen, aesGcmSeal } from '../core/aes-gcm.js';
 import { hkdfSha256 } from '../core/index.js';
 import { label, Reader, utf8Decode, Writer } from './_bytes.js';
 import { SessionError } from './errors.js';
@@ -186,7 +187,7 @@ export class Chain {
 }
 
 async function aesKey(raw: Uint8Array, usage: 'encrypt' | 'decrypt'): Promise<CryptoKey> {
-  const key = await globalThis.crypto.subtle.importKey('raw', raw as BufferSource, { name: 'AES-GCM' }, false, [usage]);
+  const key = await aesGcmKey(raw, [usage]);
   raw.fill(0);
   return key;
 }
@@ -198,8 +199,7 @@ async function aesKey(raw: Uint8Array, usage: 'encrypt' | 'decrypt'): Promise<Cr
 export async function seal(chain: Chain, padded: Uint8Array): Promise<{ seq: number; ciphertext: Uint8Array }> {
   const { seq, key, iv } = chain.next();
   const k = await aesKey(key, 'encrypt');
-  const ct = await globalThis.crypto.subtle.encrypt({ name: 'AES-GCM', iv: iv as BufferSource, additionalData: dataHeader(seq) as BufferSource, tagLength: 128 }, k, padded as BufferSource);
-  return { seq, ciphertext: new Uint8Array(ct) };
+  return { seq, ciphertext: await aesGcmSeal(k, iv, dataHeader(seq), padded) };
 }
 
 /**
@@ -211,8 +211,8 @@ export async function open(chain: Chain, seq: number, ciphertext: Uint8Array): P
   if (step.seq !== seq) throw new SessionError('invalid-state', 'open expected the chain\'s next seq');
   const k = await aesKey(step.key, 'decrypt');
   try {
-    return new Uint8Array(await globalThis.crypto.subtle.decrypt({ name: 'AES-GCM', iv: step.iv as BufferSource, additionalData: dataHeader(seq) as BufferSource, tagLength: 128 }, k, ciphertext as BufferSource));
+    return await aesGcmOpen(k, step.iv, dataHeader(seq), ciphertext);
   } catch (e) {
-    throw new SessionError('decrypt-failed', 'data message did not authenticate', { cause: e });
+    throw new SessionError('decrypt-failed', 'data message did not authenticate', { cause: (e as Error).cause });
   }
 }

@@ -5,6 +5,7 @@
 // the same code runs in the web app (web/lib/storage-key.ts re-exports it) and in Node (the CLI).
 
 import { hkdfSha256 } from '../core/index.js';
+import { aesGcmKey, aesGcmOpen, aesGcmSeal } from '../core/aes-gcm.js';
 import type { IdentityKeyPair } from '../identity/identity.js';
 import { StorageError } from './outbox-record.js';
 
@@ -42,8 +43,8 @@ export class StorageKey {
     const raw = hkdfSha256(seed, utf8(labels.salt), utf8(labels.info), 32);
     seed.fill(0);
     try {
-      // The derived bytes themselves, not a copy (a copy would be a key left in memory); wiped below.
-      const key = await crypto.subtle.importKey('raw', raw as Uint8Array<ArrayBuffer>, 'AES-GCM', false, ['encrypt', 'decrypt']);
+      // aesGcmKey wipes the copy it hands WebCrypto; the derived bytes are wiped below.
+      const key = await aesGcmKey(raw, ['encrypt', 'decrypt']);
       return new StorageKey(key, identity.did);
     } finally {
       raw.fill(0);
@@ -53,28 +54,26 @@ export class StorageKey {
   /** @param aad what the record is (kind, peer did, message id): moving a record elsewhere fails to open */
   async seal(aad: Uint8Array, plaintext: Uint8Array): Promise<Sealed> {
     const iv = crypto.getRandomValues(new Uint8Array(NONCE));
-    const ct = await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: this.#aad(aad) }, this.#key, plaintext.slice().buffer as ArrayBuffer);
-    return { iv, ct: new Uint8Array(ct) };
+    return { iv, ct: await aesGcmSeal(this.#key, iv, this.#aad(aad), plaintext) };
   }
 
   /** @throws StorageError `storage-damaged` when the record does not authenticate */
   async open(aad: Uint8Array, sealed: Sealed): Promise<Uint8Array> {
     try {
-      const pt = await crypto.subtle.decrypt({ name: 'AES-GCM', iv: sealed.iv.slice(), additionalData: this.#aad(aad) }, this.#key, sealed.ct.slice().buffer as ArrayBuffer);
-      return new Uint8Array(pt);
+      return await aesGcmOpen(this.#key, sealed.iv, this.#aad(aad), sealed.ct);
     } catch (e) {
       throw new StorageError('storage-damaged', 'a stored record did not decrypt: expected one written by this identity, found another identity\'s or an altered record', { cause: e });
     }
   }
 
-  #aad(aad: Uint8Array): ArrayBuffer {
+  #aad(aad: Uint8Array): Uint8Array {
     // Length-prefixed: did, then the caller's fields.
     const d = utf8(this.did);
     const out = new Uint8Array(2 + d.length + aad.length);
     new DataView(out.buffer).setUint16(0, d.length);
     out.set(d, 2);
     out.set(aad, 2 + d.length);
-    return out.buffer;
+    return out;
   }
 
   toString(): string { return `StorageKey(${this.did})`; }

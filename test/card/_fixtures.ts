@@ -6,9 +6,9 @@ import { crc32, deflateSync } from 'node:zlib';
 import { PNG } from 'pngjs';
 import jpeg from 'jpeg-js';
 import { Ctap2Client, CtapHidChannel, CtapHidDevice, MemoryReportTransport, SoftAuthenticator } from '../../src/hardware/index.js';
-import { enroll, type Enrollment } from '../../src/identity/enroll.js';
+import { enroll, type Enrollment } from '../../src/enroll/index.js';
 import { IdentityKeyPair, bindingChallenge, encodeBundle, signBundle, type IdentityBundle } from '../../src/identity/index.js';
-import { cardFingerprint, encodeCardPayload, signVerdict, type AttestationVerdict } from '../../src/card/index.js';
+import { cardFingerprint, encodeCardPayload, signVerdict, type AttestationVerdict } from '../../src/card/node.js';
 import { makeBinding } from '../identity/_fixtures.js';
 import {
   BATCH_SUBJECT, CHROMIUM_AAGUID, attestationObject, coseKey, ecKey, makeAuthData, makeCert, makeClientData, sha256, signWith, uuidBytes,

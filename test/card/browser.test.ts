@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as browser from '../../src/card/browser.js';
-import * as node from '../../src/card/index.js';
+import * as node from '../../src/card/node.js';
 import { ready } from '../../src/core/index.js';
 import { chromiumIdentity, readPng } from './_fixtures.js';
 

@@ -12,7 +12,7 @@ import { ready } from '../../src/core/index.js';
 import { IdentityKeyPair, signBundle } from '../../src/identity/index.js';
 import {
   CARD_FONT_FILES, FONT_DIR, CardError, checkPrintable, createCard, decodeImage, fontBytes, renderPdf, renderPng, textRuns, unprintable, type Card,
-} from '../../src/card/index.js';
+} from '../../src/card/node.js';
 import { stripGlyphs } from '../../src/card/ttf-strip.js';
 import { FONT_COVERAGE } from '../../src/card/_font-coverage.js';
 import { coverage } from '../../scripts/gen-font-coverage.mjs';

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { KeyprintError } from '../../src/errors.js';
 import {
   createCard, decodeCardPayload, decodeImage, encodeCardPayload, payloadFromText, payloadToText, readCardImage, readCardInput, sniff, verifyCard,
-} from '../../src/card/index.js';
+} from '../../src/card/node.js';
 
 const garbage: unknown[] = [undefined, null, 0, 'x', [], {}, new ArrayBuffer(4), new Uint16Array(2)];
 

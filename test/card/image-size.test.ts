@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { fcSeed } from '../_util.js';
 import { CardError } from '../../src/card/errors.js';
-import { MAX_IMAGE_PIXELS, checkImageSize, createCard, decodeImage, imageHeader, renderPng, verifyCard } from '../../src/card/index.js';
+import { MAX_IMAGE_PIXELS, checkImageSize, createCard, decodeImage, imageHeader, renderPng, verifyCard } from '../../src/card/node.js';
 import { IdentityKeyPair, signBundle } from '../../src/identity/index.js';
 import {
   PNG_SIGNATURE, hostileJpeg, hostilePng, ihdr, jpegOf, jpegSegment, pngChunk, readPng, sof0, writeJpeg, writePng,

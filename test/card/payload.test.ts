@@ -9,7 +9,7 @@ import { IdentityKeyPair, encodeBundle, signBundle } from '../../src/identity/in
 import {
   CARD_TEXT_PREFIX, CardError, MAX_CARD_PAYLOAD_BYTES, decodeCardPayload, encodeCardPayload, payloadFromText, payloadToText,
   signVerdict, verifyVerdict, verdictSigningInput, cardFingerprint, type AttestationVerdict,
-} from '../../src/card/index.js';
+} from '../../src/card/node.js';
 import { InputError, KeyprintError } from '../../src/errors.js';
 
 const id = IdentityKeyPair.fromSecretKey(new Uint8Array(32).fill(7));
@@ -156,8 +156,8 @@ describe('recorded vector (docs/PROTOCOL.md, "Card payload")', () => {
 describe('constants shared with other modules', () => {
   it('EMULATOR_AAGUID is the software authenticator\'s AAGUID; the default registration clientDataJSON is enroll.ts\'s', async () => {
     const { KEYPRINT_AAGUID } = await import('../../src/hardware/index.js');
-    const { EMULATOR_AAGUID, defaultRegistrationClientData } = await import('../../src/card/index.js');
-    const { registrationClientData, KEYPRINT_RP_ID } = await import('../../src/identity/enroll.js');
+    const { EMULATOR_AAGUID, defaultRegistrationClientData } = await import('../../src/card/node.js');
+    const { registrationClientData, KEYPRINT_RP_ID } = await import('../../src/enroll/index.js');
     const { bindingChallenge } = await import('../../src/identity/index.js');
     expect(EMULATOR_AAGUID.replace(/-/g, '')).toBe(Buffer.from(KEYPRINT_AAGUID).toString('hex'));
     const b = { ...signBundle({ displayName: 'Ada', identityPublicKey: id.publicKey, createdAt: 5, binding: null }, id) };

@@ -12,7 +12,7 @@ import { IdentityKeyPair, signBundle } from '../../src/identity/index.js';
 import {
   CARD_HEIGHT, CARD_WIDTH, createCard, groupDigits, layoutCard, pageLayout, readCardImage, renderPdf, renderPng, renderSvg,
   CARD_FONT_FILES, resvgFontOptions, shortDid, textWidth, verifyCard, type Card,
-} from '../../src/card/index.js';
+} from '../../src/card/node.js';
 import { chromiumIdentity, readPng, writePng } from './_fixtures.js';
 
 const NOW = Date.UTC(2026, 10, 26, 12);

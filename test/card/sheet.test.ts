@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { PDFDocument } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ready } from '../../src/core/index.js';
-import { createCard, decodeImage, readQr, renderPdf, renderPng, renderSvg, verifyCard, verifyCards, type Card } from '../../src/card/index.js';
+import { createCard, decodeImage, readQr, renderPdf, renderPng, renderSvg, verifyCard, verifyCards, type Card } from '../../src/card/node.js';
 import { chromiumIdentity, scaleTo, writeJpeg } from './_fixtures.js';
 
 let card: Card;

@@ -10,7 +10,7 @@ import { decode, encode } from 'cborg';
 import {
   CLAIM_LABEL, CardError, createCard, decodeCardPayload, encodeCardPayload, groupDigits, payloadToText, qrMatrix, renderPng, renderSvg, signVerdict,
   verifyCard, verifyCardPayload, type Card, type CardVerification,
-} from '../../src/card/index.js';
+} from '../../src/card/node.js';
 import { KeyprintError } from '../../src/errors.js';
 import {
   YUBIKEY_5_NFC_AAGUID, chromiumIdentity, forgedCompactCard, noise, readPng, rotate, rotate90, scaleTo, softEnrollment, writeJpeg, writePng, type ChromiumIdentity,

@@ -10,10 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CtapHidDevice, serveUdp } from '../../src/hardware/index.js';
-import { writeEnrollment } from '../../src/identity/enroll.js';
+import { writeEnrollment } from '../../src/enroll/index.js';
 import { IdentityKeyPair, didKeyFromPublicKey, encodeBundle, signBundle } from '../../src/identity/index.js';
 import { keyprintParty, safetyNumber } from '../../src/sas/index.js';
-import { cardFingerprint, groupDigits, payloadToText, readCardImage } from '../../src/card/index.js';
+import { cardFingerprint, groupDigits, payloadToText, readCardImage } from '../../src/card/node.js';
 import { chromiumIdentity, forgedCompactCard, hostileJpeg, hostilePng, softEnrollment } from '../card/_fixtures.js';
 
 const CLAIM = "claimed by the card's holder, not checked here";
@@ -243,7 +243,7 @@ describe('keyprint contacts add', () => {
     expect(png.stderr).toBe(`keyprint: ${NOT_COMPARED} [printed-text-not-compared]\n`);
     // Bob's printed text with Mallory's QR code, Mallory's text hidden in a comment (finding 2).
     const mallory = chromiumIdentity({ displayName: 'Mallory' });
-    const { createCard, renderSvg } = await import('../../src/card/index.js');
+    const { createCard, renderSvg } = await import('../../src/card/node.js');
     const mCard = await createCard(mallory.bundle, { identity: mallory.identity, registrationClientDataJSON: mallory.registrationClientDataJSON });
     const mSvg = renderSvg(mCard);
     const qr = /<path transform=[^>]*\/>/;
@@ -266,7 +266,7 @@ describe('keyprint contacts add', () => {
     const [h, hj] = [join(dir, 'namesake-home'), join(dir, 'namesake-home-json')];
     const fp = cardFingerprint(soft.bundle.identityPublicKey);
     for (const home of [h, hj]) expect((await cli(['contacts', 'add', join(dir, 'ada.png'), '--home', home, '--digits', fp.digits])).status).toBe(0);
-    const { createCard } = await import('../../src/card/index.js');
+    const { createCard } = await import('../../src/card/node.js');
     const other = chromiumIdentity({ displayName: 'Ada Lovelace\u200B' });
     const card = await createCard(other.bundle, { identity: other.identity, registrationClientDataJSON: other.registrationClientDataJSON });
     const f = join(dir, 'other-ada.txt');
@@ -321,7 +321,7 @@ describe('keyprint contacts add', () => {
 
   it('a Chromium-style identity card verifies via the payload text too', async () => {
     // Library-made card, CLI-verified: the web app will print these.
-    const { createCard } = await import('../../src/card/index.js');
+    const { createCard } = await import('../../src/card/node.js');
     const c = chromiumIdentity();
     const card = await createCard(c.bundle, { identity: c.identity, registrationClientDataJSON: c.registrationClientDataJSON });
     const f = join(dir, 'grace.txt');

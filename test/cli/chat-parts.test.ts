@@ -6,7 +6,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, w
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readQr } from '../../src/card/index.js';
+import { readQr } from '../../src/card/node.js';
 import { describeFile, moveToFreshName, NodeFileStore } from '../../src/cli/_chat-files.js';
 import { parseSize, progressText, sizeText } from '../../src/cli/chat.js';
 import type { IncomingRecord } from '../../src/session/index.js';

@@ -1,5 +1,5 @@
 // `keyprint enroll`, `unlock` and `whoami` (src/cli/enroll.ts, unlock.ts, whoami.ts over
-// src/identity/enroll.ts), run from source with tsx against the software authenticator served on
+// src/enroll/enroll.ts), run from source with tsx against the software authenticator served on
 // ephemeral UDP ports in this process (so the child CLI is spawned asynchronously: spawnSync would
 // block the event loop the emulator answers on). Also the library calls over the in-memory link,
 // and the touch prompt on a fake terminal.
@@ -16,7 +16,7 @@ import {
 } from '../../src/identity/index.js';
 import {
   EnrollError, HOME_FILES, KEYPRINT_RP_ID, enroll, readEnrollment, registrationClientData, unlockIdentity, writeEnrollment,
-} from '../../src/identity/enroll.js';
+} from '../../src/enroll/index.js';
 import { touchPrompt } from '../../src/cli/_prompt.js';
 import { resolveHome } from '../../src/cli/_home.js';
 import { freeUdpPort, utf8 } from '../_util.js';
@@ -326,7 +326,7 @@ describe('keyprint enroll / unlock / whoami: errors', () => {
   });
 });
 
-describe('identity/enroll library (in-memory link)', () => {
+describe('enroll library (in-memory link)', () => {
   it('enroll → writeEnrollment → readEnrollment → unlockIdentity; another authenticator → wrong-key', async () => {
     const emu = await emulator();
     const other = await emulator();

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ready } from '../../src/core/index.js';
-import { createCard, qrMatrix, renderPdf, renderPng, renderSvg, type Card } from '../../src/card/index.js';
+import { createCard, qrMatrix, renderPdf, renderPng, renderSvg, type Card } from '../../src/card/node.js';
 import { chromiumIdentity } from '../card/_fixtures.js';
 import { IdentityKeyPair, encodeBundle, signBundle } from '../../src/identity/index.js';
 

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { base64urlnopad } from '@scure/base';
 import { bundleBindings, decodeBundle, envelopeInfo, verifyBinding } from '../../src/identity/index.js';
-import { HOME_FILES, KEYPRINT_RP_ID } from '../../src/identity/enroll.js';
+import { HOME_FILES, KEYPRINT_RP_ID } from '../../src/enroll/index.js';
 import { runCli } from '../_cli.js';
 import { emulator, setPin, type Emulator } from './_emulator.js';
 import { legacyHome } from './_legacy-home.js';

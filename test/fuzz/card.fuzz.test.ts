@@ -3,7 +3,7 @@
 // card and a compact card (signed verdict) of a software-authenticator enrollment, and a
 // passphrase-only card.
 import { beforeAll, describe } from 'vitest';
-import { createCard, decodeCardPayload, encodeCardPayload, payloadFromText, payloadToText, verifyCardPayload } from '../../src/card/index.js';
+import { createCard, decodeCardPayload, encodeCardPayload, payloadFromText, payloadToText, verifyCardPayload } from '../../src/card/node.js';
 import { IdentityKeyPair, signBundle } from '../../src/identity/index.js';
 import { softEnrollment } from '../card/_fixtures.js';
 import { equalBytes, expectTyped, fuzz, fuzzBytes, fuzzText, hexOf, FUZZ_RUNS } from './_mutate.js';

@@ -9,7 +9,7 @@ import {
   decodeCborPrefix, decodePacket, encodeAuthData, encodeCbor, encodeMessage, parseAuthData, parseClientPin, parseGetAssertion, parseGetInfo,
   parseMakeCredential, pinProtocolV2, type CborChannel, type CborMap,
 } from '../../src/hardware/index.js';
-import { enroll } from '../../src/identity/enroll.js';
+import { enroll } from '../../src/enroll/index.js';
 import { applyEdits, edits, equalBytes, expectTyped, fuzz, fuzzBytes, hexOf } from './_mutate.js';
 
 const seeds = {

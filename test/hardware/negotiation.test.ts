@@ -10,7 +10,7 @@ import {
   SoftAuthenticator, decodeCborMap, getInfoOption, negotiatePinUvAuthProtocol, prfSalt,
   type AuthenticatorInfo, type CborChannel, type CborMap, type SoftAuthenticatorOptions,
 } from '../../src/hardware/index.js';
-import { EnrollError, enroll, unlockIdentity, readEnrollment, writeEnrollment } from '../../src/identity/enroll.js';
+import { EnrollError, enroll, unlockIdentity, readEnrollment, writeEnrollment } from '../../src/enroll/index.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

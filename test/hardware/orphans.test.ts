@@ -1,4 +1,4 @@
-// No orphans (src/identity/enroll.ts): an enrollment checks what it can before the key stores a
+// No orphans (src/enroll/enroll.ts): an enrollment checks what it can before the key stores a
 // resident credential, and when something fails after that, it deletes the credential again through
 // authenticatorCredentialManagement (CTAP 2.1 §6.8.5, a `cm` token from the PIN) — or says exactly
 // which credential was left and how it can go. Run against the software authenticator (CTAP 2.1 with
@@ -10,7 +10,7 @@ import {
   Ctap2Client, CtapCommand, CtapHidChannel, CtapHidDevice, HardwareError, MemoryReportTransport, PinUvAuthTokenPermission,
   SoftAuthenticator, UdpReportTransport, serveUdp, type CborChannel, type SoftAuthenticatorOptions,
 } from '../../src/hardware/index.js';
-import { EnrollError, enroll } from '../../src/identity/enroll.js';
+import { EnrollError, enroll } from '../../src/enroll/index.js';
 import { emptyTrustStore, importMetadata, useTrustStore } from '../../src/identity/trust-store.js';
 import { EMULATOR_AAGUID } from '../../src/identity/index.js';
 import { mdsBlob, mdsEntry, mdsPki } from '../identity/fixtures/make-mds.js';

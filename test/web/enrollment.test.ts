@@ -12,7 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeBundle, envelopeInfo, verifyBinding, type IdentityBundle } from '../../src/identity/index.js';
-import { KEYPRINT_RP_ID, readEnrollment, writeKeys, type EnrolledIdentity, type EnrolledKey } from '../../src/identity/enroll.js';
+import { KEYPRINT_RP_ID, readEnrollment, writeKeys, type EnrolledIdentity, type EnrolledKey } from '../../src/enroll/index.js';
 import {
   EnrollmentError, addSecurityKey, enrollWithSecurityKey, unlockWithSecurityKey, type PageOrigin,
 } from '../../web/lib/enrollment.js';

@@ -11,12 +11,9 @@
 // backup the importing identity signed restores "verified" (src/session/contacts-import.ts).
 // Version 1 files (no signature) still open; their contacts come back unverified.
 // Relative imports (not the `keyprint/*` aliases) so vitest can load it; they name the same modules.
-import { ed25519Verify, sha256 } from '../../src/core/index.js';
-import { KeyprintError } from '../../src/errors.js';
-import type { IdentityKeyPair } from '../../src/identity/identity.js';
-import { didKeyFromPublicKey } from '../../src/identity/did-key.js';
-import { unwrapSecretWithPassphrase, wrapSecretWithPassphrase } from '../../src/identity/wrap.js';
-import { verificationOf, type Contact, type VerificationMethod } from '../../src/session/contacts.js';
+import { KeyprintError, aesGcmKey, aesGcmOpen, aesGcmSeal, ed25519Verify, equalBytes, sha256, toHex as hex } from 'keyprint/core';
+import { didKeyFromPublicKey, unwrapSecretWithPassphrase, wrapSecretWithPassphrase, type IdentityKeyPair } from 'keyprint/identity';
+import { verificationOf, type Contact, type VerificationMethod } from 'keyprint/session';
 
 export const BACKUP_VERSION = 2;
 /** Unsigned files of the first version: still read, their contacts imported unverified. */
@@ -41,8 +38,6 @@ export class BackupError extends KeyprintError {
 
 const invalid = (m: string) => new BackupError('backup-invalid', `backup file ${m}`);
 const damaged = (m: string, cause?: unknown) => new BackupError('backup-damaged', `backup file ${m}`, { cause });
-const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
-const own = (b: Uint8Array) => b.slice().buffer as ArrayBuffer;
 
 /** One contact in the body; `verification: "unverified"` (then no `verifiedBy`) or `verifiedBy`. */
 interface StoredContact { contactId: string; displayName: string; identityPublicKey: string; verifiedAt: number; verifiedBy?: VerificationMethod; verification?: 'unverified' }
@@ -124,9 +119,9 @@ export async function sealBackup(payload: Uint8Array, passphrase: string, versio
     new DataView(head.buffer).setUint16(5, envelope.length);
     head.set(envelope, 7);
     const nonce = crypto.getRandomValues(new Uint8Array(NONCE));
-    // The key itself, not a copy: a copy would be one more secret left in memory (WebCrypto copies it inside).
-    const key = await crypto.subtle.importKey('raw', fileKey, 'AES-GCM', false, ['encrypt']);
-    const ct = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv: nonce, additionalData: own(head) }, key, own(payload)));
+    // aesGcmKey wipes the copy it hands WebCrypto; fileKey is wiped below.
+    const key = await aesGcmKey(fileKey, ['encrypt']);
+    const ct = await aesGcmSeal(key, nonce, head, payload);
     const out = new Uint8Array(head.length + NONCE + ct.length);
     out.set(head, 0);
     out.set(nonce, head.length);
@@ -167,11 +162,8 @@ export async function decodeBackup(file: Uint8Array, passphrase: string, ownPubl
   let payload: Uint8Array;
   try {
     if (fileKey.length !== 32) throw damaged(`expected a 32-byte file key, got ${fileKey.length}`);
-    const key = await crypto.subtle.importKey('raw', fileKey as Uint8Array<ArrayBuffer>, 'AES-GCM', false, ['decrypt']);
-    payload = new Uint8Array(await crypto.subtle.decrypt(
-      { name: 'AES-GCM', iv: own(file.subarray(headLength, headLength + NONCE)), additionalData: own(file.subarray(0, headLength)) },
-      key, own(file.subarray(headLength + NONCE)),
-    ));
+    const key = await aesGcmKey(fileKey, ['decrypt']);
+    payload = await aesGcmOpen(key, file.subarray(headLength, headLength + NONCE), file.subarray(0, headLength), file.subarray(headLength + NONCE));
   } catch (e) {
     if (e instanceof BackupError) throw e;
     throw damaged('contents do not authenticate: the file was altered or truncated', e);
@@ -186,7 +178,7 @@ export async function decodeBackup(file: Uint8Array, passphrase: string, ownPubl
     signer = didKeyFromPublicKey(signerKey);
     // ed25519Verify refuses small-order and non-canonical keys (RFC 8032 §5.1.7 with libsodium's checks).
     const valid = ed25519Verify(signerKey, backupSigningInput(body), payload.subarray(KEY, KEY + SIGNATURE));
-    origin = !valid ? 'bad-signature' : ownPublicKey !== undefined && equalKeys(signerKey, ownPublicKey) ? 'own' : 'foreign';
+    origin = !valid ? 'bad-signature' : ownPublicKey !== undefined && equalBytes(signerKey, ownPublicKey) ? 'own' : 'foreign';
   }
   let parsed: unknown;
   try {
@@ -202,7 +194,6 @@ export async function decodeBackup(file: Uint8Array, passphrase: string, ownPubl
   };
 }
 
-const equalKeys = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 function contactFrom(c: unknown, i: number): Contact {
   const o = c as Partial<StoredContact> | null;

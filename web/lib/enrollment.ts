@@ -1,4 +1,4 @@
-// Browser enrollment and unlock: the WebAuthn twin of src/identity/enroll.ts (which does the same
+// Browser enrollment and unlock: the WebAuthn twin of src/enroll/enroll.ts (which does the same
 // over CTAP from Node). Enrolling a key is:
 //   1. navigator.credentials.create with challenge = bindingChallenge(identity, time): a resident
 //      ES256 credential with PRF (the identity's other keys excluded); its attestation is verified
@@ -15,13 +15,12 @@
 // version-1 envelope (fixed input "keyprint-wrap-v1") gets its version-2 replacement from `second`
 // in the same touch.
 import {
-  IdentityKeyPair, authenticatorModel, bindingChallenge, bundleBindings, decodeBundle, encodeBundle, envelopeInfo, newPrfInput, signBundle,
+  IdentityKeyPair, bindingChallenge, describeAuthenticator, bundleBindings, decodeBundle, encodeBundle, envelopeInfo, newPrfInput, signBundle,
   unwrapIdentity, verifyAttestation, verifyBinding, wrapSecret, wrapSecretWithPassphrase, type AttestationResult, type HardwareBinding,
   type IdentityBundle,
 } from 'keyprint/identity';
-import { sha256 } from 'keyprint/core';
-import { equalBytes } from './bytes.js';
-import { IDENTITY_KEY_NAME, type AuthenticatorSummary, type StoredKey, type StoredProfile } from './profile-store.js';
+import { equalBytes, sha256, toHex } from 'keyprint/core';
+import { IDENTITY_KEY_NAME, type StoredKey, type StoredProfile } from './profile-store.js';
 import { createCredential, getAssertion, type AllowedCredential } from './webauthn.js';
 
 /** Enrollment and unlock failures the UI shows as they are. */
@@ -52,11 +51,8 @@ export interface PageOrigin { rpId: string; origin: string }
 
 export const pageOrigin = (): PageOrigin => ({ rpId: location.hostname, origin: location.origin });
 
-/** What the UI shows about the key: the library's naming rule (`authenticatorModel`), as the CLI and cards use. */
-export function describeAuthenticator(r: AttestationResult): AuthenticatorSummary {
-  const attested = r.trust === 'hardware-attested' && r.model !== undefined;
-  return { model: authenticatorModel(r), modelAttested: attested, aaguid: r.aaguid, ...(attested && r.vendor ? { vendor: r.vendor } : {}), trust: r.trust, fmt: r.fmt };
-}
+/** What the UI shows about the key: the library's one description (identity's describeAuthenticator), as the CLI and cards use. */
+export { describeAuthenticator };
 
 /** A bound key before it is in a bundle: its binding (without boundAt), record and envelope. */
 interface NewKey { binding: HardwareBinding; key: StoredKey; envelope: Uint8Array }
@@ -121,7 +117,7 @@ async function bindKey(params: {
 
 /** The key-store name of a key added later: `identity-` and 12 hex digits of SHA-256(credentialId) (as the CLI names it). */
 function envelopeNameFor(credentialId: Uint8Array): string {
-  return `${IDENTITY_KEY_NAME}-${Array.from(sha256(credentialId).subarray(0, 6), (b) => b.toString(16).padStart(2, '0')).join('')}`;
+  return `${IDENTITY_KEY_NAME}-${toHex(sha256(credentialId).subarray(0, 6))}`;
 }
 
 /** The bundle's bindings verify as any verifier checks them (every key's, at its own time). */

@@ -8,7 +8,7 @@
 // (4,096, as the CLI), each stored with the time it was seen so the oldest go first.
 import { MAX_SEEN_IDS, type DeliveryStatus, type Outbox, type OutboxEntry } from 'keyprint/session';
 import { req, tx } from './db.js';
-import { decodeOutboxContent, encodeOutboxContent } from '../../src/session/outbox-record.js';
+import { decodeOutboxContent, encodeOutboxContent } from 'keyprint/session';
 import { hex, unhex } from './record-codec.js';
 import { fields, type Sealed, type StorageKey } from './storage-key.js';
 

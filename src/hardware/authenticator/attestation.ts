@@ -13,8 +13,10 @@ import {
 } from '@peculiar/asn1-x509';
 import { p256Keypair, p256PublicKeyToSpki, p256Sign, p256SignatureToDer, sha256 } from '../../core/index.js';
 
-/** id-fido-gen-ce-aaguid (FIDO Metadata / WebAuthn §8.2.1). */
-export const OID_FIDO_GEN_CE_AAGUID = '1.3.6.1.4.1.45724.1.1.4';
+import { OID_FIDO_GEN_CE_AAGUID } from '../../identity/x509.js';
+
+/** id-fido-gen-ce-aaguid (FIDO Metadata / WebAuthn §8.2.1), defined once in identity/x509.ts. */
+export { OID_FIDO_GEN_CE_AAGUID };
 const OID_ECDSA_WITH_SHA256 = '1.2.840.10045.4.3.2';
 const OID = { C: '2.5.4.6', O: '2.5.4.10', OU: '2.5.4.11', CN: '2.5.4.3' } as const;
 

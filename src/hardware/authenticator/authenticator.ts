@@ -5,7 +5,7 @@
 // packed attestation (WebAuthn §8.2) with its own CA.
 // For tests and demos: its keys live in a JSON file, not in a secure element.
 
-import { timingSafeEqual } from 'node:crypto';
+import { equalBytes } from '../../core/bytes.js';
 import { hmacSha256, p256Keypair, p256PublicKey, p256PublicKeyToCose, p256Sign, p256SignatureToDer, sha256 } from '../../core/index.js';
 import { CtapError, CtapStatus } from '../errors.js';
 import { KeepaliveStatus } from '../ctaphid/constants.js';
@@ -75,7 +75,7 @@ const fail = (status: CtapStatus, message?: string): never => {
   throw new CtapError(status, message);
 };
 
-const equal = (a: Uint8Array, b: Uint8Array) => a.length === b.length && timingSafeEqual(a, b);
+const equal = equalBytes;
 const utf8 = (s: string) => new TextEncoder().encode(s);
 
 /**

@@ -3,7 +3,7 @@
 // | [extensions CBOR map]. Strict parse (no trailing bytes) and the encoder the software authenticator uses.
 
 import { CtapError, CtapStatus } from '../errors.js';
-import { bytes } from '../../core/_check.js';
+import { bytes } from '../../core/check.js';
 import { decodeCbor, decodeCborPrefix, encodeCbor, type CborMap } from './cbor.js';
 
 /** authData flag bits (WebAuthn §6.1). */

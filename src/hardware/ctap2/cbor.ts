@@ -3,25 +3,14 @@
 // and length encodings, definite lengths, no tags, no floats. Encoding uses cborg's default (canonical)
 // sorter; decoding is strict and then re-encodes to prove the input was canonical, as python-fido2 does.
 
-import { decode, decodeFirst, encode } from 'cborg';
+import { encode } from 'cborg';
+import { CborError, assertCanonical, decodeStrict, decodeStrictPrefix } from '../../core/cbor.js';
 import { CtapError, CtapStatus } from '../errors.js';
-import { bytes } from '../../core/_check.js';
+import { bytes } from '../../core/check.js';
 
 /** A decoded CTAP2 value. Maps decode to `Map` so integer keys stay integers. */
 export type CborValue = number | string | boolean | null | Uint8Array | CborValue[] | CborMap;
 export type CborMap = Map<number | string, CborValue>;
-
-const DECODE_OPTIONS = {
-  useMaps: true,
-  strict: true,
-  rejectDuplicateMapKeys: true,
-  allowIndefinite: false,
-  allowUndefined: false,
-  allowNaN: false,
-  allowInfinity: false,
-  allowBigInt: false,
-  tags: [],
-} as const;
 
 /**
  * Encodes a value in CTAP2 canonical form. Use `Map` for integer-keyed maps.
@@ -64,13 +53,10 @@ function checkTypes(value: unknown): void {
 
 function canonicalCheck(input: Uint8Array, value: unknown): void {
   checkTypes(value);
-  let again: Uint8Array;
   try {
-    again = encode(value);
+    assertCanonical(value, input, 'ctap2');
   } catch (e) {
-    throw invalid('value cannot be re-encoded', e);
-  }
-  if (again.length !== input.length || !again.every((b, i) => b === input[i])) {
+    if (e instanceof CborError && e.code === 'cbor-unencodable') throw invalid('value cannot be re-encoded', e.cause);
     throw invalid('not in canonical form (key order, minimal encoding or floats)');
   }
 }
@@ -86,9 +72,9 @@ export function decodeCbor(input: Uint8Array): CborValue {
   bytes('input', input);
   let value: unknown;
   try {
-    value = decode(input, DECODE_OPTIONS);
+    value = decodeStrict(input);
   } catch (e) {
-    throw invalid(e instanceof Error ? e.message : String(e), e);
+    throw invalid((e as Error).message, (e as Error).cause ?? e);
   }
   canonicalCheck(input, value);
   return value as CborValue;
@@ -101,13 +87,12 @@ export function decodeCbor(input: Uint8Array): CborValue {
  */
 export function decodeCborPrefix(input: Uint8Array): { value: CborValue; length: number } {
   bytes('input', input);
-  let value: unknown, rest: Uint8Array;
+  let value: unknown, length: number;
   try {
-    [value, rest] = decodeFirst(input, DECODE_OPTIONS);
+    ({ value, length } = decodeStrictPrefix(input));
   } catch (e) {
-    throw invalid(e instanceof Error ? e.message : String(e), e);
+    throw invalid((e as Error).message, (e as Error).cause);
   }
-  const length = input.length - rest.length;
   canonicalCheck(input.subarray(0, length), value);
   return { value: value as CborValue, length };
 }

@@ -1,7 +1,7 @@
 // CTAP2 extensions — CTAP 2.1 §12.5 "HMAC Secret Extension (hmac-secret)" and §12.1 "Credential
 // Protection (credProtect)": platform-side input builders and output decoding.
 
-import { bytes } from '../../core/_check.js';
+import { bytes } from '../../core/check.js';
 import { CtapError, CtapStatus } from '../errors.js';
 import type { CborMap } from './cbor.js';
 import type { PinUvAuthProtocol } from './pin-protocol.js';

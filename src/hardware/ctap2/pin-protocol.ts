@@ -3,12 +3,12 @@
 // software authenticator. Key agreement is ECDH on P-256 via the WebAssembly core; the authenticator's
 // and platform's public keys travel as COSE_Key {1: 2, 3: -25, -1: 1, -2: x, -3: y} (§6.5.6).
 
-import { timingSafeEqual } from 'node:crypto';
 import { hkdfSha256, hmacSha256, p256Ecdh, p256Keypair, p256PublicKey, sha256 } from '../../core/index.js';
 import { InputError } from '../../errors.js';
-import { bytes } from '../../core/_check.js';
+import { bytes } from '../../core/check.js';
+import { equalBytes } from '../../core/bytes.js';
 import { CtapError, CtapStatus } from '../errors.js';
-import { aesCbcDecrypt, aesCbcEncrypt } from './_aes-cbc.js';
+import { aesCbcDecrypt, aesCbcEncrypt } from './_aes-cbc-node.js';
 import type { CborMap } from './cbor.js';
 
 /** The operations of a PIN/UV auth protocol (§6.5.4). */
@@ -36,9 +36,7 @@ const utf8 = (s: string) => new TextEncoder().encode(s);
 const HMAC_INFO = utf8('CTAP2 HMAC key');
 const AES_INFO = utf8('CTAP2 AES key');
 
-function equal(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && timingSafeEqual(a, b);
-}
+const equal = equalBytes; // constant-time (core/bytes.ts)
 
 /** PIN/UV auth protocol one (§6.5.6): SHA-256 KDF, AES-256-CBC with a zero IV, 16-byte HMAC. */
 export const pinProtocolV1: PinUvAuthProtocol = Object.freeze({

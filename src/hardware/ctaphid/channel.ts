@@ -3,6 +3,7 @@
 // CTAPHID_CANCEL (§11.2.9.1.5) and ERR_CHANNEL_BUSY retries. Every wait has a deadline and honours an
 // AbortSignal: the transport is polled in short slices, so an abort is seen within ~50 ms.
 
+import { equalBytes } from '../../core/bytes.js';
 import { CtapHidError, CtapHidErrorCode, HardwareError } from '../errors.js';
 import { BROADCAST_CID, CtapHidCommand, KeepaliveStatus } from './constants.js';
 import { MessageAssembler, encodeMessage, type Message } from './packets.js';
@@ -110,7 +111,7 @@ export class CtapHidChannel {
       }
       // §11.2.9.1.3: the response echoes the nonce; anything else is for another host.
       if (message.cmd !== CtapHidCommand.INIT || message.payload.length < 17) continue;
-      if (!message.payload.subarray(0, 8).every((b, i) => b === nonce[i])) continue;
+      if (!equalBytes(message.payload.subarray(0, 8), nonce)) continue;
       const p = message.payload;
       const cid = new DataView(p.buffer, p.byteOffset).getUint32(8);
       if (cid === 0 || cid === BROADCAST_CID) {
@@ -197,7 +198,7 @@ export class CtapHidChannel {
    */
   async ping(data: Uint8Array, options: CallOptions = {}): Promise<Uint8Array> {
     const echo = await this.call(CtapHidCommand.PING, data, options);
-    if (echo.length !== data.length || !echo.every((b, i) => b === data[i])) {
+    if (!equalBytes(echo, data)) {
       throw new HardwareError('protocol', 'CTAPHID_PING echo differs from the request');
     }
     return echo;

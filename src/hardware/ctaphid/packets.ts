@@ -3,7 +3,7 @@
 // reports back together with the spec's sequence, length and channel checks. No I/O here.
 
 import { InputError } from '../../errors.js';
-import { bytes } from '../../core/_check.js';
+import { bytes } from '../../core/check.js';
 import { CtapHidError, CtapHidErrorCode } from '../errors.js';
 import {
   CONT_DATA_SIZE, INIT_DATA_SIZE, MAX_MESSAGE_SIZE, MAX_SEQ, REPORT_SIZE, CtapHidCommand,

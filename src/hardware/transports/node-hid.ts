@@ -3,6 +3,7 @@
 // every 64-byte packet goes out as 65 bytes with a leading 0x00; reads return 64 bytes. The HID module
 // is injected (defaults to `node-hid`), so tests drive a fake device without USB.
 
+import { isMissing, missingPackage } from '../../core/optional-node.js';
 import { HardwareError } from '../errors.js';
 import type { ReportTransport } from '../ctaphid/channel.js';
 import { FIDO_USAGE_CTAPHID, FIDO_USAGE_PAGE, REPORT_SIZE } from '../ctaphid/constants.js';
@@ -37,6 +38,7 @@ async function loadNodeHid(): Promise<HidModule> {
     const m = (await import('node-hid')) as unknown as HidModule & { default?: HidModule };
     return typeof m.devicesAsync === "function" ? m : (m.default as HidModule);
   } catch (e) {
+    if (isMissing(e, 'node-hid')) throw missingPackage('node-hid', e);
     throw new HardwareError('transport', `cannot load node-hid: ${(e as Error).message}`, { cause: e });
   }
 }

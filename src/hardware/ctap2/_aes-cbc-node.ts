@@ -5,7 +5,7 @@
 
 import { createCipheriv, createDecipheriv } from 'node:crypto';
 import { InputError } from '../../errors.js';
-import { bytes } from '../../core/_check.js';
+import { bytes } from '../../core/check.js';
 
 function check(key: Uint8Array, iv: Uint8Array, data: Uint8Array, name: string): void {
   bytes('key', key, 32);

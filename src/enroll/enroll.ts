@@ -15,65 +15,41 @@
 // Unlocking asks the key for exactly the UV state it was enrolled with (a PIN token or none), and
 // a version-1 envelope (fixed PRF input "keyprint-wrap-v1") is rewritten as version 2 in the same
 // touch (salt2 = the new input's salt).
-// The home directory layout (writeEnrollment / writeKeys / readEnrollment) lives here too:
-//   HOME/identity.bundle      the signed bundle (canonical CBOR): every key's binding
-//   HOME/credential.json      which credentials unlock it, what each authenticator is (no secrets)
-//   HOME/keys/identity.kpw    the seed wrapped for the first key; keys/identity-<hash>.kpw for the others
-// Directories 0700, files 0600, every file written atomically (temp file → fsync → rename).
+// The home directory layout (writeEnrollment / writeKeys / readEnrollment) is home-node.ts; this
+// file does no file I/O of its own (an unlock that upgrades a version-1 envelope stores the new one
+// through writeKeys).
 
-import { chmod, mkdir, readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
-import { base64urlnopad } from '@scure/base';
 import { sha256 } from '../core/index.js';
 import { KeyprintError, InputError, describe } from '../errors.js';
 import {
   CtapError, CtapStatus, HardwareError, PinUvAuthTokenPermission, encodeCbor, getInfoOption, negotiatePinUvAuthProtocol, parseAuthData, prfSalt,
   type AuthenticatorInfo, type CallOptions, type Ctap2Client, type PinToken,
 } from '../hardware/index.js';
-import { verifyAttestation, AttestationError, type AttestationTrust } from './attestation.js';
-import { refuseCompromised } from './attestation-chain.js';
-import { metadataAnchors } from './trust-anchors.js';
-import { uuidString } from './_bytes.js';
-import { authenticatorModel, type AuthenticatorSummary } from './authenticator-model.js';
-import { bindingChallenge, registrationClientData as registrationClientDataFor, verifyBinding } from './binding.js';
+import { verifyAttestation, AttestationError, type AttestationTrust } from '../identity/attestation.js';
+import { refuseCompromised } from '../identity/attestation-chain.js';
+import { metadataAnchors } from '../identity/trust-anchors.js';
+import { equalBytes, toBase64url, toHex, uuidString } from '../core/bytes.js';
+import { describeAuthenticator, type AuthenticatorSummary } from '../identity/authenticator-model.js';
+import { bindingChallenge, registrationClientData as registrationClientDataFor, verifyBinding } from '../identity/binding.js';
 import {
-  MAX_BINDINGS, bundleBindings, checkBundleDisplayName, decodeBundle, encodeBundle, signBundle, type HardwareBinding, type IdentityBundle,
-} from './bundle.js';
-import { IdentityError, IdentityKeyPair } from './identity.js';
-import { NodeKeyStore } from './key-store-node.js';
-import type { TrustAnchorInput } from './trust-anchors.js';
-import { V1_PRF_INPUT, envelopeInfo, newPrfInput, unwrapIdentity, wrapSecret } from './wrap.js';
-import { writeFileAtomic } from './_atomic-file-node.js';
+  MAX_BINDINGS, bundleBindings, checkBundleDisplayName, encodeBundle, signBundle, type HardwareBinding, type IdentityBundle,
+} from '../identity/bundle.js';
+import { IdentityError } from '../identity/errors.js';
+import { IdentityKeyPair } from '../identity/identity.js';
+import type { TrustAnchorInput } from '../identity/trust-anchors.js';
+import { envelopeInfo, newPrfInput, unwrapIdentity, wrapSecret } from '../identity/wrap.js';
+import { EnrollError } from './errors.js';
+import { HOME_FILES, IDENTITY_KEY_NAME, writeKeys } from './home-node.js';
+
+export { EnrollError, HOME_FILES, IDENTITY_KEY_NAME };
 
 /** The WebAuthn RP ID (CTAP `rp.id`) keyprint's credentials are scoped to. */
 export const KEYPRINT_RP_ID = 'keyprint.local';
 /** The origin in the registration clientDataJSON (`https://` + the RP ID). */
 export const KEYPRINT_ORIGIN = `https://${KEYPRINT_RP_ID}`;
-/** Key name of the first key's wrapped seed in the home's key store. */
-export const IDENTITY_KEY_NAME = 'identity';
-/** File names inside the home directory (`envelope`: the first key's). */
-export const HOME_FILES = { bundle: 'identity.bundle', credential: 'credential.json', envelope: `keys/${IDENTITY_KEY_NAME}.kpw` } as const;
-
 const COSE_ES256 = -7;
 const DEVICE_TIMEOUT_MS = 60_000; // a touch counts against it (CallOptions.timeoutMs)
 const FLAG_UV = 0x04; // authenticatorData flags (WebAuthn §6.1)
-
-/**
- * Enrollment errors. Codes: `no-hmac-secret`, `pin-required`, `pin-invalid`, `pin-blocked`,
- * `pin-not-set`, `wrong-key` (this authenticator or credential does not unlock the identity),
- * `uv-changed` (the key now verifies its user differently than when it was enrolled, so it gives
- * another secret), `already-enrolled` (the key already holds one of this identity's credentials),
- * `too-many-keys`, `last-key`, `no-such-key`, `several-keys` (the CLI's plain re-enroll would drop
- * keys), `identity-mismatch`, `attestation-invalid`,
- * `binding-invalid`, `cancelled`, `no-identity`, `home-corrupt`, `home-io`, `device` (any other
- * authenticator failure, with the CTAP/HID error as `cause`). An enrollment that fails after the
- * key made its credential removes that credential again when it can (the message says so); when it
- * cannot, `leftCredential` names it.
- */
-export class EnrollError extends KeyprintError {
-  /** The resident credential a failed enrollment left on the key (it could not be deleted). */
-  declare readonly leftCredential?: { rpId: string; credentialId: Uint8Array; userName: string };
-}
 
 /** One security key that unlocks the identity: its credential and what its authenticator is. Nothing secret. */
 export interface CredentialRecord {
@@ -437,14 +413,14 @@ async function finish(
 
   const credential: CredentialRecord = {
     rpId: KEYPRINT_RP_ID, credentialId, userVerified, registrationClientDataJSON: clientDataJSON, enrolledAt: s.time,
-    authenticator: describeAuthenticator(attestation, info), envelopeName: s.envelopeName || envelopeNameFor(credentialId),
+    authenticator: describeAuthenticator(attestation, info.versions), envelopeName: s.envelopeName || envelopeNameFor(credentialId),
   };
   return { bundle, key: { credential, envelope } };
 }
 
 /** The key-store name of a key added later: `identity-` and 12 hex digits of SHA-256(credentialId). */
 function envelopeNameFor(credentialId: Uint8Array): string {
-  return `${IDENTITY_KEY_NAME}-${Array.from(sha256(credentialId).subarray(0, 6), (b) => b.toString(16).padStart(2, '0')).join('')}`;
+  return `${IDENTITY_KEY_NAME}-${toHex(sha256(credentialId).subarray(0, 6))}`;
 }
 
 /**
@@ -458,7 +434,7 @@ async function withoutOrphan(
   e: unknown, c: { ctap: Ctap2Client; info: AuthenticatorInfo; pin?: string; credentialId?: Uint8Array; displayName: string },
 ): Promise<unknown> {
   if (!(e instanceof KeyprintError) || !c.credentialId) return e;
-  const id = b64(c.credentialId);
+  const id = toBase64url(c.credentialId);
   const managed = getInfoOption(c.info, 'credMgmt') === true || getInfoOption(c.info, 'credentialMgmtPreview') === true;
   let outcome: string;
   if (managed && c.pin !== undefined) {
@@ -519,14 +495,6 @@ async function verifyRegistration(
 function attestationFailure(e: unknown): unknown {
   if (e instanceof AttestationError) return new EnrollError('attestation-invalid', `the security key's attestation does not verify: ${e.message} [${e.code}]`, { cause: e });
   return e;
-}
-
-function describeAuthenticator(r: Registration, info: AuthenticatorInfo): AuthenticatorSummary {
-  const modelAttested = r.trust === 'hardware-attested' && r.model !== undefined;
-  return {
-    model: authenticatorModel(r), modelAttested, aaguid: r.aaguid, ...(r.vendor ? { vendor: r.vendor } : {}), trust: r.trust, fmt: r.fmt,
-    versions: info.versions,
-  };
 }
 
 // ---- unlocking ---------------------------------------------------------------------------------
@@ -707,7 +675,7 @@ export function removeKey(options: { enrolled: EnrolledIdentity; identity: Ident
   const old = enrolled.bundle;
   if (!equalBytes(identity.publicKey, old.identityPublicKey)) throw new EnrollError('identity-mismatch', `the unlocked key is not the identity in ${enrolled.home}`);
   const at = enrolled.keys.findIndex((k) => equalBytes(k.credential.credentialId, credentialId));
-  if (at < 0) throw new EnrollError('no-such-key', `the identity in ${enrolled.home} has no key with credential ${b64(credentialId)} (keyprint keys lists them)`);
+  if (at < 0) throw new EnrollError('no-such-key', `the identity in ${enrolled.home} has no key with credential ${toBase64url(credentialId)} (keyprint keys lists them)`);
   if (enrolled.keys.length === 1) {
     throw new EnrollError('last-key', 'this is the identity\'s only security key: add another one first (keyprint enroll --add), or the identity can no longer be unlocked');
   }
@@ -739,174 +707,4 @@ function resign(old: IdentityBundle, identity: IdentityKeyPair, bindings: Hardwa
     binding: first, ...(rest.length ? { additionalBindings: rest } : {}),
   }, identity);
   return { bundle, bundleBytes: encodeBundle(bundle), keys };
-}
-
-function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  let d = 0;
-  for (let i = 0; i < a.length; i++) d |= a[i] ^ b[i];
-  return d === 0;
-}
-
-// ---- the home directory ------------------------------------------------------------------------
-
-const b64 = (b: Uint8Array) => base64urlnopad.encode(b);
-
-/** credential.json version 2: `{ version: 2, keys: [ … ] }`, in the bundle's order. */
-function credentialsToJson(keys: readonly EnrolledKey[]): string {
-  return JSON.stringify({
-    version: 2,
-    keys: keys.map(({ credential: c }) => ({
-      rpId: c.rpId, credentialId: b64(c.credentialId), userVerified: c.userVerified, registrationClientDataJSON: b64(c.registrationClientDataJSON),
-      authenticator: c.authenticator, enrolledAt: c.enrolledAt, envelope: c.envelopeName,
-    })),
-  }, null, 2) + '\n';
-}
-
-/**
- * Reads credential.json: version 2 (a list of keys), or version 1 (one key, written before several
- * keys and per-enrollment PRF inputs: its envelope is `identity` and its PRF input the fixed one).
- */
-function credentialsFromJson(text: string, path: string): CredentialRecord[] {
-  const bad = (why: string) => new EnrollError('home-corrupt', `${path} ${why}`);
-  let o: Record<string, unknown>;
-  try {
-    o = JSON.parse(text) as Record<string, unknown>;
-  } catch {
-    throw bad('is not JSON');
-  }
-  if (typeof o !== 'object' || o === null || (o.version !== 1 && o.version !== 2)) throw bad('expected version 1 or 2');
-  if (o.version === 1) {
-    // Version 1 named the PRF input; the only one ever written is the one version-1 envelopes use.
-    if (o.prfInput !== V1_PRF_INPUT) throw bad(`expected prfInput "${V1_PRF_INPUT}", got ${JSON.stringify(o.prfInput)}`);
-    return [credentialFromJson({ ...o, envelope: IDENTITY_KEY_NAME }, bad)];
-  }
-  if (!Array.isArray(o.keys) || o.keys.length < 1 || o.keys.length > MAX_BINDINGS) throw bad(`field "keys" expected 1 to ${MAX_BINDINGS} keys`);
-  return o.keys.map((k: unknown) => credentialFromJson(k, bad));
-}
-
-function credentialFromJson(v: unknown, bad: (why: string) => EnrollError): CredentialRecord {
-  if (typeof v !== 'object' || v === null) throw bad('expected a key record');
-  const o = v as Record<string, unknown>;
-  const bytes = (k: string) => {
-    const x = o[k];
-    try {
-      if (typeof x === 'string') return base64urlnopad.decode(x);
-    } catch { /* falls through */ }
-    throw bad(`field "${k}" expected base64url bytes`);
-  };
-  const a = o.authenticator as Record<string, unknown> | undefined;
-  if (typeof o.rpId !== 'string' || typeof o.userVerified !== 'boolean' || typeof o.enrolledAt !== 'number' || typeof o.envelope !== 'string'
-    || typeof a !== 'object' || a === null || typeof a.model !== 'string' || typeof a.trust !== 'string') {
-    throw bad('is missing fields');
-  }
-  return {
-    rpId: o.rpId, credentialId: bytes('credentialId'), userVerified: o.userVerified, registrationClientDataJSON: bytes('registrationClientDataJSON'),
-    enrolledAt: o.enrolledAt, authenticator: a as unknown as AuthenticatorSummary, envelopeName: o.envelope,
-  };
-}
-
-async function ensureHome(home: string): Promise<void> {
-  await mkdir(home, { recursive: true, mode: 0o700 });
-  if (process.platform !== 'win32') await chmod(home, 0o700);
-}
-
-/**
- * Writes a new enrollment into `home` (0700), replacing what was there: its one key's envelope,
- * `credential.json`, then `identity.bundle`. See writeKeys.
- * @param home the home directory (created if missing)
- * @param e the enrollment
- * @returns the paths written
- * @throws IdentityError `key-store-*`; EnrollError `home-io`
- * @example await writeEnrollment(resolveHome(), await enroll({ ctap, displayName: 'Ada' }))
- */
-export async function writeEnrollment(home: string, e: Pick<Enrollment, 'bundleBytes' | 'envelope' | 'credential'>): Promise<{ bundle: string; credential: string; envelope: string }> {
-  const bundle = decodeBundle(e.bundleBytes);
-  await writeKeys(home, { bundle, bundleBytes: e.bundleBytes, keys: [{ credential: e.credential, envelope: e.envelope }] });
-  return { bundle: join(home, HOME_FILES.bundle), credential: join(home, HOME_FILES.credential), envelope: join(home, 'keys', `${e.credential.envelopeName}.kpw`) };
-}
-
-/**
- * Writes an identity's keys into `home` (0700): each key's envelope, then `credential.json`, then
- * `identity.bundle` — the bundle last, since it decides which keys exist (readEnrollment ignores
- * records the bundle does not list, so an interrupted write leaves a working home) — then deletes
- * the envelopes of keys no longer listed. Each file 0600, atomic.
- * @param home the home directory (created if missing)
- * @param change the bundle and every key, in the bundle's order
- * @throws IdentityError `key-store-*`; EnrollError `home-io`
- * @example await writeKeys(home, await addKey({ ctap, enrolled, identity }))
- */
-export async function writeKeys(home: string, change: KeyChange): Promise<void> {
-  const store = new NodeKeyStore({ home });
-  try {
-    await ensureHome(home);
-    for (const k of change.keys) await store.put(k.credential.envelopeName, k.envelope);
-    await writeFileAtomic(join(home, HOME_FILES.credential), credentialsToJson(change.keys));
-    await writeFileAtomic(join(home, HOME_FILES.bundle), change.bundleBytes);
-    const kept = new Set(change.keys.map((k) => k.credential.envelopeName));
-    for (const name of await store.list()) {
-      if ((name === IDENTITY_KEY_NAME || name.startsWith(`${IDENTITY_KEY_NAME}-`)) && !kept.has(name)) await store.delete(name);
-    }
-  } catch (err) {
-    if (err instanceof KeyprintError) throw err;
-    throw new EnrollError('home-io', `could not write the identity to ${home}: ${(err as Error).message}`, { cause: err });
-  }
-}
-
-async function readIfPresent(path: string): Promise<Uint8Array | undefined> {
-  try {
-    const st = await stat(path);
-    // Public data, but a file others can change could swap in another identity or credential.
-    if (process.platform !== 'win32' && (st.mode & 0o022) !== 0) {
-      throw new EnrollError('home-corrupt', `${path} is writable by others (mode 0${(st.mode & 0o777).toString(8)}); expected 0600`);
-    }
-    return new Uint8Array(await readFile(path));
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    if (e instanceof KeyprintError) throw e;
-    throw new EnrollError('home-io', `could not read ${path}: ${(e as Error).message}`, { cause: e });
-  }
-}
-
-/**
- * Reads the identity enrolled in `home` (no device needed); the bundle's signature is checked, and
- * every key the bundle lists must have its record and its envelope.
- * @param home the home directory
- * @returns the enrolled identity, or undefined when `home` has no `identity.bundle`
- * @throws EnrollError `home-corrupt` (a missing or damaged file, or files that do not belong
- *   together); IdentityError `bundle-*`, `key-store-*`
- * @example const enrolled = await readEnrollment(home); if (!enrolled) console.log('run keyprint enroll')
- */
-export async function readEnrollment(home: string): Promise<EnrolledIdentity | undefined> {
-  const bundlePath = join(home, HOME_FILES.bundle);
-  const bundleBytes = await readIfPresent(bundlePath);
-  if (!bundleBytes) return undefined;
-  let bundle: IdentityBundle;
-  try {
-    bundle = decodeBundle(bundleBytes);
-  } catch (e) {
-    if (e instanceof KeyprintError) throw new EnrollError('home-corrupt', `${bundlePath} is not a valid bundle: ${e.message}`, { cause: e });
-    throw e;
-  }
-  const credentialPath = join(home, HOME_FILES.credential);
-  const credentialBytes = await readIfPresent(credentialPath);
-  if (!credentialBytes) throw new EnrollError('home-corrupt', `${credentialPath} is missing`);
-  const records = credentialsFromJson(new TextDecoder().decode(credentialBytes), credentialPath);
-  const bindings = bundleBindings(bundle);
-  if (bindings.length === 0) throw new EnrollError('home-corrupt', `${bundlePath} has no hardware binding, so no security key unlocks it`);
-  const store = new NodeKeyStore({ home });
-  const keys: EnrolledKey[] = [];
-  for (const b of bindings) {
-    // The bundle decides which keys exist; a record it does not list is left from an interrupted change.
-    const credential = records.find((r) => r.rpId === b.rpId && equalBytes(r.credentialId, b.credentialId));
-    if (!credential) throw new EnrollError('home-corrupt', `${credentialPath} names another credential than ${bundlePath} (${b64(b.credentialId)})`);
-    const envelope = await store.get(credential.envelopeName);
-    if (!envelope) throw new EnrollError('home-corrupt', `${join(home, 'keys', `${credential.envelopeName}.kpw`)} is missing`);
-    const uv = envelopeInfo(envelope).userVerified;
-    if (uv !== undefined && uv !== credential.userVerified) {
-      throw new EnrollError('home-corrupt', `${credentialPath} says the key ${b64(b.credentialId)} was enrolled ${credential.userVerified ? 'with' : 'without'} a PIN, its envelope says otherwise`);
-    }
-    keys.push({ credential, envelope });
-  }
-  return { home, bundle, bundleBytes, keys };
 }

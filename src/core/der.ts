@@ -1,7 +1,8 @@
 // A minimal strict DER reader (ITU-T X.690 §8.1 and §10): tag, definite minimal length, contents;
 // and a whole-tree DER check (assertStrictDer) that also checks the contents of primitive values
 // (X.690 §8.3, §8.6, §8.19, §11; X.680 §41 character sets). Used to slice the exact signed bytes out
-// of certificates and to inspect SubjectPublicKeyInfo without trusting a lenient BER parser.
+// of certificates and to inspect SubjectPublicKeyInfo without trusting a lenient BER parser; and the
+// one ECDSA signature codec, Ecdsa-Sig-Value DER (RFC 3279 §2.2.3) ⇄ r ‖ s (IEEE P1363).
 // Browser-safe.
 
 /** One TLV: `tag` is the identifier octet, `start`/`end` bound the whole TLV, `body` the contents. */
@@ -194,4 +195,72 @@ export function oidToString(body: Uint8Array): string {
   }
   const first = parts[0] < 80 ? Math.floor(parts[0] / 40) : 2;
   return [first, parts[0] - first * 40, ...parts.slice(1)].join('.');
+}
+
+/**
+ * DER Ecdsa-Sig-Value `SEQUENCE { r INTEGER, s INTEGER }` → fixed-size r ‖ s (IEEE P1363).
+ * Strict: X.690 §8.3.2 minimal non-negative INTEGERs, each at most `size` bytes, nothing after.
+ * @param size the curve's scalar size in bytes (32 for P-256, 48 for P-384, 66 for P-521)
+ * @throws DerError for anything else
+ */
+export function ecdsaSignatureFromDer(der: Uint8Array, size: number): Uint8Array {
+  const top = readTlv(der);
+  if (top.tag !== 0x30) throw new DerError('expected SEQUENCE');
+  if (top.end !== der.length) throw new DerError('trailing bytes');
+  const ints = readChildren(top.body);
+  if (ints.length !== 2) throw new DerError('expected two INTEGERs in SEQUENCE');
+  const out = new Uint8Array(size * 2);
+  for (let i = 0; i < 2; i++) {
+    const t = ints[i];
+    let v = t.body;
+    if (t.tag !== 0x02) throw new DerError('expected INTEGER');
+    if (v.length === 0) throw new DerError('empty INTEGER');
+    if (v[0] & 0x80) throw new DerError('negative INTEGER');
+    // §8.3.2: the first nine bits must not be all zero (no redundant leading 0x00).
+    if (v.length > 1 && v[0] === 0 && !(v[1] & 0x80)) throw new DerError('non-minimal INTEGER');
+    if (v[0] === 0 && v.length > 1) v = v.subarray(1);
+    if (v.length > size) throw new DerError(`INTEGER larger than ${size * 8} bits`);
+    out.set(v, i * size + size - v.length);
+  }
+  return out;
+}
+
+/** A DER length (X.690 §8.1.3, definite, minimal). */
+export function derLength(n: number): Uint8Array {
+  if (n < 0x80) return Uint8Array.of(n);
+  if (n < 0x100) return Uint8Array.of(0x81, n);
+  if (n < 0x10000) return Uint8Array.of(0x82, n >> 8, n & 0xff);
+  return Uint8Array.of(0x83, n >> 16, (n >> 8) & 0xff, n & 0xff);
+}
+
+/** A TLV from its tag and contents. */
+export function derTlv(tag: number, body: Uint8Array): Uint8Array {
+  const len = derLength(body.length);
+  const out = new Uint8Array(1 + len.length + body.length);
+  out[0] = tag;
+  out.set(len, 1);
+  out.set(body, 1 + len.length);
+  return out;
+}
+
+/** A DER INTEGER of a non-negative big-endian value: minimal, with a 0x00 when the top bit is set. */
+export function derUnsigned(v: Uint8Array): Uint8Array {
+  let i = 0;
+  while (i < v.length - 1 && v[i] === 0) i++;
+  const t = v.subarray(i);
+  if (!(t[0] & 0x80)) return derTlv(0x02, t);
+  const body = new Uint8Array(t.length + 1);
+  body.set(t, 1);
+  return derTlv(0x02, body);
+}
+
+/** r ‖ s (two halves of equal size) → DER Ecdsa-Sig-Value. */
+export function ecdsaSignatureToDer(rs: Uint8Array): Uint8Array {
+  const half = rs.length / 2;
+  const r = derUnsigned(rs.subarray(0, half));
+  const s = derUnsigned(rs.subarray(half));
+  const body = new Uint8Array(r.length + s.length);
+  body.set(r, 0);
+  body.set(s, r.length);
+  return derTlv(0x30, body);
 }
