@@ -3,7 +3,7 @@
 // (CTAP 2.1 §6.1 makeCredential + §6.2 getAssertion with hmac-secret §12.5, docs/PROTOCOL.md binding).
 // This file parses flags, opens the device, calls the library and prints.
 
-import { ready } from '../core/index.js';
+import { ready, toBase64url } from '../core/index.js';
 import { type OpenAuthenticator } from '../hardware/index.js';
 import { EnrollError, addKey, checkDisplayName, enroll as enrollIdentity, readEnrollment, renameIdentity, unlockIdentity, unlockWithKey, writeEnrollment, writeKeys, type EnrolledIdentity } from '../enroll/index.js';
 import { checkPrintable } from '../card/fonts.js';
@@ -123,7 +123,7 @@ async function enrollAgain(
       }
       const fresh = await enrollIdentity({ ...call, ctap: device.ctap, displayName, identity });
       change = { bundle: fresh.bundle, bundleBytes: fresh.bundleBytes, keys: [{ credential: fresh.credential, envelope: fresh.envelope }] };
-      left = Buffer.from(unlocked.key.credential.credentialId).toString('base64url');
+      left = toBase64url(unlocked.key.credential.credentialId);
     }
     await writeKeys(home, change);
     // As whoami says it: the first key's attestation judged with today's trust store.
