@@ -86,20 +86,23 @@ export type State = InitiatorCreated | ResponderCreated | InitiatorCommitted | R
 /** What a state that has not been left yet does: it is entered once and left once. */
 abstract class Base<K extends StateKind> {
   abstract readonly kind: K;
-  /** The state this one became, once left. */
-  #left?: StateKind;
+  /** The state this one became, once left (its label). */
+  #left?: string;
+
+  /** The state's name in an error message. */
+  get label(): string { return this.kind; }
 
   /**
    * Refuses a transition from a state already left (Rust would not compile it: `self` was moved).
    * @throws SessionError `invalid-state`
    */
   protected live(transition: string): void {
-    if (this.#left !== undefined) throw new SessionError('invalid-state', `${transition} expected state ${this.kind}, got ${this.#left}`);
+    if (this.#left !== undefined) throw new SessionError('invalid-state', `${transition} expected state ${this.label}, got ${this.#left}`);
   }
 
   /** Leaves this state for `next`. */
   protected leave<S extends State>(next: S, send: Uint8Array[] = [], events: SessionEvent[] = []): Transition<S> {
-    this.#left = next.kind;
+    this.#left = next.label;
     return { next, send, events };
   }
 
@@ -337,13 +340,17 @@ export class SasShown extends Live<'SasShown'> {
     this.theyConfirmed = theyConfirmed;
   }
 
+  override get label(): string {
+    return this.weConfirmed || this.theyConfirmed ? `SasShown (confirmed by ${this.weConfirmed ? (this.theyConfirmed ? 'both' : 'us') : 'them'})` : 'SasShown';
+  }
+
   /**
    * The user says the SAS match: our key confirmation goes out.
    * @throws SessionError `invalid-state` when we confirmed already
    */
   confirm(): Transition<SasShown | Confirmed> {
     this.live('confirm()');
-    if (this.weConfirmed) throw new SessionError('invalid-state', 'confirm() expected state SasShown not yet confirmed by us, got SasShown confirmed by us');
+    if (this.weConfirmed) throw new SessionError('invalid-state', `confirm() expected state SasShown not confirmed by us, got ${this.label}`);
     const mac = confirmationMac(this.#confirmKey, this.#own.role, this.#own.identity.publicKey, this.#th);
     return this.#after(true, this.theyConfirmed, [encodeMessage({ type: 'mac', mac })], []);
   }
