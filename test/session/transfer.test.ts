@@ -34,8 +34,16 @@ class TestFileStore extends MemoryFileStore {
   #disk: Promise<void> = Promise.resolve();
   holdWrites(): void { this.gate = new Promise((r) => { this.#open = r; }); }
   releaseWrites(): void { this.#open?.(); this.gate = null; }
+  /** Opening a partial file waits until released (a slow disk at the moment the file is accepted). */
+  sinkGate: Promise<void> | null = null;
+  sinksAsked = 0;
+  #openSink?: () => void;
+  holdSinks(): void { this.sinkGate = new Promise((r) => { this.#openSink = r; }); }
+  releaseSinks(): void { this.#openSink?.(); this.sinkGate = null; }
   override async sink(record: IncomingRecord): Promise<FileSink> {
+    this.sinksAsked++;
     const inner = await super.sink(record);
+    if (this.sinkGate) await this.sinkGate;
     const store = this;
     return {
       get written() { return inner.written; },
@@ -240,6 +248,21 @@ describe('files: consent, decline, cancel', () => {
     // The file was whole: kept, and its record acknowledges it again when Alice offers it next time.
     expect(lastTransfer(b, f.id)?.state).toBe('done');
     expect((await b.files.records()).map((r) => r.state)).toEqual(['done']);
+  });
+
+  it('cancelled by the receiver while its partial file is being opened: the partial file is deleted, not left behind', async () => {
+    const slow = new TestFileStore();
+    const { a, b } = await pair({ b: slow });
+    slow.holdSinks();
+    const f = await send(a, b, 'opening.bin', bytesOf(MiB));
+    await until(() => slow.sinksAsked === 1, 'the partial file is being opened');
+    expect(slow.partials).toBe(1);
+    await b.conversation.cancelFile(f.id);
+    await a.waitFor('transfer', (e) => e.transfer.id === f.id && e.transfer.state === 'cancelled');
+    slow.releaseSinks();
+    await until(() => slow.partials === 0, 'the partial file is deleted');
+    expect((await b.files.records()).map((r) => r.state)).toEqual(['cancelled']);
+    expect([...a.of('error'), ...b.of('error'), ...a.of('ended'), ...b.of('ended')]).toEqual([]);
   });
 
   it('offline: a queued file cancelled leaves the outbox; a partly received file cancelled is deleted and refused when offered again', async () => {
