@@ -21,7 +21,7 @@ import {
   encodeDataFrame, encodeMessage, isOlderVersion, KEM_CIPHERTEXT_BYTES, SUITE_XWING_AES256GCM,
   type AuthMessage, type CommitMessage, type DataMessage, type HelloMessage, type MacMessage,
 } from './messages.js';
-import { Chain, decodePayload, encodePayload, open, seal, type FilePayload } from './ratchet.js';
+import { Chain, decodePayload, encodePayload, open, seal, type FilePayload, type Payload } from './ratchet.js';
 import { KeyprintError } from '../errors.js';
 
 /** Who the peer says it is, after its bundle's self-signature verified. */
@@ -258,6 +258,9 @@ export class ResponderCommitted extends Live<'Committed'> {
   view(): SessionState { return { kind: this.kind }; }
 }
 
+/** A data frame decrypted ahead of its turn (machine.ts, pipelined decryption). */
+export interface Opened { seq: number; plaintext: Promise<Uint8Array> }
+
 /** The receiving and sending chains of the data phase (docs/PROTOCOL.md "Data messages"). */
 class Chains {
   constructor(readonly send: Chain, readonly recv: Chain) {}
@@ -265,6 +268,18 @@ class Chains {
   async seal(padded: Uint8Array): Promise<Uint8Array> {
     const { seq, ciphertext } = await seal(this.send, padded);
     return encodeDataFrame(seq, ciphertext);
+  }
+  /**
+   * Decrypts a data frame in its turn: its early decryption if it had one, else it must carry the
+   * next sequence number. The channel is ordered and reliable, so any other number is an attack or
+   * a bug: cancel rather than drop, so that nothing is silently lost.
+   */
+  async open(m: DataMessage, opened?: Opened): Promise<Payload> {
+    if (opened) return decodePayload(await opened.plaintext); // its seq was the chain's next when it arrived
+    const chain = this.recv;
+    if (m.seq < chain.seq) throw new SessionError('replay', `data seq ${m.seq} already used (next is ${chain.seq})`);
+    if (m.seq > chain.seq) throw new SessionError('reorder', `data seq ${m.seq} skips ahead of ${chain.seq}`);
+    return decodePayload(await open(chain, m.seq, m.ciphertext));
   }
   wipe(): void { this.send.wipe(); this.recv.wipe(); }
 }
@@ -378,9 +393,6 @@ export class SasShown extends Live<'SasShown'> {
   }
 }
 
-/** A data frame decrypted ahead of its turn (machine.ts, pipelined decryption). */
-export interface Opened { seq: number; plaintext: Promise<Uint8Array> }
-
 /** Both confirmations verified: data flows both ways. Data does not change the state. */
 export class Confirmed extends Live<'Confirmed'> {
   readonly kind = 'Confirmed';
@@ -420,18 +432,7 @@ export class Confirmed extends Live<'Confirmed'> {
    */
   async receiveData(m: DataMessage, opened?: Opened): Promise<Step> {
     this.live('receiving');
-    const chain = this.#chains.recv;
-    let plaintext: Promise<Uint8Array>;
-    if (opened) {
-      plaintext = opened.plaintext; // its seq was the chain's next when it arrived
-    } else {
-      // The channel is ordered and reliable, so any other sequence number is an attack or a bug:
-      // cancel rather than drop, so that nothing is silently lost.
-      if (m.seq < chain.seq) throw new SessionError('replay', `data seq ${m.seq} already used (next is ${chain.seq})`);
-      if (m.seq > chain.seq) throw new SessionError('reorder', `data seq ${m.seq} skips ahead of ${chain.seq}`);
-      plaintext = open(chain, m.seq, m.ciphertext);
-    }
-    const p = decodePayload(await plaintext);
+    const p = await this.#chains.open(m, opened);
     const step: Step = { send: [], events: [] };
     switch (p.kind) {
       case 'text':
