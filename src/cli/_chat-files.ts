@@ -198,6 +198,16 @@ export class NodeFileStore implements FileStore {
     await unlink(this.#recordPath(peer, id)).catch((e) => { if (e.code !== 'ENOENT') throw fileIo('cannot delete a transfer record', e); });
   }
 
+  async held(r: IncomingRecord): Promise<number> {
+    const part = this.#partPath(r.peer, r.id);
+    try {
+      return (await stat(part)).size;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+      throw fileIo(`cannot read ${part}`, e);
+    }
+  }
+
   async sink(r: IncomingRecord): Promise<FileSink> {
     const part = this.#partPath(r.peer, r.id);
     let fh: FileHandle;

@@ -474,9 +474,8 @@ export class Conversation {
     }
     const rec = (await this.#files.records()).find((r) => toHex(r.id) === id && r.state === 'receiving');
     if (!rec) throw new ConversationError('no-transfer', 'no such file transfer');
-    const sink = await this.#files.sink(rec);
-    const held = sink.written;
-    await sink.discard();
+    const held = await this.#files.held(rec);
+    await (await this.#files.sink(rec)).discard();
     await this.#files.putRecord({ ...rec, state: 'cancelled', at: this.#clock() });
     this.#emit({ type: 'transfer', transfer: this.#offlineView(id, rec.peer, 'in', rec, held), text: transferText('cancelled', 'in', 'us', rec.name, '') });
   }
@@ -486,9 +485,7 @@ export class Conversation {
     const out: TransferView[] = [];
     for (const r of await this.#files.records()) {
       if (r.state !== 'receiving') continue;
-      const sink = await this.#files.sink(r);
-      out.push(this.#offlineView(toHex(r.id), r.peer, 'in', r, Math.min(sink.written, r.size), 'paused'));
-      await sink.close();
+      out.push(this.#offlineView(toHex(r.id), r.peer, 'in', r, Math.min(await this.#files.held(r), r.size), 'paused'));
     }
     return out;
   }

@@ -78,6 +78,11 @@ export interface FileStore {
   deleteRecord(peer: string, id: Uint8Array): Promise<void>;
   /** Opens the partial file of a record: created empty the first time, as it was afterwards. */
   sink(record: IncomingRecord): Promise<FileSink>;
+  /**
+   * The bytes the partial file of a record holds, without opening or creating it: 0 when there is
+   * none here (listing paused files must leave no file behind).
+   */
+  held(record: IncomingRecord): Promise<number>;
 }
 
 /** Bytes of an outgoing file kept in memory. */
@@ -151,6 +156,10 @@ export class MemoryFileStore implements FileStore {
 
   async deleteRecord(peer: string, id: Uint8Array): Promise<void> {
     this.#records.delete(key(peer, id));
+  }
+
+  async held(record: IncomingRecord): Promise<number> {
+    return this.#partials.get(key(record.peer, record.id))?.length ?? 0;
   }
 
   async sink(record: IncomingRecord): Promise<FileSink> {

@@ -80,7 +80,13 @@ export class Session {
       files: options.files ?? new MemoryFileStore(),
       transport: options.transport,
       clock: this.#clock,
-      seal: (payloads) => this.#transition(this.machine.sendFilePayloads(payloads, this.#clock())).then(() => undefined),
+      seal: (payloads) => this.#transition(this.machine.sendFilePayloads(payloads, this.#clock())).then(() => undefined, (e) => {
+        // Requested before the end, reached after it (a write finishing as the user cancels, its
+        // ack queued behind the cancel): nothing is sent after a cancel, and the record resumes
+        // the file next time, so a late seal is no error.
+        if (e instanceof SessionError && e.code === 'invalid-state' && this.machine.state.kind === 'Cancelled') return;
+        throw e;
+      }),
       violation: (code, message) => { this.#step(this.machine.cancel(code, this.#clock())).catch(() => undefined); this.#o.onError?.(new SessionError(code, message)); },
       decide: (offer) => options.decideOffer?.(offer) ?? 'ask',
       failed: (id) => { this.outbox.setStatus(id, 'failed').then((e) => { if (e) this.#emit({ type: 'status', id, status: 'failed' }); }, (err) => this.#o.onError?.(err)); },

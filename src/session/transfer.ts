@@ -3,7 +3,9 @@
 // shown. One `Transfers` per session, driven by the Session (session.ts): it seals through the
 // session (so its frames keep the sequence order of every other frame) and reads and writes
 // through the app's FileStore (file-store.ts). It holds no file in memory: at most a window of
-// chunks is in flight, and a chunk is written before it is acknowledged.
+// chunks is in flight, and a chunk is written before it is acknowledged. The receiving side of each
+// file (order, window, writes, the SHA-256 check, the partial file) is a Reassembly (reassembly.ts);
+// the sending side and the sub-protocol's decisions (consent, acks, records, cancels) are here.
 //
 //   sender                                        receiver
 //   file-offer(id, size, chunkBytes, name, mime) ─▶ (nothing written yet: asks, or accepts below the
@@ -15,11 +17,12 @@
 //   either side, any time: file-cancel(cancelled | failed)
 
 import { sha256, type Sha2Hash } from '../core/index.js';
-import { equalBytes, toHex } from './_bytes.js';
+import { toHex } from './_bytes.js';
 import type { CancelCode } from './errors.js';
-import { memorySource, type FileContent, type FileSink, type FileSource, type FileStore, type IncomingRecord } from './file-store.js';
+import { memorySource, type FileContent, type FileSource, type FileStore, type IncomingRecord } from './file-store.js';
 import { CHUNK_PAD, CHUNK_SIZES, MAX_MESSAGE_BYTES, TAG_BYTES } from './messages.js';
 import { chunkCount, type FileCancelReason, type FilePayload } from './ratchet.js';
+import { HASH_STEP, MAX_UNACKED_BYTES, Reassembly, type Wanted } from './reassembly.js';
 import type { Transport } from './transport.js';
 
 /** A sender keeps at most this much file data unacknowledged, all its transfers together. */
@@ -33,16 +36,13 @@ const WINDOW_SECONDS = 0.5;
 export const MIN_WINDOW_BYTES = 1024 * 1024;
 /** A receiver acknowledges every this many bytes written. */
 export const ACK_BYTES = 256 * 1024;
-/** A receiver refuses more than this unacknowledged (a sender ignoring the window): the protocol's limit. */
-export const MAX_UNACKED_BYTES = 16 * 1024 * 1024;
+export { MAX_UNACKED_BYTES };
 /** Chunks are sealed only while the transport holds less than this, so a text typed meanwhile waits behind at most this much. */
 export const SEND_HIGH_WATER = 1024 * 1024;
 /** Chunks read from the source and sealed at once (their encryptions run concurrently). */
 const BATCH_BYTES = 256 * 1024;
 /** Progress is reported at most this often per transfer (and on every change of state). */
 const PROGRESS_MS = 200;
-/** A resumed transfer hashes what is already there in steps of this size. */
-const HASH_STEP = 1024 * 1024;
 /** When the transport does not say it drained, look again after this long. */
 const DRAIN_POLL_MS = 10;
 
@@ -151,7 +151,6 @@ interface Common {
   chunkBytes: number;
   chunks: number;
   state: TransferState;
-  hash: Sha2Hash;
   meter: RateMeter;
   lastEmit: number;
   resumedFrom?: number;
@@ -159,6 +158,7 @@ interface Common {
   held?: TransferEvent[];
 }
 interface Outgoing extends Common {
+  hash: Sha2Hash;
   content: FileContent;
   source?: FileSource;
   /** Next chunk to send. */
@@ -171,17 +171,8 @@ interface Outgoing extends Common {
   ahead?: { offset: number; data: Promise<Uint8Array> };
 }
 interface Incoming extends Common {
-  sink?: FileSink;
-  /** Next chunk expected. */
-  next: number;
-  /** Chunks written. */
-  written: number;
-  /** Chunks covered by our last file-ack. */
-  acked: number;
-  /** Our file-accept is sealed: chunks may come. */
-  accepted: boolean;
-  /** Writes, in order. */
-  writes: Promise<void>;
+  /** The file being reassembled, once opened; our file-accept is sealed then, and chunks may come. */
+  file?: Reassembly;
 }
 
 const TERMINAL = new Set<TransferState>(['done', 'declined', 'cancelled', 'failed']);
@@ -225,8 +216,7 @@ export class Transfers {
       if (!TERMINAL.has(t.state)) this.#setState(t, 'out', 'paused');
     }
     for (const t of this.#in.values()) {
-      const sink = t.sink;
-      t.writes.then(() => sink?.close()).catch(() => undefined);
+      t.file?.close();
       if (!TERMINAL.has(t.state)) this.#setState(t, 'in', 'paused');
     }
     this.#out.clear();
@@ -338,8 +328,7 @@ export class Transfers {
     }
     const t: Incoming = {
       key: k, id: p.id, name: p.name, mime: p.mime, size: p.size, chunkBytes: p.chunkBytes, chunks: chunkCount(p.size, p.chunkBytes),
-      state: 'running', hash: sha256.create(), meter: new RateMeter(), lastEmit: 0, next: 0, written: 0, acked: 0, accepted: false,
-      writes: Promise.resolve(), held: [],
+      state: 'running', meter: new RateMeter(), lastEmit: 0, held: [],
     };
     this.#in.set(k, t);
     this.#ended.delete(k);
@@ -399,23 +388,24 @@ export class Transfers {
   async #acceptNew(t: Incoming): Promise<void> {
     const rec = this.#record(t, 'receiving');
     await this.#host.files.putRecord(rec);
+    if (this.#still(t) !== 'wanted') return; // ended or paused meanwhile: no partial file is made
     await this.#open(t, rec);
+  }
+
+  /** Whether an incoming transfer is still wanted: ended (its partial file must go), paused (kept), or neither. */
+  #still(t: Incoming): Wanted {
+    if (TERMINAL.has(t.state)) return 'ended';
+    return this.#live && this.#in.get(t.key) === t ? 'wanted' : 'paused';
   }
 
   /** Opens the partial file, hashes what it holds, and asks for the rest. */
   async #open(t: Incoming, rec: IncomingRecord): Promise<void> {
-    const sink = await this.#host.files.sink(rec);
-    if (this.#in.get(t.key) !== t || !this.#live) { await sink.close(); return; }
-    t.sink = sink;
-    const from = Math.min(Math.floor(sink.written / t.chunkBytes), t.chunks);
-    const held = Math.min(from * t.chunkBytes, t.size);
-    for (let off = 0; off < held; off += HASH_STEP) t.hash.update(await sink.read(off, Math.min(HASH_STEP, held - off)));
-    if (this.#in.get(t.key) !== t || !this.#live) return;
-    t.next = t.written = t.acked = from;
-    if (from > 0) t.resumedFrom = held;
+    const file = await Reassembly.open(this.#host.files, rec, t.chunkBytes, () => this.#still(t), (e) => this.#failIn(t, e));
+    if (!file) return;
+    t.file = file;
+    if (file.from > 0) t.resumedFrom = file.heldBytes;
     t.state = 'running';
-    t.accepted = true;
-    await this.#host.seal([{ kind: 'file-accept', id: t.id, from }]);
+    await this.#host.seal([{ kind: 'file-accept', id: t.id, from: file.from }]);
     this.#emitView(t, 'in');
   }
 
@@ -426,32 +416,18 @@ export class Transfers {
       return this.#host.violation('unexpected-message', 'a file chunk for a file not accepted');
     }
     // Nothing is written before the user (or the size rule) accepted, and the accept went out.
-    if (t.state !== 'running' || !t.accepted) return this.#host.violation('unexpected-message', `a file chunk for a file not accepted (${t.state})`);
-    const expected = Math.min(t.chunkBytes, t.size - index * t.chunkBytes);
-    if (index !== t.next || data.length !== expected) {
-      return this.#host.violation('malformed', `file chunk expected index ${t.next} of ${Math.min(t.chunkBytes, t.size - t.next * t.chunkBytes)} bytes, got index ${index} of ${data.length}`);
-    }
-    if ((t.next + 1 - t.acked) * t.chunkBytes > MAX_UNACKED_BYTES) {
-      return this.#host.violation('unexpected-message', `more than ${MAX_UNACKED_BYTES} bytes of a file sent unacknowledged`);
-    }
-    t.hash.update(data);
-    t.next++;
-    // The write is issued at once (each chunk at its own offset, so several may be under way) and
-    // counted in order; the ack is sealed without holding up the writes behind it.
-    const written = t.sink!.write(index * t.chunkBytes, data);
-    written.catch(() => undefined); // observed below, in order
-    t.writes = t.writes.then(async () => {
-      await written;
+    const file = t.file;
+    if (t.state !== 'running' || !file) return this.#host.violation('unexpected-message', `a file chunk for a file not accepted (${t.state})`);
+    // The ack is sealed without holding up the writes behind it.
+    const refused = file.receive(index, data, () => {
       if (this.#in.get(k) !== t) return;
-      t.written++;
-      const bytes = Math.min(t.written * t.chunkBytes, t.size);
-      t.meter.sample(bytes, this.#host.clock());
-      if (this.#live && ((t.written - t.acked) * t.chunkBytes >= ACK_BYTES || t.written === t.chunks)) {
-        t.acked = t.written;
-        this.#host.seal([{ kind: 'file-ack', id: t.id, next: t.written }]).catch((e) => this.#host.error(e));
+      t.meter.sample(Math.min(file.written * t.chunkBytes, t.size), this.#host.clock());
+      if (this.#live && ((file.written - file.acked) * t.chunkBytes >= ACK_BYTES || file.written === t.chunks)) {
+        this.#host.seal([{ kind: 'file-ack', id: t.id, next: file.acknowledge() }]).catch((e) => this.#host.error(e));
       }
       this.#progress(t, 'in');
-    }).catch((e) => this.#failIn(t, e));
+    });
+    if (refused) this.#host.violation(refused.code, refused.message);
   }
 
   #onEnd(k: string, digest: Uint8Array): void {
@@ -460,28 +436,28 @@ export class Transfers {
       if (this.#ended.has(k)) return;
       return this.#host.violation('unexpected-message', 'a file end for a file not accepted');
     }
-    if (t.state !== 'running' || t.next !== t.chunks) return this.#host.violation('unexpected-message', `a file end after ${t.next} of ${t.chunks} chunks`);
+    const file = t.file;
+    if (t.state !== 'running' || !file || file.next !== t.chunks) return this.#host.violation('unexpected-message', `a file end after ${file?.next ?? 0} of ${t.chunks} chunks`);
     t.state = 'verifying';
     this.#emitView(t, 'in');
-    const sink = t.sink!;
-    t.writes = t.writes.then(async () => {
+    file.afterWrites(async () => {
       if (this.#in.get(k) !== t) return;
-      if (!equalBytes(t.hash.digest(), digest)) {
+      const location = await file.finish(digest);
+      if (location === undefined) {
+        // Damaged (the partial file is gone already): the sender is told, the record forgotten.
         this.#in.delete(k);
         this.#ended.add(k);
         if (this.#live) await this.#host.seal([{ kind: 'file-cancel', id: t.id, reason: 'damaged' }]);
-        await sink.discard();
         await this.#host.files.deleteRecord(this.#host.peer, t.id);
         this.#end(t, 'in', 'failed', 'them', 'damaged');
         return;
       }
-      const location = await sink.complete();
       await this.#host.files.putRecord(this.#record(t, 'done'));
       this.#in.delete(k);
       this.#report(t, { type: 'received', id: k, peer: this.#host.peer, name: t.name, mime: t.mime, size: t.size, location });
       this.#setState(t, 'in', 'done');
       if (this.#live) await this.#host.seal([{ kind: 'ack', id: t.id }]);
-    }).catch((e) => this.#failIn(t, e));
+    });
   }
 
   /** A write or the verification failed here: the sender is told, the partial file goes. */
@@ -496,9 +472,7 @@ export class Transfers {
   /** Ends an incoming transfer: the partial file is deleted once its writes are done; `keep` is what the record says next. */
   #finishIn(t: Incoming, state: TransferState, by: 'us' | 'them', reason: TransferEndReason, keep: 'cancelled' | 'forget', detail?: string): void {
     const files = this.#host.files;
-    const sink = t.sink;
-    t.writes.catch(() => undefined).then(async () => {
-      if (sink) await sink.discard();
+    (t.file?.discard() ?? Promise.resolve()).then(async () => {
       if (keep === 'forget') await files.deleteRecord(this.#host.peer, t.id);
       else await files.putRecord(this.#record(t, keep));
     }).catch((e) => this.#host.error(e));
@@ -726,7 +700,7 @@ export class Transfers {
   }
 
   #view(t: Common, direction: 'in' | 'out'): TransferView {
-    const done = direction === 'out' ? (t as Outgoing).acked : (t as Incoming).written;
+    const done = direction === 'out' ? (t as Outgoing).acked : ((t as Incoming).file?.written ?? 0);
     const bytes = t.state === 'done' ? t.size : Math.min(done * t.chunkBytes, t.size);
     const rate = t.state === 'running' ? Math.round(t.meter.rate) : 0;
     return {

@@ -2,14 +2,16 @@
 // uses), received files (peer-chosen names: no traversal, no overwrite; a hidden partial file that
 // survives a restart, renamed only when complete; a sent file that changed is refused), sizes and
 // progress as shown. Pasted texts: test/session/signaling.test.ts (readSignal, the one wording of both apps).
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readQr } from '../../src/card/node.js';
 import { describeFile, moveToFreshName, NodeFileStore } from '../../src/cli/_chat-files.js';
 import { parseSize, progressText, sizeText } from '../../src/cli/chat.js';
-import type { IncomingRecord } from '../../src/session/index.js';
+import { Conversation, type IncomingRecord } from '../../src/session/index.js';
+import { alice } from '../session/_pair.js';
+import { memoryStores } from '../session/_conversations.js';
 import { terminalQr } from '../../src/cli/_chat-qr.js';
 
 const SIGNAL = 'AQAEbk0wMBZSZHNOVnJYMGM3dnhBMExPeTJTd25QZmLXmaL0oucXXXUA-Nuxs0MHfA2HldUKjYVLEgueFK4BBH8AAAHUhQ';
@@ -103,6 +105,27 @@ describe('received files', () => {
     expect((await again.records()).map((r) => r.state)).toEqual(['done']);
     await again.deleteRecord(rec.peer, rec.id);
     expect(await again.records()).toEqual([]);
+    rmSync(home, { recursive: true, force: true });
+  });
+
+  it('listing paused files at start creates no partial file: a record still receiving, started under another --files directory, leaves this one empty (chat-files flake)', async () => {
+    // test/cli/chat-files.test.ts once found `.keyprint-<peer>-<id>.part` in a fresh inbox right
+    // after a decline: an earlier test had left a record in `receiving` (its partial file in another
+    // directory), and the new process's list of paused files opened — so created — one here.
+    const home = mkdtempSync(join(tmpdir(), 'kp-chat-home-'));
+    const rec: IncomingRecord = { peer: 'did:key:z6MkPeer', id: new Uint8Array(16).fill(9), name: 'disk.img', mime: 'application/octet-stream', size: 10, state: 'receiving', at: Date.now() };
+    const earlier = new NodeFileStore(join(home, 'inbox2'), home);
+    await earlier.putRecord(rec);
+    const part = await earlier.sink(rec);
+    await part.write(0, new Uint8Array(4));
+    await part.close();
+    const inbox = join(home, 'inbox3');
+    const conversation = new Conversation({ identity: alice.identity, bundle: alice.bundle, ...memoryStores(), files: new NodeFileStore(inbox, home), onEvent: () => undefined });
+    const paused = await conversation.pausedFiles();
+    expect(paused).toMatchObject([{ id: '09'.repeat(16), state: 'paused', bytes: 0, name: 'disk.img' }]); // its part is elsewhere
+    expect(existsSync(inbox) ? readdirSync(inbox) : []).toEqual([]);
+    const again = await new Conversation({ identity: alice.identity, bundle: alice.bundle, ...memoryStores(), files: earlier, onEvent: () => undefined }).pausedFiles();
+    expect(again).toMatchObject([{ bytes: 4 }]); // where it is, it is counted
     rmSync(home, { recursive: true, force: true });
   });
 

@@ -27,17 +27,28 @@ class TestFileStore extends MemoryFileStore {
   #open?: () => void;
   failWrites = false;
   writes = 0;
+  /** Writes that reached the store (held or not). */
+  started = 0;
   /** Writes one after the other, each taking a random 0–N ms (seeded): a slow disk at an uneven pace. */
   jitter?: { random: () => number; maxMs: number };
   #disk: Promise<void> = Promise.resolve();
   holdWrites(): void { this.gate = new Promise((r) => { this.#open = r; }); }
   releaseWrites(): void { this.#open?.(); this.gate = null; }
+  /** Opening a partial file waits until released (a slow disk at the moment the file is accepted). */
+  sinkGate: Promise<void> | null = null;
+  sinksAsked = 0;
+  #openSink?: () => void;
+  holdSinks(): void { this.sinkGate = new Promise((r) => { this.#openSink = r; }); }
+  releaseSinks(): void { this.#openSink?.(); this.sinkGate = null; }
   override async sink(record: IncomingRecord): Promise<FileSink> {
+    this.sinksAsked++;
     const inner = await super.sink(record);
+    if (this.sinkGate) await this.sinkGate;
     const store = this;
     return {
       get written() { return inner.written; },
       async write(offset, data) {
+        store.started++;
         if (store.gate) await store.gate;
         if (store.jitter) {
           const j = store.jitter;
@@ -208,6 +219,50 @@ describe('files: consent, decline, cancel', () => {
     expect((await b.files.records()).map((r) => r.state)).toEqual(['cancelled']); // f1's; f2's forgotten
     expect(b.of('file')).toEqual([]);
     expect(a.of('ended')).toEqual([]); // the conversation goes on
+  });
+
+  it('the user ends the chat while a write is under way (the cancel queued behind a frame being decrypted): the late file-ack is dropped, not an error (chat-files flake)', async () => {
+    // test/cli/chat-files.test.ts once printed `invalid-state: sending expected state Confirmed, got
+    // Cancelled` after a /cancel: a write finished after the cancel was requested but before the
+    // session stopped its transfers, and its file-ack was sealed into a cancelled machine.
+    const slow = new TestFileStore();
+    let arrived: (() => void) | undefined;
+    const hook = (t: Transport): Transport => {
+      const w: Transport = { onmessage: null, onclose: null, send: (f) => t.send(f), close: () => t.close() };
+      t.onmessage = (f) => { w.onmessage?.(f); const run = arrived; arrived = undefined; run?.(); };
+      t.onclose = () => w.onclose?.();
+      return w;
+    };
+    const { a, b } = await pair({ b: slow }, (t, side) => (side === 'b' ? hook(t) : t));
+    slow.holdWrites();
+    const f = await send(a, b, 'one.bin', bytesOf(1000));
+    await until(() => slow.started === 1, 'the one chunk is being written');
+    // The next frame Bob receives (a text) is decrypted asynchronously; the cancel waits behind it,
+    // and the write finishes meanwhile: its ack is sealed after the cancel.
+    arrived = () => { b.conversation.cancel().catch(() => undefined); slow.releaseWrites(); };
+    await a.conversation.send(undefined, 'crossing the cancel');
+    await b.waitFor('ended');
+    await a.waitFor('ended');
+    await new Promise((r) => setTimeout(r, 50));
+    expect(b.of('error').map((e) => e.error.message)).toEqual([]);
+    // The file was whole: kept, and its record acknowledges it again when Alice offers it next time.
+    expect(lastTransfer(b, f.id)?.state).toBe('done');
+    expect((await b.files.records()).map((r) => r.state)).toEqual(['done']);
+  });
+
+  it('cancelled by the receiver while its partial file is being opened: the partial file is deleted, not left behind', async () => {
+    const slow = new TestFileStore();
+    const { a, b } = await pair({ b: slow });
+    slow.holdSinks();
+    const f = await send(a, b, 'opening.bin', bytesOf(MiB));
+    await until(() => slow.sinksAsked === 1, 'the partial file is being opened');
+    expect(slow.partials).toBe(1);
+    await b.conversation.cancelFile(f.id);
+    await a.waitFor('transfer', (e) => e.transfer.id === f.id && e.transfer.state === 'cancelled');
+    slow.releaseSinks();
+    await until(() => slow.partials === 0, 'the partial file is deleted');
+    expect((await b.files.records()).map((r) => r.state)).toEqual(['cancelled']);
+    expect([...a.of('error'), ...b.of('error'), ...a.of('ended'), ...b.of('ended')]).toEqual([]);
   });
 
   it('offline: a queued file cancelled leaves the outbox; a partly received file cancelled is deleted and refused when offered again', async () => {

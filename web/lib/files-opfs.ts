@@ -205,6 +205,13 @@ export class OpfsFileStore implements FileStore {
     await this.#opfs.call({ op: 'remove', name: `rec-${peerTag(peer)}-${hex(id)}` });
   }
 
+  async held(r: IncomingRecord): Promise<number> {
+    if (!(await this.#names()).includes(`in-${peerTag(r.peer)}-${hex(r.id)}`)) return 0;
+    const sink = await this.sink(r);
+    await sink.close();
+    return sink.written;
+  }
+
   async sink(r: IncomingRecord): Promise<FileSink> {
     const name = `in-${peerTag(r.peer)}-${hex(r.id)}`;
     const { handle, size } = await this.#opfs.call<{ handle: number; size: number }>({ op: 'open', name, create: true });
