@@ -4,7 +4,7 @@
 // This file parses flags, opens the device, calls the library and prints.
 
 import { ready, toBase64url } from '../core/index.js';
-import { type OpenAuthenticator } from '../hardware/index.js';
+import { type OpenAuthenticator } from '../hardware/node.js';
 import { EnrollError, addKey, checkDisplayName, enroll as enrollIdentity, readEnrollment, renameIdentity, unlockIdentity, unlockWithKey, writeEnrollment, writeKeys, type EnrolledIdentity } from '../enroll/index.js';
 import { checkPrintable } from '../card/fonts.js';
 import { checkWritableHome, resolveHome } from './_home.js';
