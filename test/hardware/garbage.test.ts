@@ -1,6 +1,7 @@
 // Garbage-input table for the public hardware functions: every wrong type or length is a typed
 // KeyprintError (InputError for caller mistakes, CtapError/CtapHidError for malformed protocol data),
-// never a TypeError or a crash.
+// never a TypeError or a crash. Async functions (the PIN protocols' encrypt/decrypt, the hmac-secret
+// helpers) count their rejections the same way.
 import { describe, expect, it } from 'vitest';
 import {
   MessageAssembler, coseKeyAgreement, decodeCbor, decodeCborPrefix, decryptHmacSecretOutput, encodeMessage, hmacSecretInput,
@@ -38,10 +39,10 @@ const CASES: Array<[string, (x: any) => unknown]> = [
 
 describe('garbage inputs → typed errors', () => {
   for (const [name, call] of CASES) {
-    it(name, () => {
+    it(name, async () => {
       for (const g of GARBAGE) {
         try {
-          call(g);
+          await call(g);
         } catch (e) {
           if (!(e instanceof KeyprintError)) throw new Error(`${name} with ${String(g)} threw ${(e as Error)?.constructor?.name}: ${(e as Error)?.message}`);
           continue;

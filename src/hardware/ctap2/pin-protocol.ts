@@ -1,14 +1,15 @@
 // PIN/UV auth protocols — CTAP 2.1 §6.5.4 (shared interface), §6.5.6 "PIN/UV Auth Protocol One" and
 // §6.5.7 "PIN/UV Auth Protocol Two". Both sides use these: the platform (ctap2/client.ts) and the
 // software authenticator. Key agreement is ECDH on P-256 via the WebAssembly core; the authenticator's
-// and platform's public keys travel as COSE_Key {1: 2, 3: -25, -1: 1, -2: x, -3: y} (§6.5.6).
+// and platform's public keys travel as COSE_Key {1: 2, 3: -25, -1: 1, -2: x, -3: y} (§6.5.6). AES-256-CBC
+// is WebCrypto's (core/aes-cbc.ts), so encrypt and decrypt are async; everything runs in a browser too.
 
 import { hkdfSha256, hmacSha256, p256Ecdh, p256Keypair, p256PublicKey, sha256 } from '../../core/index.js';
 import { InputError } from '../../errors.js';
 import { bytes } from '../../core/check.js';
 import { equalBytes } from '../../core/bytes.js';
 import { CtapError, CtapStatus } from '../errors.js';
-import { aesCbcDecrypt, aesCbcEncrypt } from './_aes-cbc-node.js';
+import { aesCbcDecrypt, aesCbcEncrypt } from '../../core/aes-cbc.js';
 import type { CborMap } from './cbor.js';
 
 /** The operations of a PIN/UV auth protocol (§6.5.4). */
@@ -17,13 +18,16 @@ export interface PinUvAuthProtocol {
   readonly version: 1 | 2;
   /** Shared secret from the ECDH x-coordinate Z (§6.5.6: SHA-256(Z); §6.5.7: HMAC key ‖ AES key). */
   kdf(z: Uint8Array): Uint8Array;
-  /** Encrypts whole 16-byte blocks under the shared secret. */
-  encrypt(sharedSecret: Uint8Array, plaintext: Uint8Array): Uint8Array;
+  /**
+   * Encrypts whole 16-byte blocks under the shared secret (async: WebCrypto).
+   * @throws InputError `invalid-length` for a plaintext that is not whole blocks
+   */
+  encrypt(sharedSecret: Uint8Array, plaintext: Uint8Array): Promise<Uint8Array>;
   /**
    * Decrypts; §6.5.7: "If the demPlaintext is less than 16 bytes in length, return an error".
    * @throws InputError `invalid-length` for a ciphertext of the wrong size
    */
-  decrypt(sharedSecret: Uint8Array, ciphertext: Uint8Array): Uint8Array;
+  decrypt(sharedSecret: Uint8Array, ciphertext: Uint8Array): Promise<Uint8Array>;
   /** The MAC of `message` under a shared secret or a pinUvAuthToken. */
   authenticate(key: Uint8Array, message: Uint8Array): Uint8Array;
   /** Constant-time check of `signature` = authenticate(key, message). */
@@ -43,9 +47,7 @@ export const pinProtocolV1: PinUvAuthProtocol = Object.freeze({
   version: 1 as const,
   kdf: (z: Uint8Array) => sha256(z),
   encrypt: (key: Uint8Array, plaintext: Uint8Array) => aesCbcEncrypt(key, ZERO_IV, plaintext),
-  decrypt(key: Uint8Array, ciphertext: Uint8Array) {
-    return aesCbcDecrypt(key, ZERO_IV, ciphertext);
-  },
+  decrypt: (key: Uint8Array, ciphertext: Uint8Array) => aesCbcDecrypt(key, ZERO_IV, ciphertext),
   // §6.5.6: authenticate(key, message) → LEFT(HMAC-SHA-256(key, message), 16)
   authenticate: (key: Uint8Array, message: Uint8Array) => hmacSha256(key, message).slice(0, 16),
   verify(key: Uint8Array, message: Uint8Array, signature: Uint8Array) {
@@ -66,16 +68,16 @@ export const pinProtocolV2: PinUvAuthProtocol = Object.freeze({
     out.set(hkdfSha256(z, ZERO_SALT, AES_INFO, 32), 32);
     return out;
   },
-  encrypt(key: Uint8Array, plaintext: Uint8Array) {
+  async encrypt(key: Uint8Array, plaintext: Uint8Array) {
     checkShared2(key);
     const iv = crypto.getRandomValues(new Uint8Array(16));
-    const ct = aesCbcEncrypt(key.subarray(32, 64), iv, plaintext);
+    const ct = await aesCbcEncrypt(key.subarray(32, 64), iv, plaintext);
     const out = new Uint8Array(16 + ct.length);
     out.set(iv, 0);
     out.set(ct, 16);
     return out;
   },
-  decrypt(key: Uint8Array, ciphertext: Uint8Array) {
+  async decrypt(key: Uint8Array, ciphertext: Uint8Array) {
     checkShared2(key);
     bytes('ciphertext', ciphertext);
     if (ciphertext.length < 16) {
