@@ -8,9 +8,11 @@ import {
   parseAuthData, pinBlocks, pinProtocolV1, pinProtocolV2, pointFromCoseKeyAgreement, prfSalt, decodePacket,
 } from '../../src/hardware/index.js';
 import { KeyprintError } from '../../src/errors.js';
+import { p256PublicKey } from '../../src/core/index.js';
 
 const GARBAGE: unknown[] = [undefined, null, 0, 1.5, 'abc', {}, [], [1, 2], new Uint16Array(4), new ArrayBuffer(8), new Uint8Array(0), new Uint8Array(7)];
-const ka = coseKeyAgreement(new Uint8Array(65).fill(1).map((v, i) => (i === 0 ? 4 : v)));
+// A valid point: coseKeyAgreement validates it (core's COSE_Key codec).
+const ka = coseKeyAgreement(p256PublicKey(new Uint8Array(32).fill(1)));
 const s1 = pinProtocolV1.kdf(new Uint8Array(32)), s2 = pinProtocolV2.kdf(new Uint8Array(32));
 
 const CASES: Array<[string, (x: any) => unknown]> = [

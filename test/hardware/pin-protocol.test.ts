@@ -9,7 +9,7 @@ import { p256Ecdh } from '../../src/core/index.js';
 import { aesCbcEncrypt } from '../../src/core/aes-cbc.js';
 import {
   coseKeyAgreement, encapsulate, hmacSecretInput, decryptHmacSecretOutput, pinBlocks, pinProtocol, pinProtocolV1,
-  pinProtocolV2, prfSalt, CtapError,
+  pinProtocolV2, pointFromCoseKeyAgreement, prfSalt, CtapError,
 } from '../../src/hardware/index.js';
 import { InputError } from '../../src/errors.js';
 import { hex, unhex, utf8 } from '../_util.js';
@@ -121,6 +121,34 @@ describe('PIN/UV auth protocol two', () => {
     expect(() => pinBlocks('1'.repeat(64))).toThrow(InputError);
     expect(pinBlocks('1'.repeat(63)).paddedPin[63]).toBe(0);
     expect(pinBlocks('äöüß').paddedPin.length).toBe(64);
+  });
+});
+
+describe('keyAgreement COSE_Key (CTAP 2.1 §6.5.6 getPublicKey; RFC 9052 §7, RFC 9053 §7.1 EC2) — one codec with core', () => {
+  const ka = () => coseKeyAgreement(DEV_PUB) as Map<number, unknown>;
+  const invalid = expect.objectContaining({ name: 'CtapError', code: 'CTAP1_ERR_INVALID_PARAMETER' });
+  it('round-trips the §6.5.6 shape {1: 2, 3: -25, -1: 1, -2: x, -3: y}', () => {
+    expect([...ka().keys()]).toEqual([1, 3, -1, -2, -3]);
+    expect([ka().get(1), ka().get(3), ka().get(-1)]).toEqual([2, -25, 1]);
+    expect(hex(pointFromCoseKeyAgreement(ka()))).toBe(hex(DEV_PUB));
+  });
+  it('attack: a point off the curve is refused when the key is read, not left to the ECDH', () => {
+    const y = (ka().get(-3) as Uint8Array).slice();
+    y[31] ^= 1;
+    expect(() => pointFromCoseKeyAgreement(new Map([...ka(), [-3, y]]))).toThrow(invalid);
+  });
+  it('attack: another alg, a missing alg or an extra entry is refused (exactly the five entries)', () => {
+    expect(() => pointFromCoseKeyAgreement(new Map([...ka(), [3, -7]]))).toThrow(invalid);
+    const noAlg = ka();
+    noAlg.delete(3);
+    expect(() => pointFromCoseKeyAgreement(noAlg)).toThrow(invalid);
+    expect(() => pointFromCoseKeyAgreement(new Map([...ka(), [-4, new Uint8Array(32)]]))).toThrow(invalid);
+  });
+  it('kty, crv and coordinate checks stay', () => {
+    expect(() => pointFromCoseKeyAgreement(new Map([...ka(), [1, 1]]))).toThrow(invalid);
+    expect(() => pointFromCoseKeyAgreement(new Map([...ka(), [-1, 2]]))).toThrow(invalid);
+    expect(() => pointFromCoseKeyAgreement(new Map([...ka(), [-2, new Uint8Array(31)]]))).toThrow(invalid);
+    expect(() => pointFromCoseKeyAgreement(ka().get(-2))).toThrow(invalid);
   });
 });
 

@@ -4,8 +4,10 @@
 // and platform's public keys travel as COSE_Key {1: 2, 3: -25, -1: 1, -2: x, -3: y} (§6.5.6). AES-256-CBC
 // is WebCrypto's (core/aes-cbc.ts), so encrypt and decrypt are async; everything runs in a browser too.
 
-import { hkdfSha256, hmacSha256, p256Ecdh, p256Keypair, p256PublicKey, sha256 } from '../../core/index.js';
-import { InputError } from '../../errors.js';
+import {
+  COSE_ALG_ECDH_ES_HKDF_256, hkdfSha256, hmacSha256, p256Ecdh, p256Keypair, p256PublicKey, p256PublicKeyFromCoseMap, p256PublicKeyToCoseMap, sha256,
+} from '../../core/index.js';
+import { InputError, KeyprintError } from '../../errors.js';
 import { bytes } from '../../core/check.js';
 import { equalBytes } from '../../core/bytes.js';
 import { CtapError, CtapStatus } from '../errors.js';
@@ -126,38 +128,28 @@ export function negotiatePinUvAuthProtocol(info: { pinUvAuthProtocols: readonly 
 
 /**
  * The COSE_Key form of a P-256 key-agreement public key (§6.5.6 getPublicKey: alg −25
- * "ECDH-ES+HKDF-256", "although this is NOT the algorithm actually used").
- * @param publicKey 65-byte uncompressed SEC 1 point
+ * "ECDH-ES+HKDF-256", "although this is NOT the algorithm actually used"), from core's one COSE_Key
+ * codec (core/cose-key.ts).
+ * @param publicKey SEC 1 point, 65 or 33 bytes (validated; sent uncompressed)
+ * @throws InputError for a bad type or length; CryptoError `invalid-public-key` for a point off the curve
  */
 export function coseKeyAgreement(publicKey: Uint8Array): CborMap {
-  bytes('publicKey', publicKey);
-  if (publicKey.length !== 65 || publicKey[0] !== 4) {
-    throw new InputError('invalid-length', `"publicKey" expected a 65-byte uncompressed point, got ${publicKey.length} bytes`);
-  }
-  return new Map<number, number | Uint8Array>([
-    [1, 2], [3, -25], [-1, 1], [-2, publicKey.slice(1, 33)], [-3, publicKey.slice(33, 65)],
-  ]);
+  return p256PublicKeyToCoseMap(publicKey, COSE_ALG_ECDH_ES_HKDF_256);
 }
 
 /**
- * The SEC 1 point inside a key-agreement COSE_Key (kty EC2, crv P-256). The point itself is validated
- * by the ECDH that consumes it.
- * @throws CtapError `CTAP1_ERR_INVALID_PARAMETER` for another shape
+ * The SEC 1 point inside a key-agreement COSE_Key, with core's COSE_Key checks (core/cose-key.ts,
+ * RFC 9053 §7.1): exactly kty 2 (EC2), alg −25 (§6.5.6), crv 1 (P-256), 32-byte x and y — and the
+ * point on the curve, checked here, before any ECDH sees it.
+ * @throws CtapError `CTAP1_ERR_INVALID_PARAMETER` for another shape or an invalid point
  */
 export function pointFromCoseKeyAgreement(cose: unknown): Uint8Array {
-  const bad = (why: string) => new CtapError(CtapStatus.CTAP1_ERR_INVALID_PARAMETER, `keyAgreement: ${why}`);
-  if (!(cose instanceof Map)) throw bad('expected a COSE_Key map');
-  if (cose.get(1) !== 2) throw bad('kty must be 2 (EC2)');
-  if (cose.get(-1) !== 1) throw bad('crv must be 1 (P-256)');
-  const x = cose.get(-2), y = cose.get(-3);
-  if (!(x instanceof Uint8Array) || x.length !== 32 || !(y instanceof Uint8Array) || y.length !== 32) {
-    throw bad('x and y must be 32-byte byte strings');
+  try {
+    return p256PublicKeyFromCoseMap(cose, COSE_ALG_ECDH_ES_HKDF_256);
+  } catch (e) {
+    if (!(e instanceof KeyprintError)) throw e;
+    throw new CtapError(CtapStatus.CTAP1_ERR_INVALID_PARAMETER, `keyAgreement: ${e.message}`, { cause: e });
   }
-  const point = new Uint8Array(65);
-  point[0] = 4;
-  point.set(x, 1);
-  point.set(y, 33);
-  return point;
 }
 
 /**
@@ -167,7 +159,7 @@ export function pointFromCoseKeyAgreement(cose: unknown): Uint8Array {
  * @param peerCoseKey the authenticator's keyAgreement (clientPIN getKeyAgreement)
  * @param secretKey optional fixed platform secret key
  * @returns the platform's keyAgreement COSE_Key to send and the shared secret
- * @throws CtapError `CTAP1_ERR_INVALID_PARAMETER` for a malformed COSE key; CryptoError for an invalid point
+ * @throws CtapError `CTAP1_ERR_INVALID_PARAMETER` for a malformed COSE key or an invalid point
  * @example const { keyAgreement, sharedSecret } = encapsulate(pinProtocolV2, response.get(1))
  */
 export function encapsulate(
@@ -189,13 +181,7 @@ export function encapsulate(
  * @throws CtapError `CTAP1_ERR_INVALID_PARAMETER` for a malformed key or an invalid point
  */
 export function decapsulate(protocol: PinUvAuthProtocol, secretKey: Uint8Array, peerCoseKey: unknown): Uint8Array {
-  const peer = pointFromCoseKeyAgreement(peerCoseKey);
-  let z: Uint8Array;
-  try {
-    z = p256Ecdh(secretKey, peer);
-  } catch (e) {
-    throw new CtapError(CtapStatus.CTAP1_ERR_INVALID_PARAMETER, 'keyAgreement is not a valid P-256 point', { cause: e });
-  }
+  const z = p256Ecdh(secretKey, pointFromCoseKeyAgreement(peerCoseKey));
   const shared = protocol.kdf(z);
   z.fill(0);
   return shared;
