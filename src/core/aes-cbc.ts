@@ -26,23 +26,17 @@ function check(key: Uint8Array, iv: Uint8Array, data: Uint8Array, name: string):
 }
 
 /** Imports the raw key for AES-CBC (not extractable); the copy handed to WebCrypto is wiped. */
-async function importKey(key: Uint8Array, usages: KeyUsage[]): Promise<CryptoKey> {
-  const copy = own(key);
+async function importKey(key: ArrayBuffer, usages: KeyUsage[]): Promise<CryptoKey> {
   try {
-    return await subtle().importKey('raw', copy, { name: 'AES-CBC' }, false, usages);
+    return await subtle().importKey('raw', key, { name: 'AES-CBC' }, false, usages);
   } finally {
-    new Uint8Array(copy).fill(0);
+    new Uint8Array(key).fill(0);
   }
 }
 
 /** WebCrypto AES-CBC encryption (PKCS#7-padded: one block longer than whole-block input). */
-async function padded(key: CryptoKey, iv: Uint8Array, plaintext: Uint8Array): Promise<Uint8Array> {
-  const plain = own(plaintext);
-  try {
-    return new Uint8Array(await subtle().encrypt({ name: 'AES-CBC', iv: own(iv) }, key, plain));
-  } finally {
-    new Uint8Array(plain).fill(0);
-  }
+async function padded(key: CryptoKey, iv: ArrayBuffer, plaintext: ArrayBuffer): Promise<Uint8Array> {
+  return new Uint8Array(await subtle().encrypt({ name: 'AES-CBC', iv }, key, plaintext));
 }
 
 /**
@@ -56,9 +50,14 @@ async function padded(key: CryptoKey, iv: Uint8Array, plaintext: Uint8Array): Pr
  */
 export async function aesCbcEncrypt(key: Uint8Array, iv: Uint8Array, plaintext: Uint8Array): Promise<Uint8Array> {
   check(key, iv, plaintext, 'plaintext');
-  const k = await importKey(key, ['encrypt']);
-  // The last block encrypts the padding WebCrypto added (a full block, as the input is whole blocks).
-  return (await padded(k, iv, plaintext)).slice(0, plaintext.length);
+  // Copies taken before the first await: the caller may wipe its bytes as soon as this returns a promise.
+  const k = own(key), v = own(iv), plain = own(plaintext);
+  try {
+    // The last block encrypts the padding WebCrypto added (a full block, as the input is whole blocks).
+    return (await padded(await importKey(k, ['encrypt']), v, plain)).slice(0, plaintext.length);
+  } finally {
+    new Uint8Array(plain).fill(0);
+  }
 }
 
 /**
@@ -72,12 +71,13 @@ export async function aesCbcEncrypt(key: Uint8Array, iv: Uint8Array, plaintext: 
  */
 export async function aesCbcDecrypt(key: Uint8Array, iv: Uint8Array, ciphertext: Uint8Array): Promise<Uint8Array> {
   check(key, iv, ciphertext, 'ciphertext');
-  const k = await importKey(key, ['encrypt', 'decrypt']);
-  const last = ciphertext.length === 0 ? iv : ciphertext.subarray(ciphertext.length - BLOCK);
-  // E_k(0x10^16 ⊕ C_last): CBC-decrypting it after C_last gives 0x10^16, the padding WebCrypto expects.
-  const tail = (await padded(k, last, FULL_PADDING)).subarray(0, BLOCK);
-  const extended = new Uint8Array(ciphertext.length + BLOCK);
+  const k = own(key), v = own(iv);
+  const n = ciphertext.length;
+  const extended = new Uint8Array(n + BLOCK);
   extended.set(ciphertext, 0);
-  extended.set(tail, ciphertext.length);
-  return new Uint8Array(await subtle().decrypt({ name: 'AES-CBC', iv: own(iv) }, k, extended.buffer as ArrayBuffer));
+  const last = n === 0 ? v : extended.slice(n - BLOCK, n).buffer;
+  const cryptoKey = await importKey(k, ['encrypt', 'decrypt']);
+  // E_k(0x10^16 ⊕ C_last): CBC-decrypting it after C_last gives 0x10^16, the padding WebCrypto expects.
+  extended.set((await padded(cryptoKey, last, own(FULL_PADDING))).subarray(0, BLOCK), n);
+  return new Uint8Array(await subtle().decrypt({ name: 'AES-CBC', iv: v }, cryptoKey, extended.buffer));
 }

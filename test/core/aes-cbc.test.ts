@@ -63,6 +63,17 @@ describe('AES-256-CBC without padding — node:crypto setAutoPadding(false)', ()
   });
 });
 
+describe('AES-256-CBC without padding — inputs are read when called', () => {
+  it('wiping key, IV and data right after the call (before the promise settles) changes nothing', async () => {
+    const key = KEY.slice(), iv = IV.slice(), pt = PLAIN.slice(), ct = CIPHER.slice();
+    const encrypted = aesCbcEncrypt(key, iv, pt);
+    const decrypted = aesCbcDecrypt(key, iv, ct);
+    for (const b of [key, iv, pt, ct]) b.fill(0);
+    expect(hex(await encrypted)).toBe(hex(CIPHER));
+    expect(hex(await decrypted)).toBe(hex(PLAIN));
+  });
+});
+
 describe('AES-256-CBC without padding — wrong lengths are typed errors', () => {
   const cases: Array<[string, () => Promise<unknown>, string]> = [
     ['key of 16 bytes', () => aesCbcEncrypt(new Uint8Array(16), IV, PLAIN), '"key" expected 32 bytes, got 16'],
