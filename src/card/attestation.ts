@@ -7,7 +7,7 @@
 import { sha256 } from '../core/index.js';
 import { equalBytes, uuidBytes, uuidString } from '../core/bytes.js';
 import {
-  AttestationError, authenticatorModel as modelFor, bindingChallenge, bindingTime, registrationClientData, verifyAttestation,
+  AttestationError, authenticatorModel, bindingChallenge, bindingTime, registrationClientData, verifyAttestation,
   type HardwareBinding, type IdentityBundle, type TrustAnchorInput,
 } from '../identity/index.js';
 import type { AttestationVerdict } from './payload.js';
@@ -44,17 +44,13 @@ export function defaultRegistrationClientData(bundle: IdentityBundle, binding: H
 }
 
 /**
- * A human-readable authenticator model for a verdict (identity's `authenticatorModel` rule).
- * @param v the verdict
+ * identity's `authenticatorModel` for a verdict (whose AAGUID is bytes).
  * @returns e.g. `YubiKey 5 NFC`, `keyprint software authenticator (emulator)`
- * @example authenticatorModel(verdict)
+ * @example verdictModel(verdict)
  */
-export function authenticatorModel(v: Pick<AttestationVerdict, 'trust' | 'aaguid' | 'model' | 'vendor'>): string {
-  return modelFor({ trust: v.trust, aaguid: uuidString(v.aaguid), model: v.model, vendor: v.vendor });
+export function verdictModel(v: Pick<AttestationVerdict, 'trust' | 'aaguid' | 'model' | 'vendor'>): string {
+  return authenticatorModel({ trust: v.trust, aaguid: uuidString(v.aaguid), model: v.model, vendor: v.vendor });
 }
-
-/** Dashed lowercase AAGUID. */
-export const aaguidString = uuidString;
 
 /**
  * Verifies the attestationObject a bundle's binding keeps (WebAuthn L3 §7.1), at the time the key

@@ -10,10 +10,10 @@ export {
   signVerdict, verifyVerdict, verdictSigningInput, checkCardPayload,
 } from './payload.js';
 export type { CardPayload, AttestationVerdict } from './payload.js';
-export { checkBundleAttestation, defaultRegistrationClientData, authenticatorModel } from './attestation.js';
+export { checkBundleAttestation, defaultRegistrationClientData } from './attestation.js';
 export { EMULATOR_AAGUID } from '../identity/index.js';
 export type { AttestationCheck, AttestationCheckOptions } from './attestation.js';
-export { createCard, cardFingerprint, groupDigits, shortDid, describeAuthenticator, DEFAULT_MAX_QR_VERSION } from './model.js';
+export { createCard, cardFingerprint, groupDigits, shortDid, cardAuthenticator, DEFAULT_MAX_QR_VERSION } from './model.js';
 export type { Card, CardAuthenticator, CreateCardOptions } from './model.js';
 export { qrMatrix, qrRuns } from './qr.js';
 export type { QrMatrix, QrRun } from './qr.js';

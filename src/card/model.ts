@@ -5,14 +5,14 @@
 // code larger than `maxQrVersion`, the card is compact: the bundle without its attestationObject,
 // re-signed, plus the attestation verdict checked here and signed by the identity key.
 
-import { equalBytes } from '../core/bytes.js';
+import { equalBytes, uuidString } from '../core/bytes.js';
 import {
   decodeBundle, didKeyFromPublicKey, encodeBundle, signBundle,
   type AttestationTrust, type IdentityBundle, type IdentityKeyPair,
 } from '../identity/index.js';
 import { fingerprintDigits, fingerprintWords, keyprintParty } from '../sas/index.js';
 import { InputError, describe } from '../errors.js';
-import { aaguidString, authenticatorModel, checkBundleAttestation, type AttestationCheckOptions } from './attestation.js';
+import { verdictModel, checkBundleAttestation, type AttestationCheckOptions } from './attestation.js';
 import { CardError } from './errors.js';
 import { checkPrintable } from './fonts.js';
 import { CARD_VERSION, encodeCardPayload, signVerdict, type AttestationVerdict } from './payload.js';
@@ -173,7 +173,7 @@ export async function createCard(bundle: IdentityBundle | Uint8Array, options: C
   const { did, digits, words } = cardFingerprint(b.identityPublicKey);
   return {
     version: CARD_VERSION, form, payload, qr, bundle: cardBundle, displayName: b.displayName, did, didShort: shortDid(did), digits, words,
-    authenticator: describeAuthenticator(b, verdict), trust: verdict?.trust ?? 'unattested', hardwareBound: b.binding !== null,
+    authenticator: cardAuthenticator(b, verdict), trust: verdict?.trust ?? 'unattested', hardwareBound: b.binding !== null,
     createdAt: b.createdAt, printedAt: now,
   };
 }
@@ -183,13 +183,13 @@ export async function createCard(bundle: IdentityBundle | Uint8Array, options: C
  * @param bundle the bundle
  * @param verdict the attestation verdict, if any
  * @returns the authenticator description
- * @example describeAuthenticator(bundle, verdict).model
+ * @example cardAuthenticator(bundle, verdict).model
  */
-export function describeAuthenticator(bundle: IdentityBundle, verdict: AttestationVerdict | undefined): CardAuthenticator {
+export function cardAuthenticator(bundle: IdentityBundle, verdict: AttestationVerdict | undefined): CardAuthenticator {
   if (!bundle.binding) return { model: 'none (passphrase-only identity)' };
   if (!verdict) return { model: 'unknown authenticator (no attestation)' };
   return {
-    model: authenticatorModel(verdict), aaguid: aaguidString(verdict.aaguid), fmt: verdict.fmt,
+    model: verdictModel(verdict), aaguid: uuidString(verdict.aaguid), fmt: verdict.fmt,
     ...(verdict.vendor ? { vendor: verdict.vendor } : {}),
   };
 }

@@ -12,10 +12,11 @@
 
 import { bundleBindings, decodeBundle, encodeBundle, verifyBinding, verifyBundleSignature, type AttestationTrust, type IdentityBundle, type VerifyBindingOptions } from '../identity/index.js';
 import { KeyprintError, describe } from '../errors.js';
-import { aaguidString, authenticatorModel, checkBundleAttestation, type AttestationCheckOptions } from './attestation.js';
+import { uuidString } from '../core/bytes.js';
+import { verdictModel, checkBundleAttestation, type AttestationCheckOptions } from './attestation.js';
 import { CardError } from './errors.js';
 import { decodeCardPayload, verifyVerdict, type AttestationVerdict, type CardPayload } from './payload.js';
-import { cardFingerprint, describeAuthenticator, type CardAuthenticator } from './model.js';
+import { cardFingerprint, cardAuthenticator, type CardAuthenticator } from './model.js';
 import { svgPrintedText } from './svg-text.js';
 
 /** Names of the checks, in the order they run. */
@@ -56,7 +57,7 @@ export const CLAIM_LABEL = "claimed by the card's holder, not checked here";
 export interface CardClaim {
   /** The claimed trust level. */
   trust: AttestationTrust;
-  /** The claimed authenticator model (authenticatorModel of the verdict). */
+  /** The claimed authenticator model (identity's authenticatorModel of the verdict). */
   model: string;
   vendor?: string;
   /** Dashed lowercase AAGUID. */
@@ -232,7 +233,7 @@ export async function verifyCardPayload(bytes: Uint8Array, options: VerifyCardOp
     // checked (the same as here unless other trust anchors were used — then the file reads as not faithful).
     const drawnVerdict = payload.verdict ?? verdict;
     const t = svgPrintedText(source.svg, {
-      payload: bytes, bundle, form, trust: drawnVerdict?.trust ?? 'unattested', authenticator: describeAuthenticator(bundle, drawnVerdict),
+      payload: bytes, bundle, form, trust: drawnVerdict?.trust ?? 'unattested', authenticator: cardAuthenticator(bundle, drawnVerdict),
       ...(payload.verdict ? { printedAt: payload.verdict.checkedAt } : {}),
     });
     if ('rejected' in t) svgTextRejected = t.rejected;
@@ -261,7 +262,7 @@ export async function verifyCardPayload(bytes: Uint8Array, options: VerifyCardOp
   const identity: CardIdentity = {
     displayName: bundle.displayName, did, identityPublicKey: bundle.identityPublicKey, digits, words, createdAt: bundle.createdAt,
     ...(bundle.expiresAt !== undefined ? { expiresAt: bundle.expiresAt } : {}),
-    authenticator: form === 'compact' ? { model: 'unknown authenticator (compact card: its attestation is not on the card)' } : describeAuthenticator(bundle, verdict),
+    authenticator: form === 'compact' ? { model: 'unknown authenticator (compact card: its attestation is not on the card)' } : cardAuthenticator(bundle, verdict),
     form, bundle, bundleBytes: encodeBundle(bundle),
   };
   return done(identity, trust, compared);
@@ -270,7 +271,7 @@ export async function verifyCardPayload(bytes: Uint8Array, options: VerifyCardOp
 /** A compact card's verdict as the holder's claim. */
 function claimOf(v: AttestationVerdict): CardClaim {
   return {
-    trust: v.trust, model: authenticatorModel(v), ...(v.vendor !== undefined ? { vendor: v.vendor } : {}), aaguid: aaguidString(v.aaguid), fmt: v.fmt,
+    trust: v.trust, model: verdictModel(v), ...(v.vendor !== undefined ? { vendor: v.vendor } : {}), aaguid: uuidString(v.aaguid), fmt: v.fmt,
     attestationHash: v.attestationHash, checkedAt: v.checkedAt, label: CLAIM_LABEL,
   };
 }

@@ -3,7 +3,7 @@
 // chat — so every verdict in one home agrees. The home is the command's `--home`, else the default.
 
 import { useTrustStore } from '../identity/trust-store.js';
-import { readTrustStore } from '../identity/trust-store-node.js';
+import { readTrustStore } from './_trust-store.js';
 import { resolveHome } from './_home.js';
 
 /** The `--home` value in raw arguments (`--home DIR` or `--home=DIR`), if any. */

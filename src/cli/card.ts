@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { ready } from '../core/index.js';
 import { KeyprintError } from '../errors.js';
 import type { IdentityKeyPair } from '../identity/index.js';
-import { readEnrollment, unlockIdentity } from '../enroll/index.js';
+import { readEnrollment, unlockHome } from './_identity-store.js';
 import { CardError, DEFAULT_MAX_QR_VERSION, createCard, groupDigits, renderPdf, renderPng, renderSvg, type Card, type CreateCardOptions } from '../card/node.js';
 import { openDevice, parseDevice } from './_device.js';
 import { resolveHome } from './_home.js';
@@ -157,7 +157,7 @@ async function makeCard(values: { bundle?: string; home?: string; device?: strin
   const prompt = touchPrompt({ quiet: values.json, message: 'Touch your security key to sign the card…' });
   let identity: IdentityKeyPair | undefined;
   try {
-    identity = await unlockIdentity({ ctap: device.ctap, enrolled, pin: values.pin, onKeepalive: (s) => prompt.onKeepalive(s) }).finally(() => prompt.done());
+    identity = (await unlockHome({ ctap: device.ctap, enrolled, pin: values.pin, onKeepalive: (s) => prompt.onKeepalive(s) }).finally(() => prompt.done())).identity;
     return await createCard(enrolled.bundle, { ...options, identity });
   } finally {
     identity?.destroy();

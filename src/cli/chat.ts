@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ready } from '../core/index.js';
 import { KeyprintError } from '../errors.js';
-import { readEnrollment, unlockIdentity } from '../enroll/index.js';
+import { readEnrollment, unlockHome } from './_identity-store.js';
 import type { IdentityKeyPair } from '../identity/index.js';
 import { AUTO_ACCEPT_BYTES, checkIceConfig, displayText, parseIceServer, type IceConfig } from '../session/index.js';
 import { CLI_STORAGE_LABELS, StorageKey } from '../session/storage-key.js';
@@ -191,7 +191,7 @@ async function unlock(flags: ChatFlags, home: string, quiet: boolean): Promise<{
   try {
     const device = await openDevice(parseDevice(flags.device));
     try {
-      const identity = await unlockIdentity({
+      const { identity } = await unlockHome({
         ctap: device.ctap, enrolled, pin: flags.pin, signal: interrupt.signal, onKeepalive: (s) => prompt.onKeepalive(s),
       }).finally(() => prompt.done());
       return { identity, bundle: enrolled.bundleBytes, name: enrolled.bundle.displayName };

@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { ready } from '../core/index.js';
 import { KeyprintError } from '../errors.js';
 import { verifyCard } from '../card/node.js';
-import { readEnrollment } from '../enroll/index.js';
+import { readEnrollment } from './_identity-store.js';
 import { judgePeer, sameName } from '../session/index.js';
 import { equalBytes } from '../core/bytes.js';
 import { checkTypedText, claimNote, notComparedText, readCardFile, verdictLine } from './_card-file.js';

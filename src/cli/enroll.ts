@@ -5,7 +5,8 @@
 
 import { ready, toBase64url } from '../core/index.js';
 import { type OpenAuthenticator } from '../hardware/node.js';
-import { EnrollError, addKey, checkDisplayName, enroll as enrollIdentity, readEnrollment, renameIdentity, unlockIdentity, unlockWithKey, writeEnrollment, writeKeys, type EnrolledIdentity } from '../enroll/index.js';
+import { EnrollError, addKey, checkDisplayName, enroll as enrollIdentity, renameIdentity, type EnrolledIdentity } from '../enroll/index.js';
+import { readEnrollment, unlockHome, writeEnrollment, writeKeys } from './_identity-store.js';
 import { checkPrintable } from '../card/fonts.js';
 import { checkWritableHome, resolveHome } from './_home.js';
 import { interruptSignal, touchPrompt } from './_prompt.js';
@@ -104,7 +105,7 @@ async function enrollAgain(
   home: string, existing: EnrolledIdentity, displayName: string, device: OpenAuthenticator,
   call: { pin?: string; signal: AbortSignal; onKeepalive: (s: number) => void }, json: boolean,
 ): Promise<number> {
-  const unlocked = await unlockWithKey({ ...call, ctap: device.ctap, enrolled: existing }).catch((e: unknown) => {
+  const unlocked = await unlockHome({ ...call, ctap: device.ctap, enrolled: existing }).catch((e: unknown) => {
     if (e instanceof EnrollError && e.code === 'wrong-key') {
       throw new EnrollError('wrong-key', `${e.message}: enroll keeps the existing identity and needs the key it is enrolled on (for a new identity, use another --home)`, { cause: e });
     }
@@ -164,7 +165,7 @@ async function enrollAnotherKey(values: ReturnType<typeof parseFlags>): Promise<
   let identity: IdentityKeyPair | undefined;
   let change;
   try {
-    identity = await withDevice(from, (ctap) => unlockIdentity({ ...call, pin: values['from-pin'], ctap, enrolled }).finally(() => prompt.done()));
+    identity = await withDevice(from, (ctap) => unlockHome({ ...call, pin: values['from-pin'], ctap, enrolled }).then((u) => u.identity).finally(() => prompt.done()));
     const unlocked = identity;
     change = await withDevice(spec, (ctap) => addKey({ ...call, pin: values.pin, ctap, enrolled, identity: unlocked }).finally(() => prompt.done()));
   } finally {

@@ -6,7 +6,8 @@
 import { base64urlnopad } from '@scure/base';
 import { ready } from '../core/index.js';
 import { KeyprintError } from '../errors.js';
-import { EnrollError, readEnrollment, removeKey, unlockIdentity, writeKeys, type EnrolledIdentity } from '../enroll/index.js';
+import { EnrollError, removeKey, type EnrolledIdentity } from '../enroll/index.js';
+import { readEnrollment, unlockHome, writeKeys } from './_identity-store.js';
 import type { IdentityKeyPair } from '../identity/index.js';
 import { openDevice, parseDevice, parseFlags } from './_device.js';
 import { resolveHome } from './_home.js';
@@ -97,9 +98,9 @@ async function withUnlocked<T>(enrolled: EnrolledIdentity, values: ReturnType<ty
   try {
     const device = await openDevice(parseDevice(values.device));
     try {
-      identity = await unlockIdentity({
+      identity = (await unlockHome({
         ctap: device.ctap, enrolled, pin: values.pin, signal: interrupt.signal, onKeepalive: (s) => prompt.onKeepalive(s),
-      }).finally(() => prompt.done());
+      }).finally(() => prompt.done())).identity;
     } finally {
       await device.close();
     }

@@ -11,6 +11,7 @@
 
 import { KeyprintError } from '../errors.js';
 import { displayText } from '../session/display-text.js';
+import { cliHint } from './_hints.js';
 
 /** Exit codes shared by every command: done or verified, a negative verdict, no verdict. */
 export const EXIT = { ok: 0, notVerified: 1, unusable: 2 } as const;
@@ -82,11 +83,11 @@ export function printError(line: string): void {
 
 /**
  * Prints an error — one line on stderr, or with `--json` one `{"error":{"code","message"}}` object
- * on stdout — and returns the exit code it deserves.
+ * on stdout, with the CLI's way out for its code (`cliHint`) — and returns the exit code it deserves.
  */
 export function report(error: unknown): number {
   const code = error instanceof KeyprintError ? error.code : 'unexpected';
-  const message = error instanceof KeyprintError ? error.message : `unexpected error: ${error instanceof Error ? error.message : String(error)}`;
+  const message = error instanceof KeyprintError ? error.message + cliHint(error) : `unexpected error: ${error instanceof Error ? error.message : String(error)}`;
   if (jsonErrors) printJson({ error: { code, message } });
   else if (error instanceof UsageError) {
     printError(`keyprint: ${message}`);

@@ -11,7 +11,7 @@ import { KeyprintError } from '../errors.js';
 import {
   addAnchor, certificateFile, importMetadata, listTrust, removeAnchor, type MetadataSummary, type TrustRow,
 } from '../identity/trust-store.js';
-import { readTrustStore, writeTrustStore, TRUST_FILE } from '../identity/trust-store-node.js';
+import { readTrustStore, writeTrustStore, TRUST_FILE } from './_trust-store.js';
 import { resolveHome } from './_home.js';
 import { EXIT, UsageError, print, printJson } from './output.js';
 

@@ -4,7 +4,7 @@
 
 import { ready } from '../core/index.js';
 import { KeyprintError } from '../errors.js';
-import { readEnrollment, unlockWithKey, type Unlocked } from '../enroll/index.js';
+import { readEnrollment, unlockHome, type HomeUnlocked } from './_identity-store.js';
 import { openDevice, parseDevice, parseFlags } from './_device.js';
 import { resolveHome } from './_home.js';
 import { interruptSignal, touchPrompt } from './_prompt.js';
@@ -40,11 +40,11 @@ export async function unlock(args: string[]): Promise<number> {
   const prompt = touchPrompt({ quiet: values.json });
   const interrupt = interruptSignal();
   let did: string;
-  let upgrade: Unlocked['upgrade'];
+  let upgrade: HomeUnlocked['upgrade'];
   try {
     const device = await openDevice(spec);
     try {
-      const unlocked = await unlockWithKey({
+      const unlocked = await unlockHome({
         ctap: device.ctap, enrolled, pin: values.pin, signal: interrupt.signal, onKeepalive: (s) => prompt.onKeepalive(s),
       }).finally(() => prompt.done());
       did = unlocked.identity.did;

@@ -7,7 +7,7 @@
 import { ready } from '../core/index.js';
 import { verifyBinding } from '../identity/index.js';
 import { type AttestationCheck } from '../card/attestation.js';
-import { readEnrollment } from '../enroll/index.js';
+import { readEnrollment } from './_identity-store.js';
 import { KeyprintError } from '../errors.js';
 import { parseArgs } from 'node:util';
 import { resolveHome } from './_home.js';

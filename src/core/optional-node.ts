@@ -9,7 +9,7 @@ import { KeyprintError } from '../errors.js';
 export const OPTIONAL_PACKAGES = {
   'node-hid': 'USB security keys (keyprint devices/enroll/unlock over hid, keyprint/hardware)',
   'node-datachannel': 'keyprint chat (WebRTC data channels in Node)',
-  '@resvg/resvg-js': 'PNG cards (keyprint card --png, keyprint/card/node renderPng)',
+  '@resvg/resvg-js': 'PNG cards (renderPng in keyprint/card/node and the CLI)',
 } as const;
 export type OptionalPackage = keyof typeof OPTIONAL_PACKAGES;
 

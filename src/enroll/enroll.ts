@@ -15,9 +15,9 @@
 // Unlocking asks the key for exactly the UV state it was enrolled with (a PIN token or none), and
 // a version-1 envelope (fixed PRF input "keyprint-wrap-v1") is rewritten as version 2 in the same
 // touch (salt2 = the new input's salt).
-// The home directory layout (writeEnrollment / writeKeys / readEnrollment) is home-node.ts; this
-// file does no file I/O of its own (an unlock that upgrades a version-1 envelope stores the new one
-// through writeKeys).
+// This layer does no I/O beyond the authenticator: where an identity is kept is its caller's choice
+// (the CLI's home directory is src/cli/_identity-store.ts); an unlock that upgrades a version-1
+// envelope returns the new key list for the caller to store.
 
 import { sha256 } from '../core/index.js';
 import { KeyprintError, InputError, describe } from '../errors.js';
@@ -38,10 +38,12 @@ import { IdentityError } from '../identity/errors.js';
 import { IdentityKeyPair } from '../identity/identity.js';
 import type { TrustAnchorInput } from '../identity/trust-anchors.js';
 import { envelopeInfo, newPrfInput, unwrapIdentity, wrapSecret } from '../identity/wrap.js';
-import { EnrollError } from './errors.js';
-import { HOME_FILES, IDENTITY_KEY_NAME, writeKeys } from './home-node.js';
+import { EnrollError, type EnrollRemedy } from './errors.js';
 
-export { EnrollError, HOME_FILES, IDENTITY_KEY_NAME };
+export { EnrollError, type EnrollRemedy };
+
+/** Key-store name of the first key's envelope (a later key's is `identity-<hash>`, see envelopeNameFor). */
+export const IDENTITY_KEY_NAME = 'identity';
 
 /** The WebAuthn RP ID (CTAP `rp.id`) keyprint's credentials are scoped to. */
 export const KEYPRINT_RP_ID = 'keyprint.local';
@@ -113,7 +115,7 @@ function mapDeviceError(e: unknown): never {
   if (e instanceof CtapError) {
     switch (e.status) {
       case CtapStatus.CTAP2_ERR_PUAT_REQUIRED:
-        throw new EnrollError('pin-required', 'this security key has a PIN: pass --pin PIN', { cause: e });
+        throw new EnrollError('pin-required', 'this security key has a PIN', { cause: e, remedy: 'give-pin' });
       case CtapStatus.CTAP2_ERR_PIN_INVALID:
         throw new EnrollError('pin-invalid', 'wrong PIN', { cause: e });
       case CtapStatus.CTAP2_ERR_PIN_BLOCKED:
@@ -121,7 +123,7 @@ function mapDeviceError(e: unknown): never {
       case CtapStatus.CTAP2_ERR_PIN_AUTH_BLOCKED:
         throw new EnrollError('pin-blocked', 'too many wrong PINs in a row: unplug the key and plug it in again', { cause: e });
       case CtapStatus.CTAP2_ERR_PIN_NOT_SET:
-        throw new EnrollError('pin-not-set', 'this security key has no PIN: set one first, or enroll without --pin', { cause: e });
+        throw new EnrollError('pin-not-set', 'this security key has no PIN', { cause: e, remedy: 'no-pin' });
       case CtapStatus.CTAP2_ERR_NO_CREDENTIALS:
         throw new EnrollError('wrong-key', 'this security key does not hold the credential of this identity', { cause: e });
       case CtapStatus.CTAP2_ERR_CREDENTIAL_EXCLUDED:
@@ -164,7 +166,7 @@ async function pinTokenFor(
   ctap: Ctap2Client, info: AuthenticatorInfo, pin: string, permission: number, o: DeviceCallOptions, rpId = KEYPRINT_RP_ID,
 ): Promise<PinToken> {
   if (info.options.clientPin !== true) {
-    throw new EnrollError('pin-not-set', 'this security key has no PIN: set one first, or leave out --pin');
+    throw new EnrollError('pin-not-set', 'this security key has no PIN', { remedy: 'no-pin' });
   }
   const protocol = negotiatePinUvAuthProtocol(info);
   try {
@@ -229,7 +231,7 @@ async function preflight(options: DeviceCallOptions & { ctap: Ctap2Client; trust
   }
   // §6.1.2 step 6: with a PIN set, a discoverable credential needs UV even under makeCredUvNotRqd.
   if (pin === undefined && info.options.clientPin === true) {
-    throw new EnrollError('pin-required', 'this security key has a PIN: pass --pin PIN');
+    throw new EnrollError('pin-required', 'this security key has a PIN', { remedy: 'give-pin' });
   }
   return info;
 }
@@ -296,7 +298,7 @@ export async function addKey(options: DeviceCallOptions & {
   const old = enrolled.bundle;
   if (!equalBytes(identity.publicKey, old.identityPublicKey)) throw new EnrollError('identity-mismatch', `the unlocked key is not the identity in ${enrolled.home}`);
   const bindings = bundleBindings(old);
-  if (bindings.length >= MAX_BINDINGS) throw new EnrollError('too-many-keys', `this identity already has ${bindings.length} security keys, the most a bundle lists: remove one first (keyprint keys remove)`);
+  if (bindings.length >= MAX_BINDINGS) throw new EnrollError('too-many-keys', `this identity already has ${bindings.length} security keys, the most a bundle lists: remove one first`, { remedy: 'remove-key' });
   const info = await preflight(options);
   // boundAt must come after createdAt (bundle.ts): a clock behind the bundle's is moved past it.
   const boundAt = Math.max(Date.now(), old.createdAt + 1);
@@ -437,6 +439,7 @@ async function withoutOrphan(
   const id = toBase64url(c.credentialId);
   const managed = getInfoOption(c.info, 'credMgmt') === true || getInfoOption(c.info, 'credentialMgmtPreview') === true;
   let outcome: string;
+  let remedy: EnrollRemedy | undefined;
   if (managed && c.pin !== undefined) {
     try {
       // No AbortSignal: a Ctrl+C that ended the enrollment must not also stop the clean-up.
@@ -451,11 +454,12 @@ async function withoutOrphan(
       outcome = `could not be removed (${x instanceof Error ? x.message : String(x)}): delete it with a credential manager that knows the key's PIN, e.g. ykman fido credentials delete`;
     }
   } else if (managed) {
-    outcome = 'is still on the key: delete it with a credential manager (it needs a PIN on the key), e.g. ykman fido credentials delete, or enroll with --pin next time so keyprint removes it';
+    outcome = 'is still on the key: delete it with a credential manager (it needs a PIN on the key), e.g. ykman fido credentials delete';
+    remedy = 'pin-next-time';
   } else {
     outcome = 'is still on the key, which cannot delete single credentials (no credential management, CTAP 2.1 §6.8): only a reset of the key, which erases all its credentials, removes it';
   }
-  const error = new EnrollError(e.code, `${e.message}; the credential it had just made (RP ${KEYPRINT_RP_ID}, user "${c.displayName}", id ${id}) ${outcome}`, { cause: e });
+  const error = new EnrollError(e.code, `${e.message}; the credential it had just made (RP ${KEYPRINT_RP_ID}, user "${c.displayName}", id ${id}) ${outcome}`, { cause: e, remedy });
   return Object.assign(error, { leftCredential: { rpId: KEYPRINT_RP_ID, credentialId: c.credentialId.slice(), userName: c.displayName } });
 }
 
@@ -499,8 +503,9 @@ function attestationFailure(e: unknown): unknown {
 
 // ---- unlocking ---------------------------------------------------------------------------------
 
-/** An enrolled identity as read from a home directory. */
+/** An enrolled identity, as its caller keeps it (the CLI: a home directory). */
 export interface EnrolledIdentity {
+  /** Where it is kept, as named in messages (the CLI: the home directory). */
   home: string;
   bundle: IdentityBundle;
   bundleBytes: Uint8Array;
@@ -511,13 +516,13 @@ export interface EnrolledIdentity {
 /** What unlockWithKey found: the identity, which of its keys unlocked it, and whether its envelope was upgraded. */
 export interface Unlocked {
   identity: IdentityKeyPair;
-  /** The key that unlocked (its envelope is the version-2 one when it was just upgraded). */
+  /** The key that unlocked, as enrolled. */
   key: EnrolledKey;
   /**
-   * A version-1 envelope was rewritten as version 2 in the same touch: `written`, or the error
-   * that kept it from being stored (the old envelope still works; the next unlock tries again).
+   * A version-1 envelope was rewritten as version 2 in the same touch: the key list with the new
+   * envelope, for the caller to store (until it is, the old envelope keeps working).
    */
-  upgrade?: 'written' | KeyprintError;
+  upgrade?: { key: EnrolledKey; change: KeyChange };
 }
 
 /**
@@ -537,9 +542,9 @@ export async function unlockIdentity(options: DeviceCallOptions & { ctap: Ctap2C
  * enrolled with its PIN, none when it was not, even if it has a PIN now (hmac-secret keeps separate
  * secrets, §12.5). A version-1 envelope is opened with salt1 = prfSalt("keyprint-wrap-v1") while
  * salt2 = prfSalt(new input) gives its version-2 replacement in the same touch, which is written to
- * the home (`upgrade`).
+ * returned to be stored (`upgrade`).
  * @param options.ctap an open CTAP2 client
- * @param options.enrolled from readEnrollment (its `keys` are updated after an upgrade)
+ * @param options.enrolled the identity as the caller keeps it
  * @param options.pin required when the key was enrolled with a PIN (and only then used)
  * @returns the identity, the key that unlocked it, and the upgrade outcome
  * @throws EnrollError `wrong-key` ("this security key does not unlock the identity in HOME"),
@@ -551,7 +556,7 @@ export async function unlockWithKey(options: DeviceCallOptions & { ctap: Ctap2Cl
   const { home, keys } = enrolled;
   const wrongKey = (cause?: unknown) => new EnrollError('wrong-key', keys.length === 1
     ? `this security key does not unlock the identity in ${home}`
-    : `this security key is none of the ${keys.length} keys that unlock the identity in ${home} (keyprint keys lists them)`, { cause });
+    : `this security key is none of the ${keys.length} keys that unlock the identity in ${home}`, { cause, remedy: keys.length > 1 ? 'other-key' : undefined });
   const info = await device(() => ctap.getInfo({ signal: options.signal, timeoutMs: 10_000 }));
   if (!info.extensions.includes('hmac-secret')) throw wrongKey();
   checkPinUvAuthProtocols(info);
@@ -594,8 +599,8 @@ async function whichKey(ctap: Ctap2Client, keys: EnrolledKey[], o: DeviceCallOpt
 /** The explanation when a key's UV state differs from its enrollment's. */
 function uvChanged(enrolledWithUv: boolean, why: string): EnrollError {
   return new EnrollError('uv-changed', enrolledWithUv
-    ? `this key was enrolled with its PIN, but ${why}: it now gives another secret, which does not open the identity. Unlock with another of its keys (keyprint keys), then remove this one and add it again`
-    : `this key was enrolled without a PIN, but ${why}: it now gives another secret, which does not open the identity. Unlock with another of its keys (keyprint keys lists them; keyprint enroll --add adds one), then remove this one and add it again`);
+    ? `this key was enrolled with its PIN, but ${why}: it now gives another secret, which does not open the identity. Unlock with another of its keys, then remove this one and add it again`
+    : `this key was enrolled without a PIN, but ${why}: it now gives another secret, which does not open the identity. Unlock with another of its keys, then remove this one and add it again`, { remedy: 'other-key' });
 }
 
 /** unlockWithKey for one key: UV as enrolled, hmac-secret (and the upgrade salt), unwrap, check, upgrade. */
@@ -603,7 +608,7 @@ async function unlockOne(ctap: Ctap2Client, info: AuthenticatorInfo, enrolled: E
   const { credential } = key;
   const env = envelopeInfo(key.envelope);
   const uv = env.userVerified ?? credential.userVerified;
-  if (uv && o.pin === undefined) throw new EnrollError('pin-required', 'this identity was enrolled with a PIN: pass --pin PIN');
+  if (uv && o.pin === undefined) throw new EnrollError('pin-required', 'this identity was enrolled with a PIN', { remedy: 'give-pin' });
   // CTAP 2.1 §7.2.3 alwaysUv: every assertion is user-verified, so the secret without UV is out of reach.
   if (!uv && getInfoOption(info, 'alwaysUv') === true) throw uvChanged(false, 'the key now verifies its user for every request (alwaysUv is on; ykman fido config toggle-always-uv turns it off)');
   const token = uv ? await pinTokenFor(ctap, info, o.pin!, PinUvAuthTokenPermission.ga, o, credential.rpId) : undefined;
@@ -636,7 +641,7 @@ async function unlockOne(ctap: Ctap2Client, info: AuthenticatorInfo, enrolled: E
     }
     if (!equalBytes(identity.publicKey, enrolled.bundle.identityPublicKey)) {
       identity.destroy();
-      throw new EnrollError('identity-mismatch', `the unwrapped key is not the identity in ${enrolled.home}/${HOME_FILES.bundle}`);
+      throw new EnrollError('identity-mismatch', `the unwrapped key is not the identity in ${enrolled.home}`);
     }
     if (!upgradeInput || !second) return { identity, key };
     // The version-2 envelope from the same touch: the seed under the second output.
@@ -648,11 +653,8 @@ async function unlockOne(ctap: Ctap2Client, info: AuthenticatorInfo, enrolled: E
       seed.fill(0);
     }
     const upgraded = { credential, envelope };
-    const upgrade = await writeKeys(enrolled.home, {
-      bundle: enrolled.bundle, bundleBytes: enrolled.bundleBytes, keys: enrolled.keys.map((k) => (k === key ? upgraded : k)),
-    }).then(() => 'written' as const, (e: unknown) => (e instanceof KeyprintError ? e : new EnrollError('home-io', String(e), { cause: e })));
-    if (upgrade === 'written') enrolled.keys = enrolled.keys.map((k) => (k === key ? upgraded : k));
-    return { identity, key: upgrade === 'written' ? upgraded : key, upgrade };
+    const keys = enrolled.keys.map((k) => (k === key ? upgraded : k));
+    return { identity, key, upgrade: { key: upgraded, change: { bundle: enrolled.bundle, bundleBytes: enrolled.bundleBytes, keys } } };
   } finally {
     first.fill(0);
     second?.fill(0);
@@ -675,9 +677,9 @@ export function removeKey(options: { enrolled: EnrolledIdentity; identity: Ident
   const old = enrolled.bundle;
   if (!equalBytes(identity.publicKey, old.identityPublicKey)) throw new EnrollError('identity-mismatch', `the unlocked key is not the identity in ${enrolled.home}`);
   const at = enrolled.keys.findIndex((k) => equalBytes(k.credential.credentialId, credentialId));
-  if (at < 0) throw new EnrollError('no-such-key', `the identity in ${enrolled.home} has no key with credential ${toBase64url(credentialId)} (keyprint keys lists them)`);
+  if (at < 0) throw new EnrollError('no-such-key', `the identity in ${enrolled.home} has no key with credential ${toBase64url(credentialId)}`, { remedy: 'other-key' });
   if (enrolled.keys.length === 1) {
-    throw new EnrollError('last-key', 'this is the identity\'s only security key: add another one first (keyprint enroll --add), or the identity can no longer be unlocked');
+    throw new EnrollError('last-key', 'this is the identity\'s only security key, and without it the identity could not be unlocked: add another one first', { remedy: 'add-key' });
   }
   return resign(old, identity, bundleBindings(old).filter((_, i) => i !== at), old.displayName, enrolled.keys.filter((_, i) => i !== at));
 }

@@ -2,6 +2,7 @@
 // attestation formats). One class, one stable `code` per reason, so callers can switch on it.
 
 import { KeyprintError } from '../errors.js';
+import type { CertificateErrorCode } from './x509.js';
 
 /** Why an attestation was rejected. */
 export type AttestationErrorCode =
@@ -33,14 +34,8 @@ export type AttestationErrorCode =
   | 'credential-key-mismatch'
   // FIDO MDS3: the model's status report says its attestation cannot be relied on
   | 'authenticator-compromised'
-  // certification path (RFC 5280 §6.1)
-  | 'cert-expired'
-  | 'cert-not-yet-valid'
-  | 'chain-invalid-signature'
-  | 'chain-untrusted'
-  | 'bad-basic-constraints'
-  | 'bad-key-usage'
-  | 'unknown-critical-extension';
+  // the certificate and its certification path (RFC 5280 §6.1), as x509.ts reports them
+  | CertificateErrorCode;
 
 /** An attestation object, its client data or its certificate chain failed verification. */
 export class AttestationError extends KeyprintError {

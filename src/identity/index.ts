@@ -12,7 +12,7 @@ export { addTrustAnchor, removeTrustAnchor, defaultTrustAnchors, bundledIntermed
 export type { TrustAnchorInput } from './trust-anchors.js';
 export { verifyMetadataBlob, compromiseOf, MetadataError, COMPROMISED_STATUSES, MAX_METADATA_BLOB_BYTES } from './mds.js';
 export type { MetadataBlob, MetadataEntry, MetadataStatusReport, MetadataErrorCode } from './mds.js';
-// The user's trust store (their anchors and an imported MDS3 BLOB); HOME/trust.json is trust-store-node.ts (Node only).
+// The user's trust store (their anchors and an imported MDS3 BLOB); the CLI keeps it in HOME/trust.json (src/cli/_trust-store.ts).
 export {
   emptyTrustStore, certificateFile, addAnchor, removeAnchor, importMetadata, removeMetadata, listTrust, useTrustStore, encodeTrustStore, decodeTrustStore,
   TrustStoreError,

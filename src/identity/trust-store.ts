@@ -2,7 +2,7 @@
 // (`keyprint trust add CERT.pem`, the web app's Settings) and the entries of a FIDO Metadata Service
 // BLOB they downloaded themselves (mds.ts verifies it before any entry is kept). One plain data
 // model — pure functions that return a new store — shared by the CLI (HOME/trust.json,
-// trust-store-node.ts) and the web app (IndexedDB); `useTrustStore` puts it into effect for every
+// src/cli/_trust-store.ts) and the web app (IndexedDB); `useTrustStore` puts it into effect for every
 // later verifyAttestation (trust-anchors.ts). Browser-safe.
 //
 // What an entry vouches for: a user anchor, any authenticator whose chain reaches it (vendor = the

@@ -6,7 +6,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { base64urlnopad } from '@scure/base';
 import { PinUvAuthTokenPermission, prfSalt, type Ctap2Client } from '../../src/hardware/index.js';
-import { HOME_FILES, KEYPRINT_RP_ID, enroll, writeEnrollment } from '../../src/enroll/index.js';
+import { KEYPRINT_RP_ID, enroll } from '../../src/enroll/index.js';
+import { HOME_FILES, writeEnrollment } from '../../src/cli/_identity-store.js';
 import { nodeWrap } from '../identity/_envelopes.js';
 import { utf8 } from '../_util.js';
 

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CtapHidDevice, serveUdp } from '../../src/hardware/node.js';
-import { writeEnrollment } from '../../src/enroll/index.js';
+import { writeEnrollment } from '../../src/cli/_identity-store.js';
 import { IdentityKeyPair, didKeyFromPublicKey, encodeBundle, signBundle } from '../../src/identity/index.js';
 import { keyprintParty, safetyNumber } from '../../src/sas/index.js';
 import { cardFingerprint, groupDigits, payloadToText, readCardImage } from '../../src/card/node.js';

@@ -14,9 +14,8 @@ import { emulator, type Emulator } from './_emulator.js';
 import {
   bindingChallenge, decodeBundle, envelopeInfo, unwrapSecret, verifyAttestation, verifyBinding,
 } from '../../src/identity/index.js';
-import {
-  EnrollError, HOME_FILES, KEYPRINT_RP_ID, enroll, readEnrollment, registrationClientData, unlockIdentity, writeEnrollment,
-} from '../../src/enroll/index.js';
+import { EnrollError, KEYPRINT_RP_ID, enroll, registrationClientData, unlockIdentity } from '../../src/enroll/index.js';
+import { HOME_FILES, readEnrollment, writeEnrollment } from '../../src/cli/_identity-store.js';
 import { touchPrompt } from '../../src/cli/_prompt.js';
 import { resolveHome } from '../../src/cli/_home.js';
 import { freeUdpPort, utf8 } from '../_util.js';

@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { base64urlnopad } from '@scure/base';
 import { bundleBindings, decodeBundle, envelopeInfo, verifyBinding } from '../../src/identity/index.js';
-import { HOME_FILES, KEYPRINT_RP_ID } from '../../src/enroll/index.js';
+import { KEYPRINT_RP_ID } from '../../src/enroll/index.js';
+import { HOME_FILES } from '../../src/cli/_identity-store.js';
 import { runCli } from '../_cli.js';
 import { emulator, setPin, type Emulator } from './_emulator.js';
 import { legacyHome } from './_legacy-home.js';
@@ -231,7 +232,7 @@ describe('a second security key (the recovery path)', () => {
     expect((await cli(['unlock', '--device', b.device, '--pin', '5555', '--home', home])).stdout.trim()).toBe(`identity unlocked: Ada ${ada.did}`);
     const last = await cli(['keys', 'remove', '1', '--device', b.device, '--pin', '5555', '--home', home]);
     expect(last.status).toBe(2);
-    expect(last.stderr).toMatch(/this is the identity's only security key: add another one first \(keyprint enroll --add\)/);
+    expect(last.stderr).toMatch(/this is the identity's only security key, and without it the identity could not be unlocked: add another one first \(keyprint enroll --add\)/);
   });
 
   it('usage errors: --add without --from, keys remove without a device or with an unknown key', async () => {

@@ -10,6 +10,6 @@ describe('optional native packages', () => {
     expect(isMissing(new Error('boom'), 'node-hid')).toBe(false);
     const m = missingPackage('@resvg/resvg-js', e);
     expect(m.code).toBe('missing-package');
-    expect(m.message).toBe('@resvg/resvg-js is not installed (PNG cards (keyprint card --png, keyprint/card/node renderPng) needs it): npm install @resvg/resvg-js');
+    expect(m.message).toBe('@resvg/resvg-js is not installed (PNG cards (renderPng in keyprint/card/node and the CLI) needs it): npm install @resvg/resvg-js');
   });
 });

@@ -10,7 +10,8 @@ import {
   SoftAuthenticator, decodeCborMap, getInfoOption, negotiatePinUvAuthProtocol, prfSalt,
   type AuthenticatorInfo, type CborChannel, type CborMap, type SoftAuthenticatorOptions,
 } from '../../src/hardware/index.js';
-import { EnrollError, enroll, unlockIdentity, readEnrollment, writeEnrollment } from '../../src/enroll/index.js';
+import { EnrollError, enroll, unlockIdentity } from '../../src/enroll/index.js';
+import { readEnrollment, writeEnrollment } from '../../src/cli/_identity-store.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

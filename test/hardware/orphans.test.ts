@@ -11,6 +11,7 @@ import {
   SoftAuthenticator, UdpReportTransport, serveUdp, type CborChannel, type SoftAuthenticatorOptions,
 } from '../../src/hardware/node.js';
 import { EnrollError, enroll } from '../../src/enroll/index.js';
+import { cliHint } from '../../src/cli/_hints.js';
 import { emptyTrustStore, importMetadata, useTrustStore } from '../../src/identity/trust-store.js';
 import { EMULATOR_AAGUID } from '../../src/identity/index.js';
 import { mdsBlob, mdsEntry, mdsPki } from '../identity/fixtures/make-mds.js';
@@ -62,7 +63,10 @@ describe('enroll leaves no orphan credential', () => {
     expect(e.code).toBe('device');
     expect(e.leftCredential).toMatchObject({ rpId: 'keyprint.local', userName: 'Ada' });
     const id = Buffer.from(e.leftCredential!.credentialId).toString('base64url');
-    expect(e.message).toBe(`the security key did not answer in time (not touched, or unplugged); the credential it had just made (RP keyprint.local, user "Ada", id ${id}) is still on the key: delete it with a credential manager (it needs a PIN on the key), e.g. ykman fido credentials delete, or enroll with --pin next time so keyprint removes it`);
+    // The library names the way out by code; the CLI words it as a flag (issue 19: no CLI flag in a library error).
+    expect(e.message).toBe(`the security key did not answer in time (not touched, or unplugged); the credential it had just made (RP keyprint.local, user "Ada", id ${id}) is still on the key: delete it with a credential manager (it needs a PIN on the key), e.g. ykman fido credentials delete`);
+    expect(e.remedy).toBe('pin-next-time');
+    expect(e.message + cliHint(e)).toBe(`${e.message}, or enroll with --pin next time so keyprint removes it`);
   });
 
   it('CTAP 2.0 key (no credential management): it says only a reset removes the credential', async () => {

@@ -12,7 +12,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeBundle, envelopeInfo, verifyBinding, type IdentityBundle } from '../../src/identity/index.js';
-import { KEYPRINT_RP_ID, readEnrollment, writeKeys, type EnrolledIdentity, type EnrolledKey } from '../../src/enroll/index.js';
+import { KEYPRINT_RP_ID, type EnrolledIdentity, type EnrolledKey } from '../../src/enroll/index.js';
+import { readEnrollment, writeKeys } from '../../src/cli/_identity-store.js';
 import {
   EnrollmentError, addSecurityKey, enrollWithSecurityKey, unlockWithSecurityKey, type PageOrigin,
 } from '../../web/lib/enrollment.js';

@@ -1,4 +1,5 @@
-// The enrolled identity's home directory (Node only; enroll.ts is the ceremony):
+// The CLI's store of the enrolled identity: its home directory (the enrollment layer, src/enroll/,
+// does no I/O of its own; this is where the CLI keeps what it returns):
 //   HOME/identity.bundle      the signed bundle (canonical CBOR): every key's binding
 //   HOME/credential.json      which credentials unlock it, what each authenticator is (no secrets)
 //   HOME/keys/identity.kpw    the seed wrapped for the first key; keys/identity-<hash>.kpw for the others
@@ -13,13 +14,11 @@ import { writeFileAtomic } from '../core/atomic-file-node.js';
 import { MAX_BINDINGS, bundleBindings, decodeBundle, type IdentityBundle } from '../identity/bundle.js';
 import { NodeKeyStore } from '../identity/key-store-node.js';
 import { V1_PRF_INPUT, envelopeInfo } from '../identity/wrap.js';
-import { EnrollError } from './errors.js';
-import type {
-  AuthenticatorSummary, CredentialRecord, EnrolledIdentity, EnrolledKey, Enrollment, KeyChange,
-} from './enroll.js';
+import {
+  EnrollError, IDENTITY_KEY_NAME, unlockWithKey,
+  type AuthenticatorSummary, type CredentialRecord, type EnrolledIdentity, type EnrolledKey, type Enrollment, type KeyChange, type Unlocked,
+} from '../enroll/index.js';
 
-/** Key name of the first key's wrapped seed in the home's key store. */
-export const IDENTITY_KEY_NAME = 'identity';
 /** File names inside the home directory (`envelope`: the first key's). */
 export const HOME_FILES = { bundle: 'identity.bundle', credential: 'credential.json', envelope: `keys/${IDENTITY_KEY_NAME}.kpw` } as const;
 
@@ -182,4 +181,29 @@ export async function readEnrollment(home: string): Promise<EnrolledIdentity | u
     keys.push({ credential, envelope });
   }
   return { home, bundle, bundleBytes, keys };
+}
+
+/** An unlock from the home: as unlockWithKey, with a version-1 envelope's upgrade stored. */
+export interface HomeUnlocked extends Omit<Unlocked, 'upgrade'> {
+  /** `written`, or the error that kept the upgraded envelope from being stored (the old one still works; the next unlock tries again). */
+  upgrade?: 'written' | KeyprintError;
+}
+
+/**
+ * Unlocks the identity read from `enrolled.home` with the plugged-in key (unlockWithKey) and stores
+ * the version-2 envelope a version-1 one was upgraded to in the same touch; `enrolled.keys` then
+ * lists it. A failed write does not fail the unlock.
+ * @example const { identity } = await unlockHome({ ctap, enrolled: await readEnrollment(home), pin })
+ */
+export async function unlockHome(options: Parameters<typeof unlockWithKey>[0]): Promise<HomeUnlocked> {
+  const { enrolled } = options;
+  const { identity, key, upgrade } = await unlockWithKey(options);
+  if (!upgrade) return { identity, key };
+  const stored = await writeKeys(enrolled.home, upgrade.change).then(
+    () => 'written' as const,
+    (e: unknown) => (e instanceof KeyprintError ? e : new EnrollError('home-io', String(e), { cause: e })),
+  );
+  if (stored !== 'written') return { identity, key, upgrade: stored };
+  enrolled.keys = upgrade.change.keys;
+  return { identity, key: upgrade.key, upgrade: stored };
 }

@@ -1,12 +1,12 @@
-// The user's trust store as a file (Node only): HOME/trust.json, written atomically with mode 0600
-// in a 0700 home, like the rest of the home (enroll.ts). A file others can write is refused: it
-// decides which authenticators count as hardware.
+// Where the CLI keeps the user's trust store (src/identity/trust-store.ts): HOME/trust.json, written
+// atomically with mode 0600 in a 0700 home, like the identity (_identity-store.ts). A file others
+// can write is refused: it decides which authenticators count as hardware.
 
 import { chmod, mkdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { KeyprintError } from '../errors.js';
 import { writeFileAtomic } from '../core/atomic-file-node.js';
-import { TrustStoreError, decodeTrustStore, emptyTrustStore, encodeTrustStore, type TrustStore } from './trust-store.js';
+import { TrustStoreError, decodeTrustStore, emptyTrustStore, encodeTrustStore, type TrustStore } from '../identity/trust-store.js';
 
 /** The trust store's file name inside the home directory. */
 export const TRUST_FILE = 'trust.json';
