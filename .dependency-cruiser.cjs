@@ -18,7 +18,7 @@ const LAYER = {
 };
 
 // The package entries that must bundle for a browser (package.json "exports" without /node), and the web app.
-const BROWSER_ENTRIES = '^(src/(core|sas|identity|session|group|card)/index\\.ts|web/main\\.ts)$';
+const BROWSER_ENTRIES = '^(src/(core|sas|identity|hardware|session|group|card)/index\\.ts|web/main\\.ts)$';
 // Node built-ins and the packages that only run in Node (native addons, file-system renderers).
 const NODE_ONLY = '^(node:|(assert|buffer|child_process|crypto|dgram|dns|events|fs|fs/promises|http|https|module|net|os|path|process|readline|readline/promises|stream|tls|url|util|worker_threads|zlib)$)|node_modules/(node-hid|node-datachannel|@resvg/resvg-js|pngjs|jpeg-js)/';
 
@@ -45,7 +45,7 @@ module.exports = {
       comment: 'web/ imports src/ only through the package entries (keyprint/*), never a module behind them',
       severity: 'error',
       from: { path: '^web/' },
-      to: { path: '^src/', pathNot: '^src/(core|sas|identity|session|group|card)/index\\.ts$' },
+      to: { path: '^src/', pathNot: '^src/(core|sas|identity|hardware|session|group|card)/index\\.ts$' },
     },
     {
       name: 'no-node-in-browser',

@@ -127,6 +127,7 @@ export default defineConfig({
       'keyprint/core': src('core'),
       'keyprint/sas': src('sas'),
       'keyprint/identity': src('identity'),
+      'keyprint/hardware': src('hardware'),
       'keyprint/session': src('session'),
       'keyprint/card': src('card'),
     },

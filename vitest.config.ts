@@ -9,6 +9,7 @@ export default defineConfig({
     alias: {
       'keyprint/core': src('core/index.ts'), 'keyprint/sas': src('sas/index.ts'), 'keyprint/identity': src('identity/index.ts'),
       'keyprint/session': src('session/index.ts'), 'keyprint/card': src('card/index.ts'),
+      'keyprint/hardware/node': src('hardware/node.ts'), 'keyprint/hardware': src('hardware/index.ts'),
     },
   },
   test: {

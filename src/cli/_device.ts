@@ -2,9 +2,8 @@
 // parsed and opened for every command that talks to a security key.
 
 import { parseArgs } from 'node:util';
-import { defaultLocalPort } from '../hardware/index.js';
+import { HardwareError, defaultLocalPort, openAuthenticator, type OpenAuthenticator } from '../hardware/node.js';
 import { UsageError } from './output.js';
-import { HardwareError, openAuthenticator, type OpenAuthenticator } from '../hardware/index.js';
 
 /** Parses `HOST:PORT` (IPv4 or a name; port 0-65535). */
 export function parseHostPort(value: string): { host: string; port: number } {

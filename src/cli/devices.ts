@@ -7,7 +7,7 @@ import { ready } from '../core/index.js';
 import {
   Ctap2Client, CtapHidChannel, NodeHidTransport, UdpReportTransport, listFidoDevices, type AuthenticatorInfo,
   type ReportTransport,
-} from '../hardware/index.js';
+} from '../hardware/node.js';
 import { KeyprintError } from '../errors.js';
 import { uuidString as uuid } from '../core/bytes.js';
 import { EXIT, UsageError, print } from './output.js';

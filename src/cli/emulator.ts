@@ -5,7 +5,7 @@
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import { ready } from '../core/index.js';
-import { Ctap2Client, CtapHidChannel, CtapHidDevice, DirectoryStore, MemoryReportTransport, MemoryStore, SoftAuthenticator, UDP_AUTHENTICATOR_PORT, serveUdp, type PresenceRequest } from '../hardware/index.js';
+import { Ctap2Client, CtapHidChannel, CtapHidDevice, DirectoryStore, MemoryReportTransport, MemoryStore, SoftAuthenticator, UDP_AUTHENTICATOR_PORT, serveUdp, type PresenceRequest } from '../hardware/node.js';
 import { EXIT, UsageError, print } from './output.js';
 import { parseHostPort } from './_device.js';
 export { parseHostPort, parseUdpTarget } from './_device.js';

@@ -4,7 +4,7 @@
 // This file parses flags, opens the device, calls the library and prints.
 
 import { ready, toBase64url } from '../core/index.js';
-import { type OpenAuthenticator } from '../hardware/index.js';
+import { type OpenAuthenticator } from '../hardware/node.js';
 import { EnrollError, addKey, checkDisplayName, enroll as enrollIdentity, renameIdentity, type EnrolledIdentity } from '../enroll/index.js';
 import { readEnrollment, unlockHome, writeEnrollment, writeKeys } from './_identity-store.js';
 import { checkPrintable } from '../card/fonts.js';

@@ -4,15 +4,7 @@
 // Used by the session ratchet, the storage key, key wrapping, the group layer and the web backup.
 
 import { CryptoError } from '../errors.js';
-
-/** A copy in an ArrayBuffer of its own. */
-const own = (b: Uint8Array): ArrayBuffer => b.slice().buffer as ArrayBuffer;
-
-function subtle(): SubtleCrypto {
-  const s = globalThis.crypto?.subtle;
-  if (!s) throw new CryptoError('unsupported-algorithm', 'WebCrypto (globalThis.crypto.subtle) is not available');
-  return s;
-}
+import { own, subtle } from './_webcrypto.js';
 
 /**
  * Imports a raw AES key (16 or 32 bytes) for AES-GCM, not extractable. The copy handed to

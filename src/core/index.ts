@@ -20,9 +20,11 @@ export {
 // P-256
 export {
   p256PublicKey, p256Keypair, p256Ecdh, p256Sign, p256Verify, p256SignatureFromDer, p256SignatureToDer,
-  p256PublicKeyFromSpki, p256PublicKeyToSpki, p256PublicKeyFromCose, p256PublicKeyToCose,
+  p256PublicKeyFromSpki, p256PublicKeyToSpki, p256PublicKeyFromCose, p256PublicKeyToCose, p256PublicKeyFromCoseMap,
+  p256PublicKeyToCoseMap,
 } from './p256.js';
 export type { P256Keypair } from './p256.js';
+export { COSE_ALG_ES256, COSE_ALG_ECDH_ES_HKDF_256, type P256CoseAlg } from './cose-key.js';
 
 // ML-KEM-768 and X-Wing
 export { mlKem768Keypair, mlKem768Encapsulate, mlKem768Decapsulate, ML_KEM_768, type Encapsulation } from './mlkem.js';

@@ -1,7 +1,6 @@
 // Byte codecs around P-256 keys and signatures, pure and strict (no WebAssembly here; p256.ts
-// validates the points these carry):
+// validates the points these carry; COSE_Key is cose-key.ts):
 //   - ECDSA-Sig-Value DER (RFC 3279 §2.2.3, X.690 §8.3 / §10 DER) ⇄ r ‖ s (IEEE P1363, 64 bytes);
-//   - COSE_Key EC2 for ES256 (RFC 9052 §7, RFC 9053 §7.1.1 / §2.1), deterministic CBOR (RFC 8949 §4.2);
 //   - SubjectPublicKeyInfo (RFC 5280 §4.1.2.7) with id-ecPublicKey and prime256v1 (RFC 5480 §2).
 
 import { CryptoError } from '../errors.js';
@@ -89,52 +88,4 @@ export function pointToSpki(point: Uint8Array): Uint8Array {
   const bitString = [0x03, ...derLength(point.length + 1), 0x00, ...point];
   const body = [...EC_ALG_ID, ...bitString];
   return new Uint8Array([0x30, ...derLength(body.length), ...body]);
-}
-
-// ---- COSE_Key ----------------------------------------------------------------------------------
-
-// Deterministic CBOR (RFC 8949 §4.2.1) heads for the fixed EC2 / P-256 / ES256 shape:
-// {1: 2 (kty EC2), 3: -7 (alg ES256), -1: 1 (crv P-256), -2: x (bstr 32), -3: y (bstr 32)}.
-const COSE_LABELS = [0x01, 0x03, 0x20, 0x21, 0x22] as const; // 1, 3, -1, -2, -3
-const COSE_FIXED: Record<number, number> = { 0x01: 0x02, 0x03: 0x26, 0x20: 0x01 }; // 2, -7, 1
-
-/**
- * x and y (32 bytes each) from a COSE_Key of exactly the EC2/P-256/ES256 shape; the five entries may
- * come in any order but must each appear once, with minimal CBOR encodings and nothing after the map.
- */
-export function coseToXy(cose: Uint8Array): { x: Uint8Array; y: Uint8Array } {
-  const what = 'COSE_Key';
-  if (cose.length < 1 || cose[0] !== 0xa5) fail(what, 'expected a CBOR map of 5 entries (kty, alg, crv, x, y)');
-  let p = 1;
-  const seen = new Set<number>();
-  let x: Uint8Array | undefined, y: Uint8Array | undefined;
-  for (let i = 0; i < 5; i++) {
-    if (p >= cose.length) fail(what, 'truncated');
-    const label = cose[p++];
-    if (!COSE_LABELS.includes(label as (typeof COSE_LABELS)[number])) fail(what, `unexpected label (CBOR 0x${label.toString(16)})`);
-    if (seen.has(label)) fail(what, 'duplicate label');
-    seen.add(label);
-    if (p >= cose.length) fail(what, 'truncated');
-    if (label in COSE_FIXED) {
-      if (cose[p] !== COSE_FIXED[label]) {
-        const name = label === 0x01 ? 'kty must be 2 (EC2)' : label === 0x03 ? 'alg must be -7 (ES256)' : 'crv must be 1 (P-256)';
-        fail(what, name);
-      }
-      p++;
-    } else {
-      // bstr of 32 bytes: head 0x58 0x20 (RFC 8949 §3.1, one-byte length argument).
-      if (cose[p] !== 0x58 || cose[p + 1] !== 0x20) fail(what, `${label === 0x21 ? 'x' : 'y'} must be a 32-byte byte string`);
-      if (p + 34 > cose.length) fail(what, 'truncated');
-      const v = cose.slice(p + 2, p + 34);
-      if (label === 0x21) x = v; else y = v;
-      p += 34;
-    }
-  }
-  if (p !== cose.length) fail(what, 'trailing bytes');
-  return { x: x!, y: y! };
-}
-
-/** Deterministic COSE_Key bytes for the affine coordinates x, y (32 bytes each). */
-export function xyToCose(x: Uint8Array, y: Uint8Array): Uint8Array {
-  return new Uint8Array([0xa5, 0x01, 0x02, 0x03, 0x26, 0x20, 0x01, 0x21, 0x58, 0x20, ...x, 0x22, 0x58, 0x20, ...y]);
 }

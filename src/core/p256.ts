@@ -1,13 +1,15 @@
 // P-256 (secp256r1, prime256v1): key generation, ECDH (SEC 1 §3.3.1) and ECDSA with SHA-256-sized
 // digests (FIPS 186-5 §6.4) with RFC 6979 deterministic nonces, plus SEC 1 / DER / COSE_Key / SPKI
-// encodings. The arithmetic runs in the WebAssembly core (assembly/p256/); this module checks
+// encodings (COSE_Key in bytes for ES256 credential keys, or as a decoded map for CTAP key agreement:
+// cose-key.ts, one codec). The arithmetic runs in the WebAssembly core (assembly/p256/); this module checks
 // arguments, lays out the I/O frame, maps status codes to typed errors and wipes the frame after
 // every call that handled a secret.
 
 import { bytes } from './check.js';
 import { core, frame, put, alloc, take, wipeFrame } from './_wasm.js';
 import { CryptoError, InputError, describe } from '../errors.js';
-import { derToRs, rsToDer, spkiToPoint, pointToSpki, coseToXy, xyToCose } from './p256-encoding.js';
+import { derToRs, rsToDer, spkiToPoint, pointToSpki } from './p256-encoding.js';
+import { COSE_ALG_ES256, coseKeyBytesToXy, coseKeyMapToXy, xyToCoseKeyBytes, xyToCoseKeyMap, type P256CoseAlg } from './cose-key.js';
 
 interface P256Exports {
   p256PublicKey(out: number, secret: number, compressed: number): number;
@@ -239,6 +241,15 @@ export function p256PublicKeyToSpki(publicKey: Uint8Array): Uint8Array {
   return pointToSpki(normalize('publicKey', checkPoint('publicKey', publicKey)));
 }
 
+/** The validated 65-byte point for affine x, y from a COSE_Key. */
+function coseXyToPoint(name: string, { x, y }: { x: Uint8Array; y: Uint8Array }): Uint8Array {
+  const point = new Uint8Array(65);
+  point[0] = 4;
+  point.set(x, 1);
+  point.set(y, 33);
+  return normalize(name, point);
+}
+
 /**
  * The public key in a COSE_Key (RFC 9053 §7.1.1 EC2: kty 2, alg −7 ES256, crv 1 P-256, x, y), the
  * form WebAuthn credentials carry.
@@ -248,12 +259,7 @@ export function p256PublicKeyToSpki(publicKey: Uint8Array): Uint8Array {
  * @example const publicKey = p256PublicKeyFromCose(attestedCredentialData.credentialPublicKey)
  */
 export function p256PublicKeyFromCose(cose: Uint8Array): Uint8Array {
-  const { x, y } = coseToXy(bytes('cose', cose));
-  const point = new Uint8Array(65);
-  point[0] = 4;
-  point.set(x, 1);
-  point.set(y, 33);
-  return normalize('cose', point);
+  return coseXyToPoint('cose', coseKeyBytesToXy(bytes('cose', cose), COSE_ALG_ES256));
 }
 
 /**
@@ -265,5 +271,33 @@ export function p256PublicKeyFromCose(cose: Uint8Array): Uint8Array {
  */
 export function p256PublicKeyToCose(publicKey: Uint8Array): Uint8Array {
   const u = normalize('publicKey', checkPoint('publicKey', publicKey));
-  return xyToCose(u.subarray(1, 33), u.subarray(33, 65));
+  return xyToCoseKeyBytes(u.subarray(1, 33), u.subarray(33, 65), COSE_ALG_ES256);
+}
+
+/**
+ * The public key in a decoded COSE_Key map — the form CTAP messages carry (CTAP 2.1 §6.5.6
+ * keyAgreement: alg −25) — with the checks of the byte form: exactly kty 2, alg `alg`, crv 1, 32-byte
+ * x and y, and a point on the curve.
+ * @param cose the decoded map (integer keys)
+ * @param alg the alg it must carry: COSE_ALG_ECDH_ES_HKDF_256 (−25) or COSE_ALG_ES256 (−7)
+ * @returns the 65-byte uncompressed SEC 1 public key
+ * @throws CryptoError `invalid-encoding` (other shape), `invalid-public-key` (not a valid point);
+ *   InputError `invalid-value` for another `alg`
+ * @example const point = p256PublicKeyFromCoseMap(response.get(1), COSE_ALG_ECDH_ES_HKDF_256)
+ */
+export function p256PublicKeyFromCoseMap(cose: unknown, alg: P256CoseAlg): Uint8Array {
+  return coseXyToPoint('cose', coseKeyMapToXy(cose, alg));
+}
+
+/**
+ * The COSE_Key map (CTAP2 canonical key order 1, 3, −1, −2, −3) for a public key.
+ * @param publicKey SEC 1 point, 65 or 33 bytes (validated)
+ * @param alg COSE_ALG_ECDH_ES_HKDF_256 (−25, CTAP key agreement) or COSE_ALG_ES256 (−7)
+ * @returns `Map {1 → 2, 3 → alg, −1 → 1, −2 → x, −3 → y}`
+ * @throws InputError / CryptoError `invalid-public-key`
+ * @example const keyAgreement = p256PublicKeyToCoseMap(publicKey, COSE_ALG_ECDH_ES_HKDF_256)
+ */
+export function p256PublicKeyToCoseMap(publicKey: Uint8Array, alg: P256CoseAlg): Map<number, number | Uint8Array> {
+  const u = normalize('publicKey', checkPoint('publicKey', publicKey));
+  return xyToCoseKeyMap(u.subarray(1, 33), u.subarray(33, 65), alg);
 }

@@ -4,7 +4,7 @@
 import {
   Ctap2Client, CtapHidChannel, CtapHidDevice, MemoryReportTransport, SoftAuthenticator, pinProtocolV2, serveUdp,
   type SoftAuthenticatorOptions,
-} from '../../src/hardware/index.js';
+} from '../../src/hardware/node.js';
 
 export interface Emulator {
   authenticator: SoftAuthenticator;

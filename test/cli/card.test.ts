@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CtapHidDevice, serveUdp } from '../../src/hardware/index.js';
+import { CtapHidDevice, serveUdp } from '../../src/hardware/node.js';
 import { writeEnrollment } from '../../src/cli/_identity-store.js';
 import { IdentityKeyPair, didKeyFromPublicKey, encodeBundle, signBundle } from '../../src/identity/index.js';
 import { keyprintParty, safetyNumber } from '../../src/sas/index.js';

@@ -8,7 +8,7 @@ import { chmodSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
-import { CtapHidDevice, SoftAuthenticator, serveUdp, type UdpServer } from '../../src/hardware/index.js';
+import { CtapHidDevice, SoftAuthenticator, serveUdp, type UdpServer } from '../../src/hardware/node.js';
 import { EMULATOR_AAGUID } from '../../src/identity/index.js';
 import { runCli } from '../_cli.js';
 import { mdsBlob, mdsEntry, mdsPki } from '../identity/fixtures/make-mds.js';

@@ -3,7 +3,7 @@
 import {
   Ctap2Client, CtapHidChannel, CtapHidDevice, MemoryReportTransport, SoftAuthenticator, UdpReportTransport, serveUdp,
   type ReportTransport, type SoftAuthenticatorOptions,
-} from '../../src/hardware/index.js';
+} from '../../src/hardware/node.js';
 
 export type Link = 'memory' | 'udp';
 

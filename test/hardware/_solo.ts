@@ -5,7 +5,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { CtapHidChannel, UdpReportTransport } from '../../src/hardware/index.js';
+import { CtapHidChannel, UdpReportTransport } from '../../src/hardware/node.js';
 import { ROOT } from '../_cli.js';
 import { PY_UDP_DEVICE, runPythonAsync } from './_python.js';
 

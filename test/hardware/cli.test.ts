@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Ctap2Client, CtapHidChannel, UdpReportTransport } from '../../src/hardware/index.js';
+import { Ctap2Client, CtapHidChannel, UdpReportTransport } from '../../src/hardware/node.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const cli = (args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: root, encoding: 'utf8', timeout: 30_000 });

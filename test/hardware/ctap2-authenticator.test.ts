@@ -8,7 +8,7 @@ import {
   AuthDataFlag, Ctap2Client, CtapHidChannel, CredProtect, CtapError, CtapHidCommand, KEYPRINT_AAGUID, KeepaliveStatus, OID_FIDO_GEN_CE_AAGUID,
   DirectoryStore, PinUvAuthTokenPermission, SoftAuthenticator, parseAuthData, pinProtocolV1, pinProtocolV2, prfSalt,
   type PinUvAuthProtocol,
-} from '../../src/hardware/index.js';
+} from '../../src/hardware/node.js';
 import { hex, utf8 } from '../_util.js';
 import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

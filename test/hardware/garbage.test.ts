@@ -1,15 +1,18 @@
 // Garbage-input table for the public hardware functions: every wrong type or length is a typed
 // KeyprintError (InputError for caller mistakes, CtapError/CtapHidError for malformed protocol data),
-// never a TypeError or a crash.
+// never a TypeError or a crash. Async functions (the PIN protocols' encrypt/decrypt, the hmac-secret
+// helpers) count their rejections the same way.
 import { describe, expect, it } from 'vitest';
 import {
   MessageAssembler, coseKeyAgreement, decodeCbor, decodeCborPrefix, decryptHmacSecretOutput, encodeMessage, hmacSecretInput,
   parseAuthData, pinBlocks, pinProtocolV1, pinProtocolV2, pointFromCoseKeyAgreement, prfSalt, decodePacket,
 } from '../../src/hardware/index.js';
 import { KeyprintError } from '../../src/errors.js';
+import { p256PublicKey } from '../../src/core/index.js';
 
 const GARBAGE: unknown[] = [undefined, null, 0, 1.5, 'abc', {}, [], [1, 2], new Uint16Array(4), new ArrayBuffer(8), new Uint8Array(0), new Uint8Array(7)];
-const ka = coseKeyAgreement(new Uint8Array(65).fill(1).map((v, i) => (i === 0 ? 4 : v)));
+// A valid point: coseKeyAgreement validates it (core's COSE_Key codec).
+const ka = coseKeyAgreement(p256PublicKey(new Uint8Array(32).fill(1)));
 const s1 = pinProtocolV1.kdf(new Uint8Array(32)), s2 = pinProtocolV2.kdf(new Uint8Array(32));
 
 const CASES: Array<[string, (x: any) => unknown]> = [
@@ -38,10 +41,10 @@ const CASES: Array<[string, (x: any) => unknown]> = [
 
 describe('garbage inputs → typed errors', () => {
   for (const [name, call] of CASES) {
-    it(name, () => {
+    it(name, async () => {
       for (const g of GARBAGE) {
         try {
-          call(g);
+          await call(g);
         } catch (e) {
           if (!(e instanceof KeyprintError)) throw new Error(`${name} with ${String(g)} threw ${(e as Error)?.constructor?.name}: ${(e as Error)?.message}`);
           continue;

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import {
   Ctap2Client, CtapHidChannel, CtapHidDevice, NodeHidTransport, ReportQueue, SoftAuthenticator, listFidoDevices, openAuthenticator, serveUdp,
   type HidAsyncDevice, type HidDeviceInfo, type HidModule,
-} from '../../src/hardware/index.js';
+} from '../../src/hardware/node.js';
 
 function fakeHid(device: CtapHidDevice, devices: HidDeviceInfo[]) {
   const writes: Buffer[] = [];

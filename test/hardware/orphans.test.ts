@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   Ctap2Client, CtapCommand, CtapHidChannel, CtapHidDevice, HardwareError, MemoryReportTransport, PinUvAuthTokenPermission,
   SoftAuthenticator, UdpReportTransport, serveUdp, type CborChannel, type SoftAuthenticatorOptions,
-} from '../../src/hardware/index.js';
+} from '../../src/hardware/node.js';
 import { EnrollError, enroll } from '../../src/enroll/index.js';
 import { cliHint } from '../../src/cli/_hints.js';
 import { emptyTrustStore, importMetadata, useTrustStore } from '../../src/identity/trust-store.js';

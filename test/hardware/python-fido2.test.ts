@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   Ctap2Client, CtapHidChannel, CtapHidDevice, SoftAuthenticator, UdpReportTransport, serveUdp, PinUvAuthTokenPermission,
   type UdpServer,
-} from '../../src/hardware/index.js';
+} from '../../src/hardware/node.js';
 import { hex, unhex } from '../_util.js';
 import { PY_UDP_DEVICE, pythonFido2Missing, runPythonAsync } from './_python.js';
 

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { decode } from 'cborg';
 import { decodeBundle, envelopeInfo } from '../../src/identity/index.js';
-import { openAuthenticator } from '../../src/hardware/index.js';
+import { openAuthenticator } from '../../src/hardware/node.js';
 import { legacyHome } from '../cli/_legacy-home.js';
 import { mdsBlob, mdsEntry, mdsPki } from '../identity/fixtures/make-mds.js';
 import { tmpdir } from 'node:os';

@@ -1,4 +1,4 @@
-// The UDP transport's reply-port convention (src/hardware/transports/udp.ts): the SoloKeys simulator
+// The UDP transport's reply-port convention (src/hardware/transports/udp-node.ts): the SoloKeys simulator
 // always sends its reports to one fixed client port (7112, solo1 pc/device.c) from its own port, not
 // back to the sender. A responder with that behaviour — the software authenticator behind a socket that
 // answers a fixed port — is reached only when the host reads on that port: `localPort`, or
@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSocket, type Socket } from 'node:dgram';
 import {
   Ctap2Client, CtapHidChannel, CtapHidDevice, HardwareError, SoftAuthenticator, UdpReportTransport, defaultLocalPort,
-} from '../../src/hardware/index.js';
+} from '../../src/hardware/node.js';
 import { parseUdpTarget } from '../../src/cli/emulator.js';
 import { parseDevice } from '../../src/cli/enroll.js';
 import { runCli as cli } from '../_cli.js';

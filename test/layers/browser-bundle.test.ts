@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { build, type Plugin } from 'vite';
 
 const root = resolve(import.meta.dirname, '..', '..');
-const BROWSER_ENTRIES = ['src/core/index.ts', 'src/sas/index.ts', 'src/identity/index.ts', 'src/session/index.ts', 'src/group/index.ts', 'src/card/index.ts'];
+const BROWSER_ENTRIES = ['src/core/index.ts', 'src/sas/index.ts', 'src/identity/index.ts', 'src/session/index.ts', 'src/group/index.ts', 'src/card/index.ts', 'src/hardware/index.ts'];
 const NODE_ONLY_PACKAGES = ['node-hid', 'node-datachannel', '@resvg/resvg-js', 'pngjs', 'jpeg-js'];
 const NODE = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
 
@@ -57,6 +57,11 @@ describe('browser entries bundle without Node built-ins', () => {
       expect(await bundle(resolve(root, entry))).toEqual([]);
     });
   }
+
+  it('probe: keyprint/hardware/node (node.ts) is a Node entry: bundling it fails, naming its Node imports', async () => {
+    const found = await bundle(resolve(root, 'src/hardware/node.ts'));
+    expect(found).toContainEqual(expect.stringMatching(/^src\/hardware\/(transports\/udp-node|authenticator\/state-node)\.ts → node:(dgram|fs)$/));
+  });
 
   it('probe: an entry that imports node:fs fails the check, naming the import', async () => {
     const probe = join(tmp, 'probe.ts');

@@ -52,6 +52,13 @@ describe('layer lint', () => {
     ["import 'node:fs' in a browser entry", {
       'src/sas/index.ts': "import { readFileSync } from 'node:fs';\nexport const r = readFileSync;\n",
     }, /error no-node-in-browser: src\/sas\/index\.ts → (node:)?fs/],
+    ["import 'node:fs' in the hardware browser entry (keyprint/hardware)", {
+      'src/hardware/index.ts': "import { readFileSync } from 'node:fs';\nexport const r = readFileSync;\n",
+    }, /error no-node-in-browser: src\/hardware\/index\.ts → (node:)?fs/],
+    ['a Node-only module reached from the hardware browser entry (a DirectoryStore re-export)', {
+      'src/hardware/authenticator/state-node.ts': "import { writeFileSync } from 'node:fs';\nexport const w = writeFileSync;\n",
+      'src/hardware/index.ts': "export { w } from './authenticator/state-node.js';\n",
+    }, /error no-node-in-browser: src\/hardware\/index\.ts → (node:)?fs/],
     ['a private module from another folder', {
       'src/core/_secret.ts': 'export const x = 1;\n',
       'src/sas/index.ts': "import { x } from '../core/_secret.js';\nexport const y = x;\n",

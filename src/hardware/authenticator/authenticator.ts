@@ -90,7 +90,7 @@ export class SoftAuthenticator {
   private readonly keyAgreement = new Map<number, { secretKey: Uint8Array; publicKey: Uint8Array }>();
   private pinToken: PinUvAuthToken | undefined;
   private consecutivePinFailures = 0;
-  private pending: { next: () => CborMap; left: number; expires: number } | undefined;
+  private pending: { next: () => Promise<CborMap>; left: number; expires: number } | undefined;
   /** §6.8.2/§6.8.3 enumeration state: what the *GetNext* subcommands still have to return. */
   private enumeration: { rps?: string[]; credentials?: StoredCredential[] } = {};
 
@@ -442,12 +442,12 @@ export class SoftAuthenticator {
 
     const hmacIn = extensions.get(HMAC_SECRET);
     let hmac: { protocol: PinUvAuthProtocol; shared: Uint8Array; salts: Uint8Array } | undefined;
-    if (hmacIn !== undefined) hmac = this.hmacSecretInput(hmacIn);
+    if (hmacIn !== undefined) hmac = await this.hmacSecretInput(hmacIn);
 
     if (up) await this.userPresence(request, context);
 
     const flags = (up ? AuthDataFlag.UP : 0) | (uv ? AuthDataFlag.UV : 0);
-    const assertion = (c: StoredCredential, count?: number): CborMap => {
+    const assertion = async (c: StoredCredential, count?: number): Promise<CborMap> => {
       this.state.signCount += 1;
       const extOut: CborMap = new Map();
       if (hmac && c.hmacSecret) {
@@ -456,7 +456,7 @@ export class SoftAuthenticator {
         const out = new Uint8Array(hmac.salts.length);
         out.set(hmacSha256(credRandom, hmac.salts.subarray(0, 32)), 0);
         if (hmac.salts.length === 64) out.set(hmacSha256(credRandom, hmac.salts.subarray(32, 64)), 32);
-        extOut.set(HMAC_SECRET, hmac.protocol.encrypt(hmac.shared, out));
+        extOut.set(HMAC_SECRET, await hmac.protocol.encrypt(hmac.shared, out));
         out.fill(0);
       }
       const authData = encodeAuthData({ rpIdHash: sha256(utf8(rpId)), flags, signCount: this.state.signCount, extensions: extOut });
@@ -491,7 +491,7 @@ export class SoftAuthenticator {
   }
 
   /** §12.5 authenticator processing of the getAssertion input {1: keyAgreement, 2: saltEnc, 3: saltAuth, 4: protocol}. */
-  private hmacSecretInput(input: CborValue): { protocol: PinUvAuthProtocol; shared: Uint8Array; salts: Uint8Array } {
+  private async hmacSecretInput(input: CborValue): Promise<{ protocol: PinUvAuthProtocol; shared: Uint8Array; salts: Uint8Array }> {
     if (!(input instanceof Map)) return fail(CtapStatus.CTAP2_ERR_CBOR_UNEXPECTED_TYPE, 'hmac-secret input must be a map');
     const keyAgreement = field(input, 1, 'map', true);
     const saltEnc = field(input, 2, 'bytes', true);
@@ -502,7 +502,7 @@ export class SoftAuthenticator {
     if (!protocol.verify(shared, saltEnc, saltAuth)) fail(CtapStatus.CTAP2_ERR_PIN_AUTH_INVALID, 'hmac-secret saltAuth does not verify');
     let salts: Uint8Array;
     try {
-      salts = protocol.decrypt(shared, saltEnc);
+      salts = await protocol.decrypt(shared, saltEnc);
     } catch {
       return fail(CtapStatus.CTAP1_ERR_INVALID_LENGTH, 'hmac-secret saltEnc has an invalid length');
     }
@@ -512,14 +512,14 @@ export class SoftAuthenticator {
 
   // ---- §6.3 authenticatorGetNextAssertion ---------------------------------------------------------
 
-  private getNextAssertion(): CborMap {
+  private async getNextAssertion(): Promise<CborMap> {
     const p = this.pending;
     if (!p || p.left === 0 || Date.now() > p.expires) {
       this.pending = undefined;
       return fail(CtapStatus.CTAP2_ERR_NOT_ALLOWED, 'no pending getAssertion');
     }
     p.left -= 1;
-    const response = p.next();
+    const response = await p.next();
     if (p.left === 0) this.pending = undefined;
     return response;
   }
@@ -540,7 +540,7 @@ export class SoftAuthenticator {
     this.keyAgreement.delete(version);
   }
 
-  private clientPin(params: CborMap): CborMap | undefined {
+  private async clientPin(params: CborMap): Promise<CborMap | undefined> {
     const sub = field(params, 0x02, 'number', true);
     const version = field(params, 0x01, 'number');
     if (this.ctap20) {
@@ -581,10 +581,10 @@ export class SoftAuthenticator {
   }
 
   /** Decrypts and checks a paddedNewPin (§6.5.5.5): 64 bytes, ≥ 4 code points, ends with 0x00. */
-  private newPin(protocol: PinUvAuthProtocol, shared: Uint8Array, newPinEnc: Uint8Array): Uint8Array {
+  private async newPin(protocol: PinUvAuthProtocol, shared: Uint8Array, newPinEnc: Uint8Array): Promise<Uint8Array> {
     let padded: Uint8Array;
     try {
-      padded = protocol.decrypt(shared, newPinEnc);
+      padded = await protocol.decrypt(shared, newPinEnc);
     } catch {
       return fail(CtapStatus.CTAP1_ERR_INVALID_PARAMETER, 'newPinEnc has an invalid length');
     }
@@ -603,7 +603,7 @@ export class SoftAuthenticator {
     return hash;
   }
 
-  private setPin(params: CborMap, protocol: PinUvAuthProtocol): undefined {
+  private async setPin(params: CborMap, protocol: PinUvAuthProtocol): Promise<undefined> {
     const keyAgreement = field(params, 0x03, 'map', true);
     const pinUvAuthParam = field(params, 0x04, 'bytes', true);
     const newPinEnc = field(params, 0x05, 'bytes', true);
@@ -611,14 +611,14 @@ export class SoftAuthenticator {
     if (this.state.pinHash) fail(CtapStatus.CTAP2_ERR_NOT_ALLOWED, 'a PIN is already set');
     const shared = decapsulate(protocol, this.agreementKey(protocol.version).secretKey, keyAgreement);
     if (!protocol.verify(shared, newPinEnc, pinUvAuthParam)) fail(CtapStatus.CTAP2_ERR_PIN_AUTH_INVALID);
-    this.state.pinHash = this.newPin(protocol, shared, newPinEnc);
+    this.state.pinHash = await this.newPin(protocol, shared, newPinEnc);
     this.state.pinRetries = MAX_PIN_RETRIES;
     this.store.save(this.state);
     return undefined;
   }
 
   /** Common PIN check of changePIN / getPinToken (§6.5.5.6, §6.5.5.7): retries, blocking, power cycle. */
-  private checkPinHash(protocol: PinUvAuthProtocol, shared: Uint8Array, pinHashEnc: Uint8Array): void {
+  private async checkPinHash(protocol: PinUvAuthProtocol, shared: Uint8Array, pinHashEnc: Uint8Array): Promise<void> {
     if (!this.state.pinHash) fail(CtapStatus.CTAP2_ERR_PIN_NOT_SET);
     if (this.state.pinRetries === 0) fail(CtapStatus.CTAP2_ERR_PIN_BLOCKED);
     if (this.consecutivePinFailures >= MAX_CONSECUTIVE_PIN_FAILURES) fail(CtapStatus.CTAP2_ERR_PIN_AUTH_BLOCKED);
@@ -627,7 +627,7 @@ export class SoftAuthenticator {
     this.store.save(this.state);
     let hash: Uint8Array | undefined;
     try {
-      hash = protocol.decrypt(shared, pinHashEnc);
+      hash = await protocol.decrypt(shared, pinHashEnc);
     } catch {
       hash = undefined;
     }
@@ -645,7 +645,7 @@ export class SoftAuthenticator {
     this.store.save(this.state);
   }
 
-  private changePin(params: CborMap, protocol: PinUvAuthProtocol): undefined {
+  private async changePin(params: CborMap, protocol: PinUvAuthProtocol): Promise<undefined> {
     const keyAgreement = field(params, 0x03, 'map', true);
     const pinUvAuthParam = field(params, 0x04, 'bytes', true);
     const newPinEnc = field(params, 0x05, 'bytes', true);
@@ -657,22 +657,22 @@ export class SoftAuthenticator {
     message.set(newPinEnc, 0);
     message.set(pinHashEnc, newPinEnc.length);
     if (!protocol.verify(shared, message, pinUvAuthParam)) fail(CtapStatus.CTAP2_ERR_PIN_AUTH_INVALID);
-    this.checkPinHash(protocol, shared, pinHashEnc);
-    this.state.pinHash = this.newPin(protocol, shared, newPinEnc);
+    await this.checkPinHash(protocol, shared, pinHashEnc);
+    this.state.pinHash = await this.newPin(protocol, shared, newPinEnc);
     this.pinToken = undefined;
     this.store.save(this.state);
     return undefined;
   }
 
-  private getPinToken(params: CborMap, protocol: PinUvAuthProtocol, permissions: number, rpId: string | undefined): CborMap {
+  private async getPinToken(params: CborMap, protocol: PinUvAuthProtocol, permissions: number, rpId: string | undefined): Promise<CborMap> {
     const keyAgreement = field(params, 0x03, 'map', true);
     const pinHashEnc = field(params, 0x06, 'bytes', true);
     const shared = decapsulate(protocol, this.agreementKey(protocol.version).secretKey, keyAgreement);
-    this.checkPinHash(protocol, shared, pinHashEnc);
+    await this.checkPinHash(protocol, shared, pinHashEnc);
     // §6.5.5.7: resetPinUvAuthToken(), then beginUsingPinUvAuthToken with the requested permissions.
     this.pinToken?.token.fill(0);
     this.pinToken = { token: crypto.getRandomValues(new Uint8Array(32)), permissions, rpId };
-    return new Map([[0x02, protocol.encrypt(shared, this.pinToken.token)]]);
+    return new Map([[0x02, await protocol.encrypt(shared, this.pinToken.token)]]);
   }
 
   // ---- §6.8 authenticatorCredentialManagement (discoverable credentials) ----------------------------

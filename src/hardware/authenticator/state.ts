@@ -1,8 +1,9 @@
 // Persistent state of the software authenticator: PIN hash and retry counter (CTAP 2.1 §6.5.2
 // "authenticator configuration": pinRetries starts at 8), credentials (resident or not) with their
 // hmac-secret CredRandom values (§12.5) and credProtect level (§12.1), the signature counter, and the
-// attestation material. Kept in memory, or in a directory: JSON files written atomically (temp file +
-// rename), mode 0600, directory 0700. Secret fields are hidden from toString/inspect/JSON of the store.
+// attestation material. Browser-safe: the JSON format and MemoryStore. The directory store (a JSON file
+// written atomically, mode 0600, directory 0700) is state-node.ts, in keyprint/hardware/node. Secret
+// fields are hidden from toString/inspect/JSON of the store.
 
 import { base64url } from '@scure/base';
 import { HardwareError } from '../errors.js';

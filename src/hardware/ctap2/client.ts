@@ -49,6 +49,11 @@ export class PinToken {
   }
 }
 
+/** A CTAP-level failure to read a response, as the HardwareError `protocol` the client reports; anything else as it was. */
+function malformed(what: string, e: unknown): unknown {
+  return e instanceof CtapError ? new HardwareError('protocol', `malformed ${what} response: ${e.message}`, { cause: e }) : e;
+}
+
 /**
  * CTAP2 client for one authenticator.
  * @example
@@ -87,8 +92,7 @@ export class Ctap2Client {
     try {
       return f();
     } catch (e) {
-      if (e instanceof CtapError) throw new HardwareError('protocol', `malformed ${what} response: ${e.message}`, { cause: e });
-      throw e;
+      throw malformed(what, e);
     }
   }
 
@@ -183,7 +187,7 @@ export class Ctap2Client {
     protocol ??= await this.pinUvAuthProtocol(options);
     const { paddedPin } = pinBlocks(pin);
     const { keyAgreement, sharedSecret } = await this.sharedSecret(protocol, options);
-    const newPinEnc = protocol.encrypt(sharedSecret, paddedPin);
+    const newPinEnc = await protocol.encrypt(sharedSecret, paddedPin);
     const pinUvAuthParam = protocol.authenticate(sharedSecret, newPinEnc);
     paddedPin.fill(0);
     sharedSecret.fill(0);
@@ -218,7 +222,7 @@ export class Ctap2Client {
       const agreed = await this.sharedSecret(protocol, options);
       sharedSecret = agreed.sharedSecret;
       const { keyAgreement } = agreed;
-      const pinHashEnc = protocol.encrypt(sharedSecret, pinHash);
+      const pinHashEnc = await protocol.encrypt(sharedSecret, pinHash);
       pinHash.fill(0);
       const r = await this.clientPin({
         pinUvAuthProtocol: protocol.version,
@@ -230,7 +234,7 @@ export class Ctap2Client {
       if (!r.pinUvAuthToken) throw new HardwareError('protocol', 'PIN token response without pinUvAuthToken');
       let token: Uint8Array;
       try {
-        token = protocol.decrypt(sharedSecret, r.pinUvAuthToken);
+        token = await protocol.decrypt(sharedSecret, r.pinUvAuthToken);
       } catch (e) {
         throw new HardwareError('protocol', 'pinUvAuthToken does not decrypt', { cause: e });
       }
@@ -315,7 +319,7 @@ export class Ctap2Client {
     request: Parameters<Ctap2Client['hmacSecret']>[0], protocol: PinUvAuthProtocol, keyAgreement: CborMap, sharedSecret: Uint8Array,
     options?: CallOptions,
   ): Promise<{ assertion: GetAssertionResponse; first: Uint8Array; second?: Uint8Array }> {
-    const extensions: CborMap = new Map([[HMAC_SECRET, hmacSecretInput(protocol, keyAgreement, sharedSecret, request.salt1, request.salt2)]]);
+    const extensions: CborMap = new Map([[HMAC_SECRET, await hmacSecretInput(protocol, keyAgreement, sharedSecret, request.salt1, request.salt2)]]);
     const assertion = await this.getAssertion({
       rpId: request.rpId, clientDataHash: request.clientDataHash, allowList: request.allowList, extensions,
       options: request.up === undefined ? undefined : { up: request.up },
@@ -324,7 +328,7 @@ export class Ctap2Client {
     }, options);
     const output = this.parse('getAssertion', () => parseAuthData(assertion.authData)).extensions?.get(HMAC_SECRET);
     if (!(output instanceof Uint8Array)) throw new HardwareError('protocol', 'authenticator returned no hmac-secret output');
-    const { first, second } = this.parse('hmac-secret', () => decryptHmacSecretOutput(protocol, sharedSecret, output));
+    const { first, second } = await decryptHmacSecretOutput(protocol, sharedSecret, output).catch((e: unknown) => { throw malformed('hmac-secret', e); });
     return { assertion, first, second };
   }
 }

@@ -26,22 +26,22 @@ export const CRED_PROTECT = 'credProtect';
  * @param salt1 32 bytes
  * @param salt2 optional second 32-byte salt
  * @throws InputError `invalid-length` for salts that are not 32 bytes
- * @example extensions.set('hmac-secret', hmacSecretInput(pinProtocolV2, keyAgreement, shared, prfSalt(input)))
+ * @example extensions.set('hmac-secret', await hmacSecretInput(pinProtocolV2, keyAgreement, shared, prfSalt(input)))
  */
-export function hmacSecretInput(
+export async function hmacSecretInput(
   protocol: PinUvAuthProtocol,
   keyAgreement: CborMap,
   sharedSecret: Uint8Array,
   salt1: Uint8Array,
   salt2?: Uint8Array,
-): CborMap {
+): Promise<CborMap> {
   bytes('salt1', salt1, 32);
   if (salt2 !== undefined) bytes('salt2', salt2, 32);
   bytes('sharedSecret', sharedSecret);
   const salts = new Uint8Array(salt2 ? 64 : 32);
   salts.set(salt1, 0);
   if (salt2) salts.set(salt2, 32);
-  const saltEnc = protocol.encrypt(sharedSecret, salts);
+  const saltEnc = await protocol.encrypt(sharedSecret, salts);
   const saltAuth = protocol.authenticate(sharedSecret, saltEnc);
   const m: CborMap = new Map<number, CborMap | Uint8Array | number>([[1, keyAgreement], [2, saltEnc], [3, saltAuth]]);
   // §12.5: key 4 pinUvAuthProtocol is optional and defaults to 1; always send it.
@@ -54,15 +54,15 @@ export function hmacSecretInput(
  * @returns `first` and, if two salts were sent, `second` (32 bytes each)
  * @throws CtapError `CTAP1_ERR_INVALID_LENGTH` if the output does not decrypt to 32 or 64 bytes
  */
-export function decryptHmacSecretOutput(
+export async function decryptHmacSecretOutput(
   protocol: PinUvAuthProtocol,
   sharedSecret: Uint8Array,
   output: Uint8Array,
-): { first: Uint8Array; second?: Uint8Array } {
+): Promise<{ first: Uint8Array; second?: Uint8Array }> {
   bytes('output', output);
   let plain: Uint8Array;
   try {
-    plain = protocol.decrypt(sharedSecret, output);
+    plain = await protocol.decrypt(sharedSecret, output);
   } catch (e) {
     throw new CtapError(CtapStatus.CTAP1_ERR_INVALID_LENGTH, 'hmac-secret output has an invalid length', { cause: e });
   }

@@ -1,14 +1,17 @@
 // PIN/UV auth protocols — CTAP 2.1 §6.5.4 (shared interface), §6.5.6 "PIN/UV Auth Protocol One" and
 // §6.5.7 "PIN/UV Auth Protocol Two". Both sides use these: the platform (ctap2/client.ts) and the
 // software authenticator. Key agreement is ECDH on P-256 via the WebAssembly core; the authenticator's
-// and platform's public keys travel as COSE_Key {1: 2, 3: -25, -1: 1, -2: x, -3: y} (§6.5.6).
+// and platform's public keys travel as COSE_Key {1: 2, 3: -25, -1: 1, -2: x, -3: y} (§6.5.6). AES-256-CBC
+// is WebCrypto's (core/aes-cbc.ts), so encrypt and decrypt are async; everything runs in a browser too.
 
-import { hkdfSha256, hmacSha256, p256Ecdh, p256Keypair, p256PublicKey, sha256 } from '../../core/index.js';
-import { InputError } from '../../errors.js';
+import {
+  COSE_ALG_ECDH_ES_HKDF_256, hkdfSha256, hmacSha256, p256Ecdh, p256Keypair, p256PublicKey, p256PublicKeyFromCoseMap, p256PublicKeyToCoseMap, sha256,
+} from '../../core/index.js';
+import { InputError, KeyprintError } from '../../errors.js';
 import { bytes } from '../../core/check.js';
 import { equalBytes } from '../../core/bytes.js';
 import { CtapError, CtapStatus } from '../errors.js';
-import { aesCbcDecrypt, aesCbcEncrypt } from './_aes-cbc-node.js';
+import { aesCbcDecrypt, aesCbcEncrypt } from '../../core/aes-cbc.js';
 import type { CborMap } from './cbor.js';
 
 /** The operations of a PIN/UV auth protocol (§6.5.4). */
@@ -17,13 +20,16 @@ export interface PinUvAuthProtocol {
   readonly version: 1 | 2;
   /** Shared secret from the ECDH x-coordinate Z (§6.5.6: SHA-256(Z); §6.5.7: HMAC key ‖ AES key). */
   kdf(z: Uint8Array): Uint8Array;
-  /** Encrypts whole 16-byte blocks under the shared secret. */
-  encrypt(sharedSecret: Uint8Array, plaintext: Uint8Array): Uint8Array;
+  /**
+   * Encrypts whole 16-byte blocks under the shared secret (async: WebCrypto).
+   * @throws InputError `invalid-length` for a plaintext that is not whole blocks
+   */
+  encrypt(sharedSecret: Uint8Array, plaintext: Uint8Array): Promise<Uint8Array>;
   /**
    * Decrypts; §6.5.7: "If the demPlaintext is less than 16 bytes in length, return an error".
    * @throws InputError `invalid-length` for a ciphertext of the wrong size
    */
-  decrypt(sharedSecret: Uint8Array, ciphertext: Uint8Array): Uint8Array;
+  decrypt(sharedSecret: Uint8Array, ciphertext: Uint8Array): Promise<Uint8Array>;
   /** The MAC of `message` under a shared secret or a pinUvAuthToken. */
   authenticate(key: Uint8Array, message: Uint8Array): Uint8Array;
   /** Constant-time check of `signature` = authenticate(key, message). */
@@ -43,9 +49,7 @@ export const pinProtocolV1: PinUvAuthProtocol = Object.freeze({
   version: 1 as const,
   kdf: (z: Uint8Array) => sha256(z),
   encrypt: (key: Uint8Array, plaintext: Uint8Array) => aesCbcEncrypt(key, ZERO_IV, plaintext),
-  decrypt(key: Uint8Array, ciphertext: Uint8Array) {
-    return aesCbcDecrypt(key, ZERO_IV, ciphertext);
-  },
+  decrypt: (key: Uint8Array, ciphertext: Uint8Array) => aesCbcDecrypt(key, ZERO_IV, ciphertext),
   // §6.5.6: authenticate(key, message) → LEFT(HMAC-SHA-256(key, message), 16)
   authenticate: (key: Uint8Array, message: Uint8Array) => hmacSha256(key, message).slice(0, 16),
   verify(key: Uint8Array, message: Uint8Array, signature: Uint8Array) {
@@ -66,16 +70,16 @@ export const pinProtocolV2: PinUvAuthProtocol = Object.freeze({
     out.set(hkdfSha256(z, ZERO_SALT, AES_INFO, 32), 32);
     return out;
   },
-  encrypt(key: Uint8Array, plaintext: Uint8Array) {
+  async encrypt(key: Uint8Array, plaintext: Uint8Array) {
     checkShared2(key);
     const iv = crypto.getRandomValues(new Uint8Array(16));
-    const ct = aesCbcEncrypt(key.subarray(32, 64), iv, plaintext);
+    const ct = await aesCbcEncrypt(key.subarray(32, 64), iv, plaintext);
     const out = new Uint8Array(16 + ct.length);
     out.set(iv, 0);
     out.set(ct, 16);
     return out;
   },
-  decrypt(key: Uint8Array, ciphertext: Uint8Array) {
+  async decrypt(key: Uint8Array, ciphertext: Uint8Array) {
     checkShared2(key);
     bytes('ciphertext', ciphertext);
     if (ciphertext.length < 16) {
@@ -124,38 +128,28 @@ export function negotiatePinUvAuthProtocol(info: { pinUvAuthProtocols: readonly 
 
 /**
  * The COSE_Key form of a P-256 key-agreement public key (§6.5.6 getPublicKey: alg −25
- * "ECDH-ES+HKDF-256", "although this is NOT the algorithm actually used").
- * @param publicKey 65-byte uncompressed SEC 1 point
+ * "ECDH-ES+HKDF-256", "although this is NOT the algorithm actually used"), from core's one COSE_Key
+ * codec (core/cose-key.ts).
+ * @param publicKey SEC 1 point, 65 or 33 bytes (validated; sent uncompressed)
+ * @throws InputError for a bad type or length; CryptoError `invalid-public-key` for a point off the curve
  */
 export function coseKeyAgreement(publicKey: Uint8Array): CborMap {
-  bytes('publicKey', publicKey);
-  if (publicKey.length !== 65 || publicKey[0] !== 4) {
-    throw new InputError('invalid-length', `"publicKey" expected a 65-byte uncompressed point, got ${publicKey.length} bytes`);
-  }
-  return new Map<number, number | Uint8Array>([
-    [1, 2], [3, -25], [-1, 1], [-2, publicKey.slice(1, 33)], [-3, publicKey.slice(33, 65)],
-  ]);
+  return p256PublicKeyToCoseMap(publicKey, COSE_ALG_ECDH_ES_HKDF_256);
 }
 
 /**
- * The SEC 1 point inside a key-agreement COSE_Key (kty EC2, crv P-256). The point itself is validated
- * by the ECDH that consumes it.
- * @throws CtapError `CTAP1_ERR_INVALID_PARAMETER` for another shape
+ * The SEC 1 point inside a key-agreement COSE_Key, with core's COSE_Key checks (core/cose-key.ts,
+ * RFC 9053 §7.1): exactly kty 2 (EC2), alg −25 (§6.5.6), crv 1 (P-256), 32-byte x and y — and the
+ * point on the curve, checked here, before any ECDH sees it.
+ * @throws CtapError `CTAP1_ERR_INVALID_PARAMETER` for another shape or an invalid point
  */
 export function pointFromCoseKeyAgreement(cose: unknown): Uint8Array {
-  const bad = (why: string) => new CtapError(CtapStatus.CTAP1_ERR_INVALID_PARAMETER, `keyAgreement: ${why}`);
-  if (!(cose instanceof Map)) throw bad('expected a COSE_Key map');
-  if (cose.get(1) !== 2) throw bad('kty must be 2 (EC2)');
-  if (cose.get(-1) !== 1) throw bad('crv must be 1 (P-256)');
-  const x = cose.get(-2), y = cose.get(-3);
-  if (!(x instanceof Uint8Array) || x.length !== 32 || !(y instanceof Uint8Array) || y.length !== 32) {
-    throw bad('x and y must be 32-byte byte strings');
+  try {
+    return p256PublicKeyFromCoseMap(cose, COSE_ALG_ECDH_ES_HKDF_256);
+  } catch (e) {
+    if (!(e instanceof KeyprintError)) throw e;
+    throw new CtapError(CtapStatus.CTAP1_ERR_INVALID_PARAMETER, `keyAgreement: ${e.message}`, { cause: e });
   }
-  const point = new Uint8Array(65);
-  point[0] = 4;
-  point.set(x, 1);
-  point.set(y, 33);
-  return point;
 }
 
 /**
@@ -165,7 +159,7 @@ export function pointFromCoseKeyAgreement(cose: unknown): Uint8Array {
  * @param peerCoseKey the authenticator's keyAgreement (clientPIN getKeyAgreement)
  * @param secretKey optional fixed platform secret key
  * @returns the platform's keyAgreement COSE_Key to send and the shared secret
- * @throws CtapError `CTAP1_ERR_INVALID_PARAMETER` for a malformed COSE key; CryptoError for an invalid point
+ * @throws CtapError `CTAP1_ERR_INVALID_PARAMETER` for a malformed COSE key or an invalid point
  * @example const { keyAgreement, sharedSecret } = encapsulate(pinProtocolV2, response.get(1))
  */
 export function encapsulate(
@@ -187,13 +181,7 @@ export function encapsulate(
  * @throws CtapError `CTAP1_ERR_INVALID_PARAMETER` for a malformed key or an invalid point
  */
 export function decapsulate(protocol: PinUvAuthProtocol, secretKey: Uint8Array, peerCoseKey: unknown): Uint8Array {
-  const peer = pointFromCoseKeyAgreement(peerCoseKey);
-  let z: Uint8Array;
-  try {
-    z = p256Ecdh(secretKey, peer);
-  } catch (e) {
-    throw new CtapError(CtapStatus.CTAP1_ERR_INVALID_PARAMETER, 'keyAgreement is not a valid P-256 point', { cause: e });
-  }
+  const z = p256Ecdh(secretKey, pointFromCoseKeyAgreement(peerCoseKey));
   const shared = protocol.kdf(z);
   z.fill(0);
   return shared;

@@ -4,8 +4,8 @@
 import { HardwareError } from './errors.js';
 import { CtapHidChannel, type ReportTransport } from './ctaphid/channel.js';
 import { Ctap2Client } from './ctap2/client.js';
-import { NodeHidTransport, listFidoDevices, type HidModule } from './transports/node-hid.js';
-import { UdpReportTransport } from './transports/udp.js';
+import { NodeHidTransport, listFidoDevices, type HidModule } from './transports/hid-node.js';
+import { UdpReportTransport } from './transports/udp-node.js';
 
 /** An open authenticator: the CTAP2 client, its channel, and a close function. */
 export interface OpenAuthenticator {
