@@ -7,9 +7,8 @@
 
 import { chmod, mkdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { base64urlnopad } from '@scure/base';
 import { KeyprintError } from '../errors.js';
-import { equalBytes, toBase64url } from '../core/bytes.js';
+import { equalBytes, fromBase64url, toBase64url } from '../core/bytes.js';
 import { writeFileAtomic } from '../core/atomic-file-node.js';
 import { MAX_BINDINGS, bundleBindings, decodeBundle, type IdentityBundle } from '../identity/bundle.js';
 import { NodeKeyStore } from '../identity/key-store-node.js';
@@ -63,9 +62,10 @@ function credentialFromJson(v: unknown, bad: (why: string) => EnrollError): Cred
   const bytes = (k: string) => {
     const x = o[k];
     try {
-      if (typeof x === 'string') return base64urlnopad.decode(x);
-    } catch { /* falls through */ }
-    throw bad(`field "${k}" expected base64url bytes`);
+      return fromBase64url(x as string);
+    } catch {
+      throw bad(`field "${k}" expected base64url bytes`);
+    }
   };
   const a = o.authenticator as Record<string, unknown> | undefined;
   if (typeof o.rpId !== 'string' || typeof o.userVerified !== 'boolean' || typeof o.enrolledAt !== 'number' || typeof o.envelope !== 'string'

@@ -541,8 +541,8 @@ export async function unlockIdentity(options: DeviceCallOptions & { ctap: Ctap2C
  * touch. The key is asked for exactly the UV state it was enrolled with — a PIN token when it was
  * enrolled with its PIN, none when it was not, even if it has a PIN now (hmac-secret keeps separate
  * secrets, §12.5). A version-1 envelope is opened with salt1 = prfSalt("keyprint-wrap-v1") while
- * salt2 = prfSalt(new input) gives its version-2 replacement in the same touch, which is written to
- * returned to be stored (`upgrade`).
+ * salt2 = prfSalt(new input) gives its version-2 replacement in the same touch, returned for the
+ * caller to store (`upgrade`).
  * @param options.ctap an open CTAP2 client
  * @param options.enrolled the identity as the caller keeps it
  * @param options.pin required when the key was enrolled with a PIN (and only then used)
@@ -598,9 +598,7 @@ async function whichKey(ctap: Ctap2Client, keys: EnrolledKey[], o: DeviceCallOpt
 
 /** The explanation when a key's UV state differs from its enrollment's. */
 function uvChanged(enrolledWithUv: boolean, why: string): EnrollError {
-  return new EnrollError('uv-changed', enrolledWithUv
-    ? `this key was enrolled with its PIN, but ${why}: it now gives another secret, which does not open the identity. Unlock with another of its keys, then remove this one and add it again`
-    : `this key was enrolled without a PIN, but ${why}: it now gives another secret, which does not open the identity. Unlock with another of its keys, then remove this one and add it again`, { remedy: 'other-key' });
+  return new EnrollError('uv-changed', `this key was enrolled ${enrolledWithUv ? 'with its PIN' : 'without a PIN'}, but ${why}: it now gives another secret, which does not open the identity. Unlock with another of its keys, then remove this one and add it again`, { remedy: 'other-key' });
 }
 
 /** unlockWithKey for one key: UV as enrolled, hmac-secret (and the upgrade salt), unwrap, check, upgrade. */
